@@ -1,0 +1,7 @@
+"""Entry point for `python -m permitcheck`."""
+
+from __future__ import annotations
+
+from permitcheck.cli import main
+
+main()

@@ -1,0 +1,395 @@
+"""The fixed vocabulary of check kinds: their parameters (as rule files write them) and logic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict, Field
+
+from permitcheck import dates, i18n, paths
+from permitcheck.conditions import Condition
+from permitcheck.i18n import Text, Value
+
+if TYPE_CHECKING:
+    from permitcheck.rules import ApostilleTable
+
+Status = Literal["pass", "fail", "warn"]
+REGIONS = frozenset({"HK", "MO", "TW"})
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Present(Params):
+    """The subject is in the dossier (a document entry that is not only a commitment)."""
+
+    kind: Literal["present"]
+
+
+class Facts(Params):
+    """Fields of the subject mapping have the expected values (an absent field fails).
+
+    `stated` lists fields that must be written, whatever their value.
+    """
+
+    kind: Literal["facts"]
+    expect: dict[str, bool | str] = {}
+    stated: list[str] = []
+
+
+class Includes(Params):
+    """The subject list contains every value of `all` and at least one of `any`."""
+
+    kind: Literal["includes"]
+    all: list[str] = []
+    any: list[str] = []
+
+
+class OneOf(Params):
+    """The subject value is one of `values`."""
+
+    kind: Literal["one_of"]
+    values: list[str] = Field(min_length=1)
+
+
+class MaxAge(Params):
+    """The subject date is at most `months` calendar months before the reference date."""
+
+    kind: Literal["max_age"]
+    months: int = Field(gt=0)
+
+
+class MinValidity(Params):
+    """The subject date (an expiry) is at least `months` calendar months after the reference."""
+
+    kind: Literal["min_validity"]
+    months: int = Field(gt=0)
+
+
+class BeforeDate(Params):
+    """The reference date is before the subject date (e.g. a permit still valid)."""
+
+    kind: Literal["before_date"]
+
+
+class WorkingDays(Params):
+    """The reference date is at most `days` Chinese working days after the subject date."""
+
+    kind: Literal["working_days"]
+    days: int = Field(gt=0)
+
+
+class ResidenceCountry(Params):
+    """The subject country is the nationality or a habitual residence (over `months` months)."""
+
+    kind: Literal["residence_country"]
+    nationality: str
+    residence: str
+    months: int = 12
+    excluded: list[str] = ["CN"]
+
+
+class Authentication(Params):
+    """The subject document is authenticated in a way accepted for where it comes from."""
+
+    kind: Literal["authentication"]
+    country_field: str
+    foreign: list[str]
+    regions: list[str]
+    mainland: list[str] = []
+
+
+class Translation(Params):
+    """A non-Chinese subject document has a translation sealed by a translation company."""
+
+    kind: Literal["translation"]
+    language_required: bool = False
+
+
+class EvidenceCovers(Params):
+    """Every changed field listed at `fields` is supported by an evidence entry."""
+
+    kind: Literal["evidence_covers"]
+    fields: str
+
+
+class ConditionCheck(Params):
+    """A condition on the dossier's facts holds."""
+
+    kind: Literal["condition"]
+    require: Condition
+
+
+Check = Annotated[
+    Present | Facts | Includes | OneOf | MaxAge | MinValidity | BeforeDate | WorkingDays
+    | ResidenceCountry | Authentication | Translation | EvidenceCovers | ConditionCheck,
+    Field(discriminator="kind"),
+]
+
+# What each kind puts at a rule message's disposal, checked when a rule file is loaded.
+CHECK_PARAMS: dict[str, tuple[str, ...]] = {
+    "present": (),
+    "facts": ("problems",),
+    "includes": ("missing",),
+    "one_of": ("value", "allowed"),
+    "max_age": ("date", "last_day", "age", "months"),
+    "min_validity": ("date", "needed", "months", "last_day"),
+    "before_date": ("date", "last_day"),
+    "working_days": ("date", "deadline", "days"),
+    "residence_country": ("country", "allowed"),
+    "authentication": ("method", "country", "accepted"),
+    "translation": ("language", "seal"),
+    "evidence_covers": ("missing",),
+    "condition": (),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found; the engine turns it into a Finding."""
+
+    status: Status
+    params: Mapping[str, Value] = field(default_factory=dict)
+    window_end: date | None = None
+    message: Text | None = None  # replaces the rule's message (engine-owned outcomes)
+    fix: Text | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may read: the dossier data, the reference date, the pack's tables."""
+
+    data: Mapping[str, Any]
+    as_of: date
+    apostille: ApostilleTable
+    index: int | None
+    holds: Callable[[Condition], bool]
+
+    def get(self, dotted: str) -> Any:
+        return paths.get(self.data, paths.parse(dotted, self.index))
+
+
+def not_stated(field_path: str) -> Outcome:
+    return Outcome("fail", {"field": field_path}, message=i18n.NOT_STATED, fix=i18n.NOT_STATED_FIX)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def run(check: Any, subject: str, ctx: Context) -> Outcome:
+    """Evaluate one check on `subject` (a dotted path, `[*]` bound to ctx.index)."""
+    value = ctx.get(subject)
+    kind: str = check.kind
+    if kind == "present":
+        return _present(value)
+    if kind == "condition":
+        return Outcome("pass" if ctx.holds(check.require) else "fail")
+    if kind == "evidence_covers":
+        return _evidence_covers(check, value, ctx)
+    if value is None or value == []:
+        if kind == "includes":
+            missing = list(check.all) + ([i18n.format_value(check.any, "en")] if check.any else [])
+            return Outcome("fail", {"missing": missing})
+        return not_stated(subject)
+    handler = _HANDLERS[kind]
+    return handler(check, value, subject, ctx)
+
+
+def _present(value: Any) -> Outcome:
+    if value is None or value == []:
+        return Outcome("fail")
+    if isinstance(value, dict) and value.get("commitment") is True:
+        return Outcome("fail", message=i18n.COMMITMENT_NEVER, fix=i18n.COMMITMENT_FIX)
+    return Outcome("pass")
+
+
+def _facts(check: Facts, value: Any, subject: str, ctx: Context) -> Outcome:
+    problems: list[Text] = []
+    for name in check.stated:
+        if not isinstance(value, dict) or value.get(name) is None:
+            problems.append(i18n.render_both(i18n.IS_NOT_STATED, {"field": name}))
+    for name, expected in check.expect.items():
+        actual = value.get(name) if isinstance(value, dict) else None
+        if actual is None:
+            problems.append(i18n.render_both(i18n.IS_NOT_STATED, {"field": name}))
+        elif actual != expected:
+            problems.append(i18n.render_both(i18n.IS_WRONG, {
+                "field": name, "value": _show(actual), "expected": _show(expected)}))
+    if problems:
+        return Outcome("fail", {"problems": i18n.join(problems)})
+    return Outcome("pass")
+
+
+def _includes(check: Includes, value: Any, subject: str, ctx: Context) -> Outcome:
+    have = set(value)
+    missing: list[str] = [item for item in check.all if item not in have]
+    if check.any and not have.intersection(check.any):
+        missing.append(" / ".join(check.any))
+    return Outcome("fail", {"missing": missing}) if missing else Outcome("pass")
+
+
+def _one_of(check: OneOf, value: Any, subject: str, ctx: Context) -> Outcome:
+    params: dict[str, Value] = {"value": _show(value), "allowed": list(check.values)}
+    return Outcome("pass" if value in check.values else "fail", params)
+
+
+def _future(value: date, ctx: Context) -> Outcome | None:
+    if value > ctx.as_of:
+        return Outcome("fail", {"date": value}, message=i18n.FUTURE_DATE, fix=i18n.FUTURE_DATE_FIX)
+    return None
+
+
+def _age(start: date, end: date) -> Text:
+    delta = relativedelta(end, start)
+    months = delta.years * 12 + delta.months
+    return i18n.render_both(i18n.MONTHS_DAYS, {"months": months, "days": delta.days})
+
+
+def _max_age(check: MaxAge, value: date, subject: str, ctx: Context) -> Outcome:
+    future = _future(value, ctx)
+    if future is not None:
+        return future
+    last_day = dates.window_end(value, check.months)
+    params: dict[str, Value] = {"date": value, "last_day": last_day, "months": check.months,
+                                "age": _age(value, ctx.as_of)}
+    return Outcome("pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day)
+
+
+def _min_validity(check: MinValidity, value: date, subject: str, ctx: Context) -> Outcome:
+    needed = dates.add_months(ctx.as_of, check.months)
+    # The last reference date for which the expiry still leaves `months` months.
+    last_day = dates.add_months(value, -check.months)
+    while dates.add_months(last_day + timedelta(days=1), check.months) <= value:
+        last_day += timedelta(days=1)
+    params: dict[str, Value] = {"date": value, "needed": needed, "months": check.months,
+                                "last_day": last_day}
+    return Outcome("pass" if value >= needed else "fail", params, window_end=last_day)
+
+
+def _before_date(check: BeforeDate, value: date, subject: str, ctx: Context) -> Outcome:
+    last_day = value - timedelta(days=1)
+    params: dict[str, Value] = {"date": value, "last_day": last_day}
+    return Outcome("pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day)
+
+
+def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -> Outcome:
+    try:
+        deadline = dates.add_working_days(value, check.days)
+    except dates.CalendarUnknown as unknown:
+        earliest = dates.earliest_possible_working_deadline(value, check.days)
+        params: dict[str, Value] = {"date": value, "year": unknown.year, "earliest": earliest,
+                                    "days": check.days}
+        if ctx.as_of <= earliest:
+            return Outcome("pass", {**params, "deadline": earliest}, window_end=earliest)
+        return Outcome("fail", params, window_end=earliest, message=i18n.CALENDAR_UNKNOWN,
+                       fix=i18n.CALENDAR_UNKNOWN_FIX)
+    params = {"date": value, "deadline": deadline, "days": check.days}
+    return Outcome("pass" if ctx.as_of <= deadline else "fail", params, window_end=deadline)
+
+
+def _residence_country(check: ResidenceCountry, value: str, subject: str,
+                       ctx: Context) -> Outcome:
+    allowed: list[str] = []
+    nationality = ctx.get(check.nationality)
+    if nationality:
+        allowed.append(nationality)
+    for stay in ctx.get(check.residence) or []:
+        country, start, end = stay.get("country"), stay.get("from"), stay.get("to") or ctx.as_of
+        # "Resided continuously for more than one year": strictly longer than `months` months.
+        if country in check.excluded or start is None:
+            continue
+        if dates.add_months(start, check.months) < end and country not in allowed:
+            allowed.append(country)
+    params: dict[str, Value] = {"country": value, "allowed": allowed}
+    return Outcome("pass" if value in allowed else "fail", params)
+
+
+def _authentication(check: Authentication, value: Any, subject: str, ctx: Context) -> Outcome:
+    country = value.get(check.country_field)
+    if country is None:
+        return not_stated(f"{subject}.{check.country_field}")
+    accepted = check.mainland if country == "CN" else (
+        check.regions if country in REGIONS else check.foreign)
+    if not accepted:
+        return Outcome("pass", {"country": country, "accepted": [], "method": "—"})
+    method = value.get("authentication")
+    if method is None:
+        return not_stated(f"{subject}.authentication")
+    params: dict[str, Value] = {"method": method, "country": country, "accepted": list(accepted)}
+    if method not in accepted:
+        return Outcome("fail", params)
+    if method == "apostille":
+        return _apostille(value, country, params, ctx)
+    return Outcome("pass", params)
+
+
+def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
+               ctx: Context) -> Outcome:
+    apostille_country = value.get("apostille_country") or country
+    params = {**params, "apostille_country": apostille_country}
+    if apostille_country != country:
+        return Outcome("fail", params, message=i18n.APOSTILLE_WRONG_STATE, fix=i18n.APOSTILLE_FIX)
+    in_force = ctx.apostille.in_force_with_china(country)
+    if in_force is None:
+        return Outcome("fail", params, message=i18n.APOSTILLE_NOT_IN_FORCE,
+                       fix=i18n.APOSTILLE_FIX)
+    params["in_force"] = in_force
+    # The apostille is never older than the document, so the issue date is a safe lower bound.
+    when = value.get("apostilled_on") or value.get("issued_on")
+    if when is None:
+        return Outcome("fail", params, message=i18n.APOSTILLE_DATE_UNKNOWN,
+                       fix=i18n.APOSTILLE_DATE_FIX)
+    if when < in_force:
+        params["apostille_date"] = when
+        return Outcome("fail", params, message=i18n.APOSTILLE_TOO_EARLY, fix=i18n.APOSTILLE_FIX)
+    return Outcome("pass", params)
+
+
+def _translation(check: Translation, value: Any, subject: str, ctx: Context) -> Outcome:
+    language = value.get("language") if isinstance(value, dict) else None
+    if language is None:
+        if check.language_required:
+            return Outcome("fail", {"language": "—", "seal": "—"}, message=i18n.LANGUAGE_UNKNOWN,
+                           fix=i18n.LANGUAGE_UNKNOWN_FIX)
+        return Outcome("pass", {"language": "—", "seal": "—"})
+    seal = (value.get("translation") or {}).get("seal") or "none"
+    params: dict[str, Value] = {"language": language, "seal": seal}
+    if language == "zh" or seal == "translation_company":
+        return Outcome("pass", params)
+    return Outcome("fail", params)
+
+
+def _evidence_covers(check: EvidenceCovers, value: Any, ctx: Context) -> Outcome:
+    fields: list[str] = ctx.get(check.fields) or []
+    evidence: list[Mapping[str, Any]] = value or []
+    missing: list[str] = []
+    for name in fields:
+        covered = any(name in (item.get("supports") or [])
+                      # One changed field: an entry that names none supports that one.
+                      or (len(fields) == 1 and not item.get("supports"))
+                      for item in evidence)
+        if not covered:
+            missing.append(name)
+    return Outcome("fail", {"missing": missing}) if missing else Outcome("pass")
+
+
+_HANDLERS: dict[str, Callable[[Any, Any, str, Context], Outcome]] = {
+    "facts": _facts,
+    "includes": _includes,
+    "one_of": _one_of,
+    "max_age": _max_age,
+    "min_validity": _min_validity,
+    "before_date": _before_date,
+    "working_days": _working_days,
+    "residence_country": _residence_country,
+    "authentication": _authentication,
+    "translation": _translation,
+}

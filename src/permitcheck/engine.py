@@ -1,0 +1,147 @@
+"""Evaluating a dossier against a rule pack: `evaluate(dossier, pack, as_of)` -> findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from permitcheck import checks, conditions, i18n, paths
+from permitcheck.findings import DossierResult, Finding, SourceRef, Status
+from permitcheck.i18n import Text
+from permitcheck.loader import LoadedDossier
+from permitcheck.rules import Pack, Rule
+
+
+def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date) -> DossierResult:
+    """Every rule of `pack` for this dossier's procedure, evaluated on `as_of`.
+
+    The reference date is always given: the engine never reads the clock.
+    """
+    data = dossier.model.model_dump(by_alias=True)
+    procedure = dossier.model.application.type
+    findings: list[Finding] = []
+    for rule in pack.rules:
+        if procedure not in rule.applies.procedures:
+            continue
+        for index in _items(rule, data):
+            findings.append(_evaluate_one(rule, index, data, dossier, pack, as_of))
+    findings.sort(key=lambda f: (f.rule, f.sort_key))
+    submit_by, submit_by_rule = _submit_by(findings)
+    return DossierResult(
+        path=dossier.path, type=procedure, city=dossier.model.application.city, as_of=as_of,
+        findings=tuple(findings), submit_by=submit_by, submit_by_rule=submit_by_rule,
+        groups=_group_titles(findings, data, pack))
+
+
+def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) -> dict[str, Text]:
+    """Headings for the groups used, in both languages; family members by name."""
+    order = list(pack.manifest.groups)
+
+    def position(key: str) -> tuple[int, int, str]:
+        if key.startswith("family["):
+            return (order.index("family") if "family" in order else len(order),
+                    int(key[len("family["):-1]), key)
+        return (order.index(key) if key in order else len(order), 0, key)
+
+    titles: dict[str, Text] = {}
+    for key in sorted({found.group for found in findings}, key=position):
+        if key.startswith("family["):
+            index = int(key[len("family["):-1])
+            member = data["family"][index]
+            titles[key] = i18n.render_both(pack.manifest.groups["family"], {
+                "name": member["name"], "relation": member["relation"], "number": index + 1})
+        else:
+            titles[key] = pack.manifest.groups.get(key, Text(en=key, zh=key))
+    return titles
+
+
+def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[int | None]:
+    if rule.for_each is None:
+        yield None
+        return
+    items = paths.get(data, paths.parse(rule.for_each.removesuffix("[*]"), None))
+    if isinstance(items, list):
+        yield from range(len(items))
+
+
+def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
+                  dossier: LoadedDossier, pack: Pack, as_of: date) -> Finding:
+    subject_path = paths.parse(rule.subject, index)
+
+    def holds(condition: conditions.Condition) -> bool:
+        return conditions.holds(condition, data, as_of, index)
+
+    def finding(status: Status, message: Text, fix: Text | None = None,
+                sources: tuple[SourceRef, ...] | None = None,
+                window_end: date | None = None) -> Finding:
+        return Finding(
+            rule=rule.id, status=status, severity=rule.severity,
+            subject=paths.dotted(subject_path), title=rule.title, message=message, fix=fix,
+            sources=sources if sources is not None else _sources(rule.sources, pack),
+            location=dossier.source.locate(subject_path), group=_group(rule, subject_path),
+            check=rule.check.kind,
+            window_end=window_end, sort_key=tuple(
+                f"{step:06d}" if isinstance(step, int) else step for step in subject_path))
+
+    applies = rule.applies
+    category = data["application"].get("category")
+    if applies.categories is not None and category not in applies.categories:
+        return finding("skip", i18n.NOT_APPLICABLE)
+    if applies.when is not None and not holds(applies.when):
+        return finding("skip", i18n.NOT_APPLICABLE)
+    for exemption in rule.exemptions:
+        if holds(exemption.when):
+            return finding("exempt", exemption.message, None, _sources(exemption.sources, pack))
+    # A rule about the document itself (presence) judges absence and commitments; every other
+    # rule on that document has nothing to check when it is absent or replaced by a commitment.
+    about_presence = rule.check.kind == "present" and rule.subject == rule.document
+    if rule.document is not None and not about_presence:
+        document = paths.get(data, paths.parse(rule.document, index))
+        if document is None or document == []:
+            return finding("skip", i18n.DOCUMENT_MISSING)
+        if isinstance(document, dict) and document.get("commitment") is True:
+            return finding("skip", i18n.REPLACED_BY_COMMITMENT)
+    ctx = checks.Context(data=data, as_of=as_of, apostille=pack.apostille, index=index,
+                         holds=holds)
+    outcome = checks.run(rule.check, rule.subject, ctx)
+    params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
+                                     **outcome.params}
+    if outcome.status == "pass":
+        return finding("pass", rule.title, None, window_end=outcome.window_end)
+    message, fix = outcome.message or rule.message, outcome.fix or rule.fix
+    if message is i18n.COMMITMENT_NEVER and rule.exemptions:
+        message = i18n.COMMITMENT_NOT_ACCEPTED
+        params["accepted_for"] = i18n.join([e.describe for e in rule.exemptions])
+    return finding(outcome.status, i18n.render_both(message, params),
+                   i18n.render_both(fix, params), window_end=outcome.window_end)
+
+
+def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
+    title = pack.manifest.source.title
+    return tuple(SourceRef(title=title, section=s.section, quote=s.quote) for s in sources)
+
+
+def _group(rule: Rule, subject: paths.Path) -> str:
+    """The checklist heading a finding belongs to: a document kind, a family member, a section."""
+    if rule.group is not None:
+        return rule.group
+    if subject[0] == "documents" and len(subject) > 1:
+        return str(subject[1])
+    if subject[0] == "family" and len(subject) > 1:
+        return f"family[{subject[1]}]"
+    return str(subject[0])
+
+
+def _submit_by(findings: list[Finding]) -> tuple[date | None, str | None]:
+    """The last date on which every window that still holds is still open.
+
+    Windows already closed are failures of their own; they do not move the date.
+    """
+    best: tuple[date, str] | None = None
+    for found in findings:
+        if found.window_end is None or found.status not in ("pass", "warn"):
+            continue
+        if best is None or found.window_end < best[0]:
+            best = (found.window_end, found.rule)
+    return (best[0], best[1]) if best else (None, None)

@@ -1,0 +1,91 @@
+"""Findings and reports: small frozen values, sorted so that every output format is byte-stable."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from permitcheck.errors import Location, PermitcheckError
+from permitcheck.i18n import Text
+
+Status = Literal["pass", "fail", "warn", "exempt", "skip"]
+STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip")
+FailOn = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    title: str
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one subject of one dossier."""
+
+    rule: str
+    status: Status
+    severity: Literal["error", "warning"]
+    subject: str
+    title: Text
+    message: Text
+    fix: Text | None
+    sources: tuple[SourceRef, ...]
+    location: Location
+    group: str
+    check: str = ""  # the check kind; "present" failures are missing documents
+    window_end: date | None = None
+    sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def blocks(self, fail_on: FailOn) -> bool:
+        """Whether this finding makes the dossier not ready at the given threshold."""
+        if fail_on == "warning":
+            return self.status in ("fail", "warn")
+        return self.status == "fail" and self.severity == "error"
+
+
+@dataclass(frozen=True)
+class DossierResult:
+    """Everything found about one dossier."""
+
+    path: str
+    type: str
+    city: str
+    as_of: date
+    findings: tuple[Finding, ...]
+    submit_by: date | None
+    submit_by_rule: str | None
+    groups: dict[str, Text]
+
+    def ready(self, fail_on: FailOn) -> bool:
+        return not any(f.blocks(fail_on) for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        tally = Counter(f.status for f in self.findings)
+        return {status: tally.get(status, 0) for status in ("fail", "warn", "pass", "exempt",
+                                                              "skip")}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a reporter renders: language, colour, width; reporters never do I/O."""
+
+    lang: Literal["en", "zh"] = "en"
+    color: bool = False
+    width: int = 100
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class Report:
+    """The results of one run: checked dossiers and the files that could not be checked."""
+
+    results: tuple[DossierResult, ...]
+    errors: tuple[PermitcheckError, ...]
+    fail_on: FailOn = "error"
+
+    def all_ready(self) -> bool:
+        return all(result.ready(self.fail_on) for result in self.results)

@@ -1,0 +1,136 @@
+"""Bilingual text: the {en, zh} pairs rules carry, the engine's own sentences, rendering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["en", "zh"]
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Text(BaseModel):
+    """One sentence in English and in Chinese; both are required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+Value = str | int | date | Text | list[str] | None
+
+# Placeholders every rule message may use, whatever its check kind.
+ENGINE_PARAMS = frozenset({"as_of", "subject"})
+
+
+def t(en: str, zh: str) -> Text:
+    return Text(en=en, zh=zh)
+
+
+def format_value(value: Value, lang: Lang) -> str:
+    if isinstance(value, Text):
+        return value.get(lang)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(str(item) for item in value)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def render(text: Text, lang: Lang, params: Mapping[str, Value]) -> str:
+    """Fill `{name}` placeholders; only plain names, so nothing in a rule file is evaluated."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match[1]
+        return format_value(params[name], lang) if name in params else match[0]
+
+    return _PLACEHOLDER.sub(one, text.get(lang))
+
+
+def render_both(text: Text, params: Mapping[str, Value]) -> Text:
+    return Text(en=render(text, "en", params), zh=render(text, "zh", params))
+
+
+# The engine's own sentences (outcomes that are the same for every rule).
+NOT_STATED = t("`{field}` is not stated in the dossier.", "档案中未填写 `{field}`。")
+NOT_STATED_FIX = t("Add `{field}` to the dossier, as written on the document.",
+                   "请按证件所载内容在档案中填写 `{field}`。")
+NOT_APPLICABLE = t("Does not apply to this dossier.", "不适用于本档案。")
+DOCUMENT_MISSING = t("Not checked: the document is not in the package (see the rule for the "
+                     "document itself).", "未检查：材料未提交（见该材料本身的规则）。")
+REPLACED_BY_COMMITMENT = t("Not checked: a commitment is given instead of the document.",
+                           "未检查：已以承诺书代替该材料。")
+COMMITMENT_NOT_ACCEPTED = t(
+    "A signed commitment is given instead of this document, but here a commitment is accepted "
+    "only for: {accepted_for}.",
+    "已以承诺书代替此材料，但承诺制仅适用于：{accepted_for}。")
+COMMITMENT_NEVER = t("A signed commitment is given instead of this document, but the source "
+                     "allows no commitment for it.",
+                     "已以承诺书代替此材料，但依据规定此材料不适用承诺制。")
+COMMITMENT_FIX = t("Submit the document itself, or remove `commitment: true`.",
+                   "请提交材料原件，或删除 `commitment: true`。")
+FUTURE_DATE = t("Dated {date}, after the reference date {as_of}: a document cannot be issued "
+                "in the future; check the date.",
+                "出具日期 {date} 晚于参考日期 {as_of}：证件不可能在未来出具，请核对日期。")
+FUTURE_DATE_FIX = t("Correct the date in the dossier, or check with --as-of the day you will "
+                    "actually submit.",
+                    "请更正档案中的日期，或用 --as-of 指定实际提交日期再检查。")
+CALENDAR_UNKNOWN = t(
+    "The deadline is 10 working days after {date}, but China's official holiday calendar for "
+    "{year} is not published yet, so it cannot be computed. It falls no earlier than "
+    "{earliest}; {as_of} is later than that, so it cannot be confirmed that the deadline holds.",
+    "截止日期为 {date} 后的第 10 个工作日，但 {year} 年国家法定节假日安排尚未公布，无法计算。"
+    "截止日期不早于 {earliest}；参考日期 {as_of} 晚于该日期，无法确认未超期。")
+CALENDAR_UNKNOWN_FIX = t("Submit by {earliest} to be safe, or check again once the State Council "
+                         "publishes the {year} holiday calendar.",
+                         "为稳妥起见请在 {earliest} 前提交，或待国务院公布 {year} 年节假日安排后"
+                         "再次检查。")
+APOSTILLE_WRONG_STATE = t(
+    "Apostilled by {apostille_country}, but the document comes from {country}: an apostille "
+    "must be issued by the state that issued the document.",
+    "附加证明书由 {apostille_country} 签发，但文书来自 {country}：附加证明书须由文书出具国签发。")
+APOSTILLE_NOT_IN_FORCE = t(
+    "An apostille from {country} is not accepted in China: the Apostille Convention does not "
+    "apply between China and {country} (or it is not in permitcheck's table).",
+    "{country} 签发的附加证明书在中国不被接受：《取消外国公文书认证要求的公约》在中国与 "
+    "{country} 之间不适用（或不在本工具的数据表中）。")
+APOSTILLE_TOO_EARLY = t(
+    "Apostilled on {apostille_date}, before the Apostille Convention applied between China and "
+    "{country} ({in_force}); such an apostille is not accepted.",
+    "附加证明书签发于 {apostille_date}，早于公约在中国与 {country} 之间生效之日（{in_force}），"
+    "不被接受。")
+APOSTILLE_DATE_UNKNOWN = t(
+    "An apostille is accepted only if issued on or after {in_force} (when the Convention began "
+    "to apply between China and {country}); the dossier gives neither `apostilled_on` nor "
+    "`issued_on`.",
+    "附加证明书须在 {in_force}（公约在中国与 {country} 之间生效之日）或之后签发；档案中未填写 "
+    "`apostilled_on` 或 `issued_on`。")
+APOSTILLE_FIX = t("Have the document authenticated by the Chinese embassy or consulate in "
+                  "{country} (consular authentication), or obtain a new apostille.",
+                  "请办理中国驻 {country} 使领馆认证，或重新办理附加证明书。")
+APOSTILLE_DATE_FIX = t("Add `apostilled_on:` with the date on the apostille certificate.",
+                       "请填写 `apostilled_on:`（附加证明书上的日期）。")
+LANGUAGE_UNKNOWN = t("The document's language is not stated, so it cannot be told whether a "
+                     "Chinese translation is needed.",
+                     "未填写材料语言，无法判断是否需要中文翻译件。")
+LANGUAGE_UNKNOWN_FIX = t("Add `language:` (an ISO 639-1 code such as de, en; zh for Chinese).",
+                         "请填写 `language:`（ISO 639-1 代码，如 de、en；中文为 zh）。")
+
+IS_NOT_STATED = t("`{field}` is not stated", "未填写 `{field}`")
+IS_WRONG = t("`{field}` is {value} (must be {expected})", "`{field}` 为 {value}（应为 {expected}）")
+ONE_OF = t("one of {values}", "以下之一：{values}")
+MONTHS_DAYS = t("{months} months and {days} days", "{months} 个月 {days} 天")
+
+
+def join(items: list[Text]) -> Text:
+    return Text(en="; ".join(i.en for i in items) or "—", zh="；".join(i.zh for i in items) or "—")

@@ -1,0 +1,350 @@
+"""The dossier format (version 1) as Pydantic models: what a dossier may say, and nothing else."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from permitcheck.codes import COUNTRIES, LANGUAGES
+from permitcheck.dates import DateSyntaxError, parse_date
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except DateSyntaxError as exc:
+            raise PydanticCustomError("date_syntax", str(exc)) from None
+    raise PydanticCustomError(
+        "date_type", "expected a date such as 2026-03-15, got {got}", {"got": _describe(value)})
+
+
+def _to_country(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "country_type", "expected a two-letter country code such as DE, got {got}",
+            {"got": _describe(value)})
+    if value not in COUNTRIES:
+        hint = ""
+        if value.upper() in COUNTRIES:
+            hint = f"; write it in capitals: {value.upper()}"
+        raise PydanticCustomError(
+            "country_code",
+            "{got} is not an ISO 3166-1 alpha-2 country code (such as DE, FR, HK){hint}",
+            {"got": repr(value), "hint": hint})
+    return value
+
+
+def _to_language(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "language_type", "expected a two-letter language code such as de or zh, got {got}",
+            {"got": _describe(value)})
+    if value not in LANGUAGES:
+        hint = ""
+        if value.lower() in LANGUAGES:
+            hint = f"; write it in small letters: {value.lower()}"
+        raise PydanticCustomError(
+            "language_code",
+            "{got} is not an ISO 639-1 language code (such as zh, en, de){hint}",
+            {"got": repr(value), "hint": hint})
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_to_date)]
+Country = Annotated[str, BeforeValidator(_to_country)]
+Language = Annotated[str, BeforeValidator(_to_language)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """A mapping whose keys are exactly its fields: unknown keys are errors with a suggestion."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise PydanticCustomError(
+                "mapping_type", "expected a mapping (key: value lines) with keys {keys}, got {got}",
+                {"keys": ", ".join(cls.allowed_keys()), "got": _describe(data)})
+        allowed = cls.allowed_keys()
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else \
+                    f"expected one of: {', '.join(allowed)}"
+                raise PydanticCustomError(
+                    "unknown_key", "unknown key {key}; {hint}", {"key": repr(key), "hint": hint,
+                                                                  "at": key})
+        return data
+
+    @classmethod
+    def allowed_keys(cls) -> list[str]:
+        return [info.alias or name for name, info in cls.model_fields.items()]
+
+
+# --- application, employer, applicant -------------------------------------------------------
+
+ProcedureType = Literal["new", "extension", "change", "cancellation"]
+CategoryABasis = Literal["talent_program", "international_achievement", "market_oriented",
+                         "innovative_entrepreneurial"]
+
+
+class Application(Strict):
+    type: ProcedureType
+    city: Text = "nanjing"
+    submission_date: Day | None = None
+    category: Literal["A", "B", "C"] | None = None
+    category_a_basis: list[CategoryABasis] = []
+    in_china: bool | None = None
+    entry_date: Day | None = None
+
+
+class Employer(Strict):
+    name: Text
+    level: Literal["municipal", "provincial"] = "municipal"
+    registered_in: Text | None = None
+
+
+class Passport(Strict):
+    number: Text
+    issuing_country: Country
+    expiry_date: Day
+
+
+class Residence(Strict):
+    country: Country
+    from_: Day = Field(alias="from")
+    to: Day | None = None
+
+
+class Applicant(Strict):
+    name: Text
+    date_of_birth: Day | None = None
+    nationality: Country
+    previous_nationality: Country | None = None
+    residence_history: list[Residence] = []
+    passport: Passport | None = None
+    position: Text | None = None
+    regulated_role: Text | None = None
+
+
+# --- documents -------------------------------------------------------------------------------
+
+Authentication = Literal["consular", "apostille", "foreign_embassy_in_china",
+                         "academic_accreditation", "notarized", "none"]
+
+
+class Translation(Strict):
+    seal: Literal["translation_company", "employer", "none"]
+
+
+class Document(Strict):
+    """Facts every document entry may carry."""
+
+    file: Text | None = None
+    language: Language | None = None
+    translation: Translation | None = None
+    commitment: bool = False
+
+
+class ApplicationForm(Document):
+    signed_by_applicant: bool | None = None
+    employer_seal: bool | None = None
+
+
+class WorkExperience(Document):
+    issuer: Text | None = None
+    job_title: Text | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
+    projects: Text | None = None
+    related_to_position: bool | None = None
+    sealed_or_signed: bool | None = None
+    certifier_contact: Text | None = None
+
+
+class Authenticated(Document):
+    authentication: Authentication | None = None
+    apostille_country: Country | None = None
+    apostilled_on: Day | None = None
+    issued_on: Day | None = None
+
+
+class Degree(Authenticated):
+    level: Text | None = None
+    obtained_in: Country | None = None
+    original: bool | None = None
+
+
+class Qualification(Document):
+    kind: Text | None = None
+    issuer: Text | None = None
+
+
+class CriminalRecord(Authenticated):
+    issuing_country: Country | None = None
+    issuer: Literal["police", "security", "court", "diplomatic_mission"] | None = None
+    sworn_declaration: bool | None = None
+
+
+class MedicalExam(Document):
+    issued_on: Day | None = None
+    institution: Literal["chinese_quarantine", "recognized_overseas", "other"] | None = None
+
+
+ContractTerm = Literal["work_location", "job_content", "salary", "working_hours", "position"]
+
+
+class EmploymentContract(Document):
+    form: Literal["contract", "employment_certificate", "dispatch_letter"] = "contract"
+    signed_by_applicant: bool | None = None
+    employer_seal: bool | None = None
+    altered: bool | None = None
+    states: list[ContractTerm] = []
+    supplementary_certificate: bool | None = None
+    certificate_basis: Literal["intergovernmental_agreement", "representative_office",
+                               "overseas_contract_service"] | None = None
+    dispatched_from: Literal["overseas_headquarters", "china_headquarters"] | None = None
+    headquarters_contract: bool | None = None
+
+
+class PassportCopy(Document):
+    pages: list[Literal["information", "visa", "latest_entry", "residence_permit"]] = []
+
+
+ChangeField = Literal["name", "passport_number", "position", "category", "nationality",
+                      "work_location", "employer_name"]
+
+
+class ChangeEvidence(Document):
+    kind: Text
+    supports: list[ChangeField] = []
+    issued_on: Day | None = None
+
+
+class TerminationProof(Document):
+    signed_by_both_parties: bool | None = None
+    original: bool | None = None
+
+
+class Commitment(Strict):
+    """`{commitment: true}` written where a list of documents is expected."""
+
+    commitment: bool
+    file: Text | None = None
+    language: Language | None = None
+    translation: Translation | None = None
+
+
+def _list_or_commitment(value: Any) -> str:
+    return "entries" if isinstance(value, list) else "commitment"
+
+
+WorkExperienceList = Annotated[
+    Annotated[list[WorkExperience], Tag("entries")] | Annotated[Commitment, Tag("commitment")],
+    Discriminator(_list_or_commitment),
+]
+
+
+class Documents(Strict):
+    application_form: ApplicationForm | None = None
+    work_experience: WorkExperienceList | None = None
+    degree: Degree | None = None
+    qualification: Qualification | None = None
+    criminal_record: CriminalRecord | None = None
+    medical_exam: MedicalExam | None = None
+    employment_contract: EmploymentContract | None = None
+    passport_copy: PassportCopy | None = None
+    change_evidence: list[ChangeEvidence] | None = None
+    termination_proof: TerminationProof | None = None
+
+
+class RelationshipProof(Document):
+    kind: Literal["marriage_certificate", "birth_certificate", "adoption_certificate",
+                  "notarial_certificate"]
+    authentication: Authentication | None = None
+
+
+class FamilyMember(Strict):
+    relation: Literal["spouse", "child", "parent", "parent_in_law"]
+    name: Text
+    date_of_birth: Day
+    passport: Passport | None = None
+    relationship_proof: RelationshipProof | None = None
+    medical_exam: MedicalExam | None = None
+    photo: bool | None = None
+
+
+class CurrentPermit(Strict):
+    number: Text
+    expiry_date: Day
+
+
+class Change(Strict):
+    fields: list[ChangeField] = Field(min_length=1)
+    occurred_on: Day
+
+
+class Cancellation(Strict):
+    reason: Literal["contract_ended", "terminated_early", "death", "incapacity",
+                    "employer_terminated", "revoked"]
+    occurred_on: Day
+
+
+_REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "new": ("employer",),
+    "extension": ("current_permit",),
+    "change": ("current_permit", "change"),
+    "cancellation": ("current_permit", "cancellation"),
+}
+
+
+class Dossier(Strict):
+    permitcheck: Literal[1]
+    application: Application
+    employer: Employer | None = None
+    applicant: Applicant
+    documents: Documents
+    family: list[FamilyMember] = []
+    current_permit: CurrentPermit | None = None
+    change: Change | None = None
+    cancellation: Cancellation | None = None
+
+    @model_validator(mode="after")
+    def _sections_for_procedure(self) -> Dossier:
+        for key in _REQUIRED_BY_TYPE[self.application.type]:
+            if getattr(self, key) is None:
+                raise PydanticCustomError(
+                    "missing_section",
+                    "a {kind} application needs the `{key}` section",
+                    {"kind": self.application.type, "key": key, "at_missing": key})
+        return self

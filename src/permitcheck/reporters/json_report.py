@@ -1,0 +1,64 @@
+"""The JSON report, exactly as spec/report-format.md promises to scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from permitcheck import __version__
+from permitcheck.errors import PermitcheckError
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    document = {
+        "tool": "permitcheck",
+        "version": __version__,
+        "dossiers": [_dossier(result, report, options) for result in report.results],
+        "errors": [_error(error) for error in report.errors],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
+    """The report as plain data (what `render` serialises)."""
+    parsed: dict[str, Any] = json.loads(render(report, options))
+    return parsed
+
+
+def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> dict[str, Any]:
+    return {
+        "path": result.path,
+        "type": result.type,
+        "city": result.city,
+        "as_of": result.as_of.isoformat(),
+        "ready": result.ready(report.fail_on),
+        "submit_by": result.submit_by.isoformat() if result.submit_by else None,
+        "submit_by_rule": result.submit_by_rule,
+        "counts": result.counts(),
+        "findings": [_finding(found, options) for found in result.findings],
+    }
+
+
+def _finding(found: Finding, options: RenderOptions) -> dict[str, Any]:
+    return {
+        "rule": found.rule,
+        "status": found.status,
+        "severity": found.severity,
+        "subject": found.subject,
+        "title": found.title.get(options.lang),
+        "message": found.message.get(options.lang),
+        "fix": found.fix.get(options.lang) if found.fix else None,
+        "sources": [{"title": s.title, "section": s.section, "quote": s.quote}
+                    for s in found.sources],
+        "location": {"line": found.location.line, "column": found.location.column},
+    }
+
+
+def _error(error: PermitcheckError) -> dict[str, Any]:
+    location = error.location
+    return {
+        "path": error.path,
+        "message": error.message_with_position(),
+        "location": {"line": location.line, "column": location.column} if location else None,
+    }

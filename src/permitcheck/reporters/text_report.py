@@ -1,0 +1,149 @@
+"""The Rich checklist: findings grouped by document, with marks, fixes and FAQ sections."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text as RichText
+
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+from permitcheck.i18n import Lang, Text, t
+
+# Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
+_MARKS = {
+    "fail": ("✗", "[FAIL]", "bold red"),
+    "warn": ("!", "[WARN]", "bold yellow"),
+    "exempt": ("◎", "[EXEMPT]", "cyan"),
+    "pass": ("✓", "[ok]", "green"),
+    "skip": ("–", "[skip]", "dim"),
+}
+_ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
+_PROCEDURES = {
+    "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）"),
+    "extension": t("extension", "延期"),
+    "change": t("change", "变更"),
+    "cancellation": t("cancellation", "注销"),
+}
+_AS_OF = t("as of", "参考日期")
+_FIX = t("Fix", "处理")
+_SOURCE = t("FAQ", "依据")
+_READY = t("Ready", "可以提交")
+_NOT_READY = t("Not ready", "尚不能提交")
+_MISSING = t("{n} missing", "缺少 {n} 项")
+_TO_FIX = t("{n} to fix", "{n} 项需处理")
+_WARNINGS = t("{n} warnings", "{n} 项警告")
+_EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
+_PASSED = t("{n} checks passed", "{n} 项通过")
+_SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
+_NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
+_WINDOW_CLOSED = t("a time window has already closed", "已有材料超出时限")
+_SKIPPED = t("{n} not applicable", "{n} 项不适用")
+_ERRORS = t("{n} file(s) could not be checked", "{n} 个文件无法检查")
+_TOTAL = t("{ready} of {total} dossiers ready", "{total} 份档案中 {ready} 份可以提交")
+
+
+def _say(text: Text, lang: Lang, **params: object) -> str:
+    result = text.get(lang)
+    for name, value in params.items():
+        result = result.replace("{" + name + "}", str(value))
+    return result
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=options.color, no_color=not options.color,
+                      color_system="standard" if options.color else None, width=options.width,
+                      highlight=False, emoji=False, soft_wrap=not options.color)
+    for number, result in enumerate(report.results):
+        if number:
+            console.print()
+        _dossier(console, result, report, options)
+    failed_files = {error.path for error in report.errors}
+    if len(report.results) + len(failed_files) > 1:
+        ready = sum(1 for r in report.results if r.ready(report.fail_on))
+        console.print()
+        line = _say(_TOTAL, options.lang, ready=ready, total=len(report.results))
+        if report.errors:
+            line += "; " + _say(_ERRORS, options.lang, n=len(failed_files))
+        console.print(RichText(line, style="bold"))
+    return buffer.getvalue()
+
+
+def _dossier(console: Console, result: DossierResult, report: Report,
+             options: RenderOptions) -> None:
+    lang = options.lang
+    heading = RichText(result.path, style="bold")
+    heading.append(f" — {_PROCEDURES[result.type].get(lang)}, {result.city}, "
+                   f"{_AS_OF.get(lang)} {result.as_of.isoformat()}", style="")
+    console.print(heading)
+    groups: dict[str, list[Finding]] = {}
+    for found in result.findings:
+        if found.status == "skip" and not options.verbose:
+            continue
+        groups.setdefault(found.group, []).append(found)
+    order = list(result.groups)  # the engine gives them in the pack's document order
+    for key in sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g)):
+        console.print()
+        console.print(RichText(result.groups[key].get(lang), style="bold underline"))
+        for found in sorted(groups[key], key=lambda f: (
+                _ORDER[f.status], f.check != "present", f.rule, f.sort_key)):
+            _finding(console, found, options)
+    console.print()
+    console.print(_summary(result, report, options))
+
+
+def _finding(console: Console, found: Finding, options: RenderOptions) -> None:
+    lang = options.lang
+    symbol, word, style = _MARKS[found.status]
+    line = RichText("  ")
+    line.append(symbol if options.color else word, style=style)
+    line.append(" ")
+    line.append(found.message.get(lang))
+    if found.status in ("fail", "warn", "exempt"):
+        sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
+        line.append(f"  [{_SOURCE.get(lang)} {sections}]", style="dim")
+    if options.verbose or found.status in ("fail", "warn"):
+        line.append(f"  ({found.rule})", style="dim")
+    console.print(line)
+    if found.fix is not None and found.status in ("fail", "warn"):
+        fix = RichText("      ")
+        fix.append(f"{_FIX.get(lang)}: ", style="bold")
+        fix.append(found.fix.get(lang))
+        console.print(fix)
+
+
+def _summary(result: DossierResult, report: Report, options: RenderOptions) -> RichText:
+    lang = options.lang
+    counts = result.counts()
+    blocking = [f for f in result.findings if f.blocks(report.fail_on)]
+    missing = sum(1 for f in blocking if f.check == "present")
+    to_fix = len(blocking) - missing
+    warnings = sum(1 for f in result.findings if f.status in ("fail", "warn")
+                   and not f.blocks(report.fail_on))
+    parts: list[str] = []
+    if missing:
+        parts.append(_say(_MISSING, lang, n=missing))
+    if to_fix:
+        parts.append(_say(_TO_FIX, lang, n=to_fix))
+    if warnings:
+        parts.append(_say(_WARNINGS, lang, n=warnings))
+    if not parts:
+        parts.append(_say(_PASSED, lang, n=counts["pass"]))
+    if counts["exempt"]:
+        parts.append(_say(_EXEMPT, lang, n=counts["exempt"]))
+    tail: list[str] = []
+    if result.submit_by is not None:
+        tail.append(_say(_SUBMIT_BY, lang, date=result.submit_by.isoformat()))
+    elif any(f.window_end is not None and f.status == "fail" for f in result.findings):
+        tail.append(_WINDOW_CLOSED.get(lang))
+    else:
+        tail.append(_NOTHING_TO_CHECK.get(lang))
+    if counts["skip"] and options.verbose:
+        tail.append(_say(_SKIPPED, lang, n=counts["skip"]))
+    ready = result.ready(report.fail_on)
+    head = (_READY if ready else _NOT_READY).get(lang)
+    comma, semicolon, colon = ("，", "；", "：") if lang == "zh" else (", ", "; ", ": ")
+    summary = RichText(head, style="bold green" if ready else "bold red")
+    summary.append(colon + comma.join(parts) + semicolon + semicolon.join(tail))
+    return summary
