@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from permitcheck import dates, i18n, paths
 from permitcheck.conditions import Condition
 from permitcheck.i18n import Text, Value
+from permitcheck.strict import Strict
 
 if TYPE_CHECKING:
     from permitcheck.rules import ApostilleTable
@@ -21,8 +22,8 @@ Status = Literal["pass", "fail", "warn"]
 REGIONS = frozenset({"HK", "MO", "TW"})
 
 
-class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+class Params(Strict):
+    """Parameters of a check kind, as a rule file writes them."""
 
 
 class Present(Params):

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from permitcheck import dates, paths
+from permitcheck.strict import Strict
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
@@ -17,10 +18,8 @@ _ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least"
 _COMBINED = ("all", "any", "not_")
 
 
-class Condition(BaseModel):
+class Condition(Strict):
     """A fact about the dossier: exactly one operator, on `path` unless it combines others."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     path: DottedPath | None = None
     equals: str | int | bool | None = None

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from permitcheck.strict import Strict
 
 Lang = Literal["en", "zh"]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-class Text(BaseModel):
+class Text(Strict):
     """One sentence in English and in Chinese; both are required."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)

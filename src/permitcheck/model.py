@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -19,18 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from permitcheck.codes import COUNTRIES, LANGUAGES
 from permitcheck.dates import DateSyntaxError, parse_date
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+from permitcheck.strict import Strict, describe
 
 
 def _to_date(value: Any) -> date:
@@ -42,14 +28,14 @@ def _to_date(value: Any) -> date:
         except DateSyntaxError as exc:
             raise PydanticCustomError("date_syntax", str(exc)) from None
     raise PydanticCustomError(
-        "date_type", "expected a date such as 2026-03-15, got {got}", {"got": _describe(value)})
+        "date_type", "expected a date such as 2026-03-15, got {got}", {"got": describe(value)})
 
 
 def _to_country(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError(
             "country_type", "expected a two-letter country code such as DE, got {got}",
-            {"got": _describe(value)})
+            {"got": describe(value)})
     if value not in COUNTRIES:
         hint = ""
         if value.upper() in COUNTRIES:
@@ -65,7 +51,7 @@ def _to_language(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError(
             "language_type", "expected a two-letter language code such as de or zh, got {got}",
-            {"got": _describe(value)})
+            {"got": describe(value)})
     if value not in LANGUAGES:
         hint = ""
         if value.lower() in LANGUAGES:
@@ -81,34 +67,6 @@ Day = Annotated[date, BeforeValidator(_to_date)]
 Country = Annotated[str, BeforeValidator(_to_country)]
 Language = Annotated[str, BeforeValidator(_to_language)]
 Text = Annotated[str, Field(min_length=1)]
-
-
-class Strict(BaseModel):
-    """A mapping whose keys are exactly its fields: unknown keys are errors with a suggestion."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise PydanticCustomError(
-                "mapping_type", "expected a mapping (key: value lines) with keys {keys}, got {got}",
-                {"keys": ", ".join(cls.allowed_keys()), "got": _describe(data)})
-        allowed = cls.allowed_keys()
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else \
-                    f"expected one of: {', '.join(allowed)}"
-                raise PydanticCustomError(
-                    "unknown_key", "unknown key {key}; {hint}", {"key": repr(key), "hint": hint,
-                                                                  "at": key})
-        return data
-
-    @classmethod
-    def allowed_keys(cls) -> list[str]:
-        return [info.alias or name for name, info in cls.model_fields.items()]
 
 
 # --- application, employer, applicant -------------------------------------------------------

@@ -16,13 +16,14 @@ from permitcheck.errors import RuleError
 from permitcheck.i18n import ENGINE_PARAMS, Text
 from permitcheck.loader import located_error
 from permitcheck.model import Day
+from permitcheck.strict import Strict
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
 
 
-class RuleModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+class RuleModel(Strict):
+    """A mapping in a rule file: strict types, unknown keys reported with a suggestion."""
 
 
 
@@ -72,9 +73,9 @@ class Rule(RuleModel):
                     if placeholder not in allowed:
                         raise PydanticCustomError(
                             "placeholder",
-                            "{field}.{lang} uses {{{name}}}, which check kind {kind} does not "
+                            "{field}.{lang} uses {name}, which check kind {kind} does not "
                             "provide; available: {available}",
-                            {"field": name, "lang": language, "name": placeholder,
+                            {"field": name, "lang": language, "name": f"{{{placeholder}}}",
                              "kind": self.check.kind, "available": ", ".join(sorted(allowed))})
         starred = "[*]" in self.subject or (self.document is not None and "[*]" in self.document)
         if starred and self.for_each is None:

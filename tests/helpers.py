@@ -1,0 +1,74 @@
+"""Shared test helpers: example dossiers as data, patching them, and evaluating them."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from permitcheck import yamlsafe
+from permitcheck.dates import parse_date
+from permitcheck.engine import evaluate
+from permitcheck.findings import DossierResult, Finding
+from permitcheck.loader import load_bytes
+from permitcheck.rules import load_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+_STEP = re.compile(r"([a-z_]+)|\[(\d+)\]")
+
+
+def example_data(name: str) -> dict[str, Any]:
+    """The plain data of examples/<name>.yaml (dates stay text, as the loader reads them)."""
+    path = EXAMPLES / f"{name}.yaml"
+    data = yamlsafe.read(str(path), path.read_bytes()).data
+    assert isinstance(data, dict)
+    return data
+
+
+def _steps(dotted: str) -> list[str | int]:
+    return [int(index) if index else name for name, index in _STEP.findall(dotted)]
+
+
+def patched(data: dict[str, Any], set_: dict[str, Any] | None = None,
+            delete: list[str] | None = None) -> dict[str, Any]:
+    """A deep copy of `data` with dotted paths (`family[0].photo`) set or deleted."""
+    result = copy.deepcopy(data)
+    for dotted, value in (set_ or {}).items():
+        *parents, last = _steps(dotted)
+        target: Any = result
+        for step in parents:
+            if isinstance(step, str) and step not in target:
+                target[step] = {}
+            target = target[step]
+        target[last] = copy.deepcopy(value)
+    for dotted in delete or []:
+        *parents, last = _steps(dotted)
+        target = result
+        for step in parents:
+            target = target[step]
+        del target[last]
+    return result
+
+
+def to_yaml(data: dict[str, Any]) -> bytes:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
+
+
+def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
+                  path: str = "case.yaml") -> DossierResult:
+    dossier = load_bytes(to_yaml(data), path)
+    if isinstance(as_of, str):
+        as_of = parse_date(as_of)
+    reference = as_of or dossier.model.application.submission_date
+    assert reference is not None, "cases need a submission_date or an as_of"
+    return evaluate(dossier, load_pack(dossier.model.application.city), reference)
+
+
+def findings_of(result: DossierResult, rule: str, subject: str | None = None) -> list[Finding]:
+    return [f for f in result.findings
+            if f.rule == rule and (subject is None or f.subject == subject)]

@@ -1,0 +1,230 @@
+"""Unit tests for each check kind of the vocabulary, on small hand-made data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from permitcheck import checks, conditions
+from permitcheck.rules import load_pack
+
+AS_OF = date(2026, 12, 7)
+CHECK = TypeAdapter(checks.Check)
+
+
+def run(params: dict[str, Any], subject: str, data: dict[str, Any],
+        as_of: date = AS_OF, index: int | None = None) -> checks.Outcome:
+    check = CHECK.validate_python(params)
+
+    def holds(condition: conditions.Condition) -> bool:
+        return conditions.holds(condition, data, as_of, index)
+
+    ctx = checks.Context(data=data, as_of=as_of, apostille=load_pack("nanjing").apostille,
+                         index=index, holds=holds)
+    return checks.run(check, subject, ctx)
+
+
+def test_present() -> None:
+    assert run({"kind": "present"}, "d.x", {"d": {"x": {"a": 1}}}).status == "pass"
+    assert run({"kind": "present"}, "d.x", {"d": {}}).status == "fail"
+    assert run({"kind": "present"}, "d.x", {"d": {"x": []}}).status == "fail"
+    commitment = run({"kind": "present"}, "d.x", {"d": {"x": {"commitment": True}}})
+    assert commitment.status == "fail" and commitment.message is not None
+    assert "commitment" in commitment.message.en
+
+
+def test_facts() -> None:
+    params = {"kind": "facts", "expect": {"signed": True, "altered": False}, "stated": ["name"]}
+    good = {"x": {"signed": True, "altered": False, "name": "n"}}
+    assert run(params, "x", good).status == "pass"
+    bad = run(params, "x", {"x": {"signed": False, "altered": None}})
+    assert bad.status == "fail"
+    problems = bad.params["problems"]
+    assert problems.en == ("`name` is not stated; `signed` is false (must be true); "  # type: ignore[union-attr]
+                           "`altered` is not stated")
+    assert "未填写" in problems.zh  # type: ignore[union-attr]
+
+
+def test_includes() -> None:
+    params = {"kind": "includes", "all": ["a", "b"], "any": ["c", "d"]}
+    assert run(params, "x", {"x": ["a", "b", "d"]}).status == "pass"
+    outcome = run(params, "x", {"x": ["a"]})
+    assert outcome.status == "fail" and outcome.params["missing"] == ["b", "c / d"]
+    assert run(params, "x", {}).status == "fail"
+
+
+def test_one_of() -> None:
+    params = {"kind": "one_of", "values": ["police", "court"]}
+    assert run(params, "x", {"x": "court"}).status == "pass"
+    assert run(params, "x", {"x": "notary"}).status == "fail"
+    missing = run(params, "x", {})
+    assert missing.status == "fail" and missing.message is not None
+    assert missing.message.en.startswith("`{field}` is not stated")
+    assert missing.params["field"] == "x"
+
+
+@pytest.mark.parametrize(("issued", "as_of", "status", "window"), [
+    (date(2026, 6, 7), date(2026, 12, 7), "pass", date(2026, 12, 7)),   # exactly 6 months
+    (date(2026, 6, 6), date(2026, 12, 7), "fail", date(2026, 12, 6)),   # 6 months + 1 day
+    (date(2026, 8, 31), date(2027, 2, 28), "pass", date(2027, 2, 28)),  # month end clamped
+    (date(2026, 8, 31), date(2027, 3, 1), "fail", date(2027, 2, 28)),
+    (date(2028, 2, 29), date(2028, 8, 29), "pass", date(2028, 8, 29)),  # leap day
+    (date(2028, 2, 29), date(2028, 8, 30), "fail", date(2028, 8, 29)),
+    (date(2026, 12, 7), date(2026, 12, 7), "pass", date(2027, 6, 7)),   # issued on the day
+])
+def test_max_age(issued: date, as_of: date, status: str, window: date) -> None:
+    outcome = run({"kind": "max_age", "months": 6}, "x", {"x": issued}, as_of=as_of)
+    assert outcome.status == status
+    assert outcome.window_end == window
+
+
+def test_max_age_refuses_a_future_date() -> None:
+    outcome = run({"kind": "max_age", "months": 6}, "x", {"x": date(2026, 12, 8)})
+    assert outcome.status == "fail" and outcome.message is not None
+    assert "in the future" in outcome.message.en
+
+
+@pytest.mark.parametrize(("expiry", "as_of", "status", "last"), [
+    (date(2027, 6, 7), date(2026, 12, 7), "pass", date(2026, 12, 7)),
+    (date(2027, 6, 6), date(2026, 12, 7), "fail", date(2026, 12, 6)),
+    (date(2027, 2, 28), date(2026, 8, 31), "pass", date(2026, 8, 31)),  # as_of+6m clamps
+    (date(2027, 2, 27), date(2026, 8, 31), "fail", date(2026, 8, 27)),
+    (date(2027, 3, 31), date(2026, 9, 30), "pass", date(2026, 9, 30)),
+])
+def test_min_validity(expiry: date, as_of: date, status: str, last: date) -> None:
+    outcome = run({"kind": "min_validity", "months": 6}, "x", {"x": expiry}, as_of=as_of)
+    assert outcome.status == status
+    assert outcome.window_end == last
+
+
+def test_before_date() -> None:
+    assert run({"kind": "before_date"}, "x", {"x": date(2026, 12, 8)}).status == "pass"
+    outcome = run({"kind": "before_date"}, "x", {"x": date(2026, 12, 7)})
+    assert outcome.status == "fail" and outcome.window_end == date(2026, 12, 6)
+
+
+def test_working_days() -> None:
+    params = {"kind": "working_days", "days": 10}
+    ok = run(params, "x", {"x": date(2026, 9, 28)}, as_of=date(2026, 10, 16))
+    assert ok.status == "pass" and ok.params["deadline"] == date(2026, 10, 16)
+    late = run(params, "x", {"x": date(2026, 9, 28)}, as_of=date(2026, 10, 19))
+    assert late.status == "fail"
+
+
+def test_working_days_in_an_unpublished_year() -> None:
+    params = {"kind": "working_days", "days": 10}
+    early = run(params, "x", {"x": date(2026, 12, 28)}, as_of=date(2027, 1, 7))
+    assert early.status == "pass" and early.window_end == date(2027, 1, 7)
+    unknown = run(params, "x", {"x": date(2026, 12, 28)}, as_of=date(2027, 1, 8))
+    assert unknown.status == "fail" and unknown.message is not None
+    assert "calendar for {year} is not published" in unknown.message.en
+    assert unknown.params["year"] == 2027
+    assert unknown.params["earliest"] == date(2027, 1, 7)
+
+
+def _residence(stays: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"a": {"nationality": "DE", "residence_history": stays}, "c": {"country": None}}
+
+
+@pytest.mark.parametrize(("stays", "country", "status"), [
+    ([], "DE", "pass"),
+    ([{"country": "FR", "from": date(2024, 1, 1), "to": date(2025, 1, 2)}], "FR", "pass"),
+    ([{"country": "FR", "from": date(2024, 1, 1), "to": date(2025, 1, 1)}], "FR", "fail"),
+    ([{"country": "FR", "from": date(2025, 12, 6), "to": None}], "FR", "pass"),
+    ([{"country": "FR", "from": date(2025, 12, 7), "to": None}], "FR", "fail"),
+    ([{"country": "CN", "from": date(2015, 1, 1), "to": date(2025, 1, 1)}], "CN", "fail"),
+    ([], "US", "fail"),
+])
+def test_residence_country(stays: list[dict[str, Any]], country: str, status: str) -> None:
+    data = _residence(stays)
+    data["c"]["country"] = country
+    params = {"kind": "residence_country", "nationality": "a.nationality",
+              "residence": "a.residence_history"}
+    assert run(params, "c.country", data).status == status
+
+
+AUTH = {"kind": "authentication", "country_field": "origin",
+        "foreign": ["consular", "apostille"], "regions": ["notarized"], "mainland": []}
+
+
+@pytest.mark.parametrize(("document", "status", "text"), [
+    ({"origin": "FR", "authentication": "consular"}, "pass", None),
+    ({"origin": "FR", "authentication": "notarized"}, "fail", None),
+    ({"origin": "HK", "authentication": "notarized"}, "pass", None),
+    ({"origin": "HK", "authentication": "apostille", "apostilled_on": date(2025, 1, 1)}, "fail",
+     None),
+    ({"origin": "CN"}, "pass", None),
+    ({"origin": "FR"}, "fail", "is not stated"),
+    ({"authentication": "consular"}, "fail", "is not stated"),
+    ({"origin": "FR", "authentication": "apostille", "apostilled_on": date(2023, 11, 7)},
+     "pass", None),
+    ({"origin": "FR", "authentication": "apostille", "apostilled_on": date(2023, 11, 6)},
+     "fail", "before the Apostille Convention applied"),
+    ({"origin": "FR", "authentication": "apostille", "issued_on": date(2024, 5, 1)}, "pass",
+     None),
+    ({"origin": "FR", "authentication": "apostille"}, "fail", "neither `apostilled_on`"),
+    ({"origin": "CA", "authentication": "apostille", "apostilled_on": date(2024, 1, 10)},
+     "fail", "before the Apostille Convention applied"),
+    ({"origin": "CA", "authentication": "apostille", "apostilled_on": date(2024, 1, 11)},
+     "pass", None),
+    ({"origin": "IN", "authentication": "apostille", "apostilled_on": date(2025, 1, 1)},
+     "fail", "does not apply between China and"),
+    ({"origin": "FR", "authentication": "apostille", "apostille_country": "DE",
+      "apostilled_on": date(2025, 1, 1)}, "fail", "must be issued by the state"),
+])
+def test_authentication(document: dict[str, Any], status: str, text: str | None) -> None:
+    outcome = run(AUTH, "doc", {"doc": document})
+    assert outcome.status == status
+    if text is not None:
+        assert outcome.message is not None and text in outcome.message.en
+
+
+@pytest.mark.parametrize(("document", "required", "status"), [
+    ({"language": "zh"}, True, "pass"),
+    ({"language": "de", "translation": {"seal": "translation_company"}}, True, "pass"),
+    ({"language": "de", "translation": {"seal": "employer"}}, True, "fail"),
+    ({"language": "de"}, True, "fail"),
+    ({}, True, "fail"),
+    ({}, False, "pass"),
+])
+def test_translation(document: dict[str, Any], required: bool, status: str) -> None:
+    params = {"kind": "translation", "language_required": required}
+    assert run(params, "doc", {"doc": document}).status == status
+
+
+@pytest.mark.parametrize(("fields", "evidence", "status"), [
+    (["name"], [{"kind": "deed"}], "pass"),
+    (["name", "position"], [{"kind": "deed"}], "fail"),
+    (["name", "position"], [{"kind": "deed", "supports": ["name"]},
+                            {"kind": "letter", "supports": ["position"]}], "pass"),
+    (["name"], [{"kind": "letter", "supports": ["position"]}], "fail"),
+])
+def test_evidence_covers(fields: list[str], evidence: list[dict[str, Any]], status: str) -> None:
+    params = {"kind": "evidence_covers", "fields": "change.fields"}
+    data = {"change": {"fields": fields}, "ev": evidence}
+    assert run(params, "ev", data).status == status
+
+
+def test_condition() -> None:
+    params = {"kind": "condition", "require": {"path": "a.b", "not_in": ["x"]}}
+    assert run(params, "a.b", {"a": {"b": "y"}}).status == "pass"
+    assert run(params, "a.b", {"a": {"b": "x"}}).status == "fail"
+
+
+def test_conditions_with_items_and_ages() -> None:
+    data = {"family": [{"dob": date(2008, 12, 7)}, {"dob": date(2008, 12, 8)}]}
+    adult = conditions.Condition.model_validate({"path": "family[*].dob", "age_at_least": 18})
+    assert conditions.holds(adult, data, AS_OF, 0)
+    assert not conditions.holds(adult, data, AS_OF, 1)
+    typed = conditions.Condition.model_validate({"path": "x", "equals": True})
+    assert not conditions.holds(typed, {"x": 1}, AS_OF, None)  # 1 is not true
+    assert conditions.holds(typed, {"x": True}, AS_OF, None)
+
+
+def test_every_kind_has_a_test_here() -> None:
+    source = open(__file__, encoding="utf-8").read()
+    for kind in checks.CHECK_PARAMS:
+        assert f'"kind": "{kind}"' in source or f"AUTH = {{\"kind\": \"{kind}\"" in source, kind

@@ -1,0 +1,326 @@
+"""The command line through Typer's CliRunner: exit codes, stdout, stderr, formats, languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import EXAMPLES, ROOT, example_data, patched, to_yaml
+from typer.testing import CliRunner
+
+from permitcheck import __version__
+from permitcheck.cli import app
+
+READY = ["new-permit", "category-a-commitment", "extension", "change", "cancellation"]
+ALL_EXAMPLES = [*READY, "not-ready"]
+ANSI = re.compile(r"\x1b\[")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> Any:
+    base_env = {"NO_COLOR": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    return runner.invoke(app, list(args), env={**base_env, **(env or {})})
+
+
+def example(name: str) -> str:
+    return str(EXAMPLES / f"{name}.yaml")
+
+
+def write(tmp_path: Path, name: str, data: dict[str, Any] | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else to_yaml(data))
+    return str(path)
+
+
+@pytest.mark.parametrize("name", READY)
+def test_ready_examples_exit_0(runner: CliRunner, name: str) -> None:
+    result = run(runner, "validate", example(name))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1].startswith("Ready: ")
+    assert "[FAIL]" not in result.stdout
+
+
+def test_not_ready_example(runner: CliRunner) -> None:
+    result = run(runner, "validate", example("not-ready"))
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    out = result.stdout
+    assert out.splitlines()[-1] == \
+        "Not ready: 3 missing, 6 to fix; a time window has already closed"
+    assert "[FAIL] The certificate of no criminal record is missing.  [FAQ 3(4)]" in out
+    assert "Fix: Apply for a certificate of no criminal record" in out
+    assert "apostille from IN is not accepted" in out
+    assert "commitment is accepted only for: Category A" in out
+    assert not ANSI.search(out)
+
+
+def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
+    out = run(runner, "validate", example("new-permit")).stdout
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ")][1:-1]
+    assert headings == [
+        "Application form", "Proof of work experience", "Highest degree certificate",
+        "Certificate of no criminal record", "Medical examination certificate",
+        "Employment contract or certificate", "Passport or international travel document",
+        "Family member 1: Lukas Keller (spouse)", "Family member 2: Emma Keller (child)"]
+
+
+def test_summary_names_submit_by(runner: CliRunner) -> None:
+    out = run(runner, "validate", example("new-permit")).stdout
+    assert out.splitlines()[-1] == "Ready: 39 checks passed; submit by 2027-03-15"
+    assert out.count("[ok]") == 39
+
+
+def test_as_of_overrides_the_submission_date(runner: CliRunner) -> None:
+    result = run(runner, "validate", example("new-permit"), "--as-of", "2027-03-16")
+    assert result.exit_code == 1
+    assert "Issued 2026-09-15, 6 months and 1 days before 2027-03-16" in result.stdout
+
+
+@pytest.mark.parametrize("bad", ["03/04/2026", "2026-02-30", "soon"])
+def test_bad_as_of_is_a_usage_error(runner: CliRunner, bad: str) -> None:
+    result = run(runner, "validate", example("new-permit"), "--as-of", bad)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("permitcheck: --as-of: ")
+    assert "Traceback" not in result.output
+
+
+# ---- JSON: the contract of spec/report-format.md -------------------------------------------
+
+DOSSIER_KEYS = {"path", "type", "city", "as_of", "ready", "submit_by", "submit_by_rule",
+                "counts", "findings"}
+FINDING_KEYS = {"rule", "status", "severity", "subject", "title", "message", "fix", "sources",
+                "location"}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def assert_report_contract(report: dict[str, Any]) -> None:
+    assert set(report) == {"tool", "version", "dossiers", "errors"}
+    assert report["tool"] == "permitcheck" and report["version"] == __version__
+    for dossier in report["dossiers"]:
+        assert set(dossier) == DOSSIER_KEYS
+        assert dossier["type"] in {"new", "extension", "change", "cancellation"}
+        assert DATE.match(dossier["as_of"])
+        assert isinstance(dossier["ready"], bool)
+        assert dossier["submit_by"] is None or DATE.match(dossier["submit_by"])
+        assert set(dossier["counts"]) == {"fail", "warn", "pass", "exempt", "skip"}
+        statuses = [f["status"] for f in dossier["findings"]]
+        for status, count in dossier["counts"].items():
+            assert statuses.count(status) == count
+        rules = [f["rule"] for f in dossier["findings"]]
+        assert rules == sorted(rules)
+        for finding in dossier["findings"]:
+            assert set(finding) == FINDING_KEYS
+            assert finding["status"] in {"pass", "fail", "warn", "exempt", "skip"}
+            assert finding["severity"] in {"error", "warning"}
+            assert isinstance(finding["message"], str) and finding["message"]
+            assert finding["fix"] is None or isinstance(finding["fix"], str)
+            assert finding["sources"], finding["rule"]
+            for source in finding["sources"]:
+                assert {"title", "section"} <= set(source)
+            assert set(finding["location"]) == {"line", "column"}
+            assert finding["location"]["line"] >= 1 and finding["location"]["column"] >= 1
+        failing = any(f["status"] == "fail" and f["severity"] == "error"
+                      for f in dossier["findings"])
+        assert dossier["ready"] is not failing
+    paths = [d["path"] for d in report["dossiers"]]
+    assert paths == sorted(paths)
+    for error in report["errors"]:
+        assert set(error) == {"path", "message", "location"}
+
+
+@pytest.mark.parametrize("name", ALL_EXAMPLES)
+def test_json_matches_the_report_contract(runner: CliRunner, name: str) -> None:
+    result = run(runner, "validate", example(name), "--format", "json")
+    assert result.exit_code == (1 if name == "not-ready" else 0)
+    report = json.loads(result.stdout)
+    assert_report_contract(report)
+    dossier = report["dossiers"][0]
+    assert dossier["path"] == example(name)
+    assert dossier["ready"] is (name != "not-ready")
+    assert dossier["submit_by"] is not None or name == "not-ready"
+
+
+def test_json_is_byte_stable_and_independent_of_argument_order(runner: CliRunner) -> None:
+    first = run(runner, "validate", example("change"), example("extension"), "-f", "json")
+    second = run(runner, "validate", example("extension"), example("change"), "-f", "json")
+    assert first.stdout == second.stdout
+    assert first.exit_code == second.exit_code == 0
+
+
+def test_json_finding_points_at_the_key(runner: CliRunner) -> None:
+    report = json.loads(run(runner, "validate", example("not-ready"), "-f", "json").stdout)
+    findings = {f["rule"]: f for f in report["dossiers"][0]["findings"]}
+    age = findings["nanjing.new.medical-exam.age"]
+    assert age["subject"] == "documents.medical_exam.issued_on"
+    text = (EXAMPLES / "not-ready.yaml").read_text(encoding="utf-8").splitlines()
+    line = text[age["location"]["line"] - 1]
+    assert line[age["location"]["column"] - 1:].startswith("issued_on: 2026-04-30")
+    missing = findings["nanjing.new.criminal-record.present"]
+    assert missing["subject"] == "documents.criminal_record"
+    assert text[missing["location"]["line"] - 1] == "documents:"
+    assert missing["sources"][0]["section"] == "3(4)"
+
+
+# ---- errors ------------------------------------------------------------------------------
+
+def test_malformed_dossier_exits_2_with_location(runner: CliRunner, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.yaml", b"permitcheck: 1\napplication:\n  type: new\n"
+                                      b"  submission_date: 31/02/2026\n")
+    result = run(runner, "validate", bad)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{bad}:4:20: application.submission_date: '31/02/2026' is ambiguous: the order of "
+        "day and month differs between countries; write the date as YYYY-MM-DD")
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_json_lists_errors(runner: CliRunner, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.yaml", b"permitcheck: 1\npermitcheck: 1\n")
+    result = run(runner, "validate", bad, example("change"), "-f", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert_report_contract(report)
+    assert report["errors"] == [{
+        "path": bad,
+        "message": "line 2, column 1: duplicate key 'permitcheck' (first written at line 1); "
+                   "each key may appear once, remove or merge one of them",
+        "location": {"line": 2, "column": 1}}]
+    assert len(report["dossiers"]) == 1
+
+
+def test_not_ready_wins_over_errors_in_a_batch(runner: CliRunner, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.yaml", b"- not a dossier\n")
+    result = run(runner, "validate", bad, example("not-ready"))
+    assert result.exit_code == 1
+    assert f"{bad}:1:1: expected a mapping" in result.stderr
+    assert "0 of 1 dossiers ready; 1 file(s) could not be checked" in result.stdout
+
+
+def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
+
+
+def test_unknown_city(runner: CliRunner, tmp_path: Path) -> None:
+    data = patched(example_data("change"), {"application.city": "shanghai"})
+    path = write(tmp_path, "sh.yaml", data)
+    result = run(runner, "validate", path)
+    assert result.exit_code == 2
+    assert re.match(rf"{re.escape(path)}:\d+:9: application.city: no rule pack for 'shanghai'; "
+                    "available: nanjing", result.stderr)
+
+
+def test_no_arguments_is_usage_error(runner: CliRunner) -> None:
+    result = run(runner, "validate")
+    assert result.exit_code == 2
+    assert "Missing argument" in result.output
+
+
+def test_bad_format_is_usage_error(runner: CliRunner) -> None:
+    result = run(runner, "validate", example("change"), "--format", "xml")
+    assert result.exit_code == 2
+
+
+def test_internal_error_has_no_traceback_unless_asked(runner: CliRunner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import permitcheck.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(permitcheck.engine, "evaluate", broken)
+    result = run(runner, "validate", example("change"))
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.output
+    result = run(runner, "validate", example("change"), "--traceback")
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_invalid_rule_pack_exits_2_with_location(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    target = rules / "nanjing" / "4-6-extension-change-cancellation.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("check: {kind: before_date}", "check: {kind: befor_date}", 1),
+                      encoding="utf-8")
+    result = run(runner, "validate", example("change"), "--rules", str(rules))
+    assert result.exit_code == 2
+    assert re.match(rf"{re.escape(str(target))}:\d+:\d+: .*unknown kind 'befor_date'; expected "
+                    r"one of: .*\(did you mean 'before_date'\?\)", result.stderr)
+
+
+# ---- options -----------------------------------------------------------------------------
+
+def test_fail_on_warning(runner: CliRunner, tmp_path: Path) -> None:
+    data = patched(example_data("cancellation"), {
+        "cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"})
+    path = write(tmp_path, "late.yaml", data)
+    default = run(runner, "validate", path)
+    assert default.exit_code == 0
+    assert "[FAIL] The contract ended on 2026-11-02" in default.stdout
+    assert "1 warnings" in default.stdout.splitlines()[-1]
+    strict = run(runner, "validate", path, "--fail-on", "warning")
+    assert strict.exit_code == 1
+    assert strict.stdout.splitlines()[-1].startswith("Not ready: 1 to fix")
+
+
+def test_chinese_output(runner: CliRunner) -> None:
+    result = run(runner, "validate", example("not-ready"), "--lang", "zh")
+    assert result.exit_code == 1
+    assert "缺少无犯罪记录证明。" in result.stdout
+    assert result.stdout.splitlines()[-1] == "尚不能提交：缺少 3 项，6 项需处理；已有材料超出时限"
+
+
+def test_language_defaults_from_locale(runner: CliRunner) -> None:
+    result = run(runner, "validate", example("change"), env={"LANG": "zh_CN.UTF-8"})
+    assert "可以提交" in result.stdout
+    result = run(runner, "validate", example("change"), env={"LC_ALL": "en_US.UTF-8",
+                                                             "LANG": "zh_CN.UTF-8"})
+    assert result.stdout.splitlines()[-1].startswith("Ready")
+
+
+def test_colour_only_when_asked_or_on_a_terminal(runner: CliRunner) -> None:
+    plain = run(runner, "validate", example("not-ready"))
+    assert not ANSI.search(plain.stdout)
+    coloured = run(runner, "validate", example("not-ready"), "--color", "always")
+    assert ANSI.search(coloured.stdout)
+    assert "✗" in coloured.stdout
+    no_color = run(runner, "validate", example("not-ready"), env={"NO_COLOR": "1"})
+    assert not ANSI.search(no_color.stdout)
+
+
+def test_verbose_lists_rules_that_do_not_apply(runner: CliRunner) -> None:
+    out = run(runner, "validate", example("new-permit"), "--verbose").stdout
+    assert "[skip] Does not apply to this dossier." in out
+    assert "(nanjing.new.degree.original)" in out
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    result = run(runner, "--version")
+    assert result.exit_code == 0 and result.stdout == f"permitcheck {__version__}\n"
+    result = run(runner, "validate", "--help")
+    assert result.exit_code == 0
+    assert "--as-of" in result.stdout and "Exit codes" in result.stdout
+
+
+def test_user_files_are_never_modified(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    original = (EXAMPLES / "not-ready.yaml").read_bytes()
+    path.write_bytes(original)
+    run(runner, "validate", str(path), "-f", "json")
+    run(runner, "validate", str(path))
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.yaml"]

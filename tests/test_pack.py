@@ -1,0 +1,193 @@
+"""The Nanjing rule pack as data: it loads, cites the FAQ word for word, and speaks both languages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from permitcheck.checks import CHECK_PARAMS
+from permitcheck.errors import RuleError
+from permitcheck.i18n import Text
+from permitcheck.rules import Pack, Rule, load_pack
+
+FAQ = (ROOT / "rules" / "nanjing" / "faq-2025.txt").read_text(encoding="utf-8")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sections() -> dict[str, str]:
+    """FAQ text by section: '3' (whole question), '3(4)' (item), '3 note' (the note)."""
+    sections: dict[str, str] = {}
+    questions = re.split(r"\n(?=\d\.? )", FAQ)
+    for block in questions:
+        number = re.match(r"(\d)\.? ", block)
+        if not number:
+            continue
+        q = number[1]
+        sections[q] = _normal(block)
+        body, _, note = block.partition("Note:")
+        sections[f"{q} note"] = _normal(note)
+        items = re.split(r"\n\s*(?=\(\d\))", body)
+        for item in items:
+            found = re.match(r"\((\d)\)", item.strip())
+            if found:
+                sections[f"{q}({found[1]})"] = _normal(item)
+    return sections
+
+
+SECTIONS = _sections()
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return load_pack("nanjing")
+
+
+def _texts(rule: Rule) -> list[tuple[str, Text]]:
+    texts = [("title", rule.title), ("message", rule.message), ("fix", rule.fix),
+             ("description", rule.description)]
+    for number, exemption in enumerate(rule.exemptions):
+        texts += [(f"exemptions[{number}].describe", exemption.describe),
+                  (f"exemptions[{number}].message", exemption.message)]
+    return texts
+
+
+def test_pack_loads_with_unique_sorted_ids(pack: Pack) -> None:
+    ids = [rule.id for rule in pack.rules]
+    assert len(ids) == len(set(ids)) >= 60
+    assert ids == sorted(ids)
+    assert all(rule.id.startswith("nanjing.") for rule in pack.rules)
+
+
+def test_faq_sections_were_found() -> None:
+    for section in ["1", "3(1)", "3(8)", "3 note", "4(3)", "5(2)", "5 note", "6(2)", "6 note"]:
+        assert SECTIONS.get(section), section
+
+
+def test_every_quote_is_in_its_faq_section_word_for_word(pack: Pack) -> None:
+    problems = []
+    for rule in pack.rules:
+        sources = list(rule.sources) + [s for e in rule.exemptions for s in e.sources]
+        for source in sources:
+            if _normal(source.quote) not in SECTIONS.get(source.section, ""):
+                problems.append(f"{rule.id}: {source.section}: {source.quote[:60]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_sentence_exists_in_english_and_chinese(pack: Pack) -> None:
+    problems = []
+    for rule in pack.rules:
+        for name, text in _texts(rule):
+            if not text.en.strip() or not text.zh.strip():
+                problems.append(f"{rule.id}.{name}: empty")
+            elif not CJK.search(text.zh):
+                problems.append(f"{rule.id}.{name}.zh is not Chinese: {text.zh}")
+            elif CJK.search(text.en):
+                problems.append(f"{rule.id}.{name}.en contains Chinese: {text.en}")
+    for key, text in pack.manifest.groups.items():
+        if not CJK.search(text.zh):
+            problems.append(f"groups.{key}.zh is not Chinese")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_clause_of_the_faq_has_a_rule(pack: Pack) -> None:
+    cited = {s.section for rule in pack.rules for s in rule.sources}
+    clauses = {f"3({n})" for n in range(1, 9)} | {"3 note", "4(1)", "4(2)", "4(3)", "5(1)",
+                                                   "5(2)", "5 note", "6(1)", "6(2)", "6 note"}
+    assert clauses <= cited, sorted(clauses - cited)
+
+
+def test_every_procedure_has_rules(pack: Pack) -> None:
+    for procedure in ("new", "extension", "change", "cancellation"):
+        assert any(procedure in rule.applies.procedures for rule in pack.rules), procedure
+
+
+def test_every_check_kind_is_used(pack: Pack) -> None:
+    used = {rule.check.kind for rule in pack.rules}
+    assert used == set(CHECK_PARAMS)
+
+
+def test_rule_groups_have_headings(pack: Pack) -> None:
+    for rule in pack.rules:
+        group = rule.group or (rule.document or rule.subject).split(".")[1 if (
+            rule.document or rule.subject).startswith("documents.") else 0]
+        group = group.removesuffix("[*]")
+        assert group in pack.manifest.groups, (rule.id, group)
+
+
+def test_apostille_table(pack: Pack) -> None:
+    table = pack.apostille
+    assert table.china_in_force.isoformat() == "2023-11-07"
+    assert table.in_force_with_china("IN") is None
+    assert table.in_force_with_china("FR").isoformat() == "2023-11-07"  # type: ignore[union-attr]
+    assert table.in_force_with_china("CA").isoformat() == "2024-01-11"  # type: ignore[union-attr]
+    assert table.in_force_with_china("ZZ") is None
+    countries = [state.country for state in table.states]
+    assert countries == sorted(countries) and len(countries) == len(set(countries))
+    assert not {"CN", "HK", "MO", "IN"} & set(countries)
+
+
+# ---- invalid packs -----------------------------------------------------------------------
+
+RULE_FILE = "3-new-forms-experience-degree.yaml"
+
+
+def _broken_pack(tmp_path: Path, old: str, new: str, file: str = RULE_FILE) -> Path:
+    root = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", root)
+    target = root / "nanjing" / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text, old
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("    check: {kind: present}", "    check: {kind: presnt}",
+     "unknown kind 'presnt'; expected one of: "),
+    ("    applies: {procedures: [new]}", "    aplies: {procedures: [new]}",
+     "unknown key 'aplies' in rules[0]; did you mean 'applies'?"),
+    ("    applies: {procedures: [new]}", "    applies: {procedures: [neww]}",
+     "expected one of: new, extension, change, cancellation"),
+    ("zh: \"缺少外国人来华工作许可申请表。\"}", "zh: \"\"}", "must not be empty"),
+    ("zh: \"缺少外国人来华工作许可申请表。\"}", "de: \"x\"}", "unknown key 'de'"),
+    ("The application form is not complete: {problems}.",
+     "The application form is not complete: {problem}.", "uses {problem}, which check kind facts"),
+    ("  - id: nanjing.new.application-form.signed-sealed",
+     "  - id: nanjing.new.application-form.present", "duplicate rule id"),
+    ("    check: {kind: present}", "    check: !!python/object/apply:os.system [echo]",
+     "YAML tag"),
+    ("    check: {kind: max_age, months: 6}", "    check: {kind: max_age, months: six}",
+     "expected a whole number"),
+])
+def test_invalid_rule_files_give_located_errors(tmp_path: Path, old: str, new: str,
+                                                message: str) -> None:
+    file = RULE_FILE
+    if "max_age" in old:
+        file = "3-new-record-medical.yaml"
+    root = _broken_pack(tmp_path, old, new, file)
+    with pytest.raises(RuleError) as raised:
+        load_pack("nanjing", root)
+    error = raised.value
+    assert message in error.message
+    assert error.path is not None and error.path.endswith(file)
+    assert error.location is not None and error.location.line > 1
+
+
+def test_condition_needs_exactly_one_operator(tmp_path: Path) -> None:
+    root = _broken_pack(tmp_path, "{path: documents.degree.obtained_in, equals: CN}",
+                        "{path: documents.degree.obtained_in}")
+    with pytest.raises(RuleError, match="a condition needs exactly one of"):
+        load_pack("nanjing", root)
+
+
+def test_unknown_pack(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="no rule pack 'shanghai' \\(available: nanjing\\)"):
+        load_pack("shanghai")
