@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, ROOT, example_data, patched, to_yaml
 from typer.testing import CliRunner
 
+from helpers import EXAMPLES, ROOT, example_data, patched, to_yaml
 from permitcheck import __version__
 from permitcheck.cli import app
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES
 
+from helpers import EXAMPLES
 from permitcheck.errors import DossierError
 from permitcheck.loader import load_bytes, load_file
 

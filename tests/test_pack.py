@@ -1,4 +1,4 @@
-"""The Nanjing rule pack as data: it loads, cites the FAQ word for word, and speaks both languages."""
+"""The Nanjing rule pack as data: it loads, cites the FAQ word for word, speaks both languages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 
+from helpers import ROOT
 from permitcheck.checks import CHECK_PARAMS
 from permitcheck.errors import RuleError
 from permitcheck.i18n import Text

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import evaluate_data, example_data, findings_of, patched
 
+from helpers import evaluate_data, example_data, findings_of, patched
 from permitcheck.rules import load_pack
 
 CASES_DIR = Path(__file__).parent / "rule_cases"

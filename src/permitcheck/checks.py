@@ -341,7 +341,7 @@ def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
     in_force = ctx.apostille.in_force_with_china(country)
     if in_force is None:
         return Outcome("fail", params, message=i18n.APOSTILLE_NOT_IN_FORCE,
-                       fix=i18n.APOSTILLE_FIX)
+                       fix=i18n.CONSULAR_FIX)
     params["in_force"] = in_force
     # The apostille is never older than the document, so the issue date is a safe lower bound.
     when = value.get("apostilled_on") or value.get("issued_on")

@@ -118,6 +118,9 @@ APOSTILLE_DATE_UNKNOWN = t(
 APOSTILLE_FIX = t("Have the document authenticated by the Chinese embassy or consulate in "
                   "{country} (consular authentication), or obtain a new apostille.",
                   "请办理中国驻 {country} 使领馆认证，或重新办理附加证明书。")
+CONSULAR_FIX = t("Have the document authenticated by the Chinese embassy or consulate in "
+                 "{country} (consular authentication); an apostille does not help here.",
+                 "请办理中国驻 {country} 使领馆认证；附加证明书在此不适用。")
 APOSTILLE_DATE_FIX = t("Add `apostilled_on:` with the date on the apostille certificate.",
                        "请填写 `apostilled_on:`（附加证明书上的日期）。")
 LANGUAGE_UNKNOWN = t("The document's language is not stated, so it cannot be told whether a "

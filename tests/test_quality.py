@@ -1,0 +1,48 @@
+"""Code standards as tests: ruff clean, mypy --strict on src/, a docstring opening each module."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+from helpers import ROOT
+
+SOURCES = sorted((ROOT / "src" / "permitcheck").rglob("*.py"))
+
+
+def test_ruff_is_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_src() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "src"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_opens_with_a_one_line_docstring() -> None:
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        doc = ast.get_docstring(tree)
+        assert doc, f"{path.name} has no module docstring"
+        assert "\n" not in doc.strip(), f"{path.name}: the module docstring is one line"
+
+
+def test_future_annotations_everywhere() -> None:
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        assert "from __future__ import annotations" in text, path.name
+
+
+def test_only_the_cli_touches_stdout_argv_and_exit() -> None:
+    for path in SOURCES:
+        if path.name == "cli.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for forbidden in (r"sys\.argv", r"sys\.exit", r"sys\.stdout", r"(?<![.\w])print\(",
+                          r"date\.today\(", r"datetime\.now\(", r"typer\.Exit"):
+            assert not re.search(forbidden, text), f"{path.name} uses {forbidden}"

@@ -1,0 +1,123 @@
+"""Reporters render a Report to a string: text (plain and coloured) and JSON, byte-stable."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from permitcheck.errors import DossierError, Location
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
+from permitcheck.i18n import Text
+from permitcheck.reporters import FORMATS, renderer
+
+SOURCE = (SourceRef(title="FAQ", section="3(4)", quote="The issuance of a criminal record "
+                    "should be within 6 months."),)
+
+
+def finding(rule: str, status: str, *, check: str = "max_age", severity: str = "error",
+            window: date | None = None) -> Finding:
+    return Finding(
+        rule=rule, status=status, severity=severity,  # type: ignore[arg-type]
+        subject="documents.criminal_record.issued_on",
+        title=Text(en="Record at most 6 months old", zh="无犯罪记录证明在6个月内出具"),
+        message=Text(en=f"{rule} says {status}", zh=f"{rule} 结果 {status}"),
+        fix=Text(en="Get a new one", zh="请重新申请") if status in ("fail", "warn") else None,
+        sources=SOURCE, location=Location(31, 3), group="criminal_record", check=check,
+        window_end=window)
+
+
+def result(*findings: Finding) -> DossierResult:
+    return DossierResult(
+        path="a.yaml", type="new", city="nanjing", as_of=date(2026, 12, 7),
+        findings=tuple(findings), submit_by=date(2027, 3, 15),
+        submit_by_rule="r.age",
+        groups={"criminal_record": Text(en="Certificate of no criminal record",
+                                        zh="无犯罪记录证明")})
+
+
+REPORT = Report(results=(result(finding("r.age", "fail"), finding("r.present", "pass",
+                                                                   check="present"),
+                                finding("r.skip", "skip"), finding("r.exempt", "exempt")),),
+                errors=(DossierError("expected a date", "b.yaml", Location(4, 7)),))
+
+
+def test_formats_are_registered() -> None:
+    assert set(FORMATS) == {"text", "json"}
+    for name in FORMATS:
+        assert callable(renderer(name))
+
+
+def test_plain_text_checklist() -> None:
+    text = renderer("text")(REPORT, RenderOptions())
+    assert text.splitlines() == [
+        "a.yaml — new work permit (Notification Letter), nanjing, as of 2026-12-07",
+        "",
+        "Certificate of no criminal record",
+        "  [FAIL] r.age says fail  [FAQ 3(4)]  (r.age)",
+        "      Fix: Get a new one",
+        "  [EXEMPT] r.exempt says exempt  [FAQ 3(4)]",
+        "  [ok] r.present says pass",
+        "",
+        "Not ready: 1 to fix, 1 by commitment or exemption; submit by 2027-03-15",
+        "",
+        "0 of 1 dossiers ready; 1 file(s) could not be checked",
+    ]
+    assert "\x1b[" not in text
+
+
+def test_verbose_shows_skipped_rules() -> None:
+    text = renderer("text")(REPORT, RenderOptions(verbose=True))
+    assert "  [skip] r.skip says skip  (r.skip)" in text
+    assert "1 not applicable" in text
+
+
+def test_coloured_text_uses_marks_and_escapes() -> None:
+    text = renderer("text")(REPORT, RenderOptions(color=True, width=60))
+    assert "\x1b[" in text and "✗" in text and "✓" in text
+    assert "[FAIL]" not in text
+
+
+def test_chinese_text() -> None:
+    text = renderer("text")(REPORT, RenderOptions(lang="zh"))
+    assert "无犯罪记录证明" in text
+    assert "处理: 请重新申请" in text
+    assert text.splitlines()[-3] == (
+        "尚不能提交：1 项需处理，1 项以承诺或豁免满足；请于 2027-03-15 前提交")
+
+
+def test_warnings_do_not_block_by_default() -> None:
+    report = Report(results=(result(finding("r.late", "warn")),), errors=())
+    assert report.all_ready()
+    text = renderer("text")(report, RenderOptions())
+    assert text.splitlines()[-1] == "Ready: 1 warnings; submit by 2027-03-15"
+    strict = Report(results=report.results, errors=(), fail_on="warning")
+    assert not strict.all_ready()
+    assert renderer("text")(strict, RenderOptions()).splitlines()[-1].startswith(
+        "Not ready: 1 to fix")
+
+
+def test_json_report() -> None:
+    out = renderer("json")(REPORT, RenderOptions())
+    assert out == renderer("json")(REPORT, RenderOptions())  # byte-stable
+    data = json.loads(out)
+    dossier = data["dossiers"][0]
+    assert dossier["ready"] is False
+    assert dossier["counts"] == {"fail": 1, "warn": 0, "pass": 1, "exempt": 1, "skip": 1}
+    assert dossier["submit_by"] == "2027-03-15"
+    first = dossier["findings"][0]
+    assert first == {
+        "rule": "r.age", "status": "fail", "severity": "error",
+        "subject": "documents.criminal_record.issued_on",
+        "title": "Record at most 6 months old", "message": "r.age says fail",
+        "fix": "Get a new one",
+        "sources": [{"title": "FAQ", "section": "3(4)",
+                     "quote": "The issuance of a criminal record should be within 6 months."}],
+        "location": {"line": 31, "column": 3}}
+    assert data["errors"] == [{"path": "b.yaml",
+                               "message": "line 4, column 7: expected a date",
+                               "location": {"line": 4, "column": 7}}]
+
+
+def test_json_in_chinese_keeps_the_characters() -> None:
+    out = renderer("json")(REPORT, RenderOptions(lang="zh"))
+    assert "r.age 结果 fail" in out and "\\u" not in out
