@@ -324,3 +324,39 @@ def test_user_files_are_never_modified(runner: CliRunner, tmp_path: Path) -> Non
     run(runner, "validate", str(path))
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.yaml"]
+
+
+MALFORMED = {
+    "syntax": b"permitcheck: 1\napplication: [\n",
+    "tab": b"permitcheck: 1\n\tapplication: {}\n",
+    "not-utf8": b"permitcheck: 1\nx: \xff\n",
+    "binary": b"\x00\x01\x02permitcheck",
+    "empty": b"",
+    "comment-only": b"# nothing\n",
+    "top-level-list": b"- permitcheck: 1\n",
+    "scalar": b"42\n",
+    "python-tag": b"permitcheck: !!python/object/apply:os.system [echo pwned]\n",
+    "duplicate": b"permitcheck: 1\npermitcheck: 1\n",
+    "ambiguous-date": to_yaml(patched(example_data("change"),
+                                      {"change.occurred_on": "03/04/2026"})),
+    "impossible-date": to_yaml(patched(example_data("change"),
+                                       {"change.occurred_on": "2026-02-30"})),
+    "unknown-key": to_yaml(patched(example_data("change"), {"applicant.nationalty": "BR"})),
+    "wrong-type": to_yaml(patched(example_data("change"), {"change.fields": "passport_number"})),
+    "bool-code": b"permitcheck: 1\napplication: {type: new}\napplicant: {name: A, "
+                 b"nationality: false}\ndocuments: {}\nemployer: {name: E}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_inputs_exit_2_located_without_traceback(runner: CliRunner, tmp_path: Path,
+                                                          name: str) -> None:
+    path = write(tmp_path, f"{name}.yaml", MALFORMED[name])
+    result = run(runner, "validate", path)
+    assert result.exit_code == 2, result.output
+    assert re.match(rf"{re.escape(path)}:\d+:\d+: \S", result.stderr), result.stderr
+    assert "Traceback" not in result.output
+    as_json = run(runner, "validate", path, "-f", "json")
+    assert as_json.exit_code == 2
+    report = json.loads(as_json.stdout)
+    assert report["dossiers"] == [] and report["errors"][0]["location"]["line"] >= 1
