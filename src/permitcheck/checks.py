@@ -197,7 +197,7 @@ def run(check: Any, subject: str, ctx: Context) -> Outcome:
         return _evidence_covers(check, value, ctx)
     if value is None or value == []:
         if kind == "includes":
-            missing = list(check.all) + ([i18n.format_value(check.any, "en")] if check.any else [])
+            missing = list(check.all) + ([" / ".join(check.any)] if check.any else [])
             return Outcome("fail", {"missing": missing})
         return not_stated(subject)
     handler = _HANDLERS[kind]

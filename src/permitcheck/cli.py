@@ -158,7 +158,7 @@ def _check(paths: list[Path], as_of_text: str | None, fail_on: str,
 
 
 def _pack_for(dossier: LoadedDossier, rules_dir: Path | None) -> Pack:
-    from permitcheck.errors import DossierError, RuleError
+    from permitcheck.errors import DossierError
     from permitcheck.rules import available_packs, load_pack
 
     city = dossier.model.application.city
@@ -167,10 +167,7 @@ def _pack_for(dossier: LoadedDossier, rules_dir: Path | None) -> Pack:
         raise DossierError(f"application.city: no rule pack for {city!r}; available: {known}",
                            dossier.path, dossier.source.locate(("application", "city"),
                                                                value=True))
-    try:
-        return load_pack(city, rules_dir)
-    except RuleError:
-        raise
+    return load_pack(city, rules_dir)
 
 
 def _emit(report: Report, output_format: str, lang: str, color: bool, verbose: bool) -> None:

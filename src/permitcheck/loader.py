@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -148,8 +149,6 @@ def _message(error: Any, path: tuple[str | int, ...]) -> str:
         choices = _QUOTED.findall(expected) or [expected]
         text = f"{prefix}{got} is not allowed; expected one of: {', '.join(choices)}"
         if isinstance(value, str) and choices:
-            import difflib
-
             close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
             if close:
                 text += f" (did you mean {close[0]!r}?)"
@@ -171,8 +170,6 @@ def _message(error: Any, path: tuple[str | int, ...]) -> str:
         tags = _QUOTED.findall(str(ctx.get("expected_tags", "")))
         text = f"{prefix}unknown {ctx.get('discriminator', 'kind').strip(chr(39))} " \
                f"{ctx.get('tag')!r}; expected one of: {', '.join(tags)}"
-        import difflib
-
         close = difflib.get_close_matches(str(ctx.get("tag")), tags, n=1, cutoff=0.6)
         return text + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind in ("model_type", "dict_type", "model_attributes_type"):

@@ -145,7 +145,7 @@ class ApostilleTable(RuleModel):
 class Pack(BaseModel):
     """A loaded, validated rule pack."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True)
 
     manifest: PackManifest
     rules: tuple[Rule, ...]
@@ -171,16 +171,7 @@ def _parse(path: FsPath) -> yamlsafe.Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
-    try:
-        return yamlsafe.read(str(path), raw)
-    except RuleError:
-        raise
-    except Exception as exc:  # a DossierError from the shared YAML reader
-        from permitcheck.errors import PermitcheckError
-
-        if isinstance(exc, PermitcheckError):
-            raise RuleError(exc.message, exc.path, exc.location) from None
-        raise
+    return yamlsafe.read(str(path), raw, RuleError)
 
 
 def _validate(model: type[RuleModel], path: FsPath) -> tuple[Any, yamlsafe.Document]:

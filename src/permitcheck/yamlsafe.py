@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,12 +79,13 @@ class Document:
 class _Builder:
     """Turns a composed node tree into plain data, enforcing the limits above."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, error: type[PermitcheckError]):
         self.doc = doc
+        self.error = error
         self.nodes = 0
 
-    def fail(self, message: str, node: Any) -> DossierError:
-        return DossierError(message, self.doc.path, _loc(node.start_mark))
+    def fail(self, message: str, node: Any) -> PermitcheckError:
+        return self.error(message, self.doc.path, _loc(node.start_mark))
 
     def build(self, node: Any, path: Path) -> Any:
         self.nodes += 1
@@ -126,7 +126,7 @@ class _Builder:
             where = _loc(key_node.start_mark)
             if key in first_seen:
                 before = first_seen[key]
-                raise DossierError(
+                raise self.error(
                     f"duplicate key {key!r} (first written at line {before.line}); "
                     "each key may appear once, remove or merge one of them",
                     self.doc.path, where)
@@ -163,10 +163,10 @@ class _Builder:
                         "write plain values without tags", node)
 
 
-def decode(raw: bytes, path: str) -> str:
+def decode(raw: bytes, path: str, error: type[PermitcheckError] = DossierError) -> str:
     """UTF-8 text (a BOM is allowed), or a located error naming the first bad byte."""
     if len(raw) > MAX_BYTES:
-        raise DossierError(f"the file is {len(raw):,} bytes; a dossier is at most "
+        raise error(f"the file is {len(raw):,} bytes; a dossier is at most "
                            f"{MAX_BYTES:,} bytes", path, Location(1, 1))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -176,53 +176,44 @@ def decode(raw: bytes, path: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise DossierError(
+        raise error(
             f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save the file as UTF-8",
             path, Location(line, column)) from None
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise DossierError("the file contains a NUL byte; it is binary, not a YAML text file",
+        raise error("the file contains a NUL byte; it is binary, not a YAML text file",
                            path, Location(line, column))
     return text
 
 
-def parse(text: str, path: str) -> Document:
-    """Parse one YAML document into plain data with locations."""
+def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) -> Document:
+    """Parse one YAML document into plain data with locations; `error` is the class raised."""
     doc = Document(path=path, data=None)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise DossierError("the file is empty; expected a mapping that starts with "
-                               "`permitcheck: 1`", path, Location(1, 1))
-        doc.data = _Builder(doc).build(node, ())
+            raise error("the file is empty; expected a mapping", path, Location(1, 1))
+        doc.data = _Builder(doc, error).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
-        raise DossierError(f"invalid YAML: {problem}", path,
-                           _loc(mark) if mark is not None else Location(1, 1)) from None
+        raise error(f"invalid YAML: {problem}", path,
+                    _loc(mark) if mark is not None else Location(1, 1)) from None
     except yaml.YAMLError as exc:
-        raise DossierError(f"invalid YAML: {exc}", path, Location(1, 1)) from None
+        raise error(f"invalid YAML: {exc}", path, Location(1, 1)) from None
     except RecursionError:
-        raise DossierError(f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
-                           path, Location(1, 1)) from None
+        raise error(f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
+                    path, Location(1, 1)) from None
     finally:
         loader.dispose()
     return doc
 
 
-def read(path: str, raw: bytes) -> Document:
+def read(path: str, raw: bytes, error: type[PermitcheckError] = DossierError) -> Document:
     """Decode and parse a file's bytes."""
-    return parse(decode(raw, path), path)
-
-
-def iter_paths(doc: Document) -> Iterator[Path]:
-    """Every key path written in the file (for tests and diagnostics)."""
-    return iter(doc.key_locations)
-
-
-__all__ = ["Document", "PermitcheckError", "decode", "parse", "read"]
+    return parse(decode(raw, path, error), path, error)
