@@ -74,14 +74,14 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
 
 def test_summary_names_submit_by(runner: CliRunner) -> None:
     out = run(runner, "validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == "Ready: 39 checks passed; submit by 2027-03-15"
-    assert out.count("[ok]") == 39
+    assert out.splitlines()[-1] == "Ready: 40 checks passed; submit by 2027-03-15"
+    assert out.count("[ok]") == 40
 
 
 def test_as_of_overrides_the_submission_date(runner: CliRunner) -> None:
     result = run(runner, "validate", example("new-permit"), "--as-of", "2027-03-16")
     assert result.exit_code == 1
-    assert "Issued 2026-09-15, 6 months and 1 days before 2027-03-16" in result.stdout
+    assert "Issued 2026-09-15, 6 months and 1 day before 2027-03-16" in result.stdout
 
 
 @pytest.mark.parametrize("bad", ["03/04/2026", "2026-02-30", "soon"])
@@ -202,7 +202,7 @@ def test_not_ready_wins_over_errors_in_a_batch(runner: CliRunner, tmp_path: Path
     result = run(runner, "validate", bad, example("not-ready"))
     assert result.exit_code == 1
     assert f"{bad}:1:1: expected a mapping" in result.stderr
-    assert "0 of 1 dossiers ready; 1 file(s) could not be checked" in result.stdout
+    assert "0 of 1 dossier ready; 1 file could not be checked" in result.stdout
 
 
 def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -270,8 +270,8 @@ def test_fail_on_warning(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path, "late.yaml", data)
     default = run(runner, "validate", path)
     assert default.exit_code == 0
-    assert "[FAIL] The contract ended on 2026-11-02" in default.stdout
-    assert "1 warnings" in default.stdout.splitlines()[-1]
+    assert "[WARN] The contract ended on 2026-11-02" in default.stdout
+    assert "1 warning;" in default.stdout.splitlines()[-1]
     strict = run(runner, "validate", path, "--fail-on", "warning")
     assert strict.exit_code == 1
     assert strict.stdout.splitlines()[-1].startswith("Not ready: 1 to fix")

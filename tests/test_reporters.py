@@ -60,7 +60,7 @@ def test_plain_text_checklist() -> None:
         "",
         "Not ready: 1 to fix, 1 by commitment or exemption; submit by 2027-03-15",
         "",
-        "0 of 1 dossiers ready; 1 file(s) could not be checked",
+        "0 of 1 dossier ready; 1 file could not be checked",
     ]
     assert "\x1b[" not in text
 
@@ -89,7 +89,7 @@ def test_warnings_do_not_block_by_default() -> None:
     report = Report(results=(result(finding("r.late", "warn")),), errors=())
     assert report.all_ready()
     text = renderer("text")(report, RenderOptions())
-    assert text.splitlines()[-1] == "Ready: 1 warnings; submit by 2027-03-15"
+    assert text.splitlines()[-1] == "Ready: 1 warning; submit by 2027-03-15"
     strict = Report(results=report.results, errors=(), fail_on="warning")
     assert not strict.all_ready()
     assert renderer("text")(strict, RenderOptions()).splitlines()[-1].startswith(

@@ -251,7 +251,11 @@ def _future(value: date, ctx: Context) -> Outcome | None:
 def _age(start: date, end: date) -> Text:
     delta = relativedelta(end, start)
     months = delta.years * 12 + delta.months
-    return i18n.render_both(i18n.MONTHS_DAYS, {"months": months, "days": delta.days})
+    english = f"{months} month{'' if months == 1 else 's'}"
+    if delta.days:
+        english += f" and {delta.days} day{'' if delta.days == 1 else 's'}"
+    chinese = i18n.MONTHS_DAYS_ZH.format(months=months, days=delta.days)
+    return Text(en=english, zh=chinese.replace(" 0 天", ""))
 
 
 def _max_age(check: MaxAge, value: date, subject: str, ctx: Context) -> Outcome:
@@ -282,6 +286,9 @@ def _before_date(check: BeforeDate, value: date, subject: str, ctx: Context) -> 
 
 
 def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -> Outcome:
+    future = _future(value, ctx)
+    if future is not None:
+        return future
     try:
         deadline = dates.add_working_days(value, check.days)
     except dates.CalendarUnknown as unknown:
@@ -304,6 +311,8 @@ def _residence_country(check: ResidenceCountry, value: str, subject: str,
         allowed.append(nationality)
     for stay in ctx.get(check.residence) or []:
         country, start, end = stay.get("country"), stay.get("from"), stay.get("to") or ctx.as_of
+        # Only residence up to the reference date counts: a planned end date proves nothing yet.
+        end = min(end, ctx.as_of)
         # "Resided continuously for more than one year": strictly longer than `months` months.
         if country in check.excluded or start is None:
             continue
@@ -343,14 +352,25 @@ def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
         return Outcome("fail", params, message=i18n.APOSTILLE_NOT_IN_FORCE,
                        fix=i18n.CONSULAR_FIX)
     params["in_force"] = in_force
-    # The apostille is never older than the document, so the issue date is a safe lower bound.
-    when = value.get("apostilled_on") or value.get("issued_on")
-    if when is None:
+    apostilled_on, issued_on = value.get("apostilled_on"), value.get("issued_on")
+    if apostilled_on is not None:
+        future = _future(apostilled_on, ctx)
+        if future is not None:
+            return future
+        if apostilled_on < in_force:
+            params["apostille_date"] = apostilled_on
+            return Outcome("fail", params, message=i18n.APOSTILLE_TOO_EARLY,
+                           fix=i18n.APOSTILLE_FIX)
+        return Outcome("pass", params)
+    if issued_on is None:
         return Outcome("fail", params, message=i18n.APOSTILLE_DATE_UNKNOWN,
                        fix=i18n.APOSTILLE_DATE_FIX)
-    if when < in_force:
-        params["apostille_date"] = when
-        return Outcome("fail", params, message=i18n.APOSTILLE_TOO_EARLY, fix=i18n.APOSTILLE_FIX)
+    # The apostille is never older than the document, so the issue date is a safe lower bound;
+    # an earlier issue date says nothing about the apostille, whose date is then needed.
+    if issued_on < in_force:
+        params["issued_on"] = issued_on
+        return Outcome("fail", params, message=i18n.APOSTILLE_ISSUED_TOO_EARLY,
+                       fix=i18n.APOSTILLE_DATE_FIX)
     return Outcome("pass", params)
 
 

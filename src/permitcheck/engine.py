@@ -110,10 +110,12 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
     if outcome.status == "pass":
         return finding("pass", rule.title, None, window_end=outcome.window_end)
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
+    # A failed warning-severity rule is a warning: it blocks only with --fail-on warning.
+    status: Status = "warn" if rule.severity == "warning" else outcome.status
     if message is i18n.COMMITMENT_NEVER and rule.exemptions:
         message = i18n.COMMITMENT_NOT_ACCEPTED
         params["accepted_for"] = i18n.join([e.describe for e in rule.exemptions])
-    return finding(outcome.status, i18n.render_both(message, params),
+    return finding(status, i18n.render_both(message, params),
                    i18n.render_both(fix, params), window_end=outcome.window_end)
 
 

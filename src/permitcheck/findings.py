@@ -44,7 +44,7 @@ class Finding:
         """Whether this finding makes the dossier not ready at the given threshold."""
         if fail_on == "warning":
             return self.status in ("fail", "warn")
-        return self.status == "fail" and self.severity == "error"
+        return self.status == "fail"
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,9 @@ COMMITMENT_NEVER = t("A signed commitment is given instead of this document, but
                      "已以承诺书代替此材料，但依据规定此材料不适用承诺制。")
 COMMITMENT_FIX = t("Submit the document itself, or remove `commitment: true`.",
                    "请提交材料原件，或删除 `commitment: true`。")
-FUTURE_DATE = t("Dated {date}, after the reference date {as_of}: a document cannot be issued "
-                "in the future; check the date.",
-                "出具日期 {date} 晚于参考日期 {as_of}：证件不可能在未来出具，请核对日期。")
+FUTURE_DATE = t("{date} is after the reference date {as_of}: a document cannot be dated, nor "
+                "an event have happened, in the future; check the date.",
+                "{date} 晚于参考日期 {as_of}：证件日期或事由发生日期不可能在未来，请核对日期。")
 FUTURE_DATE_FIX = t("Correct the date in the dossier, or check with --as-of the day you will "
                     "actually submit.",
                     "请更正档案中的日期，或用 --as-of 指定实际提交日期再检查。")
@@ -109,6 +109,12 @@ APOSTILLE_TOO_EARLY = t(
     "{country} ({in_force}); such an apostille is not accepted.",
     "附加证明书签发于 {apostille_date}，早于公约在中国与 {country} 之间生效之日（{in_force}），"
     "不被接受。")
+APOSTILLE_ISSUED_TOO_EARLY = t(
+    "Only the document's issue date ({issued_on}) is given, which is before the Apostille "
+    "Convention applied between China and {country} ({in_force}); an apostille issued before "
+    "then is not accepted, and the dossier does not say when the apostille was issued.",
+    "仅填写了文书出具日期（{issued_on}），早于公约在中国与 {country} 之间生效之日（{in_force}）；"
+    "在此之前签发的附加证明书不被接受，而档案未填写附加证明书的签发日期。")
 APOSTILLE_DATE_UNKNOWN = t(
     "An apostille is accepted only if issued on or after {in_force} (when the Convention began "
     "to apply between China and {country}); the dossier gives neither `apostilled_on` nor "
@@ -132,7 +138,7 @@ LANGUAGE_UNKNOWN_FIX = t("Add `language:` (an ISO 639-1 code such as de, en; zh 
 IS_NOT_STATED = t("`{field}` is not stated", "未填写 `{field}`")
 IS_WRONG = t("`{field}` is {value} (must be {expected})", "`{field}` 为 {value}（应为 {expected}）")
 ONE_OF = t("one of {values}", "以下之一：{values}")
-MONTHS_DAYS = t("{months} months and {days} days", "{months} 个月 {days} 天")
+MONTHS_DAYS_ZH = "{months} 个月 {days} 天"
 
 
 def join(items: list[Text]) -> Text:

@@ -32,18 +32,21 @@ _READY = t("Ready", "可以提交")
 _NOT_READY = t("Not ready", "尚不能提交")
 _MISSING = t("{n} missing", "缺少 {n} 项")
 _TO_FIX = t("{n} to fix", "{n} 项需处理")
-_WARNINGS = t("{n} warnings", "{n} 项警告")
+_WARNINGS = t("{n} warning{s}", "{n} 项警告")
 _EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
-_PASSED = t("{n} checks passed", "{n} 项通过")
+_PASSED = t("{n} check{s} passed", "{n} 项通过")
 _SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _WINDOW_CLOSED = t("a time window has already closed", "已有材料超出时限")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
-_ERRORS = t("{n} file(s) could not be checked", "{n} 个文件无法检查")
-_TOTAL = t("{ready} of {total} dossiers ready", "{total} 份档案中 {ready} 份可以提交")
+_ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
+_TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
 
 
 def _say(text: Text, lang: Lang, **params: object) -> str:
+    """Fill a sentence; `{s}` is the English plural ending for the count `n` (or `total`)."""
+    count = params.get("n", params.get("total"))
+    params.setdefault("s", "" if count == 1 else "s")
     result = text.get(lang)
     for name, value in params.items():
         result = result.replace("{" + name + "}", str(value))
