@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from permitcheck import yamlsafe
 from permitcheck.errors import DossierError, Location, PermitcheckError
 from permitcheck.model import Dossier
+from permitcheck.strict import describe
 
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -106,7 +107,7 @@ def _one_error(error: Any, source: yamlsafe.Document,
         return error_cls(error["msg"], source.path, source.locate(("application", "type"),
                                                                       value=True))
     if path == ("permitcheck",):
-        return error_cls(f"unsupported format version {_got(error.get('input'))}; this "
+        return error_cls(f"unsupported format version {describe(error.get('input'))}; this "
                          "permitcheck reads `permitcheck: 1`", source.path,
                          source.locate(path, value=True))
     message = _message(error, path)
@@ -141,7 +142,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 def _message(error: Any, path: tuple[str | int, ...]) -> str:
     kind = error["type"]
     value = error.get("input")
-    got = _got(value)
+    got = describe(value)
     where = _dotted(path)
     prefix = f"{where}: " if where else ""
     if kind in ("literal_error", "enum"):
@@ -175,16 +176,3 @@ def _message(error: Any, path: tuple[str | int, ...]) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{prefix}expected a mapping (key: value lines), got {got}"
     return f"{prefix}{error['msg']}"
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"

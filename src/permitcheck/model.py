@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -31,36 +32,31 @@ def _to_date(value: Any) -> date:
         "date_type", "expected a date such as 2026-03-15, got {got}", {"got": describe(value)})
 
 
-def _to_country(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "country_type", "expected a two-letter country code such as DE, got {got}",
-            {"got": describe(value)})
-    if value not in COUNTRIES:
-        hint = ""
-        if value.upper() in COUNTRIES:
-            hint = f"; write it in capitals: {value.upper()}"
-        raise PydanticCustomError(
-            "country_code",
-            "{got} is not an ISO 3166-1 alpha-2 country code (such as DE, FR, HK){hint}",
-            {"got": repr(value), "hint": hint})
-    return value
+def _code(table: frozenset[str], name: str, standard: str, examples: str,
+          canonical: Callable[[str], str], case: str) -> Callable[[Any], str]:
+    """A validator for codes from `table` (country or language), with a hint for the case."""
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                f"{name}_type", "expected a two-letter {name} code such as {examples}, got {got}",
+                {"name": name, "examples": examples, "got": describe(value)})
+        if value not in table:
+            fixed = canonical(value)
+            hint = f"; write it in {case}: {fixed}" if fixed in table else ""
+            raise PydanticCustomError(
+                f"{name}_code", "{got} is not an {standard} {name} code (such as {examples}){hint}",
+                {"got": repr(value), "standard": standard, "name": name, "examples": examples,
+                 "hint": hint})
+        return value
+
+    return validate
 
 
-def _to_language(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "language_type", "expected a two-letter language code such as de or zh, got {got}",
-            {"got": describe(value)})
-    if value not in LANGUAGES:
-        hint = ""
-        if value.lower() in LANGUAGES:
-            hint = f"; write it in small letters: {value.lower()}"
-        raise PydanticCustomError(
-            "language_code",
-            "{got} is not an ISO 639-1 language code (such as zh, en, de){hint}",
-            {"got": repr(value), "hint": hint})
-    return value
+_to_country = _code(COUNTRIES, "country", "ISO 3166-1 alpha-2", "DE, FR, HK", str.upper,
+                    "capitals")
+_to_language = _code(LANGUAGES, "language", "ISO 639-1", "zh, en, de", str.lower,
+                     "small letters")
 
 
 Day = Annotated[date, BeforeValidator(_to_date)]
