@@ -217,7 +217,7 @@ def test_unknown_city(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "validate", path)
     assert result.exit_code == 2
     assert re.match(rf"{re.escape(path)}:\d+:9: application.city: no rule pack for 'shanghai'; "
-                    "available: nanjing", result.stderr)
+                    "available: `nanjing`", result.stderr)
 
 
 def test_no_arguments_is_usage_error(runner: CliRunner) -> None:

@@ -94,7 +94,45 @@ def test_every_sentence_exists_in_english_and_chinese(pack: Pack) -> None:
     for key, text in pack.manifest.groups.items():
         if not CJK.search(text.zh):
             problems.append(f"groups.{key}.zh is not Chinese")
+    for rule in pack.rules:
+        for source in list(rule.sources) + [s for e in rule.exemptions for s in e.sources]:
+            if not CJK.search(source.quote_zh):
+                problems.append(f"{rule.id}: quote_zh of {source.section} is not Chinese")
     assert not problems, "\n".join(problems)
+
+
+def _texts_in(value: object, where: str) -> list[tuple[str, Text]]:
+    """Every bilingual Text inside a data model, with where it is."""
+    from pydantic import BaseModel
+
+    found: list[tuple[str, Text]] = []
+    if isinstance(value, Text):
+        found.append((where, value))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found += _texts_in(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _texts_in(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found += _texts_in(item, f"{where}[{index}]")
+    return found
+
+
+def test_windows_and_steps_exist_in_both_languages(pack: Pack) -> None:
+    from permitcheck import guide
+
+    texts = _texts_in(guide.windows(pack), "windows") + _texts_in(guide.steps(pack), "steps")
+    assert len(texts) > 40
+    problems = [where for where, text in texts
+                if not CJK.search(text.zh) or not text.en.strip()]
+    assert not problems, problems
+    quotes = [s for a in guide.windows(pack).authorities for s in a.sources] + \
+        [s for step in guide.steps(pack).steps for s in step.sources]
+    for source in quotes:
+        assert _normal(source.quote) in SECTIONS.get(source.section, ""), source.quote[:50]
+        assert CJK.search(source.quote_zh)
 
 
 def test_every_clause_of_the_faq_has_a_rule(pack: Pack) -> None:
@@ -155,7 +193,7 @@ def _broken_pack(tmp_path: Path, old: str, new: str, file: str = RULE_FILE) -> P
     ("    applies: {procedures: [new]}", "    aplies: {procedures: [new]}",
      "unknown key 'aplies' in rules[0]; did you mean 'applies'?"),
     ("    applies: {procedures: [new]}", "    applies: {procedures: [neww]}",
-     "expected one of: new, extension, change, cancellation"),
+     "expected one of: `new`, `extension`, `change`, `cancellation`"),
     ("zh: \"缺少外国人来华工作许可申请表。\"}", "zh: \"\"}", "must not be empty"),
     ("zh: \"缺少外国人来华工作许可申请表。\"}", "de: \"x\"}", "unknown key 'de'"),
     ("The application form is not complete: {problems}.",
@@ -189,5 +227,5 @@ def test_condition_needs_exactly_one_operator(tmp_path: Path) -> None:
 
 
 def test_unknown_pack(tmp_path: Path) -> None:
-    with pytest.raises(RuleError, match="no rule pack 'shanghai' \\(available: nanjing\\)"):
+    with pytest.raises(RuleError, match="no rule pack 'shanghai' \\(available: `nanjing`\\)"):
         load_pack("shanghai")

@@ -28,7 +28,8 @@ def finding(rule: str, status: str, *, check: str = "max_age", severity: str = "
 
 def result(*findings: Finding) -> DossierResult:
     return DossierResult(
-        path="a.yaml", type="new", city="nanjing", as_of=date(2026, 12, 7),
+        path="a.yaml", type="new", city="nanjing", city_name=Text(en="Nanjing", zh="南京"),
+        as_of=date(2026, 12, 7),
         findings=tuple(findings), submit_by=date(2027, 3, 15),
         submit_by_rule="r.age",
         groups={"criminal_record": Text(en="Certificate of no criminal record",
@@ -38,7 +39,8 @@ def result(*findings: Finding) -> DossierResult:
 REPORT = Report(results=(result(finding("r.age", "fail"), finding("r.present", "pass",
                                                                    check="present"),
                                 finding("r.skip", "skip"), finding("r.exempt", "exempt")),),
-                errors=(DossierError("expected a date", "b.yaml", Location(4, 7)),))
+                errors=(DossierError(Text(en="expected a date", zh="应为日期"), "b.yaml",
+                                     Location(4, 7)),))
 
 
 def test_formats_are_registered() -> None:
@@ -50,7 +52,7 @@ def test_formats_are_registered() -> None:
 def test_plain_text_checklist() -> None:
     text = renderer("text")(REPORT, RenderOptions())
     assert text.splitlines() == [
-        "a.yaml — new work permit (Notification Letter), nanjing, as of 2026-12-07",
+        "a.yaml — new work permit (Notification Letter), Nanjing, as of 2026-12-07",
         "",
         "Certificate of no criminal record",
         "  [FAIL] r.age says fail  [FAQ 3(4)]  (r.age)",
@@ -80,7 +82,8 @@ def test_coloured_text_uses_marks_and_escapes() -> None:
 def test_chinese_text() -> None:
     text = renderer("text")(REPORT, RenderOptions(lang="zh"))
     assert "无犯罪记录证明" in text
-    assert "处理: 请重新申请" in text
+    assert "      处理：请重新申请" in text
+    assert "  [不通过] r.age 结果 fail  [依据 3(4)]  (r.age)" in text
     assert text.splitlines()[-3] == (
         "尚不能提交：1 项需处理，1 项以承诺或豁免满足；请于 2027-03-15 前提交")
 

@@ -414,3 +414,80 @@ _HANDLERS: dict[str, Callable[[Any, Any, str, Context], Outcome]] = {
     "authentication": _authentication,
     "translation": _translation,
 }
+
+
+def _codes(values: list[str]) -> str:
+    return ", ".join(f"`{value}`" for value in values) or "—"
+
+
+def describe(check: Any, subject: str) -> tuple[str, str]:
+    """What a check verifies, in English and Chinese, for `permitcheck explain`."""
+    from permitcheck.conditions import describe as describe_condition
+
+    s = f"`{subject}`"
+    kind: str = check.kind
+    if kind == "present":
+        return (f"{s} is in the package (not only a commitment)", f"已提交 {s}（不仅是承诺书）")
+    if kind == "facts":
+        wanted = [f"`{name}: {_show(value)}`" for name, value in check.expect.items()]
+        stated = _codes(check.stated)
+        en = f"{s} says " + ", ".join(wanted) if wanted else f"{s} is described"
+        zh = f"{s} 须为 " + "、".join(wanted) if wanted else f"{s} 已填写"
+        if check.stated:
+            en += f"; these are stated: {stated}"
+            zh += f"；且已填写：{stated}"
+        return en, zh
+    if kind == "includes":
+        en, zh = f"{s} lists all of {_codes(check.all)}", f"{s} 列明全部：{_codes(check.all)}"
+        if check.any:
+            en += f", and at least one of {_codes(check.any)}"
+            zh += f"，并至少包括以下之一：{_codes(check.any)}"
+        return en, zh
+    if kind == "one_of":
+        return (f"{s} is one of {_codes(check.values)}", f"{s} 为以下之一：{_codes(check.values)}")
+    if kind == "max_age":
+        n = check.months
+        return (f"{s} is at most {n} calendar months before the reference date (that day "
+                "included; a month end that does not exist is clamped)",
+                f"{s} 距参考日期不超过 {n} 个日历月（含当日；目标月份无对应日期时取月末）")
+    if kind == "min_validity":
+        n = check.months
+        return (f"{s} is at least {n} calendar months after the reference date",
+                f"{s} 不早于参考日期后 {n} 个日历月")
+    if kind == "before_date":
+        return (f"the reference date is before {s}", f"参考日期早于 {s}")
+    if kind == "working_days":
+        n = check.days
+        return (f"the reference date is at most {n} working days after {s}, on China's official "
+                "calendar (holidays skipped, make-up working weekends counted; a year whose "
+                "calendar is unpublished is never guessed)",
+                f"参考日期不晚于 {s} 后第 {n} 个工作日（按国家法定节假日安排，"
+                "节假日不计、调休上班日计入；未公布安排的年份不作推测）")
+    if kind == "residence_country":
+        return (f"{s} is the nationality (`{check.nationality}`) or a country of "
+                f"`{check.residence}` lived in for more than {check.months} months, "
+                f"excluding {_codes(check.excluded)}",
+                f"{s} 为国籍国（`{check.nationality}`）或 `{check.residence}` 中连续居住超过 "
+                f"{check.months} 个月的国家（不含 {_codes(check.excluded)}）")
+    if kind == "authentication":
+        field = f"`{check.country_field}`"
+        mainland = _codes(check.mainland) if check.mainland else "none needed"
+        mainland_zh = _codes(check.mainland) if check.mainland else "无需认证"
+        return (f"{s} is authenticated as its origin ({field}) requires: from abroad by "
+                f"{_codes(check.foreign)} (an apostille only where the Apostille Convention "
+                f"applies between China and the issuing state on its date); from Hong Kong, Macao "
+                f"or Taiwan by {_codes(check.regions)}; from the mainland: {mainland}",
+                f"{s} 按来源地（{field}）完成认证：境外为 {_codes(check.foreign)}（附加证明书仅在其"
+                f"签发之日公约已在中国与签发国之间适用时有效）；港澳台为 {_codes(check.regions)}；"
+                f"境内：{mainland_zh}")
+    if kind == "translation":
+        en = (f"{s} is in Chinese, or has a Chinese translation sealed by a translation company")
+        zh = f"{s} 为中文，或附有加盖翻译公司公章的中文译文"
+        if check.language_required:
+            en += "; its language must be stated"
+            zh += "；须填写其语言"
+        return en, zh
+    if kind == "evidence_covers":
+        return (f"every item of `{check.fields}` has a supporting entry in {s}",
+                f"`{check.fields}` 中每一项在 {s} 中均有证明材料")
+    return describe_condition(check.require)

@@ -7,10 +7,9 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from permitcheck import dates, paths
-from permitcheck.strict import Strict
+from permitcheck.strict import Strict, bilingual_error
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
@@ -37,13 +36,17 @@ class Condition(Strict):
         on_path = [name for name in _ON_PATH if getattr(self, name) is not None]
         combined = [name for name in _COMBINED if getattr(self, name) is not None]
         if len(on_path) + len(combined) != 1:
-            raise PydanticCustomError(
-                "condition", "a condition needs exactly one of: equals, in, not_in, present, "
-                "contains_any, age_at_least (with path), or all, any, not")
+            operators = ("equals, in, not_in, present, contains_any, age_at_least (with path), "
+                         "or all, any, not")
+            raise bilingual_error("condition",
+                                  f"a condition needs exactly one of: {operators}",
+                                  f"条件须且只能包含以下之一：{operators}")
         if on_path and self.path is None:
-            raise PydanticCustomError("condition", "this condition needs a `path`")
+            raise bilingual_error("condition", "this condition needs a `path`",
+                                  "此条件需要 `path`")
         if combined and self.path is not None:
-            raise PydanticCustomError("condition", "`all`, `any` and `not` take no `path`")
+            raise bilingual_error("condition", "`all`, `any` and `not` take no `path`",
+                                  "`all`、`any` 和 `not` 不能带 `path`")
         return self
 
 
@@ -72,3 +75,46 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
     if condition.age_at_least is not None:
         return isinstance(value, date) and dates.age_on(value, as_of) >= condition.age_at_least
     raise AssertionError("unreachable: validated condition without operator")  # pragma: no cover
+
+
+def _code(value: object) -> str:
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    return f"`{value}`"
+
+
+def _codes(values: list[str]) -> str:
+    return ", ".join(_code(value) for value in values)
+
+
+def describe(condition: Condition) -> tuple[str, str]:
+    """The condition in English and Chinese, for `permitcheck explain`."""
+    if condition.all is not None:
+        parts = [describe(part) for part in condition.all]
+        return (" and ".join(p[0] for p in parts), "，且".join(p[1] for p in parts))
+    if condition.any is not None:
+        parts = [describe(part) for part in condition.any]
+        return ("either " + "; or ".join(p[0] for p in parts),
+                "以下任一情形：" + "；或".join(p[1] for p in parts))
+    if condition.not_ is not None:
+        en, zh = describe(condition.not_)
+        return (f"not ({en})", f"并非（{zh}）")
+    path = f"`{condition.path}`"
+    if condition.present is not None:
+        return ((f"{path} is given", f"已填写 {path}") if condition.present
+                else (f"{path} is not given", f"未填写 {path}"))
+    if condition.equals is not None:
+        return (f"{path} is {_code(condition.equals)}", f"{path} 为 {_code(condition.equals)}")
+    if condition.in_ is not None:
+        values = _codes(condition.in_)
+        return (f"{path} is one of {values}", f"{path} 为以下之一：{values}")
+    if condition.not_in is not None:
+        values = _codes(condition.not_in)
+        return (f"{path} is given and is none of {values}",
+                f"已填写 {path}，且不为以下任何一项：{values}")
+    if condition.contains_any is not None:
+        values = _codes(condition.contains_any)
+        return (f"{path} includes any of {values}", f"{path} 包含以下任一项：{values}")
+    years = condition.age_at_least
+    return (f"the person born on {path} is at least {years} on the reference date",
+            f"按参考日期计，{path} 所对应的人已满 {years} 岁")

@@ -25,7 +25,12 @@ _NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 
 
 class DateSyntaxError(ValueError):
-    """A date written in a way that is not accepted, with the reason."""
+    """A date written in a way that is not accepted, with the reason in English and Chinese."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
 
 
 def parse_date(text: str) -> date:
@@ -47,15 +52,18 @@ def parse_date(text: str) -> date:
     if _NUMERIC.fullmatch(value):
         raise DateSyntaxError(
             f"{text!r} is ambiguous: the order of day and month differs between countries; "
-            "write the date as YYYY-MM-DD")
+            "write the date as YYYY-MM-DD",
+            f"{text!r} 有歧义：各国日、月的书写顺序不同；请写成 YYYY-MM-DD")
     raise DateSyntaxError(
-        f"expected a date such as 2026-03-15 (or 15 March 2026, 2026年3月15日), got {text!r}")
+        f"expected a date such as 2026-03-15 (or 15 March 2026, 2026年3月15日), got {text!r}",
+        f"应为日期，例如 2026-03-15（或 15 March 2026、2026年3月15日），实际为 {text!r}")
 
 
 def _month(name: str, text: str) -> int:
     number = _MONTHS.get(name.lower())
     if number is None:
-        raise DateSyntaxError(f"{name!r} in {text!r} is not a month name")
+        raise DateSyntaxError(f"{name!r} in {text!r} is not a month name",
+                              f"{text!r} 中的 {name!r} 不是月份名称")
     return number
 
 
@@ -63,7 +71,8 @@ def _make(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise DateSyntaxError(f"{text!r} is not a real date ({exc})") from None
+        raise DateSyntaxError(f"{text!r} is not a real date ({exc})",
+                              f"{text!r} 不是真实存在的日期") from None
 
 
 def add_months(start: date, months: int) -> date:

@@ -29,7 +29,8 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date) -> DossierResult:
     findings.sort(key=lambda f: (f.rule, f.sort_key))
     submit_by, submit_by_rule = _submit_by(findings)
     return DossierResult(
-        path=dossier.path, type=procedure, city=dossier.model.application.city, as_of=as_of,
+        path=dossier.path, type=procedure, city=dossier.model.application.city,
+        city_name=pack.manifest.name, as_of=as_of,
         findings=tuple(findings), submit_by=submit_by, submit_by_rule=submit_by_rule,
         groups=_group_titles(findings, data, pack))
 
@@ -49,8 +50,10 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
         if key.startswith("family["):
             index = int(key[len("family["):-1])
             member = data["family"][index]
+            relation = member["relation"]
             titles[key] = i18n.render_both(pack.manifest.groups["family"], {
-                "name": member["name"], "relation": member["relation"], "number": index + 1})
+                "name": member["name"], "number": index + 1,
+                "relation": pack.manifest.terms.get(relation, Text(en=relation, zh=relation))})
         else:
             titles[key] = pack.manifest.groups.get(key, Text(en=key, zh=key))
     return titles
@@ -121,7 +124,8 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
 
 def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
     title = pack.manifest.source.title
-    return tuple(SourceRef(title=title, section=s.section, quote=s.quote) for s in sources)
+    return tuple(SourceRef(title=title, section=s.section, quote=s.quote, quote_zh=s.quote_zh)
+                 for s in sources)
 
 
 def _group(rule: Rule, subject: paths.Path) -> str:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from permitcheck.i18n import Lang, Text
 
 
 @dataclass(frozen=True)
@@ -14,33 +18,43 @@ class Location:
 
 
 class PermitcheckError(Exception):
-    """Anything that stops a dossier or a rule pack from being checked (exit code 2)."""
+    """Anything that stops a dossier or a rule pack from being checked (exit code 2).
 
-    def __init__(self, message: str, path: str | None = None, location: Location | None = None,
+    The message exists in English and Chinese, like every sentence the user reads.
+    """
+
+    def __init__(self, text: Text, path: str | None = None, location: Location | None = None,
                  others: tuple[PermitcheckError, ...] = ()):
-        super().__init__(message)
-        self.message = message
+        super().__init__(text.en)
+        self.text = text
         self.path = path
         self.location = location
         # Further problems found in the same file, so the user can fix them in one go.
         self.others = others
 
+    @property
+    def message(self) -> str:
+        return self.text.en
+
     def all(self) -> tuple[PermitcheckError, ...]:
         """This error and the others found in the same file, in file order."""
         return (self, *self.others)
 
-    def located(self) -> str:
+    def located(self, lang: Lang = "en") -> str:
         """`file:line:column: message`, as compilers and editors print it."""
-        where = self.path or "<input>"
+        where = self.path or "permitcheck"
         if self.location is not None:
             where += f":{self.location.line}:{self.location.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {self.text.get(lang)}"
 
-    def message_with_position(self) -> str:
+    def message_with_position(self, lang: Lang = "en") -> str:
         """`line L, column C: message`, for reports that carry the path separately."""
         if self.location is None:
-            return self.message
-        return f"line {self.location.line}, column {self.location.column}: {self.message}"
+            return self.text.get(lang)
+        line, column = self.location.line, self.location.column
+        if lang == "zh":
+            return f"第 {line} 行第 {column} 列：{self.text.zh}"
+        return f"line {line}, column {column}: {self.text.en}"
 
 
 class DossierError(PermitcheckError):

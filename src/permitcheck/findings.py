@@ -20,6 +20,7 @@ class SourceRef:
     title: str
     section: str
     quote: str
+    quote_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class DossierResult:
     path: str
     type: str
     city: str
+    city_name: Text
     as_of: date
     findings: tuple[Finding, ...]
     submit_by: date | None

@@ -41,7 +41,8 @@ def format_value(value: Value, lang: Lang) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return ("、" if lang == "zh" else ", ").join(str(item) for item in value)
+        # List items are dossier codes (`police`, `work_location`): shown as code, not prose.
+        return ("、" if lang == "zh" else ", ").join(f"`{item}`" for item in value)
     if value is None:
         return "—"
     return str(value)

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from permitcheck import yamlsafe
 from permitcheck.errors import DossierError, Location, PermitcheckError
+from permitcheck.i18n import Text, t
 from permitcheck.model import Dossier
-from permitcheck.strict import describe
+from permitcheck.strict import codes, describe
 
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -33,11 +34,14 @@ def load_file(path: str) -> LoadedDossier:
     try:
         raw = FsPath(path).read_bytes()
     except IsADirectoryError:
-        raise DossierError("is a directory, expected a dossier file", path) from None
+        raise DossierError(t("is a directory, expected a dossier file",
+                             "这是一个目录，应为档案文件"), path) from None
     except FileNotFoundError:
-        raise DossierError("no such file", path) from None
+        raise DossierError(t("no such file", "文件不存在"), path) from None
     except OSError as exc:
-        raise DossierError(f"cannot read the file: {exc.strerror or exc}", path) from None
+        reason = exc.strerror or str(exc)
+        raise DossierError(t(f"cannot read the file: {reason}", f"无法读取文件：{reason}"),
+                           path) from None
     return load_bytes(raw, path)
 
 
@@ -50,12 +54,13 @@ def validate(source: yamlsafe.Document) -> LoadedDossier:
     """Validate parsed YAML against the dossier models."""
     data = source.data
     if not isinstance(data, dict):
-        raise DossierError(
-            f"expected a mapping that starts with `permitcheck: 1`, got "
-            f"{'a list' if isinstance(data, list) else repr(data)}",
-            source.path, source.locate((), value=True))
+        got = describe(data)
+        raise DossierError(t(f"expected a mapping that starts with `permitcheck: 1`, got {got}",
+                             f"应为以 `permitcheck: 1` 开头的映射，实际为 {got}"),
+                           source.path, source.locate((), value=True))
     if "permitcheck" not in data:
-        raise DossierError("not a dossier: the `permitcheck: 1` key is missing",
+        raise DossierError(t("not a dossier: the `permitcheck: 1` key is missing",
+                             "不是档案文件：缺少 `permitcheck: 1` 键"),
                            source.path, Location(1, 1))
     try:
         model = Dossier.model_validate(data)
@@ -74,44 +79,48 @@ def located_error(exc: ValidationError, source: yamlsafe.Document,
     located: list[tuple[tuple[int, int, int], PermitcheckError]] = []
     seen: set[tuple[str, int, int]] = set()
     for error in exc.errors(include_url=False):
-        one = _one_error(error, source, error_cls)
-        where = one.location or Location(1, 1)
-        key = (one.message, where.line, where.column)
+        path = _data_path(source.data, error["loc"])
+        text, where = _describe_error(error, path, source)
+        key = (text.en, where.line, where.column)
         if key in seen:
             continue
         seen.add(key)
         missing = error["type"] in ("missing", "missing_section")
-        located.append(((int(missing), where.line, where.column), one))
+        located.append(((int(missing), where.line, where.column),
+                        error_cls(text, source.path, where)))
     located.sort(key=lambda item: item[0])
     first = located[0][1]
     first.others = tuple(item[1] for item in located[1:])
     return first
 
 
-def _one_error(error: Any, source: yamlsafe.Document,
-               error_cls: type[PermitcheckError]) -> PermitcheckError:
-    path = _data_path(source.data, error["loc"])
+def _describe_error(error: Any, path: tuple[str | int, ...],
+                    source: yamlsafe.Document) -> tuple[Text, Location]:
+    """The bilingual message of one Pydantic error and where it points in the file."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    where = _dotted(path)
     if kind == "unknown_key":
-        key_path = (*path, str(ctx["at"]))
-        where = f" in {_dotted(path)}" if path else ""
-        message = error["msg"].replace("; ", f"{where}; ", 1)
-        return error_cls(message, source.path, source.locate(key_path))
+        inside_en = f" in {where}" if path else ""
+        inside_zh = f"（位于 {where}）" if path else ""
+        text = t(ctx["en"].replace("{where}", inside_en), ctx["zh"].replace("{where}", inside_zh))
+        return text, source.locate((*path, str(ctx["at"])))
     if kind == "missing":
         name = error["loc"][-1]
-        where = _dotted(path) or "the top level"
-        return error_cls(f"missing required key {name!r} in {where}",
-                            source.path, source.locate(path))
+        return (t(f"missing required key {name!r} in {where or 'the top level'}",
+                  f"{where or '顶层'} 缺少必填的键 {name!r}"), source.locate(path))
     if kind == "missing_section":
-        return error_cls(error["msg"], source.path, source.locate(("application", "type"),
-                                                                      value=True))
+        return t(ctx["en"], ctx["zh"]), source.locate(("application", "type"), value=True)
+    value_at = source.locate(path, value=True)
     if path == ("permitcheck",):
-        return error_cls(f"unsupported format version {describe(error.get('input'))}; this "
-                         "permitcheck reads `permitcheck: 1`", source.path,
-                         source.locate(path, value=True))
-    message = _message(error, path)
-    return error_cls(message, source.path, source.locate(path, value=True))
+        got = describe(error.get("input"))
+        return (t(f"unsupported format version {got}; this permitcheck reads `permitcheck: 1`",
+                  f"不支持的格式版本 {got}；本工具读取 `permitcheck: 1`"), value_at)
+    prefix = f"{where}: " if where else ""
+    if "zh" in ctx:  # our own validators give both languages
+        return t(prefix + ctx["en"], prefix + ctx["zh"]), value_at
+    english, chinese = _message(error)
+    return t(prefix + english, prefix + chinese), value_at
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
@@ -139,40 +148,60 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return text
 
 
-def _message(error: Any, path: tuple[str | int, ...]) -> str:
+def _message(error: Any) -> tuple[str, str]:
+    """English and Chinese for Pydantic's own error types."""
     kind = error["type"]
     value = error.get("input")
     got = describe(value)
-    where = _dotted(path)
-    prefix = f"{where}: " if where else ""
+    ctx = error.get("ctx") or {}
     if kind in ("literal_error", "enum"):
-        expected = error.get("ctx", {}).get("expected", "")
+        expected = str(ctx.get("expected", ""))
         choices = _QUOTED.findall(expected) or [expected]
-        text = f"{prefix}{got} is not allowed; expected one of: {', '.join(choices)}"
-        if isinstance(value, str) and choices:
-            close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-            if close:
-                text += f" (did you mean {close[0]!r}?)"
-        return text
-    if kind == "bool_type":
-        return f"{prefix}expected true or false, got {got}"
-    if kind == "string_type":
-        return f"{prefix}expected text, got {got}; put it in quotes if it is meant as text"
-    if kind == "list_type":
-        return f"{prefix}expected a list (lines starting with '- '), got {got}"
-    if kind in ("int_type", "int_parsing"):
-        return f"{prefix}expected a whole number, got {got}"
-    if kind == "string_too_short":
-        return f"{prefix}must not be empty"
-    if kind == "too_short":
-        return f"{prefix}must list at least one item"
+        listed = codes(choices)
+        english, chinese = (f"{got} is not allowed; expected one of: {listed}",
+                            f"不允许的值 {got}；可用的值：{listed}")
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6) \
+            if isinstance(value, str) else []
+        if close:
+            english += f" (did you mean {close[0]!r}?)"
+            chinese += f"（是否应为 {close[0]!r}？）"
+        return english, chinese
     if kind == "union_tag_invalid":
-        ctx = error.get("ctx", {})
         tags = _QUOTED.findall(str(ctx.get("expected_tags", "")))
-        text = f"{prefix}unknown {ctx.get('discriminator', 'kind').strip(chr(39))} " \
-               f"{ctx.get('tag')!r}; expected one of: {', '.join(tags)}"
-        close = difflib.get_close_matches(str(ctx.get("tag")), tags, n=1, cutoff=0.6)
-        return text + (f" (did you mean {close[0]!r}?)" if close else "")
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{prefix}expected a mapping (key: value lines), got {got}"
-    return f"{prefix}{error['msg']}"
+        field = str(ctx.get("discriminator", "kind")).strip("'")
+        tag = ctx.get("tag")
+        listed = codes(tags)
+        english, chinese = (f"unknown {field} {tag!r}; expected one of: {listed}",
+                            f"未知的 {field} {tag!r}；可用的值：{listed}")
+        close = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.6)
+        if close:
+            english += f" (did you mean {close[0]!r}?)"
+            chinese += f"（是否应为 {close[0]!r}？）"
+        return english, chinese
+    simple = {
+        "bool_type": (f"expected true or false, got {got}", f"应为 true 或 false，实际为 {got}"),
+        "string_type": (f"expected text, got {got}; put it in quotes if it is meant as text",
+                        f"应为文本，实际为 {got}；如为文本请加引号"),
+        "list_type": (f"expected a list (lines starting with '- '), got {got}",
+                      f"应为列表（以“- ”开头的行），实际为 {got}"),
+        "int_type": (f"expected a whole number, got {got}", f"应为整数，实际为 {got}"),
+        "int_parsing": (f"expected a whole number, got {got}", f"应为整数，实际为 {got}"),
+        "greater_than": (f"expected a number greater than {ctx.get('gt')}, got {got}",
+                         f"应为大于 {ctx.get('gt')} 的数，实际为 {got}"),
+        "string_too_short": ("must not be empty", "不能为空"),
+        "too_short": ("must list at least one item", "至少须列出一项"),
+        "string_pattern_mismatch": (f"{got} does not have the expected form "
+                                    f"({ctx.get('pattern')})",
+                                    f"{got} 的格式不符合要求（{ctx.get('pattern')}）"),
+        "model_type": (f"expected a mapping (key: value lines), got {got}",
+                       f"应为映射（“键: 值”形式的行），实际为 {got}"),
+        "dict_type": (f"expected a mapping (key: value lines), got {got}",
+                      f"应为映射（“键: 值”形式的行），实际为 {got}"),
+        "model_attributes_type": (f"expected a mapping (key: value lines), got {got}",
+                                  f"应为映射（“键: 值”形式的行），实际为 {got}"),
+        "date_type": (f"expected a date such as 2026-03-15, got {got}",
+                      f"应为日期，例如 2026-03-15，实际为 {got}"),
+    }
+    if kind in simple:
+        return simple[kind]
+    return error["msg"], f"取值无效（{error['msg']}）"

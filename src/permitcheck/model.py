@@ -13,11 +13,10 @@ from pydantic import (
     Tag,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from permitcheck.codes import COUNTRIES, LANGUAGES
 from permitcheck.dates import DateSyntaxError, parse_date
-from permitcheck.strict import Strict, describe
+from permitcheck.strict import Strict, bilingual_error, describe
 
 
 def _to_date(value: Any) -> date:
@@ -27,36 +26,39 @@ def _to_date(value: Any) -> date:
         try:
             return parse_date(value)
         except DateSyntaxError as exc:
-            raise PydanticCustomError("date_syntax", str(exc)) from None
-    raise PydanticCustomError(
-        "date_type", "expected a date such as 2026-03-15, got {got}", {"got": describe(value)})
+            raise bilingual_error("date_syntax", exc.en, exc.zh) from None
+    got = describe(value)
+    raise bilingual_error("date_type", f"expected a date such as 2026-03-15, got {got}",
+                          f"应为日期，例如 2026-03-15，实际为 {got}")
 
 
-def _code(table: frozenset[str], name: str, standard: str, examples: str,
-          canonical: Callable[[str], str], case: str) -> Callable[[Any], str]:
+def _code(table: frozenset[str], name: tuple[str, str], standard: str, examples: str,
+          canonical: Callable[[str], str], case: tuple[str, str]) -> Callable[[Any], str]:
     """A validator for codes from `table` (country or language), with a hint for the case."""
 
     def validate(value: Any) -> str:
         if not isinstance(value, str):
-            raise PydanticCustomError(
-                f"{name}_type", "expected a two-letter {name} code such as {examples}, got {got}",
-                {"name": name, "examples": examples, "got": describe(value)})
+            got = describe(value)
+            raise bilingual_error(
+                "code_type", f"expected a two-letter {name[0]} code such as {examples}, got {got}",
+                f"应为两个字母的{name[1]}代码，例如 {examples}，实际为 {got}")
         if value not in table:
             fixed = canonical(value)
-            hint = f"; write it in {case}: {fixed}" if fixed in table else ""
-            raise PydanticCustomError(
-                f"{name}_code", "{got} is not an {standard} {name} code (such as {examples}){hint}",
-                {"got": repr(value), "standard": standard, "name": name, "examples": examples,
-                 "hint": hint})
+            hint_en = f"; write it in {case[0]}: `{fixed}`" if fixed in table else ""
+            hint_zh = f"；请写成{case[1]}：`{fixed}`" if fixed in table else ""
+            raise bilingual_error(
+                "code", f"{value!r} is not an {standard} {name[0]} code (such as {examples})"
+                        f"{hint_en}",
+                f"{value!r} 不是 {standard} {name[1]}代码（例如 {examples}）{hint_zh}")
         return value
 
     return validate
 
 
-_to_country = _code(COUNTRIES, "country", "ISO 3166-1 alpha-2", "DE, FR, HK", str.upper,
-                    "capitals")
-_to_language = _code(LANGUAGES, "language", "ISO 639-1", "zh, en, de", str.lower,
-                     "small letters")
+_to_country = _code(COUNTRIES, ("country", "国家或地区"), "ISO 3166-1 alpha-2", "`DE`, `FR`, `HK`",
+                    str.upper, ("capitals", "大写"))
+_to_language = _code(LANGUAGES, ("language", "语言"), "ISO 639-1", "`zh`, `en`, `de`", str.lower,
+                     ("small letters", "小写"))
 
 
 Day = Annotated[date, BeforeValidator(_to_date)]
@@ -297,8 +299,8 @@ class Dossier(Strict):
     def _sections_for_procedure(self) -> Dossier:
         for key in _REQUIRED_BY_TYPE[self.application.type]:
             if getattr(self, key) is None:
-                raise PydanticCustomError(
-                    "missing_section",
-                    "a {kind} application needs the `{key}` section",
-                    {"kind": self.application.type, "key": key, "at_missing": key})
+                kind = self.application.type
+                raise bilingual_error(
+                    "missing_section", f"a {kind} application needs the `{key}` section",
+                    f"{kind} 类申请须填写 `{key}` 部分")
         return self

@@ -7,16 +7,15 @@ from pathlib import Path as FsPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
 
 from permitcheck import yamlsafe
 from permitcheck.checks import CHECK_PARAMS, Check
 from permitcheck.conditions import Condition, DottedPath
 from permitcheck.errors import RuleError
-from permitcheck.i18n import ENGINE_PARAMS, Text
+from permitcheck.i18n import ENGINE_PARAMS, Text, t
 from permitcheck.loader import located_error
 from permitcheck.model import Day
-from permitcheck.strict import Strict
+from permitcheck.strict import Strict, bilingual_error, codes
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
@@ -31,6 +30,9 @@ class RuleModel(Strict):
 class Source(RuleModel):
     section: str = Field(pattern=r"^\d+(\(\d+\))?( note)?$")
     quote: str = Field(min_length=10)
+    # The FAQ is published in English; this is permitcheck's Chinese rendering of the quote,
+    # shown (marked as a translation) when messages are in Chinese.
+    quote_zh: str = Field(min_length=4)
 
 
 class Exemption(RuleModel):
@@ -71,19 +73,23 @@ class Rule(RuleModel):
             for language in ("en", "zh"):
                 for placeholder in _PLACEHOLDER.findall(getattr(text, language)):
                     if placeholder not in allowed:
-                        raise PydanticCustomError(
+                        kind, available = self.check.kind, codes(sorted(allowed))
+                        raise bilingual_error(
                             "placeholder",
-                            "{field}.{lang} uses {name}, which check kind {kind} does not "
-                            "provide; available: {available}",
-                            {"field": name, "lang": language, "name": f"{{{placeholder}}}",
-                             "kind": self.check.kind, "available": ", ".join(sorted(allowed))})
+                            f"{name}.{language} uses {{{placeholder}}}, which check kind {kind} "
+                            f"does not provide; available: {available}",
+                            f"{name}.{language} 使用了 {{{placeholder}}}，但检查类型 {kind} "
+                            f"不提供该值；可用：{available}")
         starred = "[*]" in self.subject or (self.document is not None and "[*]" in self.document)
         if starred and self.for_each is None:
-            raise PydanticCustomError("for_each", "a path with [*] needs `for_each`")
+            raise bilingual_error("for_each", "a path with [*] needs `for_each`",
+                                  "含 [*] 的路径需要 `for_each`")
         if self.group is not None and self.group not in ("family",) and "." in self.group:
-            raise PydanticCustomError("group", "`group` is a heading key such as passport_copy")
+            raise bilingual_error("group", "`group` is a heading key such as passport_copy",
+                                  "`group` 须为标题键，例如 passport_copy")
         if self.for_each is not None and not self.subject.startswith(self.for_each):
-            raise PydanticCustomError("for_each", "`subject` must lie inside `for_each`")
+            raise bilingual_error("for_each", "`subject` must lie inside `for_each`",
+                                  "`subject` 须位于 `for_each` 之内")
         return self
 
 
@@ -93,6 +99,7 @@ class RuleFile(RuleModel):
 
 class PackSource(RuleModel):
     title: str
+    title_zh: str
     publisher: str
     published: str
     url: str | None = None
@@ -100,6 +107,8 @@ class PackSource(RuleModel):
 
 class PackData(RuleModel):
     apostille: str
+    windows: str
+    steps: str
 
 
 class PackManifest(RuleModel):
@@ -109,6 +118,7 @@ class PackManifest(RuleModel):
     data: PackData
     # Checklist headings: document kinds and dossier sections, with their official names.
     groups: dict[str, Text]
+    terms: dict[str, Text] = {}
 
 
 class ApostilleState(RuleModel):
@@ -170,7 +180,9 @@ def _parse(path: FsPath) -> yamlsafe.Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
+        reason = exc.strerror or str(exc)
+        raise RuleError(t(f"cannot read rule file: {reason}", f"无法读取规则文件：{reason}"),
+                        str(path)) from None
     return yamlsafe.read(str(path), raw, RuleError)
 
 
@@ -194,18 +206,22 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     if key in _CACHE:
         return _CACHE[key]
     if not manifest_path.is_file():
-        known = ", ".join(available_packs(base)) or "none"
-        raise RuleError(f"no rule pack {name!r} (available: {known})", str(directory))
+        known = codes(available_packs(base)) or "—"
+        raise RuleError(t(f"no rule pack {name!r} (available: {known})",
+                          f"没有名为 {name!r} 的规则包（可用：{known}）"), str(directory))
     manifest, _ = _validate(PackManifest, manifest_path)
     rules: list[Rule] = []
     first_seen: dict[str, str] = {}
+    # Every other YAML file of the directory is a rule file; the pack's data files are not.
+    data_files = {(directory / name).resolve() for name in manifest.data.model_dump().values()}
     for rule_path in sorted(directory.glob("*.yaml")):
-        if rule_path.name == "pack.yaml" or rule_path.name.startswith("_"):
+        if rule_path.name == "pack.yaml" or rule_path.resolve() in data_files:
             continue
         parsed, source = _validate(RuleFile, rule_path)
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
-                raise RuleError(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
+                raise RuleError(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
+                                  f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）"),
                                 str(rule_path), source.locate(("rules", index, "id"), value=True))
             first_seen[rule.id] = rule_path.name
             rules.append(rule)

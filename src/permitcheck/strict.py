@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
+
+
+def bilingual_error(kind: str, en: str, zh: str, **context: Any) -> PydanticCustomError:
+    """A validation error whose message exists in both languages (English shown by Pydantic)."""
+    return PydanticCustomError(kind, "{en}", {"en": en, "zh": zh, **context})
+
+
+def codes(values: Iterable[object]) -> str:
+    """Values the user may write, listed as code: `a`, `b`, `c`."""
+    return ", ".join(f"`{value}`" for value in values)
 
 
 def describe(value: Any) -> str:
@@ -31,19 +42,24 @@ class Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise PydanticCustomError(
-                "mapping_type", "expected a mapping (key: value lines) with keys {keys}, got {got}",
-                {"keys": ", ".join(cls.allowed_keys()), "got": describe(data)})
         allowed = cls.allowed_keys()
+        if not isinstance(data, dict):
+            keys, got = codes(allowed), describe(data)
+            raise bilingual_error(
+                "mapping_type",
+                f"expected a mapping (key: value lines) with keys {keys}, got {got}",
+                f"应为映射（“键: 值”形式的行），可用的键：{keys}；实际为 {got}")
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else \
-                    f"expected one of: {', '.join(allowed)}"
-                raise PydanticCustomError(
-                    "unknown_key", "unknown key {key}; {hint}", {"key": repr(key), "hint": hint,
-                                                                  "at": key})
+                if close:
+                    hint_en, hint_zh = f"did you mean {close[0]!r}?", f"是否应为 {close[0]!r}？"
+                else:
+                    hint_en = f"expected one of: {codes(allowed)}"
+                    hint_zh = f"可用的键：{codes(allowed)}"
+                raise bilingual_error(
+                    "unknown_key", f"unknown key {key!r}{{where}}; {hint_en}",
+                    f"未知的键 {key!r}{{where}}；{hint_zh}", at=key)
         return data
 
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from permitcheck.errors import DossierError, Location, PermitcheckError
+from permitcheck.i18n import Text, t
 
 try:  # libyaml's C parser is several times faster than the pure-Python one.
     _BaseLoader: type[Any] = yaml.CSafeLoader
@@ -84,24 +85,24 @@ class _Builder:
         self.error = error
         self.nodes = 0
 
-    def fail(self, message: str, node: Any) -> PermitcheckError:
+    def fail(self, message: Text, node: Any) -> PermitcheckError:
         return self.error(message, self.doc.path, _loc(node.start_mark))
 
     def build(self, node: Any, path: Path) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(
+            raise self.fail(t(
                 f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
-                "included); a dossier is far smaller than that", node)
+                "included); a dossier is far smaller than that",
+                f"文件展开后超过 {MAX_NODES:,} 个值（含锚点和别名）；档案远小于此"), node)
         if len(path) > MAX_DEPTH:
-            raise self.fail(f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
-                            node)
+            raise self.fail(_too_deep(), node)
         self.doc.value_locations.setdefault(path, _loc(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                raise self.fail(f"YAML tag {node.tag!r} is not allowed in a dossier", node)
+                raise self.fail(_tag(node.tag), node)
             items = []
             for index, item in enumerate(node.value):
                 self.doc.key_locations.setdefault((*path, index), _loc(item.start_mark))
@@ -109,27 +110,29 @@ class _Builder:
             return items
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
-                raise self.fail(f"YAML tag {node.tag!r} is not allowed in a dossier", node)
+                raise self.fail(_tag(node.tag), node)
             return self.mapping(node, path)
-        raise self.fail("unsupported YAML node", node)  # pragma: no cover
+        raise self.fail(t("unsupported YAML node", "不支持的 YAML 节点"), node)  # pragma: no cover
 
     def mapping(self, node: Any, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, Location] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail("a key must be a plain word, not a list or mapping", key_node)
+                raise self.fail(t("a key must be a plain word, not a list or mapping",
+                                  "键必须是普通词语，不能是列表或映射"), key_node)
             if key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
-                raise self.fail(f"YAML tag {key_node.tag!r} is not allowed in a dossier", key_node)
+                raise self.fail(_tag(key_node.tag), key_node)
             # Keys are kept as written: `1:` or `on:` is the key "1" or "on", not a number or bool.
             key = str(key_node.value)
             where = _loc(key_node.start_mark)
             if key in first_seen:
                 before = first_seen[key]
-                raise self.error(
+                raise self.error(t(
                     f"duplicate key {key!r} (first written at line {before.line}); "
                     "each key may appear once, remove or merge one of them",
-                    self.doc.path, where)
+                    f"重复的键 {key!r}（首次出现在第 {before.line} 行）；每个键只能出现一次，"
+                    "请删除或合并其中之一"), self.doc.path, where)
             first_seen[key] = where
             self.doc.key_locations[(*path, key)] = where
             result[key] = self.build(value_node, (*path, key))
@@ -141,33 +144,74 @@ class _Builder:
             return text
         if tag == _NULL:
             if text not in ("", "~", "null", "Null", "NULL"):
-                raise self.fail(f"{text!r} is not a null value", node)
+                raise self.fail(t(f"{text!r} is not a null value", f"{text!r} 不是空值"), node)
             return None
         if tag == _BOOL:
             if text.lower() == "true":
                 return True
             if text.lower() == "false":
                 return False
-            raise self.fail(f"{text!r} is not a boolean; write true or false", node)
+            raise self.fail(t(f"{text!r} is not a boolean; write true or false",
+                              f"{text!r} 不是布尔值；请写 true 或 false"), node)
         if tag == _INT:
             try:
                 return int(text, 10)
             except ValueError:
-                raise self.fail(f"{text!r} is not an integer", node) from None
+                raise self.fail(t(f"{text!r} is not an integer", f"{text!r} 不是整数"),
+                                node) from None
         if tag == _FLOAT:
             try:
                 return float(text.replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
-                raise self.fail(f"{text!r} is not a number", node) from None
-        raise self.fail(f"YAML tag {tag!r} is not allowed in a dossier; "
-                        "write plain values without tags", node)
+                raise self.fail(t(f"{text!r} is not a number", f"{text!r} 不是数字"),
+                                node) from None
+        raise self.fail(_tag(tag), node)
+
+
+# libyaml's problems, in Chinese; anything else keeps the original wording in brackets.
+_PROBLEMS_ZH = (
+    ("did not find expected key", "缺少预期的键（多半是缩进不对）"),
+    ("did not find expected ',' or ']'", "列表未闭合：缺少 ',' 或 ']'"),
+    ("did not find expected ',' or '}'", "映射未闭合：缺少 ',' 或 '}'"),
+    ("found character that cannot start any token", "出现了不能开始任何内容的字符（例如制表符）"),
+    ("found a tab character", "缩进中出现了制表符；请改用空格缩进"),
+    ("mapping values are not allowed", "此处不允许出现“键: 值”（多半是缺少空格或缩进不对）"),
+    ("could not find expected ':'", "缺少预期的 ':'"),
+    ("found undefined alias", "引用了未定义的别名"),
+    ("did not find expected node content", "缺少预期的内容"),
+    ("did not find expected '-' indicator", "缺少预期的列表项标记 '-'"),
+    ("expected a single document", "文件只能包含一个 YAML 文档"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
+    ("found unknown escape character", "未知的转义字符"),
+    ("control characters are not allowed", "不允许出现控制字符"),
+    ("found unexpected ':'", "出现了意外的 ':'"),
+    ("found duplicate anchor", "重复的锚点"),
+)
+
+
+def _problem_zh(problem: str) -> str:
+    for english, chinese in _PROBLEMS_ZH:
+        if problem.startswith(english):
+            return chinese
+    return f"（{problem}）"
+
+
+def _tag(tag: str) -> Text:
+    return t(f"YAML tag {tag!r} is not allowed; write plain values without tags",
+             f"不允许使用 YAML 标签 {tag!r}；请直接写值，不加标签")
+
+
+def _too_deep() -> Text:
+    return t(f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
+             f"嵌套超过 {MAX_DEPTH} 层；档案没有这么深的结构")
 
 
 def decode(raw: bytes, path: str, error: type[PermitcheckError] = DossierError) -> str:
     """UTF-8 text (a BOM is allowed), or a located error naming the first bad byte."""
     if len(raw) > MAX_BYTES:
-        raise error(f"the file is {len(raw):,} bytes; a dossier is at most "
-                           f"{MAX_BYTES:,} bytes", path, Location(1, 1))
+        raise error(t(f"the file is {len(raw):,} bytes; a dossier is at most {MAX_BYTES:,} bytes",
+                      f"文件大小为 {len(raw):,} 字节；档案最多 {MAX_BYTES:,} 字节"),
+                    path, Location(1, 1))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -176,15 +220,17 @@ def decode(raw: bytes, path: str, error: type[PermitcheckError] = DossierError) 
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise error(
+        raise error(t(
             f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save the file as UTF-8",
+            f"字节 0x{raw[exc.start]:02x} 不是 UTF-8 文本；请将文件另存为 UTF-8 编码"),
             path, Location(line, column)) from None
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise error("the file contains a NUL byte; it is binary, not a YAML text file",
-                           path, Location(line, column))
+        raise error(t("the file contains a NUL byte; it is binary, not a YAML text file",
+                      "文件含有 NUL 字节；这是二进制文件，不是 YAML 文本文件"),
+                    path, Location(line, column))
     return text
 
 
@@ -195,20 +241,22 @@ def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) ->
     try:
         node = loader.get_single_node()
         if node is None:
-            raise error("the file is empty; expected a mapping", path, Location(1, 1))
+            raise error(t("the file is empty; expected a mapping (key: value lines)",
+                          "文件为空；应为映射（“键: 值”形式的行）"), path, Location(1, 1))
         doc.data = _Builder(doc, error).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{problem} ({exc.context})"
-        raise error(f"invalid YAML: {problem}", path,
-                    _loc(mark) if mark is not None else Location(1, 1)) from None
-    except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", path, Location(1, 1)) from None
-    except RecursionError:
-        raise error(f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
+        english = f"{problem} ({exc.context})" if exc.context else problem
+        raise error(t(f"invalid YAML: {english}", f"YAML 语法错误：{_problem_zh(problem)}"),
+                    path, _loc(mark) if mark is not None else Location(1, 1)) from None
+    except yaml.reader.ReaderError as exc:
+        raise error(t(f"invalid YAML: {exc.reason}", f"YAML 语法错误：{_problem_zh(exc.reason)}"),
                     path, Location(1, 1)) from None
+    except yaml.YAMLError as exc:
+        raise error(t(f"invalid YAML: {exc}", "YAML 语法错误"), path, Location(1, 1)) from None
+    except RecursionError:
+        raise error(_too_deep(), path, Location(1, 1)) from None
     finally:
         loader.dispose()
     return doc

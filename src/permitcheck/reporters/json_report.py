@@ -7,7 +7,7 @@ from typing import Any
 
 from permitcheck import __version__
 from permitcheck.errors import PermitcheckError
-from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -15,7 +15,7 @@ def render(report: Report, options: RenderOptions) -> str:
         "tool": "permitcheck",
         "version": __version__,
         "dossiers": [_dossier(result, report, options) for result in report.results],
-        "errors": [_error(error) for error in report.errors],
+        "errors": [_error(error, options) for error in report.errors],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -49,16 +49,22 @@ def _finding(found: Finding, options: RenderOptions) -> dict[str, Any]:
         "title": found.title.get(options.lang),
         "message": found.message.get(options.lang),
         "fix": found.fix.get(options.lang) if found.fix else None,
-        "sources": [{"title": s.title, "section": s.section, "quote": s.quote}
-                    for s in found.sources],
+        "sources": [_source(s) for s in found.sources],
         "location": {"line": found.location.line, "column": found.location.column},
     }
 
 
-def _error(error: PermitcheckError) -> dict[str, Any]:
+def _source(source: SourceRef) -> dict[str, Any]:
+    entry = {"title": source.title, "section": source.section, "quote": source.quote}
+    if source.quote_zh is not None:
+        entry["quote_zh"] = source.quote_zh
+    return entry
+
+
+def _error(error: PermitcheckError, options: RenderOptions) -> dict[str, Any]:
     location = error.location
     return {
         "path": error.path,
-        "message": error.message_with_position(),
+        "message": error.message_with_position(options.lang),
         "location": {"line": location.line, "column": location.column} if location else None,
     }

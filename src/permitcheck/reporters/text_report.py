@@ -12,11 +12,11 @@ from permitcheck.i18n import Lang, Text, t
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
 _MARKS = {
-    "fail": ("✗", "[FAIL]", "bold red"),
-    "warn": ("!", "[WARN]", "bold yellow"),
-    "exempt": ("◎", "[EXEMPT]", "cyan"),
-    "pass": ("✓", "[ok]", "green"),
-    "skip": ("–", "[skip]", "dim"),
+    "fail": ("✗", t("[FAIL]", "[不通过]"), "bold red"),
+    "warn": ("!", t("[WARN]", "[警告]"), "bold yellow"),
+    "exempt": ("◎", t("[EXEMPT]", "[豁免]"), "cyan"),
+    "pass": ("✓", t("[ok]", "[通过]"), "green"),
+    "skip": ("–", t("[skip]", "[不适用]"), "dim"),
 }
 _ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
 _PROCEDURES = {
@@ -68,7 +68,8 @@ def render(report: Report, options: RenderOptions) -> str:
         console.print()
         line = _say(_TOTAL, options.lang, ready=ready, total=len(report.results))
         if report.errors:
-            line += "; " + _say(_ERRORS, options.lang, n=len(failed_files))
+            line += ("；" if options.lang == "zh" else "; ") + _say(
+                _ERRORS, options.lang, n=len(failed_files))
         console.print(RichText(line, style="bold"))
     return buffer.getvalue()
 
@@ -77,8 +78,9 @@ def _dossier(console: Console, result: DossierResult, report: Report,
              options: RenderOptions) -> None:
     lang = options.lang
     heading = RichText(result.path, style="bold")
-    heading.append(f" — {_PROCEDURES[result.type].get(lang)}, {result.city}, "
-                   f"{_AS_OF.get(lang)} {result.as_of.isoformat()}", style="")
+    comma = "，" if lang == "zh" else ", "
+    heading.append(f" — {_PROCEDURES[result.type].get(lang)}{comma}{result.city_name.get(lang)}"
+                   f"{comma}{_AS_OF.get(lang)} {result.as_of.isoformat()}", style="")
     console.print(heading)
     groups: dict[str, list[Finding]] = {}
     for found in result.findings:
@@ -100,7 +102,7 @@ def _finding(console: Console, found: Finding, options: RenderOptions) -> None:
     lang = options.lang
     symbol, word, style = _MARKS[found.status]
     line = RichText("  ")
-    line.append(symbol if options.color else word, style=style)
+    line.append(symbol if options.color else word.get(lang), style=style)
     line.append(" ")
     line.append(found.message.get(lang))
     if found.status in ("fail", "warn", "exempt"):
@@ -111,7 +113,7 @@ def _finding(console: Console, found: Finding, options: RenderOptions) -> None:
     console.print(line)
     if found.fix is not None and found.status in ("fail", "warn"):
         fix = RichText("      ")
-        fix.append(f"{_FIX.get(lang)}: ", style="bold")
+        fix.append(_FIX.get(lang) + ("：" if lang == "zh" else ": "), style="bold")
         fix.append(found.fix.get(lang))
         console.print(fix)
 

@@ -1,0 +1,186 @@
+"""Where to go and what comes next: the acceptance windows (FAQ 1) and steps (FAQ 2) of a pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path as FsPath
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from permitcheck import yamlsafe
+from permitcheck.errors import RuleError, UsageError
+from permitcheck.i18n import Text, t
+from permitcheck.loader import located_error
+from permitcheck.rules import Pack, RuleModel, Source
+from permitcheck.strict import codes
+
+
+class District(RuleModel):
+    name: Text
+    note: Text | None = None
+
+
+class Serves(RuleModel):
+    level: Literal["municipal", "provincial"]
+    registered_in: list[str] | None = None
+
+
+class Authority(RuleModel):
+    id: str
+    serves: Serves
+    name: Text
+    window: Text
+    floor: Text | None = None
+    building: Text
+    address: Text
+    hotline: list[str] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+
+
+class Windows(RuleModel):
+    districts: dict[str, District] = Field(min_length=1)
+    authorities: list[Authority] = Field(min_length=1)
+
+
+class Place(RuleModel):
+    name: Text
+    address: Text | None = None
+
+
+class Registration(RuleModel):
+    default: str
+    by_authority: dict[str, str] = {}
+
+
+class DueAfter(RuleModel):
+    after: Literal["application.entry_date"]
+    days: int = Field(gt=0)
+
+
+class Step(RuleModel):
+    id: str
+    actor: Text
+    title: Text
+    detail: Text
+    where: str
+    also: str | None = None
+    due: Literal["submit_by"] | DueAfter | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Steps(RuleModel):
+    registration: Registration
+    places: dict[str, Place]
+    steps: list[Step] = Field(min_length=1)
+
+
+def _read(model: type[RuleModel], path: FsPath) -> RuleModel:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise RuleError(t(f"cannot read rule file: {reason}", f"无法读取规则文件：{reason}"),
+                        str(path)) from None
+    source = yamlsafe.read(str(path), raw, RuleError)
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        raise located_error(exc, source, RuleError) from None
+
+
+def windows(pack: Pack) -> Windows:
+    """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
+    return _windows(FsPath(pack.directory) / pack.manifest.data.windows)
+
+
+def steps(pack: Pack) -> Steps:
+    """The steps of `pack`, validated; every place they name exists."""
+    return _steps(FsPath(pack.directory) / pack.manifest.data.steps)
+
+
+@lru_cache(maxsize=8)
+def _windows(path: FsPath) -> Windows:
+    table = _read(Windows, path)
+    assert isinstance(table, Windows)
+    for authority in table.authorities:
+        for district in authority.serves.registered_in or []:
+            if district not in table.districts:
+                raise RuleError(t(f"authority {authority.id!r} serves unknown district "
+                                  f"{district!r}", f"受理机构 {authority.id!r} 对应的区域 "
+                                  f"{district!r} 未在 districts 中列出"), str(path))
+    return table
+
+
+@lru_cache(maxsize=8)
+def _steps(path: FsPath) -> Steps:
+    table = _read(Steps, path)
+    assert isinstance(table, Steps)
+    known = set(table.places) | {"registration", "acceptance"}
+    for step in table.steps:
+        for place in filter(None, (step.where, step.also)):
+            if place not in known:
+                raise RuleError(t(f"step {step.id!r} names unknown place {place!r}",
+                                  f"步骤 {step.id!r} 引用了未知地点 {place!r}"), str(path))
+    return table
+
+
+@dataclass(frozen=True)
+class Employer:
+    """What decides the window: the employer's level and where it is registered."""
+
+    level: str
+    registered_in: str | None
+
+
+def authority_for(pack: Pack, employer: Employer) -> Authority:
+    """The authority that accepts this employer's applications (FAQ 1).
+
+    A municipal employer must name a known district: guessing the window from nothing would
+    send the user to the wrong building.
+    """
+    table = windows(pack)
+    known = codes(table.districts)
+    district = employer.registered_in
+    if district is not None and district not in table.districts:
+        raise UsageError(t(
+            f"unknown district or zone {district!r} for employer.registered_in; "
+            f"accepted values: {known}",
+            f"employer.registered_in 的区域 {district!r} 无法识别；可用的值：{known}"))
+    for authority in table.authorities:
+        serves = authority.serves
+        if serves.level != employer.level:
+            continue
+        if serves.registered_in is not None and district not in serves.registered_in:
+            continue
+        if serves.registered_in is None and serves.level == "municipal" and district is None:
+            raise UsageError(t(
+                f"a municipal employer needs employer.registered_in (or --registered-in) to "
+                f"find its window; accepted values: {known}",
+                f"市级用人单位须填写 employer.registered_in（或 --registered-in）才能确定受理窗口；"
+                f"可用的值：{known}"))
+        return authority
+    raise UsageError(t(f"no acceptance window in this pack serves level {employer.level!r}",
+                       f"本规则包中没有受理 {employer.level!r} 级单位的窗口"))
+
+
+def registration_authority(pack: Pack, acceptance: Authority | None) -> Authority:
+    """Where the employer's account is registered by real name (FAQ 2(1))."""
+    table, rule = windows(pack), steps(pack).registration
+    wanted = rule.by_authority.get(acceptance.id, rule.default) if acceptance else rule.default
+    for authority in table.authorities:
+        if authority.id == wanted:
+            return authority
+    raise RuleError(t(f"registration names unknown authority {wanted!r}",
+                      f"registration 引用了未知的受理机构 {wanted!r}"), pack.directory)
+
+
+def due_date(step: Step, entry_date: date | None, submit_by: date | None) -> date | None:
+    """The date a step is due, where the dossier gives the facts."""
+    if step.due == "submit_by":
+        return submit_by
+    if isinstance(step.due, DueAfter) and entry_date is not None:
+        return entry_date + timedelta(days=step.due.days)
+    return None

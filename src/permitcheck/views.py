@@ -1,0 +1,322 @@
+"""Renders `where`, `steps`, `rules` and `explain` to strings (text or JSON); no I/O here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from permitcheck import checks, conditions
+from permitcheck.guide import Authority, District, Place, Step
+from permitcheck.i18n import Lang, Text, t
+from permitcheck.rules import Pack, Rule, Source
+
+_FAQ = t("FAQ", "FAQ")
+_LABELS = {
+    "authority": t("Authority", "受理机构"),
+    "window": t("Window", "窗口"),
+    "building": t("Building", "地点"),
+    "address": t("Address", "地址"),
+    "hotline": t("Hotline", "咨询电话"),
+    "source": t("Source", "依据"),
+}
+_LEVELS = {"municipal": t("municipal employer", "市级用人单位"),
+           "provincial": t("provincial or ministerial employer", "省（部）属用人单位")}
+_PROCEDURES = {"new": t("new permit", "新办"), "extension": t("extension", "延期"),
+               "change": t("change", "变更"), "cancellation": t("cancellation", "注销")}
+_SEVERITIES = {"error": t("error", "错误"), "warning": t("warning", "警告")}
+
+
+def _colon(lang: Lang) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+def _sections(sources: list[Source]) -> str:
+    return ", ".join(dict.fromkeys(source.section for source in sources))
+
+
+def _faq(sources: list[Source], lang: Lang) -> str:
+    return f"{_FAQ.get(lang)} {_sections(sources)}"
+
+
+def _json(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sources_json(sources: list[Source], title: str) -> list[dict[str, str | None]]:
+    return [{"title": title, "section": s.section, "quote": s.quote, "quote_zh": s.quote_zh}
+            for s in sources]
+
+
+_TRANSLATED = "（译自英文原文）"
+
+
+def _quote(source: Source | dict[str, Any], lang: Lang) -> str:
+    """A quoted source sentence; in Chinese, permitcheck's translation, marked as such."""
+    section = source["section"] if isinstance(source, dict) else source.section
+    quote = source["quote"] if isinstance(source, dict) else source.quote
+    quote_zh = source.get("quote_zh") if isinstance(source, dict) else source.quote_zh
+    if lang == "zh" and quote_zh:
+        return f"[FAQ {section}] “{quote_zh}”{_TRANSLATED}"
+    return f"[FAQ {section}] “{quote}”"
+
+
+def _table(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(_display_width(label) for label, _ in rows)
+    return [label + " " * (width - _display_width(label) + 2) + value for label, value in rows]
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
+
+
+# ---- where ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WhereView:
+    employer: str | None
+    level: str
+    district_key: str | None
+    district: District | None
+    authority: Authority
+    source_title: str
+
+
+def _window_line(authority: Authority, lang: Lang) -> str:
+    window = authority.window.get(lang)
+    if authority.floor is not None:
+        window += ("，" if lang == "zh" else ", ") + authority.floor.get(lang)
+    return window
+
+
+def authority_json(authority: Authority, lang: Lang) -> dict[str, Any]:
+    return {
+        "id": authority.id,
+        "name": authority.name.get(lang),
+        "window": authority.window.get(lang),
+        "floor": authority.floor.get(lang) if authority.floor else None,
+        "building": authority.building.get(lang),
+        "address": authority.address.get(lang),
+        "hotline": list(authority.hotline),
+    }
+
+
+def render_where(view: WhereView, output_format: str, lang: Lang) -> str:
+    authority = view.authority
+    if output_format == "json":
+        return _json({
+            "employer": view.employer,
+            "level": view.level,
+            "registered_in": view.district_key,
+            "authority": authority_json(authority, lang),
+            "sources": _sources_json(authority.sources, view.source_title),
+        })
+    who = view.employer or ""
+    about: list[str] = []
+    if view.district is not None:
+        name = view.district.name.get(lang)
+        about.append(f"注册地：{name}（{view.district_key}）" if lang == "zh"
+                     else f"registered in {name} ({view.district_key})")
+    about.append(_LEVELS[view.level].get(lang))
+    heading = ("，" if lang == "zh" else ", ").join(about)
+    lines = [f"{who} — {heading}" if who else heading, ""]
+    separator = "、" if lang == "zh" else ", "
+    lines += _table([
+        (_LABELS["authority"].get(lang), authority.name.get(lang)),
+        (_LABELS["window"].get(lang), _window_line(authority, lang)),
+        (_LABELS["building"].get(lang), authority.building.get(lang)),
+        (_LABELS["address"].get(lang), authority.address.get(lang)),
+        (_LABELS["hotline"].get(lang), separator.join(authority.hotline)),
+        (_LABELS["source"].get(lang), _faq(authority.sources, lang)),
+    ])
+    if view.district is not None and view.district.note is not None:
+        lines += ["", view.district.note.get(lang)]
+    return "\n".join(lines) + "\n"
+
+
+# ---- steps ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StepView:
+    step: Step
+    authority: Authority | None  # for `registration` and `acceptance` places
+    place: Place | None
+    also: Place | None
+    due: date | None
+    due_note: Text | None
+
+
+@dataclass(frozen=True)
+class StepsView:
+    heading: str | None
+    note: Text | None
+    steps: tuple[StepView, ...]
+    source_title: str
+
+
+_WHERE = t("Where", "地点")
+_DUE = t("Due", "期限")
+_ALSO = t("Also", "另")
+_BY = t("by {date}", "{date} 前")
+_UNKNOWN_PLACE = t("the employer's acceptance window (run `permitcheck where`)",
+                   "用人单位对应的受理窗口（见 `permitcheck where`）")
+_TITLE = t("Steps of a new application in Nanjing (FAQ 2)", "南京新办工作许可流程（FAQ第2问）")
+
+
+def _place_line(view: StepView, lang: Lang) -> str:
+    if view.authority is not None:
+        a = view.authority
+        comma = "，" if lang == "zh" else ", "
+        return comma.join([a.name.get(lang), _window_line(a, lang), a.building.get(lang),
+                           a.address.get(lang)])
+    if view.place is None:
+        return _UNKNOWN_PLACE.get(lang)
+    return _place_text(view.place, lang)
+
+
+def _place_text(place: Place, lang: Lang) -> str:
+    if place.address is None:
+        return place.name.get(lang)
+    return place.name.get(lang) + ("，" if lang == "zh" else ", ") + place.address.get(lang)
+
+
+def _due_line(view: StepView, lang: Lang) -> str | None:
+    if view.due is None and view.due_note is None:
+        return None
+    parts = []
+    if view.due is not None:
+        parts.append(_BY.get(lang).replace("{date}", view.due.isoformat()))
+    if view.due_note is not None:
+        parts.append(view.due_note.get(lang))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
+    if output_format == "json":
+        return _json({
+            "dossier": view.heading,
+            "note": view.note.get(lang) if view.note else None,
+            "steps": [{
+                "id": s.step.id,
+                "actor": s.step.actor.get(lang),
+                "title": s.step.title.get(lang),
+                "detail": s.step.detail.get(lang),
+                "where": _place_line(s, lang),
+                "authority": authority_json(s.authority, lang) if s.authority else None,
+                "also": _place_text(s.also, lang) if s.also else None,
+                "due": s.due.isoformat() if s.due else None,
+                "due_note": s.due_note.get(lang) if s.due_note else None,
+                "sources": _sources_json(s.step.sources, view.source_title),
+            } for s in view.steps],
+        })
+    lines = [_TITLE.get(lang) + (f" — {view.heading}" if view.heading else "")]
+    if view.note is not None:
+        lines += ["", view.note.get(lang)]
+    for number, s in enumerate(view.steps, start=1):
+        step = s.step
+        actor = f"（{step.actor.zh}）" if lang == "zh" else f" ({step.actor.en})"
+        lines += ["", f"{number}. {step.title.get(lang)}{actor}  [{_faq(step.sources, lang)}]"]
+        lines.append(f"   {step.detail.get(lang)}")
+        colon = _colon(lang)
+        lines.append(f"   {_WHERE.get(lang)}{colon}{_place_line(s, lang)}")
+        if s.also is not None:
+            lines.append(f"   {_ALSO.get(lang)}{colon}{_place_text(s.also, lang)}")
+        due = _due_line(s, lang)
+        if due is not None:
+            lines.append(f"   {_DUE.get(lang)}{colon}{due}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- rules and explain ---------------------------------------------------------------------
+
+def render_rules(pack: Pack, rules: list[Rule], output_format: str, lang: Lang) -> str:
+    if output_format == "json":
+        return _json({"pack": pack.manifest.pack, "rules": [{
+            "id": rule.id,
+            "severity": rule.severity,
+            "procedures": list(rule.applies.procedures),
+            "title": rule.title.get(lang),
+            "sections": list(dict.fromkeys(s.section for s in rule.sources)),
+        } for rule in rules]})
+    width = max((len(rule.id) for rule in rules), default=0)
+    lines = []
+    for rule in rules:
+        severity = _SEVERITIES[rule.severity].get(lang)
+        lines.append(f"{rule.id:<{width}}  {severity:<7}  {_faq(rule.sources, lang):<12}  "
+                     f"{rule.title.get(lang)}")
+    count = len(rules)
+    lines += ["", f"共 {count} 条规则" if lang == "zh" else f"{count} rule{'s' * (count != 1)}"]
+    return "\n".join(lines) + "\n"
+
+
+_EXPLAIN = {
+    "checks": t("What it checks", "检查内容"),
+    "applies": t("When it applies", "适用情形"),
+    "exemptions": t("Exemptions", "豁免情形"),
+    "fix": t("How to fix a failure", "不符合时的处理"),
+    "sources": t("Sources", "依据"),
+    "severity": t("Severity", "级别"),
+    "procedures": t("procedures", "办理事项"),
+    "categories": t("categories", "类别"),
+    "none": t("none", "无"),
+    "for_each": t("for each item of", "对以下每一项"),
+}
+
+
+def _applies(rule: Rule, lang: Lang) -> list[str]:
+    comma = "、" if lang == "zh" else ", "
+    procedures = comma.join(_PROCEDURES[p].get(lang) for p in rule.applies.procedures)
+    lines = [f"{_EXPLAIN['procedures'].get(lang)}{_colon(lang)}{procedures}"]
+    if rule.applies.categories is not None:
+        lines.append(f"{_EXPLAIN['categories'].get(lang)}{_colon(lang)}"
+                     f"{comma.join(rule.applies.categories)}")
+    if rule.applies.when is not None:
+        en, zh = conditions.describe(rule.applies.when)
+        lines.append(zh if lang == "zh" else en)
+    if rule.for_each is not None:
+        lines.append(f"{_EXPLAIN['for_each'].get(lang)} `{rule.for_each}`")
+    return lines
+
+
+def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> str:
+    title = pack.manifest.source.title
+    check_en, check_zh = checks.describe(rule.check, rule.subject)
+    applies = _applies(rule, lang)
+    exemptions: list[dict[str, Any]] = []
+    for exemption in rule.exemptions:
+        when_en, when_zh = conditions.describe(exemption.when)
+        exemptions.append({
+            "for": exemption.describe.get(lang),
+            "when": when_zh if lang == "zh" else when_en,
+            "message": exemption.message.get(lang),
+            "sources": _sources_json(exemption.sources, title),
+        })
+    if output_format == "json":
+        return _json({
+            "id": rule.id, "severity": rule.severity, "title": rule.title.get(lang),
+            "description": rule.description.get(lang),
+            "checks": check_zh if lang == "zh" else check_en,
+            "applies": applies, "exemptions": exemptions, "fix": rule.fix.get(lang),
+            "sources": _sources_json(rule.sources, title),
+        })
+    lines = [f"{rule.id} — {rule.title.get(lang)}", "", rule.description.get(lang), ""]
+    colon = _colon(lang)
+    lines.append(f"{_EXPLAIN['severity'].get(lang)}{colon}{_SEVERITIES[rule.severity].get(lang)}")
+    lines += ["", f"{_EXPLAIN['checks'].get(lang)}{colon}",
+              f"  {check_zh if lang == 'zh' else check_en}"]
+    lines += ["", f"{_EXPLAIN['applies'].get(lang)}{colon}"] + [f"  {line}" for line in applies]
+    lines += ["", f"{_EXPLAIN['exemptions'].get(lang)}{colon}"]
+    if not exemptions:
+        lines.append(f"  {_EXPLAIN['none'].get(lang)}")
+    for item in exemptions:
+        lines.append(f"  - {item['for']}{colon}{item['when']}")
+        for source in item["sources"]:
+            lines.append(f"    {_quote(source, lang)}")
+    lines += ["", f"{_EXPLAIN['fix'].get(lang)}{colon}", f"  {rule.fix.get(lang)}"]
+    source_title = pack.manifest.source.title_zh if lang == "zh" else title
+    lines += ["", f"{_EXPLAIN['sources'].get(lang)}（{source_title}）{colon}" if lang == "zh"
+              else f"{_EXPLAIN['sources'].get(lang)} ({source_title}){colon}"]
+    for source in rule.sources:
+        lines.append(f"  {_quote(source, lang)}")
+    return "\n".join(lines) + "\n"
