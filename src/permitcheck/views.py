@@ -239,12 +239,15 @@ def render_rules(pack: Pack, rules: list[Rule], output_format: str, lang: Lang) 
             "title": rule.title.get(lang),
             "sections": list(dict.fromkeys(s.section for s in rule.sources)),
         } for rule in rules]})
-    width = max((len(rule.id) for rule in rules), default=0)
+    rows = [(rule.id, _SEVERITIES[rule.severity].get(lang), _faq(rule.sources, lang),
+             rule.title.get(lang)) for rule in rules]
+    widths = [max((_display_width(row[column]) for row in rows), default=0)
+              for column in range(3)]
     lines = []
-    for rule in rules:
-        severity = _SEVERITIES[rule.severity].get(lang)
-        lines.append(f"{rule.id:<{width}}  {severity:<7}  {_faq(rule.sources, lang):<12}  "
-                     f"{rule.title.get(lang)}")
+    for row in rows:
+        cells = [cell + " " * (width - _display_width(cell))
+                 for cell, width in zip(row[:3], widths, strict=True)]
+        lines.append("  ".join([*cells, row[3]]))
     count = len(rules)
     lines += ["", f"共 {count} 条规则" if lang == "zh" else f"{count} rule{'s' * (count != 1)}"]
     return "\n".join(lines) + "\n"
@@ -303,20 +306,21 @@ def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> st
     lines = [f"{rule.id} — {rule.title.get(lang)}", "", rule.description.get(lang), ""]
     colon = _colon(lang)
     lines.append(f"{_EXPLAIN['severity'].get(lang)}{colon}{_SEVERITIES[rule.severity].get(lang)}")
-    lines += ["", f"{_EXPLAIN['checks'].get(lang)}{colon}",
+    heading = colon.rstrip()
+    lines += ["", f"{_EXPLAIN['checks'].get(lang)}{heading}",
               f"  {check_zh if lang == 'zh' else check_en}"]
-    lines += ["", f"{_EXPLAIN['applies'].get(lang)}{colon}"] + [f"  {line}" for line in applies]
-    lines += ["", f"{_EXPLAIN['exemptions'].get(lang)}{colon}"]
+    lines += ["", f"{_EXPLAIN['applies'].get(lang)}{heading}"] + [f"  {line}" for line in applies]
+    lines += ["", f"{_EXPLAIN['exemptions'].get(lang)}{heading}"]
     if not exemptions:
         lines.append(f"  {_EXPLAIN['none'].get(lang)}")
     for item in exemptions:
         lines.append(f"  - {item['for']}{colon}{item['when']}")
         for source in item["sources"]:
             lines.append(f"    {_quote(source, lang)}")
-    lines += ["", f"{_EXPLAIN['fix'].get(lang)}{colon}", f"  {rule.fix.get(lang)}"]
+    lines += ["", f"{_EXPLAIN['fix'].get(lang)}{heading}", f"  {rule.fix.get(lang)}"]
     source_title = pack.manifest.source.title_zh if lang == "zh" else title
-    lines += ["", f"{_EXPLAIN['sources'].get(lang)}（{source_title}）{colon}" if lang == "zh"
-              else f"{_EXPLAIN['sources'].get(lang)} ({source_title}){colon}"]
+    lines += ["", f"{_EXPLAIN['sources'].get(lang)}（{source_title}）{heading}" if lang == "zh"
+              else f"{_EXPLAIN['sources'].get(lang)} ({source_title}){heading}"]
     for source in rule.sources:
         lines.append(f"  {_quote(source, lang)}")
     return "\n".join(lines) + "\n"
