@@ -60,13 +60,13 @@ def to_yaml(data: dict[str, Any]) -> bytes:
 
 
 def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
-                  path: str = "case.yaml") -> DossierResult:
+                  path: str = "case.yaml", warn_days: int | None = None) -> DossierResult:
     dossier = load_bytes(to_yaml(data), path)
     if isinstance(as_of, str):
         as_of = parse_date(as_of)
     reference = as_of or dossier.model.application.submission_date
     assert reference is not None, "cases need a submission_date or an as_of"
-    return evaluate(dossier, load_pack(dossier.model.application.city), reference)
+    return evaluate(dossier, load_pack(dossier.model.application.city), reference, warn_days)
 
 
 def findings_of(result: DossierResult, rule: str, subject: str | None = None) -> list[Finding]:

@@ -74,7 +74,8 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
 
 def test_summary_names_submit_by(runner: CliRunner) -> None:
     out = run(runner, "validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == "Ready: 40 checks passed; submit by 2027-03-15"
+    assert out.splitlines()[-1] == ("Ready: 40 checks passed; submit by 2027-03-15 "
+                                    "(set by Certificate of no criminal record)")
     assert out.count("[ok]") == 40
 
 
@@ -95,7 +96,7 @@ def test_bad_as_of_is_a_usage_error(runner: CliRunner, bad: str) -> None:
 # ---- JSON: the contract of spec/report-format.md -------------------------------------------
 
 DOSSIER_KEYS = {"path", "type", "city", "as_of", "ready", "submit_by", "submit_by_rule",
-                "counts", "findings"}
+                "submit_by_subject", "counts", "findings"}
 FINDING_KEYS = {"rule", "status", "severity", "subject", "title", "message", "fix", "sources",
                 "location"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

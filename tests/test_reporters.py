@@ -31,7 +31,7 @@ def result(*findings: Finding) -> DossierResult:
         path="a.yaml", type="new", city="nanjing", city_name=Text(en="Nanjing", zh="南京"),
         as_of=date(2026, 12, 7),
         findings=tuple(findings), submit_by=date(2027, 3, 15),
-        submit_by_rule="r.age",
+        submit_by_rule="r.age", submit_by_subject="documents.criminal_record.issued_on",
         groups={"criminal_record": Text(en="Certificate of no criminal record",
                                         zh="无犯罪记录证明")})
 
@@ -60,7 +60,8 @@ def test_plain_text_checklist() -> None:
         "  [EXEMPT] r.exempt says exempt  [FAQ 3(4)]",
         "  [ok] r.present says pass",
         "",
-        "Not ready: 1 to fix, 1 by commitment or exemption; submit by 2027-03-15",
+        "Not ready: 1 to fix, 1 by commitment or exemption; submit by 2027-03-15 "
+        "(set by Certificate of no criminal record)",
         "",
         "0 of 1 dossier ready; 1 file could not be checked",
     ]
@@ -85,13 +86,15 @@ def test_chinese_text() -> None:
     assert "      处理：请重新申请" in text
     assert "  [不通过] r.age 结果 fail  [依据 3(4)]  (r.age)" in text
     assert text.splitlines()[-3] == (
-        "尚不能提交：1 项需处理，1 项以承诺或豁免满足；请于 2027-03-15 前提交")
+        "尚不能提交：1 项需处理，1 项以承诺或豁免满足；"
+        "请于 2027-03-15 前提交（取决于无犯罪记录证明）")
 
 
 def test_warnings_do_not_block_by_default() -> None:
     report = Report(results=(result(finding("r.late", "warn")),), errors=())
     assert report.all_ready()
     text = renderer("text")(report, RenderOptions())
+    # r.late does not set submit_by (r.age does), so no "set by" is named.
     assert text.splitlines()[-1] == "Ready: 1 warning; submit by 2027-03-15"
     strict = Report(results=report.results, errors=(), fail_on="warning")
     assert not strict.all_ready()

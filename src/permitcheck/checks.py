@@ -18,7 +18,7 @@ from permitcheck.strict import Strict
 if TYPE_CHECKING:
     from permitcheck.rules import ApostilleTable
 
-Status = Literal["pass", "fail", "warn"]
+Status = Literal["pass", "fail", "warn"]  # warn: holds, but the user must know something
 REGIONS = frozenset({"HK", "MO", "TW"})
 
 
@@ -156,7 +156,8 @@ class Outcome:
 
     status: Status
     params: Mapping[str, Value] = field(default_factory=dict)
-    window_end: date | None = None
+    window_end: date | None = None  # the last reference date on which the check holds
+    window_start: date | None = None  # where the window opens (issue date, event), if known
     message: Text | None = None  # replaces the rule's message (engine-owned outcomes)
     fix: Text | None = None
 
@@ -265,7 +266,8 @@ def _max_age(check: MaxAge, value: date, subject: str, ctx: Context) -> Outcome:
     last_day = dates.window_end(value, check.months)
     params: dict[str, Value] = {"date": value, "last_day": last_day, "months": check.months,
                                 "age": _age(value, ctx.as_of)}
-    return Outcome("pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day)
+    return Outcome("pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day,
+                   window_start=value)
 
 
 def _min_validity(check: MinValidity, value: date, subject: str, ctx: Context) -> Outcome:
@@ -296,11 +298,15 @@ def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -
         params: dict[str, Value] = {"date": value, "year": unknown.year, "earliest": earliest,
                                     "days": check.days}
         if ctx.as_of <= earliest:
-            return Outcome("pass", {**params, "deadline": earliest}, window_end=earliest)
-        return Outcome("fail", params, window_end=earliest, message=i18n.CALENDAR_UNKNOWN,
-                       fix=i18n.CALENDAR_UNKNOWN_FIX)
+            # In time whatever the calendar says, but the user must know the date is a bound.
+            return Outcome("warn", {**params, "deadline": earliest}, window_end=earliest,
+                           window_start=value, message=i18n.CALENDAR_UNKNOWN_IN_TIME,
+                           fix=i18n.CALENDAR_UNKNOWN_FIX)
+        return Outcome("fail", params, window_end=earliest, window_start=value,
+                       message=i18n.CALENDAR_UNKNOWN, fix=i18n.CALENDAR_UNKNOWN_FIX)
     params = {"date": value, "deadline": deadline, "days": check.days}
-    return Outcome("pass" if ctx.as_of <= deadline else "fail", params, window_end=deadline)
+    return Outcome("pass" if ctx.as_of <= deadline else "fail", params, window_end=deadline,
+                   window_start=value)
 
 
 def _residence_country(check: ResidenceCountry, value: str, subject: str,

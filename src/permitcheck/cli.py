@@ -77,6 +77,13 @@ CityOption = Annotated[str, typer.Option(
     "--city", help="Rule pack (city) to use when no dossier names one.")]
 TracebackOption = Annotated[bool, typer.Option(
     "--traceback", help="Show a Python traceback on internal errors (for bug reports).")]
+WarnDaysOption = Annotated[int, typer.Option(
+    "--warn-days", min=0, metavar="N",
+    help="Warn when a time window closes within N days after the reference date.")]
+AsOfOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--as-of", metavar="DATE",
+    help="Reference date for every time window (default: the dossier's "
+         "application.submission_date, else today).")]
 
 
 def _version(value: bool) -> None:
@@ -181,10 +188,8 @@ def _pack_for(dossier: LoadedDossier, rules_dir: Path | None) -> Pack:
 def validate(
     paths: Annotated[list[Path], typer.Argument(
         help="Dossier files to check.", show_default=False)],
-    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--as-of", metavar="DATE",
-        help="Reference date for every time window (default: the dossier's "
-             "application.submission_date, else today).")] = None,
+    as_of: AsOfOption = None,
+    warn_days: WarnDaysOption = 14,
     output_format: FormatOption = Format.text,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="Lowest severity that makes a dossier not ready (exit 1).")]
@@ -206,7 +211,7 @@ def validate(
     language = _lang(lang)
 
     def work() -> int:
-        report = _check(paths, _parse_as_of(as_of), fail_on.value, rules_dir)
+        report = _check(paths, _parse_as_of(as_of), fail_on.value, rules_dir, warn_days)
         _emit(report, output_format.value, language, _use_color(color), verbose)
         if not report.all_ready():
             return EXIT_NOT_READY
@@ -216,7 +221,7 @@ def validate(
 
 
 def _check(paths: list[Path], as_of: date | None, fail_on: str,
-           rules_dir: Path | None) -> Report:
+           rules_dir: Path | None, warn_days: int) -> Report:
     from permitcheck.engine import evaluate
     from permitcheck.errors import PermitcheckError
     from permitcheck.findings import DossierResult, Report
@@ -229,7 +234,7 @@ def _check(paths: list[Path], as_of: date | None, fail_on: str,
             dossier = load_file(str(path))
             pack = _pack_for(dossier, rules_dir)
             reference = as_of or dossier.model.application.submission_date or date.today()
-            results.append(evaluate(dossier, pack, reference))
+            results.append(evaluate(dossier, pack, reference, warn_days))
         except PermitcheckError as exc:
             errors.extend(exc.all())
     return Report(results=tuple(sorted(results, key=lambda r: r.path)),
@@ -334,9 +339,7 @@ def steps(
     dossier: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
         help="A dossier: gives the places for its employer and the dates that are due.",
         show_default=False)] = None,
-    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--as-of", metavar="DATE", help="Reference date for the Notification Letter's "
-                                        "submission window (as for validate).")] = None,
+    as_of: AsOfOption = None,
     city: CityOption = "nanjing",
     output_format: FormatOption = Format.text,
     lang: LangOption = None,

@@ -12,11 +12,16 @@ from permitcheck.i18n import Text
 from permitcheck.loader import LoadedDossier
 from permitcheck.rules import Pack, Rule
 
+DEFAULT_WARN_DAYS = 14
 
-def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date) -> DossierResult:
+
+def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
+             warn_days: int | None = DEFAULT_WARN_DAYS) -> DossierResult:
     """Every rule of `pack` for this dossier's procedure, evaluated on `as_of`.
 
-    The reference date is always given: the engine never reads the clock.
+    The reference date is always given: the engine never reads the clock. A time window that
+    still holds but closes within `warn_days` days after `as_of` is reported as a warning
+    (None: no early warnings).
     """
     data = dossier.model.model_dump(by_alias=True)
     procedure = dossier.model.application.type
@@ -25,13 +30,15 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date) -> DossierResult:
         if procedure not in rule.applies.procedures:
             continue
         for index in _items(rule, data):
-            findings.append(_evaluate_one(rule, index, data, dossier, pack, as_of))
+            findings.append(_evaluate_one(rule, index, data, dossier, pack, as_of, warn_days))
     findings.sort(key=lambda f: (f.rule, f.sort_key))
-    submit_by, submit_by_rule = _submit_by(findings)
+    setter = _submit_by(findings)
     return DossierResult(
         path=dossier.path, type=procedure, city=dossier.model.application.city,
         city_name=pack.manifest.name, as_of=as_of,
-        findings=tuple(findings), submit_by=submit_by, submit_by_rule=submit_by_rule,
+        findings=tuple(findings), submit_by=setter.window_end if setter else None,
+        submit_by_rule=setter.rule if setter else None,
+        submit_by_subject=setter.subject if setter else None,
         groups=_group_titles(findings, data, pack))
 
 
@@ -69,7 +76,8 @@ def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[int | None]:
 
 
 def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
-                  dossier: LoadedDossier, pack: Pack, as_of: date) -> Finding:
+                  dossier: LoadedDossier, pack: Pack, as_of: date,
+                  warn_days: int | None) -> Finding:
     subject_path = paths.parse(rule.subject, index)
 
     def holds(condition: conditions.Condition) -> bool:
@@ -77,14 +85,14 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
 
     def finding(status: Status, message: Text, fix: Text | None = None,
                 sources: tuple[SourceRef, ...] | None = None,
-                window_end: date | None = None) -> Finding:
+                window_end: date | None = None, window_start: date | None = None) -> Finding:
         return Finding(
             rule=rule.id, status=status, severity=rule.severity,
             subject=paths.dotted(subject_path), title=rule.title, message=message, fix=fix,
             sources=sources if sources is not None else _sources(rule.sources, pack),
             location=dossier.source.locate(subject_path), group=_group(rule, subject_path),
             check=rule.check.kind,
-            window_end=window_end, sort_key=tuple(
+            window_end=window_end, window_start=window_start, sort_key=tuple(
                 f"{step:06d}" if isinstance(step, int) else step for step in subject_path))
 
     applies = rule.applies
@@ -110,16 +118,32 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
     outcome = checks.run(rule.check, rule.subject, ctx)
     params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
                                      **outcome.params}
+    end, start = outcome.window_end, outcome.window_start
     if outcome.status == "pass":
-        return finding("pass", rule.title, None, window_end=outcome.window_end)
+        closing = _closing_soon(rule, end, as_of, warn_days, params)
+        if closing is not None:
+            return finding("warn", *closing, window_end=end, window_start=start)
+        return finding("pass", rule.title, None, window_end=end, window_start=start)
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
     # A failed warning-severity rule is a warning: it blocks only with --fail-on warning.
     status: Status = "warn" if rule.severity == "warning" else outcome.status
     if message is i18n.COMMITMENT_NEVER and rule.exemptions:
         message = i18n.COMMITMENT_NOT_ACCEPTED
         params["accepted_for"] = i18n.join([e.describe for e in rule.exemptions])
-    return finding(status, i18n.render_both(message, params),
-                   i18n.render_both(fix, params), window_end=outcome.window_end)
+    return finding(status, i18n.render_both(message, params), i18n.render_both(fix, params),
+                   window_end=end, window_start=start)
+
+
+def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: int | None,
+                  params: dict[str, i18n.Value]) -> tuple[Text, Text] | None:
+    """The early warning for a window that holds but closes within `warn_days` days."""
+    if window_end is None or warn_days is None or (window_end - as_of).days > warn_days:
+        return None
+    values = {**params, "last_day": window_end, "days": (window_end - as_of).days,
+              "title": rule.title}
+    document = rule.check.kind in ("max_age", "min_validity")
+    fix = i18n.DOCUMENT_CLOSING_FIX if document else i18n.DEADLINE_CLOSING_FIX
+    return i18n.render_both(i18n.WINDOW_CLOSING, values), i18n.render_both(fix, values)
 
 
 def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
@@ -139,15 +163,16 @@ def _group(rule: Rule, subject: paths.Path) -> str:
     return str(subject[0])
 
 
-def _submit_by(findings: list[Finding]) -> tuple[date | None, str | None]:
-    """The last date on which every window that still holds is still open.
+def _submit_by(findings: list[Finding]) -> Finding | None:
+    """The finding whose window closes first among those that still hold.
 
-    Windows already closed are failures of their own; they do not move the date.
+    Its window end is the last date on which every window of the dossier still holds. Windows
+    already closed are failures of their own; they do not move the date.
     """
-    best: tuple[date, str] | None = None
+    best: Finding | None = None
     for found in findings:
         if found.window_end is None or found.status not in ("pass", "warn"):
             continue
-        if best is None or found.window_end < best[0]:
-            best = (found.window_end, found.rule)
-    return (best[0], best[1]) if best else (None, None)
+        if best is None or found.window_end < best.window_end:  # type: ignore[operator]
+            best = found
+    return best

@@ -39,6 +39,7 @@ class Finding:
     group: str
     check: str = ""  # the check kind; "present" failures are missing documents
     window_end: date | None = None
+    window_start: date | None = None
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def blocks(self, fail_on: FailOn) -> bool:
@@ -60,6 +61,7 @@ class DossierResult:
     findings: tuple[Finding, ...]
     submit_by: date | None
     submit_by_rule: str | None
+    submit_by_subject: str | None
     groups: dict[str, Text]
 
     def ready(self, fail_on: FailOn) -> bool:

@@ -92,6 +92,19 @@ CALENDAR_UNKNOWN = t(
     "{earliest}; {as_of} is later than that, so it cannot be confirmed that the deadline holds.",
     "截止日期为 {date} 后的第 10 个工作日，但 {year} 年国家法定节假日安排尚未公布，无法计算。"
     "截止日期不早于 {earliest}；参考日期 {as_of} 晚于该日期，无法确认未超期。")
+CALENDAR_UNKNOWN_IN_TIME = t(
+    "The deadline is 10 working days after {date}, but China's official holiday calendar for "
+    "{year} is not published yet, so the exact date cannot be computed. It falls no earlier "
+    "than {earliest}: submitting by then is certainly in time.",
+    "截止日期为 {date} 后的第 10 个工作日，但 {year} 年国家法定节假日安排尚未公布，"
+    "无法算出确切日期。截止日期不早于 {earliest}：在此之前提交一定不会逾期。")
+WINDOW_CLOSING = t(
+    "Holds now, but only until {last_day}, {days} days after {as_of}: {title}.",
+    "目前符合，但仅到 {last_day} 为止（参考日期 {as_of} 后 {days} 天）：{title}。")
+DOCUMENT_CLOSING_FIX = t(
+    "Submit by {last_day}; if the submission may slip past that day, obtain a new document now.",
+    "请在 {last_day} 前提交；如可能延误，请现在就重新办理该材料。")
+DEADLINE_CLOSING_FIX = t("Submit by {last_day}.", "请在 {last_day} 前提交。")
 CALENDAR_UNKNOWN_FIX = t("Submit by {earliest} to be safe, or check again once the State Council "
                          "publishes the {year} holiday calendar.",
                          "为稳妥起见请在 {earliest} 前提交，或待国务院公布 {year} 年节假日安排后"

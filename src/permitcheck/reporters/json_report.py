@@ -35,6 +35,7 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
         "ready": result.ready(report.fail_on),
         "submit_by": result.submit_by.isoformat() if result.submit_by else None,
         "submit_by_rule": result.submit_by_rule,
+        "submit_by_subject": result.submit_by_subject,
         "counts": result.counts(),
         "findings": [_finding(found, options) for found in result.findings],
     }

@@ -36,6 +36,7 @@ _WARNINGS = t("{n} warning{s}", "{n} 项警告")
 _EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
 _PASSED = t("{n} check{s} passed", "{n} 项通过")
 _SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
+_SET_BY = t("set by {what}", "取决于{what}")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _WINDOW_CLOSED = t("a time window has already closed", "已有材料超出时限")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
@@ -118,6 +119,15 @@ def _finding(console: Console, found: Finding, options: RenderOptions) -> None:
         console.print(fix)
 
 
+def _setter(result: DossierResult, lang: Lang) -> str | None:
+    """The heading of the document or section whose window sets `submit by`."""
+    for found in result.findings:
+        if found.rule == result.submit_by_rule and found.subject == result.submit_by_subject:
+            title = result.groups.get(found.group)
+            return title.get(lang) if title else None
+    return None
+
+
 def _summary(result: DossierResult, report: Report, options: RenderOptions) -> RichText:
     lang = options.lang
     counts = result.counts()
@@ -131,15 +141,18 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> R
         parts.append(_say(_MISSING, lang, n=missing))
     if to_fix:
         parts.append(_say(_TO_FIX, lang, n=to_fix))
+    if not parts and (counts["pass"] or not warnings):
+        parts.append(_say(_PASSED, lang, n=counts["pass"]))
     if warnings:
         parts.append(_say(_WARNINGS, lang, n=warnings))
-    if not parts:
-        parts.append(_say(_PASSED, lang, n=counts["pass"]))
     if counts["exempt"]:
         parts.append(_say(_EXEMPT, lang, n=counts["exempt"]))
     tail: list[str] = []
     if result.submit_by is not None:
-        tail.append(_say(_SUBMIT_BY, lang, date=result.submit_by.isoformat()))
+        setter = _setter(result, lang)
+        tail.append(_say(_SUBMIT_BY, lang, date=result.submit_by.isoformat()) + (
+            f" ({_say(_SET_BY, lang, what=setter)})" if lang == "en" and setter else
+            f"（{_say(_SET_BY, lang, what=setter)}）" if setter else ""))
     elif any(f.window_end is not None and f.status == "fail" for f in result.findings):
         tail.append(_WINDOW_CLOSED.get(lang))
     else:
