@@ -259,6 +259,53 @@ def _emit(report: Report, output_format: str, lang: LangCode, color: bool,
     _write(renderer(output_format)(report, options))
 
 
+# ---- timeline ------------------------------------------------------------------------------
+
+@app.command()
+def timeline(
+    dossier: Annotated[Path, typer.Argument(help="The dossier to draw.", show_default=False)],
+    as_of: AsOfOption = None,
+    warn_days: WarnDaysOption = 14,
+    output_format: FormatOption = Format.text,
+    lang: LangOption = None,
+    color: Annotated[Color, typer.Option(
+        "--color", help="Colour and symbols: auto (only on a terminal, and not when NO_COLOR "
+                        "is set), always or never.")] = Color.auto,
+    width: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--width", min=60, help="Columns to draw in (default: the terminal's, else 80).")]
+        = None,
+    rules_dir: RulesOption = None,
+    traceback: TracebackOption = False,
+) -> None:
+    """Each dated document's validity window on one date axis, with the reference date and
+    the last safe submission day marked."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck import timeline as drawing
+        from permitcheck.engine import evaluate
+        from permitcheck.loader import load_file
+
+        loaded = load_file(str(dossier))
+        pack = _pack_for(loaded, rules_dir)
+        reference = (_parse_as_of(as_of) or loaded.model.application.submission_date
+                     or date.today())
+        picture = drawing.build(evaluate(loaded, pack, reference, warn_days))
+        if output_format is Format.json:
+            _write(drawing.render_json(picture, language))
+            return EXIT_READY
+        use_color = _use_color(color)
+        columns = width
+        if columns is None:
+            import shutil
+
+            columns = shutil.get_terminal_size((80, 24)).columns if use_color else 80
+        _write(drawing.render(picture, language, use_color, columns))
+        return EXIT_READY
+
+    _run(work, language, traceback)
+
+
 # ---- where ---------------------------------------------------------------------------------
 
 @app.command()

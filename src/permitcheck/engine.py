@@ -85,14 +85,16 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
 
     def finding(status: Status, message: Text, fix: Text | None = None,
                 sources: tuple[SourceRef, ...] | None = None,
-                window_end: date | None = None, window_start: date | None = None) -> Finding:
+                window_end: date | None = None, window_start: date | None = None,
+                window_open: bool = False) -> Finding:
         return Finding(
             rule=rule.id, status=status, severity=rule.severity,
             subject=paths.dotted(subject_path), title=rule.title, message=message, fix=fix,
             sources=sources if sources is not None else _sources(rule.sources, pack),
             location=dossier.source.locate(subject_path), group=_group(rule, subject_path),
             check=rule.check.kind,
-            window_end=window_end, window_start=window_start, sort_key=tuple(
+            window_end=window_end, window_start=window_start, window_open=window_open,
+            sort_key=tuple(
                 f"{step:06d}" if isinstance(step, int) else step for step in subject_path))
 
     applies = rule.applies
@@ -119,11 +121,14 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
     params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
                                      **outcome.params}
     end, start = outcome.window_end, outcome.window_start
+    is_open = end is not None and outcome.status in ("pass", "warn")
     if outcome.status == "pass":
         closing = _closing_soon(rule, end, as_of, warn_days, params)
         if closing is not None:
-            return finding("warn", *closing, window_end=end, window_start=start)
-        return finding("pass", rule.title, None, window_end=end, window_start=start)
+            return finding("warn", *closing, window_end=end, window_start=start,
+                           window_open=is_open)
+        return finding("pass", rule.title, None, window_end=end, window_start=start,
+                       window_open=is_open)
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
     # A failed warning-severity rule is a warning: it blocks only with --fail-on warning.
     status: Status = "warn" if rule.severity == "warning" else outcome.status
@@ -131,7 +136,7 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
         message = i18n.COMMITMENT_NOT_ACCEPTED
         params["accepted_for"] = i18n.join([e.describe for e in rule.exemptions])
     return finding(status, i18n.render_both(message, params), i18n.render_both(fix, params),
-                   window_end=end, window_start=start)
+                   window_end=end, window_start=start, window_open=is_open)
 
 
 def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: int | None,
@@ -171,7 +176,7 @@ def _submit_by(findings: list[Finding]) -> Finding | None:
     """
     best: Finding | None = None
     for found in findings:
-        if found.window_end is None or found.status not in ("pass", "warn"):
+        if found.window_end is None or not found.window_open:
             continue
         if best is None or found.window_end < best.window_end:  # type: ignore[operator]
             best = found

@@ -40,6 +40,9 @@ class Finding:
     check: str = ""  # the check kind; "present" failures are missing documents
     window_end: date | None = None
     window_start: date | None = None
+    # Whether the time window still holds on the reference date (a failed warning-severity
+    # rule has status warn, but its window is closed).
+    window_open: bool = False
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def blocks(self, fail_on: FailOn) -> bool:

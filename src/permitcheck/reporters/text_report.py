@@ -153,7 +153,7 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> R
         tail.append(_say(_SUBMIT_BY, lang, date=result.submit_by.isoformat()) + (
             f" ({_say(_SET_BY, lang, what=setter)})" if lang == "en" and setter else
             f"（{_say(_SET_BY, lang, what=setter)}）" if setter else ""))
-    elif any(f.window_end is not None and f.status == "fail" for f in result.findings):
+    elif any(f.window_end is not None and not f.window_open for f in result.findings):
         tail.append(_WINDOW_CLOSED.get(lang))
     else:
         tail.append(_NOTHING_TO_CHECK.get(lang))

@@ -1,0 +1,189 @@
+"""`permitcheck timeline`: each dated document's validity window as a bar on one date axis."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from permitcheck.findings import DossierResult, Finding
+from permitcheck.i18n import Lang, Text, t
+
+# Past this many days before the reference date the axis is cut (a long-closed window is a
+# failure in the checklist; the picture is for planning).
+_LOOK_BACK = 200
+_LOOK_AHEAD = 183
+_CONTEXT = 30  # days shown before the reference date when no window starts earlier
+_LABEL = 24
+
+_TITLE = t("Timeline", "时间线")
+_AS_OF = t("as of", "参考日期")
+_SUBMIT_BY = t("submit by", "最晚提交")
+_NO_WINDOWS = t("No time window applies to this dossier.", "本档案没有适用的时限。")
+_STATUS = {"pass": t("holds", "有效"), "warn": t("closes soon", "即将到期"),
+           "fail": t("closed", "已过期")}
+_LEGEND = t("bar: the days on which the requirement holds", "条形：符合要求的日期范围")
+_OPEN_START = t("  (a window whose start is not known is drawn from the left edge)",
+                "  （起点未知的时限从坐标轴起点画起）")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One time window: from `start` (when known) to `end`, the last day it holds."""
+
+    label: Text
+    rule: str
+    start: date | None
+    end: date
+    status: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    path: str
+    as_of: date
+    submit_by: date | None
+    bars: tuple[Bar, ...]
+
+
+def build(result: DossierResult) -> Timeline:
+    """The bars of every finding with a time window, in the checklist's document order."""
+    order = list(result.groups)
+    windows = [f for f in result.findings
+               if f.window_end is not None and f.status in ("pass", "warn", "fail")]
+    windows.sort(key=lambda f: (order.index(f.group) if f.group in order else len(order),
+                                f.rule, f.sort_key))
+    counts: dict[str, int] = {}
+    for found in windows:
+        counts[found.group] = counts.get(found.group, 0) + 1
+    bars = tuple(Bar(label=_label(found, result, counts[found.group] > 1), rule=found.rule,
+                     start=found.window_start, end=found.window_end,  # type: ignore[arg-type]
+                     status=_status(found)) for found in windows)
+    return Timeline(path=result.path, as_of=result.as_of, submit_by=result.submit_by, bars=bars)
+
+
+def _status(found: Finding) -> str:
+    if not found.window_open:
+        return "fail"
+    return "warn" if found.status == "warn" else "pass"
+
+
+def _label(found: Finding, result: DossierResult, shared: bool) -> Text:
+    group = result.groups.get(found.group, Text(en=found.group, zh=found.group))
+    if not shared:
+        return group
+    return Text(en=f"{group.en}: {found.title.en}", zh=f"{group.zh}：{found.title.zh}")
+
+
+def render_json(timeline: Timeline, lang: Lang) -> str:
+    return json.dumps({
+        "path": timeline.path,
+        "as_of": timeline.as_of.isoformat(),
+        "submit_by": timeline.submit_by.isoformat() if timeline.submit_by else None,
+        "windows": [{"label": bar.label.get(lang), "rule": bar.rule,
+                     "start": bar.start.isoformat() if bar.start else None,
+                     "end": bar.end.isoformat(), "status": bar.status}
+                    for bar in timeline.bars],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def _width_of(text: str) -> int:
+    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut or padded to `width` display columns (CJK characters take two)."""
+    out, used = "", 0
+    for char in text:
+        size = _width_of(char)
+        if used + size > width - (1 if _width_of(text) > width else 0):
+            out += "…"
+            used += 1
+            break
+        out += char
+        used += size
+    return out + " " * (width - used)
+
+
+def render(timeline: Timeline, lang: Lang, color: bool, width: int = 80) -> str:
+    """The picture, at most `width` columns; symbols and colour only when `color`."""
+    from rich.console import Console
+    from rich.text import Text as RichText
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, width=max(width, 60),
+                      highlight=False, emoji=False, soft_wrap=True)
+    console.print(RichText(f"{_TITLE.get(lang)} — {timeline.path}", style="bold"))
+    if not timeline.bars:
+        console.print(_NO_WINDOWS.get(lang))
+        return buffer.getvalue()
+    tail = 1 + len("2026-01-01") + 1 + max(_width_of(s.get(lang)) for s in _STATUS.values())
+    span = max(min(width, 120) - _LABEL - 1 - tail, 20)
+    left, right = _axis(timeline)
+    days = max((right - left).days, 1)
+
+    def column(day: date) -> int:
+        return round((min(max(day, left), right) - left).days / days * (span - 1))
+
+    fill, empty = ("█", "·") if color else ("#", ".")
+    styles = {"pass": "green", "warn": "yellow", "fail": "red"}
+    now, due = column(timeline.as_of), column(timeline.submit_by) if timeline.submit_by else None
+    console.print(" " * (_LABEL + 1) + _axis_labels(left, right, span))
+    for bar in timeline.bars:
+        line = RichText(_fit(bar.label.get(lang), _LABEL) + " ")
+        first = column(bar.start) if bar.start else 0
+        last = column(bar.end)
+        for position in range(span):
+            inside = first <= position <= last
+            char = fill if inside else empty
+            if position == last and bar.end > right:
+                char = "▶" if color else ">"
+            if position == first and bar.start is not None and bar.start < left:
+                char = "◀" if color else "<"
+            style = styles[bar.status] if inside else "dim"
+            if position == now:  # the reference date runs through every bar
+                char, style = ("│" if color else "|"), "bold"
+            elif position == due and not inside:
+                char, style = ("┆" if color else ":"), "bold cyan"
+            line.append(char, style=style)
+        status = _STATUS[bar.status].get(lang)
+        line.append(f" {bar.end.isoformat()} {status}", style=styles[bar.status])
+        console.print(line)
+    console.print(_markers(timeline, now, due, span, lang, color))
+    console.print(RichText(f"{fill} {_LEGEND.get(lang)}", style="dim"))
+    if any(bar.start is None for bar in timeline.bars):
+        console.print(RichText(_OPEN_START.get(lang), style="dim"))
+    return buffer.getvalue()
+
+
+def _axis(timeline: Timeline) -> tuple[date, date]:
+    starts = [bar.start for bar in timeline.bars if bar.start is not None]
+    left = min([*starts, timeline.as_of - timedelta(days=_CONTEXT)])
+    left = max(left, timeline.as_of - timedelta(days=_LOOK_BACK))
+    ends = [bar.end for bar in timeline.bars]
+    anchor = max(timeline.as_of, timeline.submit_by or timeline.as_of)
+    right = min(max([*ends, anchor]), anchor + timedelta(days=_LOOK_AHEAD))
+    right = max(right, timeline.as_of + timedelta(days=30))
+    return left, right
+
+
+def _axis_labels(left: date, right: date, span: int) -> str:
+    start, end = left.isoformat(), right.isoformat()
+    return start + " " * max(span - len(start) - len(end), 1) + end
+
+
+def _markers(timeline: Timeline, now: int, due: int | None, span: int, lang: Lang,
+             color: bool) -> str:
+    """A line of ▲ under the reference date and submit-by columns, then their labels."""
+    up = "▲" if color else "^"
+    marks = [" "] * span
+    marks[now] = up
+    if due is not None:
+        marks[due] = up
+    pad = " " * (_LABEL + 1)
+    labels = f"{up} {_AS_OF.get(lang)} {timeline.as_of.isoformat()}"
+    if timeline.submit_by is not None:
+        labels += f"   {up} {_SUBMIT_BY.get(lang)} {timeline.submit_by.isoformat()}"
+    return pad + "".join(marks).rstrip() + "\n" + pad + labels

@@ -1,0 +1,125 @@
+"""`permitcheck timeline`: bars on one date axis, key dates marked, 80 columns, plain or colour."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import EXAMPLES, example_data, patched, to_yaml
+from permitcheck.cli import app
+
+NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(app, ["timeline", *args],
+                              env={"NO_COLOR": "", "LANG": "C.UTF-8", **(env or {})})
+
+
+def width(line: str) -> int:
+    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in line)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", NAMES)
+def test_fits_80_columns_in_plain_text(name: str, lang: str) -> None:
+    result = run(str(EXAMPLES / f"{name}.yaml"), "--lang", lang)
+    assert result.exit_code == 0, result.output
+    assert "\x1b[" not in result.stdout
+    assert all(width(line) <= 80 for line in result.stdout.splitlines())
+    assert not re.search(r"[█▶◀│▲]", result.stdout)  # plain: ASCII marks only
+
+
+def test_key_dates_of_the_new_permit() -> None:
+    out = run(str(EXAMPLES / "new-permit.yaml")).stdout
+    lines = out.splitlines()
+    assert lines[0] == "Timeline — " + str(EXAMPLES / "new-permit.yaml")
+    bars = {line[:24].rstrip(): line[25:] for line in lines[2:6]}
+    assert bars["Certificate of no crimi…"].endswith("2027-03-15 holds")
+    assert bars["Medical examination cer…"].endswith("2027-04-01 holds")
+    assert bars["Passport or internation…"].endswith("2030-11-01 holds")
+    assert "^ as of 2026-12-07   ^ submit by 2027-03-15" in out
+    # The reference date is one column through every bar.
+    columns = {line.index("|") for line in lines[2:6]}
+    assert len(columns) == 1
+
+
+def test_closed_and_closing_windows() -> None:
+    out = run(str(EXAMPLES / "not-ready.yaml")).stdout
+    assert "2026-10-30 closed" in out  # medical exam issued 2026-04-30
+    assert "submit by" not in out       # no date on which every window holds
+    change = run(str(EXAMPLES / "change.yaml")).stdout
+    assert "2026-12-11 closes soon" in change
+    assert "2027-09-29 holds" in change  # the permit to change is valid until its expiry
+
+
+def test_as_of_and_warn_days(tmp_path: Path) -> None:
+    out = run(str(EXAMPLES / "change.yaml"), "--warn-days", "3").stdout
+    assert "2026-12-11 holds" in out
+    out = run(str(EXAMPLES / "change.yaml"), "--as-of", "2026-12-14").stdout
+    assert "2026-12-11 closed" in out
+
+
+def test_colour_uses_blocks_and_escapes() -> None:
+    out = run(str(EXAMPLES / "new-permit.yaml"), "--color", "always").stdout
+    assert "\x1b[" in out and "█" in out and "▶" in out and "│" in out
+
+
+def test_wider_terminal() -> None:
+    out = run(str(EXAMPLES / "new-permit.yaml"), "--width", "120").stdout
+    assert 110 <= max(width(line) for line in out.splitlines()) <= 120
+
+
+def test_json() -> None:
+    data = json.loads(run(str(EXAMPLES / "new-permit.yaml"), "-f", "json").stdout)
+    assert data["as_of"] == "2026-12-07" and data["submit_by"] == "2027-03-15"
+    windows = {w["rule"]: w for w in data["windows"]}
+    record = windows["nanjing.new.criminal-record.age"]
+    assert (record["start"], record["end"], record["status"]) == \
+        ("2026-09-15", "2027-03-15", "pass")
+    assert windows["nanjing.new.passport.validity"]["start"] is None
+
+
+def test_a_lapsed_permit_is_closed_and_sets_no_date(tmp_path: Path) -> None:
+    data = patched(example_data("cancellation"), {"cancellation.reason": "revoked"})
+    data["current_permit"]["expiry_date"] = "2026-11-01"
+    path = tmp_path / "revoked.yaml"
+    path.write_bytes(to_yaml(data))
+    out = run(str(path)).stdout
+    assert "2026-10-31 closed" in out  # the lapsed permit is still drawn
+    assert "submit by" not in out
+
+
+def test_bad_dossier_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"permitcheck: 1\napplication: {type: nope}\n")
+    result = run(str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:2:")
+
+
+def test_no_windows_says_so() -> None:
+    from datetime import date
+
+    from permitcheck.timeline import Timeline, render
+
+    empty = Timeline(path="x.yaml", as_of=date(2026, 12, 7), submit_by=None, bars=())
+    assert render(empty, "en", False).splitlines() == [
+        "Timeline — x.yaml", "No time window applies to this dossier."]
+    assert "本档案没有适用的时限。" in render(empty, "zh", False)
+
+
+def test_a_closed_warning_window_never_sets_submit_by(tmp_path: Path) -> None:
+    data = patched(example_data("cancellation"), {"current_permit.expiry_date": "2026-11-01"})
+    path = tmp_path / "lapsed.yaml"
+    path.write_bytes(to_yaml(data))
+    result = CliRunner().invoke(app, ["validate", str(path), "-f", "json"])
+    dossier = json.loads(result.stdout)["dossiers"][0]
+    assert dossier["submit_by"] == "2026-12-04"  # the cancellation deadline, not the lapsed permit
+    statuses = {f["rule"]: f["status"] for f in dossier["findings"]}
+    assert statuses["nanjing.cancellation.not-expired"] == "warn"
