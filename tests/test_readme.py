@@ -55,3 +55,11 @@ def test_readme_text_outputs_match_the_tool(monkeypatch: pytest.MonkeyPatch) -> 
     assert f"```text\n{where}```" in README
     chinese = _output(monkeypatch, "validate", "examples/not-ready.yaml", "--lang", "zh")
     assert "\n".join(chinese.splitlines()[:6]) in README
+
+
+@pytest.mark.parametrize("name", ["new-permit", "category-a-commitment", "extension", "change",
+                                  "cancellation", "not-ready"])
+def test_readme_shows_the_timeline_of_each_example(name: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    picture = _output(monkeypatch, "timeline", f"examples/{name}.yaml")
+    assert f"```text\n{picture}```" in README
