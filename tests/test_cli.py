@@ -64,7 +64,9 @@ def test_not_ready_example(runner: CliRunner) -> None:
 
 def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
     out = run(runner, "validate", example("new-permit")).stdout
-    headings = [line for line in out.splitlines() if line and not line.startswith(" ")][1:-1]
+    lines = out.splitlines()
+    assert lines[1] == "Maria Keller (passport C01****47)"
+    headings = [line for line in lines[2:] if line and not line.startswith(" ")][:-1]
     assert headings == [
         "Application form", "Proof of work experience", "Highest degree certificate",
         "Certificate of no criminal record", "Medical examination certificate",
@@ -96,14 +98,14 @@ def test_bad_as_of_is_a_usage_error(runner: CliRunner, bad: str) -> None:
 # ---- JSON: the contract of spec/report-format.md -------------------------------------------
 
 DOSSIER_KEYS = {"path", "type", "city", "as_of", "ready", "submit_by", "submit_by_rule",
-                "submit_by_subject", "counts", "findings"}
+                "submit_by_subject", "counts", "applicant", "findings"}
 FINDING_KEYS = {"rule", "status", "severity", "subject", "title", "message", "fix", "sources",
                 "location"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def assert_report_contract(report: dict[str, Any]) -> None:
-    assert set(report) == {"tool", "version", "dossiers", "errors"}
+    assert set(report) == {"tool", "version", "dossiers", "errors", "skipped"}
     assert report["tool"] == "permitcheck" and report["version"] == __version__
     for dossier in report["dossiers"]:
         assert set(dossier) == DOSSIER_KEYS

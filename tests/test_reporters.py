@@ -44,7 +44,7 @@ REPORT = Report(results=(result(finding("r.age", "fail"), finding("r.present", "
 
 
 def test_formats_are_registered() -> None:
-    assert set(FORMATS) == {"text", "json"}
+    assert set(FORMATS) == {"text", "json", "junit", "sarif", "github", "markdown"}
     for name in FORMATS:
         assert callable(renderer(name))
 

@@ -15,10 +15,9 @@ import typer
 from permitcheck import __version__
 
 if TYPE_CHECKING:
-    from permitcheck.findings import Report
+    from permitcheck.errors import PermitcheckError
+    from permitcheck.findings import DossierResult, Report
     from permitcheck.i18n import Lang as LangCode
-    from permitcheck.loader import LoadedDossier
-    from permitcheck.rules import Pack
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
 
@@ -34,6 +33,15 @@ app = typer.Typer(
 
 
 class Format(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+
+
+class GuideFormat(str, Enum):
     text = "text"
     json = "json"
 
@@ -70,7 +78,7 @@ class Procedure(str, Enum):
 LangOption = Annotated[Optional[Lang], typer.Option(  # noqa: UP045 - typer needs Optional
     "--lang", help="Language of all output: en or zh (default: from LC_ALL/LC_MESSAGES/LANG; "
                    "zh* gives Chinese).")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[GuideFormat, typer.Option("--format", "-f", help="Output format.")]
 RulesOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--rules", metavar="DIR", help="Directory of rule packs to use instead of the built-in ones.")]
 CityOption = Annotated[str, typer.Option(
@@ -165,32 +173,22 @@ def _parse_as_of(text: str | None) -> date | None:
         raise UsageError(t(f"--as-of: {exc.en}", f"--as-of：{exc.zh}")) from None
 
 
-def _pack_for(dossier: LoadedDossier, rules_dir: Path | None) -> Pack:
-    from permitcheck.errors import DossierError
-    from permitcheck.i18n import t
-    from permitcheck.rules import available_packs, load_pack
-    from permitcheck.strict import codes
-
-    city = dossier.model.application.city
-    known = available_packs(rules_dir)
-    if city not in known:
-        listed = codes(known) or "—"
-        raise DossierError(
-            t(f"application.city: no rule pack for {city!r}; available: {listed}",
-              f"application.city：没有 {city!r} 的规则包；可用：{listed}"),
-            dossier.path, dossier.source.locate(("application", "city"), value=True))
-    return load_pack(city, rules_dir)
-
-
 # ---- validate ------------------------------------------------------------------------------
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Dossier files to check.", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(
+        help="Dossier files, directories (searched recursively; YAML files without the "
+             "`permitcheck:` key are skipped) and glob patterns.", show_default=False)],
     as_of: AsOfOption = None,
     warn_days: WarnDaysOption = 14,
-    output_format: FormatOption = Format.text,
+    output_formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP045
+        "--format", "-f", help="Output format; repeat it with --output for several reports "
+                               "in one run (default: text).")] = None,
+    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+        "--output", "-o", metavar="FILE",
+        help="Write the report of the matching --format (first to first, ...) to FILE; a "
+             "format without a file goes to standard output.")] = None,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="Lowest severity that makes a dossier not ready (exit 1).")]
         = FailOn.error,
@@ -200,19 +198,39 @@ def validate(
                         "always or never.")] = Color.auto,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also list rules that do not apply, and every rule id.")] = False,
+    show_personal_data: Annotated[bool, typer.Option(
+        "--show-personal-data", help="Show passport and permit numbers in full (masked by "
+                                     "default, as CI logs are widely readable).")] = False,
+    skip_non_dossiers: Annotated[bool, typer.Option(
+        "--skip-non-dossiers", help="Skip named YAML files that are not dossiers instead of "
+                                    "reporting them (for hooks that pass every YAML file).")]
+        = False,
+    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--jobs", "-j", min=1, help="Worker processes for large batches (default: one per "
+                                    "core).")] = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
 ) -> None:
     """Check dossiers and print what is missing, how to fix it, and the FAQ section behind it.
 
-    Exit codes: 0 every dossier is ready; 1 at least one is not ready; 2 a file could not be
-    checked (malformed dossier, invalid rule file, bad usage).
+    Exit codes: 0 every dossier is ready; 1 at least one is not ready; 2 nothing could be
+    checked for a file (malformed dossier, invalid rule file) and none is not ready, or bad
+    usage.
     """
     language = _lang(lang)
 
     def work() -> int:
-        report = _check(paths, _parse_as_of(as_of), fail_on.value, rules_dir, warn_days)
-        _emit(report, output_format.value, language, _use_color(color), verbose)
+        from permitcheck import batch
+        from permitcheck.discover import discover
+
+        targets = _targets(output_formats or [Format.text], outputs or [], paths)
+        inputs = discover(paths, skip_non_dossiers)
+        settings = batch.Settings(as_of=_parse_as_of(as_of), today=date.today(),
+                                  warn_days=warn_days, rules_dir=rules_dir)
+        results, errors = batch.check_all(inputs.dossiers, settings, jobs)
+        report = _report(results, [*inputs.errors, *errors], inputs.skipped, fail_on.value,
+                         rules_dir)
+        _emit(report, targets, language, _use_color(color), verbose, show_personal_data)
         if not report.all_ready():
             return EXIT_NOT_READY
         return EXIT_ERROR if report.errors else EXIT_READY
@@ -220,43 +238,91 @@ def validate(
     _run(work, language, traceback)
 
 
-def _check(paths: list[Path], as_of: date | None, fail_on: str,
-           rules_dir: Path | None, warn_days: int) -> Report:
-    from permitcheck.engine import evaluate
-    from permitcheck.errors import PermitcheckError
-    from permitcheck.findings import DossierResult, Report
-    from permitcheck.loader import load_file
+def _targets(formats: list[Format], outputs: list[Path],
+             inputs: list[str]) -> list[tuple[str, Path | None]]:
+    """Pairs of (format, file or None for stdout); usage errors for impossible pairings."""
+    from permitcheck.errors import UsageError
+    from permitcheck.i18n import t
 
-    results: list[DossierResult] = []
-    errors: list[PermitcheckError] = []
-    for path in paths:
-        try:
-            dossier = load_file(str(path))
-            pack = _pack_for(dossier, rules_dir)
-            reference = as_of or dossier.model.application.submission_date or date.today()
-            results.append(evaluate(dossier, pack, reference, warn_days))
-        except PermitcheckError as exc:
-            errors.extend(exc.all())
+    if len(outputs) > len(formats):
+        if len(formats) == 1 and formats[0] is Format.text and len(outputs) == 1:
+            formats = [Format.text]
+        else:
+            raise UsageError(t("more --output files than --format options; give one --format "
+                               "for each --output",
+                               "--output 多于 --format；请为每个 --output 指定一个 --format"))
+    pairs = [(fmt.value, outputs[i] if i < len(outputs) else None)
+             for i, fmt in enumerate(formats)]
+    if sum(1 for _, target in pairs if target is None) > 1:
+        raise UsageError(t("only one report can go to standard output; give --output FILE for "
+                           "the others",
+                           "只有一份报告可以输出到标准输出；其余请用 --output 指定文件"))
+    resolved_inputs = {Path(p).resolve() for p in inputs if Path(p).exists()}
+    for _, target in pairs:
+        if target is not None and target.resolve() in resolved_inputs:
+            raise UsageError(t(f"--output {target} is one of the dossiers being checked; "
+                               "permitcheck never writes over your files",
+                               f"--output {target} 是正在检查的档案之一；"
+                               "permitcheck 不会覆盖您的文件"))
+    return pairs
+
+
+def _report(results: list[DossierResult], errors: list[PermitcheckError], skipped: list[str],
+            fail_on: str, rules_dir: Path | None) -> Report:
+    from permitcheck.engine import rule_catalog
+    from permitcheck.findings import Report
+    from permitcheck.rules import load_pack
+
+    catalog = {}
+    for city in sorted({result.city for result in results}):
+        catalog.update(rule_catalog(load_pack(city, rules_dir)))
     return Report(results=tuple(sorted(results, key=lambda r: r.path)),
                   # Stable: a file's own errors stay in the order the loader gave (file order).
                   errors=tuple(sorted(errors, key=lambda e: e.path or "")),
-                  fail_on="warning" if fail_on == "warning" else "error")
+                  fail_on="warning" if fail_on == "warning" else "error",
+                  skipped=tuple(sorted(skipped)), rules=catalog)
 
 
-def _emit(report: Report, output_format: str, lang: LangCode, color: bool,
-          verbose: bool) -> None:
+def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode, color: bool,
+          verbose: bool, show_personal_data: bool) -> None:
     from permitcheck.findings import RenderOptions
+    from permitcheck.privacy import redact
     from permitcheck.reporters import renderer
 
-    width = 100
-    if color:
-        import shutil
-
-        width = shutil.get_terminal_size((100, 24)).columns
-    options = RenderOptions(lang=lang, color=color, width=width, verbose=verbose)
+    secrets = [] if show_personal_data else [s for r in report.results for s in r.secrets]
     for error in report.errors:
-        typer.echo(error.located(lang), err=True)
-    _write(renderer(output_format)(report, options))
+        typer.echo(redact(error.located(lang), secrets), err=True)
+    for output_format, target in targets:
+        to_terminal = target is None and color and output_format == "text"
+        width = 100
+        if to_terminal:
+            import shutil
+
+            width = shutil.get_terminal_size((100, 24)).columns
+        options = RenderOptions(lang=lang, color=to_terminal, width=width, verbose=verbose,
+                                show_personal_data=show_personal_data)
+        # Masking is applied to the finished text too, so no format can leak a number.
+        text = redact(renderer(output_format)(report, options), secrets)
+        if target is None:
+            _write(text)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        if output_format == "github":
+            _github_summary(report, options, secrets)
+
+
+def _github_summary(report: Report, options: object, secrets: list[str]) -> None:
+    """Append the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides it."""
+    from permitcheck.findings import RenderOptions
+    from permitcheck.privacy import redact
+    from permitcheck.reporters import renderer
+
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary or not isinstance(options, RenderOptions):
+        return
+    with open(summary, "a", encoding="utf-8") as handle:
+        handle.write(redact(renderer("markdown")(report, options), secrets))
 
 
 # ---- timeline ------------------------------------------------------------------------------
@@ -266,7 +332,7 @@ def timeline(
     dossier: Annotated[Path, typer.Argument(help="The dossier to draw.", show_default=False)],
     as_of: AsOfOption = None,
     warn_days: WarnDaysOption = 14,
-    output_format: FormatOption = Format.text,
+    output_format: FormatOption = GuideFormat.text,
     lang: LangOption = None,
     color: Annotated[Color, typer.Option(
         "--color", help="Colour and symbols: auto (only on a terminal, and not when NO_COLOR "
@@ -285,13 +351,14 @@ def timeline(
         from permitcheck import timeline as drawing
         from permitcheck.engine import evaluate
         from permitcheck.loader import load_file
+        from permitcheck.rules import pack_for
 
         loaded = load_file(str(dossier))
-        pack = _pack_for(loaded, rules_dir)
+        pack = pack_for(loaded, rules_dir)
         reference = (_parse_as_of(as_of) or loaded.model.application.submission_date
                      or date.today())
         picture = drawing.build(evaluate(loaded, pack, reference, warn_days))
-        if output_format is Format.json:
+        if output_format is GuideFormat.json:
             _write(drawing.render_json(picture, language))
             return EXIT_READY
         use_color = _use_color(color)
@@ -320,7 +387,7 @@ def where(
         "--level", help="municipal, or provincial for a provincial or ministerial unit "
                         "(overrides the dossier; default municipal).")] = None,
     city: CityOption = "nanjing",
-    output_format: FormatOption = Format.text,
+    output_format: FormatOption = GuideFormat.text,
     lang: LangOption = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
@@ -388,7 +455,7 @@ def steps(
         show_default=False)] = None,
     as_of: AsOfOption = None,
     city: CityOption = "nanjing",
-    output_format: FormatOption = Format.text,
+    output_format: FormatOption = GuideFormat.text,
     lang: LangOption = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
@@ -413,9 +480,10 @@ def steps(
             pack = load_pack(city, rules_dir)
         else:
             from permitcheck.engine import evaluate
+            from permitcheck.rules import pack_for
 
             loaded = load_file(str(dossier))
-            pack = _pack_for(loaded, rules_dir)
+            pack = pack_for(loaded, rules_dir)
             model = loaded.model
             heading = model.applicant.name
             entry_date = model.application.entry_date
@@ -481,7 +549,7 @@ def list_rules(
     procedure: Annotated[Optional[Procedure], typer.Option(  # noqa: UP045
         "--procedure", "-p", help="Only the rules of this procedure.")] = None,
     city: CityOption = "nanjing",
-    output_format: FormatOption = Format.text,
+    output_format: FormatOption = GuideFormat.text,
     lang: LangOption = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
@@ -507,7 +575,7 @@ def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, as "
                                            "`permitcheck rules` lists them.")],
     city: CityOption = "nanjing",
-    output_format: FormatOption = Format.text,
+    output_format: FormatOption = GuideFormat.text,
     lang: LangOption = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,

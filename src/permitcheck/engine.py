@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from permitcheck import checks, conditions, i18n, paths
-from permitcheck.findings import DossierResult, Finding, SourceRef, Status
+from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.loader import LoadedDossier
 from permitcheck.rules import Pack, Rule
@@ -39,7 +39,20 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
         findings=tuple(findings), submit_by=setter.window_end if setter else None,
         submit_by_rule=setter.rule if setter else None,
         submit_by_subject=setter.subject if setter else None,
-        groups=_group_titles(findings, data, pack))
+        groups=_group_titles(findings, data, pack),
+        applicant=dossier.model.applicant.name,
+        passport=dossier.model.applicant.passport.number if dossier.model.applicant.passport
+        else None,
+        secrets=_secrets(dossier))
+
+
+def _secrets(dossier: LoadedDossier) -> tuple[str, ...]:
+    """Every passport and permit number the dossier gives (masked in every output)."""
+    model = dossier.model
+    numbers = [model.applicant.passport.number if model.applicant.passport else None,
+               model.current_permit.number if model.current_permit else None]
+    numbers += [member.passport.number for member in model.family if member.passport]
+    return tuple(number for number in numbers if number)
 
 
 def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) -> dict[str, Text]:
@@ -149,6 +162,14 @@ def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: i
     document = rule.check.kind in ("max_age", "min_validity")
     fix = i18n.DOCUMENT_CLOSING_FIX if document else i18n.DEADLINE_CLOSING_FIX
     return i18n.render_both(i18n.WINDOW_CLOSING, values), i18n.render_both(fix, values)
+
+
+def rule_catalog(pack: Pack) -> dict[str, RuleInfo]:
+    """Every rule of `pack` as reporters describe it."""
+    return {rule.id: RuleInfo(id=rule.id, title=rule.title, description=rule.description,
+                              fix=rule.fix, severity=rule.severity,
+                              sources=_sources(rule.sources, pack))
+            for rule in pack.rules}
 
 
 def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:

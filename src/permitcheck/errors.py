@@ -32,6 +32,10 @@ class PermitcheckError(Exception):
         # Further problems found in the same file, so the user can fix them in one go.
         self.others = others
 
+    def __reduce__(self) -> tuple[type[PermitcheckError], tuple[object, ...]]:
+        # Errors cross process boundaries in batch runs; rebuild them from their fields.
+        return (type(self), (self.text, self.path, self.location, self.others))
+
     @property
     def message(self) -> str:
         return self.text.en

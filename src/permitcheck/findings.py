@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -66,6 +67,9 @@ class DossierResult:
     submit_by_rule: str | None
     submit_by_subject: str | None
     groups: dict[str, Text]
+    applicant: str = ""
+    passport: str | None = None  # the applicant's passport number, unmasked
+    secrets: tuple[str, ...] = ()  # every passport or permit number in the dossier
 
     def ready(self, fail_on: FailOn) -> bool:
         return not any(f.blocks(fail_on) for f in self.findings)
@@ -77,6 +81,18 @@ class DossierResult:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What reporters may say about a rule besides its findings (SARIF rule metadata)."""
+
+    id: str
+    title: Text
+    description: Text
+    fix: Text
+    severity: Literal["error", "warning"]
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     """How a reporter renders: language, colour, width; reporters never do I/O."""
 
@@ -84,6 +100,15 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     verbose: bool = False
+    show_personal_data: bool = False
+
+    def number(self, value: str | None) -> str | None:
+        """A passport or permit number as this output may show it."""
+        from permitcheck.privacy import mask
+
+        if value is None or self.show_personal_data:
+            return value
+        return mask(value)
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,8 @@ class Report:
     results: tuple[DossierResult, ...]
     errors: tuple[PermitcheckError, ...]
     fail_on: FailOn = "error"
+    skipped: tuple[str, ...] = ()  # YAML files found that are not dossiers
+    rules: Mapping[str, RuleInfo] = field(default_factory=dict)
 
     def all_ready(self) -> bool:
         return all(result.ready(self.fail_on) for result in self.results)

@@ -14,6 +14,7 @@ from permitcheck import yamlsafe
 from permitcheck.errors import DossierError, Location, PermitcheckError
 from permitcheck.i18n import Text, t
 from permitcheck.model import Dossier
+from permitcheck.privacy import mask
 from permitcheck.strict import codes, describe
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -119,6 +120,9 @@ def _describe_error(error: Any, path: tuple[str | int, ...],
     prefix = f"{where}: " if where else ""
     if "zh" in ctx:  # our own validators give both languages
         return t(prefix + ctx["en"], prefix + ctx["zh"]), value_at
+    if path and path[-1] == "number" and isinstance(error.get("input"), str | int):
+        # A passport or permit number is personal data: never repeated in a message.
+        error = {**error, "input": mask(str(error["input"]))}
     english, chinese = _message(error)
     return t(prefix + english, prefix + chinese), value_at
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from permitcheck import yamlsafe
 from permitcheck.checks import CHECK_PARAMS, Check
 from permitcheck.conditions import Condition, DottedPath
-from permitcheck.errors import RuleError
+from permitcheck.errors import DossierError, RuleError
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
-from permitcheck.loader import located_error
+from permitcheck.loader import LoadedDossier, located_error
 from permitcheck.model import Day
 from permitcheck.strict import Strict, bilingual_error, codes
 
@@ -231,3 +231,16 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
                 apostille=apostille, directory=str(directory))
     _CACHE[key] = pack
     return pack
+
+
+def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack:
+    """The pack named by the dossier's `application.city`; a located error if there is none."""
+    city = dossier.model.application.city
+    known = available_packs(rules_dir)
+    if city not in known:
+        listed = codes(known) or "—"
+        raise DossierError(
+            t(f"application.city: no rule pack for {city!r}; available: {listed}",
+              f"application.city：没有 {city!r} 的规则包；可用：{listed}"),
+            dossier.path, dossier.source.locate(("application", "city"), value=True))
+    return load_pack(city, rules_dir)

@@ -7,7 +7,7 @@ from importlib import import_module
 
 from permitcheck.findings import RenderOptions, Report
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "junit", "sarif", "github", "markdown")
 
 Renderer = Callable[[Report, RenderOptions], str]
 

@@ -16,6 +16,7 @@ def render(report: Report, options: RenderOptions) -> str:
         "version": __version__,
         "dossiers": [_dossier(result, report, options) for result in report.results],
         "errors": [_error(error, options) for error in report.errors],
+        "skipped": len(report.skipped),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -37,6 +38,7 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
         "submit_by_rule": result.submit_by_rule,
         "submit_by_subject": result.submit_by_subject,
         "counts": result.counts(),
+        "applicant": {"name": result.applicant, "passport": options.number(result.passport)},
         "findings": [_finding(found, options) for found in result.findings],
     }
 

@@ -41,6 +41,7 @@ _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _WINDOW_CLOSED = t("a time window has already closed", "已有材料超出时限")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
 _ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
+_SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
 _TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
 
 
@@ -64,13 +65,15 @@ def render(report: Report, options: RenderOptions) -> str:
             console.print()
         _dossier(console, result, report, options)
     failed_files = {error.path for error in report.errors}
-    if len(report.results) + len(failed_files) > 1:
+    if len(report.results) + len(failed_files) > 1 or report.skipped:
         ready = sum(1 for r in report.results if r.ready(report.fail_on))
         console.print()
+        separator = "；" if options.lang == "zh" else "; "
         line = _say(_TOTAL, options.lang, ready=ready, total=len(report.results))
         if report.errors:
-            line += ("；" if options.lang == "zh" else "; ") + _say(
-                _ERRORS, options.lang, n=len(failed_files))
+            line += separator + _say(_ERRORS, options.lang, n=len(failed_files))
+        if report.skipped:
+            line += separator + _say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
         console.print(RichText(line, style="bold"))
     return buffer.getvalue()
 
@@ -83,6 +86,12 @@ def _dossier(console: Console, result: DossierResult, report: Report,
     heading.append(f" — {_PROCEDURES[result.type].get(lang)}{comma}{result.city_name.get(lang)}"
                    f"{comma}{_AS_OF.get(lang)} {result.as_of.isoformat()}", style="")
     console.print(heading)
+    who = result.applicant
+    if result.passport is not None:
+        who += (f"（护照 {options.number(result.passport)}）" if lang == "zh"
+                else f" (passport {options.number(result.passport)})")
+    if who:
+        console.print(RichText(who, style="dim"))
     groups: dict[str, list[Finding]] = {}
     for found in result.findings:
         if found.status == "skip" and not options.verbose:

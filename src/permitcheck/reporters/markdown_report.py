@@ -1,0 +1,82 @@
+"""Markdown for a pull-request comment or a job summary: a table, then what to fix."""
+
+from __future__ import annotations
+
+from permitcheck.findings import DossierResult, RenderOptions, Report
+from permitcheck.i18n import Lang, t
+
+_HEAD = t("permitcheck: {ready} of {total} dossiers ready",
+          "permitcheck：{total} 份档案中 {ready} 份可以提交")
+_COLUMNS = t("| | Dossier | Procedure | Result | Submit by |",
+             "| | 档案 | 事项 | 结果 | 最晚提交 |")
+_READY = t("ready", "可以提交")
+_NOT_READY = t("not ready", "尚不能提交")
+_PROBLEMS = t("{fails} to fix, {warns} warnings", "{fails} 项需处理，{warns} 项警告")
+_ERRORS = t("Could not be checked", "无法检查")
+_SKIPPED = t("{n} YAML files skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
+_FIX = t("Fix", "处理")
+_LINE = t("line", "第 {n} 行")
+_PROCEDURES = {"new": t("new", "新办"), "extension": t("extension", "延期"),
+               "change": t("change", "变更"), "cancellation": t("cancellation", "注销")}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lang = options.lang
+    ready = sum(1 for r in report.results if r.ready(report.fail_on))
+    lines = ["## " + _HEAD.get(lang).replace("{ready}", str(ready))
+             .replace("{total}", str(len(report.results))), ""]
+    if report.results:
+        lines += [_COLUMNS.get(lang), "|---|---|---|---|---|"]
+        for result in report.results:
+            lines.append(_row(result, report, lang))
+        lines.append("")
+    for result in report.results:
+        lines += _details(result, report, options)
+    if report.errors:
+        lines += [f"### {_ERRORS.get(lang)}", ""]
+        for error in report.errors:
+            lines.append(f"- `{_cell(error.path or 'permitcheck')}` "
+                         f"{_cell(error.message_with_position(lang))}")
+        lines.append("")
+    if report.skipped:
+        lines += [_SKIPPED.get(lang).replace("{n}", str(len(report.skipped))), ""]
+    return "\n".join(lines)
+
+
+def _row(result: DossierResult, report: Report, lang: Lang) -> str:
+    is_ready = result.ready(report.fail_on)
+    counts = result.counts()
+    outcome = (_READY if is_ready else _NOT_READY).get(lang)
+    if counts["fail"] or counts["warn"]:
+        outcome += " (" + _PROBLEMS.get(lang).replace("{fails}", str(counts["fail"])).replace(
+            "{warns}", str(counts["warn"])) + ")"
+    submit_by = result.submit_by.isoformat() if result.submit_by else "—"
+    mark = "✅" if is_ready else "❌"
+    return (f"| {mark} | `{_cell(result.path)}` | {_PROCEDURES[result.type].get(lang)} | "
+            f"{_cell(outcome)} | {submit_by} |")
+
+
+def _details(result: DossierResult, report: Report, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    shown = [f for f in result.findings if f.status in ("fail", "warn")]
+    if not shown:
+        return []
+    lines = [f"<details><summary><code>{result.path}</code></summary>", ""]
+    for found in shown:
+        mark = "❌" if found.blocks(report.fail_on) else "⚠️"
+        group = result.groups.get(found.group)
+        heading = group.get(lang) if group else found.group
+        sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
+        line_label = _LINE.get(lang).replace("{n}", str(found.location.line)) if lang == "zh" \
+            else f"line {found.location.line}"
+        text = f"- {mark} **{heading}**: {found.message.get(lang)}"
+        if found.fix is not None:
+            text += f" *{_FIX.get(lang)}:* {found.fix.get(lang)}"
+        text += f" (FAQ {sections}, `{found.rule}`, {line_label})"
+        lines.append(text)
+    lines += ["", "</details>", ""]
+    return lines

@@ -1,0 +1,117 @@
+"""SARIF 2.1.0 for code scanning: rule metadata with help and sources, located results."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from permitcheck import __version__
+from permitcheck.findings import Finding, RenderOptions, Report, RuleInfo
+from permitcheck.i18n import Lang, Text
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INVALID = "permitcheck.invalid-dossier"
+_LEVELS = {"fail": "error", "warn": "warning"}
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lang = options.lang
+    used = sorted({f.rule for r in report.results for f in r.findings
+                   if f.status in ("fail", "warn")})
+    rules = [_rule(report.rules[rule_id], lang) if rule_id in report.rules else
+             {"id": rule_id} for rule_id in used]
+    if report.errors:
+        rules.append(_invalid_rule(lang))
+    index = {rule["id"]: number for number, rule in enumerate(rules)}
+    results: list[dict[str, Any]] = []
+    for result in report.results:
+        for found in result.findings:
+            if found.status in _LEVELS:
+                results.append(_result(found, result.path, index, report, lang))
+    for error in report.errors:
+        entry: dict[str, Any] = {
+            "ruleId": INVALID, "ruleIndex": index[INVALID], "level": "error",
+            "message": {"text": error.text.get(lang)},
+        }
+        if error.path:
+            region = {"startLine": error.location.line, "startColumn": error.location.column} \
+                if error.location else {"startLine": 1}
+            entry["locations"] = [_location(error.path, region)]
+        results.append(entry)
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "permitcheck",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    return path.replace("\\", "/").removeprefix("./")
+
+
+def _location(path: str, region: dict[str, int]) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}
+
+
+def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
+    def get(text: Text) -> str:
+        return text.get(lang)
+
+    sources = "\n".join(
+        f"- FAQ {s.section}: “{s.quote_zh if lang == 'zh' and s.quote_zh else s.quote}” "
+        f"({s.title})" for s in rule.sources)
+    fix_label = "处理" if lang == "zh" else "Fix"
+    source_label = "依据" if lang == "zh" else "Sources"
+    return {
+        "id": rule.id,
+        "name": rule.id.replace(".", "-"),
+        "shortDescription": {"text": get(rule.title)},
+        "fullDescription": {"text": get(rule.description)},
+        "help": {
+            "text": f"{get(rule.description)}\n{fix_label}: {get(rule.fix)}\n{source_label}:\n"
+                    f"{sources}",
+            "markdown": f"{get(rule.description)}\n\n**{fix_label}:** {get(rule.fix)}\n\n"
+                        f"**{source_label}:**\n\n{sources}",
+        },
+        "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
+        "properties": {
+            "tags": ["permit-dossier"],
+            "sources": [{"title": s.title, "section": s.section, "quote": s.quote}
+                        for s in rule.sources],
+        },
+    }
+
+
+def _invalid_rule(lang: Lang) -> dict[str, Any]:
+    text = ("档案无法读取或不符合档案格式" if lang == "zh"
+            else "The dossier cannot be read or does not follow the dossier format")
+    return {"id": INVALID, "name": "invalid-dossier", "shortDescription": {"text": text},
+            "defaultConfiguration": {"level": "error"}}
+
+
+def _result(found: Finding, path: str, index: dict[str, int], report: Report,
+            lang: Lang) -> dict[str, Any]:
+    message = found.message.get(lang)
+    if found.fix is not None:
+        message += ("\n处理：" if lang == "zh" else "\nFix: ") + found.fix.get(lang)
+    return {
+        "ruleId": found.rule,
+        "ruleIndex": index[found.rule],
+        # What blocks the dossier at --fail-on is an error; a warning that does not, a warning.
+        "level": "error" if found.blocks(report.fail_on) else _LEVELS[found.status],
+        "message": {"text": message},
+        "locations": [_location(path, {"startLine": found.location.line,
+                                       "startColumn": found.location.column})],
+        "partialFingerprints": {"permitcheck/v1": f"{found.rule}:{found.subject}"},
+        "properties": {"subject": found.subject, "status": found.status},
+    }
