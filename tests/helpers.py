@@ -61,7 +61,8 @@ def to_yaml(data: dict[str, Any]) -> bytes:
 
 def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
                   path: str = "case.yaml", warn_days: int | None = None) -> DossierResult:
-    dossier = load_bytes(to_yaml(data), path)
+    # Placed beside the examples, so `file:` paths resolve as they do for the examples.
+    dossier = load_bytes(to_yaml(data), str(EXAMPLES / path))
     if isinstance(as_of, str):
         as_of = parse_date(as_of)
     reference = as_of or dossier.model.application.submission_date

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from permitcheck import checks, conditions
+from permitcheck import checks, conditions, paths
 from permitcheck.rules import load_pack
 
 AS_OF = date(2026, 12, 7)
@@ -24,7 +24,7 @@ def run(params: dict[str, Any], subject: str, data: dict[str, Any],
 
     ctx = checks.Context(data=data, as_of=as_of, apostille=load_pack("nanjing").apostille,
                          index=index, holds=holds)
-    return checks.run(check, subject, ctx)
+    return checks.run(check, paths.parse(subject, index), ctx)
 
 
 def test_present() -> None:
@@ -229,3 +229,55 @@ def test_every_kind_has_a_test_here() -> None:
     source = open(__file__, encoding="utf-8").read()
     for kind in checks.CHECK_PARAMS:
         assert f'"kind": "{kind}"' in source or f"AUTH = {{\"kind\": \"{kind}\"" in source, kind
+
+
+# ---- file ----------------------------------------------------------------------------------
+
+FILE = {"kind": "file", "types": ["pdf", "jpeg", "png"]}
+
+
+def run_file(repo: Any, name: str) -> checks.Outcome:
+    check = CHECK.validate_python(FILE)
+    ctx = checks.Context(data={"doc": {"file": name}}, as_of=AS_OF,
+                         apostille=load_pack("nanjing").apostille, index=None,
+                         holds=lambda condition: True, base_dir=str(repo / "dossiers"),
+                         root=str(repo))
+    return checks.run(check, ("doc", "file"), ctx)
+
+
+@pytest.fixture
+def repo(tmp_path: Any) -> Any:
+    root = tmp_path / "repo"
+    docs = root / "dossiers" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "scan.pdf").write_bytes(b"%PDF-1.7\n...")
+    (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    (docs / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (docs / "renamed.pdf").write_bytes(b"GIF89a not a pdf")
+    (docs / "empty.pdf").write_bytes(b"")
+    (root / "outside.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4")
+    (docs / "inside-link.pdf").symlink_to(docs / "scan.pdf")
+    (docs / "outside-link.pdf").symlink_to(tmp_path / "secret.pdf")
+    return root
+
+
+@pytest.mark.parametrize(("name", "status", "text"), [
+    ("docs/scan.pdf", "pass", None),
+    ("docs/photo.jpg", "pass", None),
+    ("docs/photo.png", "pass", None),
+    ("docs/inside-link.pdf", "pass", None),        # a link that stays inside is fine
+    ("../outside.pdf", "pass", None),               # inside the repository, above the dossier
+    ("docs/renamed.pdf", "fail", "by its content"),
+    ("docs/empty.pdf", "fail", "is empty"),
+    ("docs/missing.pdf", "fail", "does not exist"),
+    ("docs", "fail", "is not a regular file"),
+    ("../../secret.pdf", "fail", "points outside the dossier repository"),
+    ("docs/outside-link.pdf", "fail", "symbolic link that leads outside"),
+    ("/etc/hostname", "fail", "absolute path"),
+])
+def test_file(repo: Any, name: str, status: str, text: str | None) -> None:
+    outcome = run_file(repo, name)
+    assert outcome.status == status
+    if text is not None:
+        assert outcome.message is not None and text in outcome.message.en

@@ -76,9 +76,9 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
 
 def test_summary_names_submit_by(runner: CliRunner) -> None:
     out = run(runner, "validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == ("Ready: 40 checks passed; submit by 2027-03-15 "
+    assert out.splitlines()[-1] == ("Ready: 42 checks passed; submit by 2027-03-15 "
                                     "(set by Certificate of no criminal record)")
-    assert out.count("[ok]") == 40
+    assert out.count("[ok]") == 42
 
 
 def test_as_of_overrides_the_submission_date(runner: CliRunner) -> None:

@@ -112,6 +112,14 @@ class Translation(Params):
     language_required: bool = False
 
 
+class File(Params):
+    """A referenced file is inside the dossier repository, non-empty, and of an allowed type
+    by its content (magic bytes), never by its name."""
+
+    kind: Literal["file"]
+    types: list[Literal["pdf", "jpeg", "png"]] = Field(min_length=1)
+
+
 class EvidenceCovers(Params):
     """Every changed field listed at `fields` is supported by an evidence entry."""
 
@@ -128,7 +136,7 @@ class ConditionCheck(Params):
 
 Check = Annotated[
     Present | Facts | Includes | OneOf | MaxAge | MinValidity | BeforeDate | WorkingDays
-    | ResidenceCountry | Authentication | Translation | EvidenceCovers | ConditionCheck,
+    | ResidenceCountry | Authentication | Translation | EvidenceCovers | ConditionCheck | File,
     Field(discriminator="kind"),
 ]
 
@@ -147,6 +155,7 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "translation": ("language", "seal"),
     "evidence_covers": ("missing",),
     "condition": (),
+    "file": ("file", "types"),
 }
 
 
@@ -171,6 +180,9 @@ class Context:
     apostille: ApostilleTable
     index: int | None
     holds: Callable[[Condition], bool]
+    # Where `file:` paths start (the dossier's folder) and the repository they must stay in.
+    base_dir: str = "."
+    root: str = "."
 
     def get(self, dotted: str) -> Any:
         return paths.get(self.data, paths.parse(dotted, self.index))
@@ -186,9 +198,10 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def run(check: Any, subject: str, ctx: Context) -> Outcome:
-    """Evaluate one check on `subject` (a dotted path, `[*]` bound to ctx.index)."""
-    value = ctx.get(subject)
+def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
+    """Evaluate one check on the value at `subject_path` in the dossier."""
+    value = paths.get(ctx.data, subject_path)
+    subject = paths.dotted(subject_path)
     kind: str = check.kind
     if kind == "present":
         return _present(value)
@@ -408,7 +421,53 @@ def _evidence_covers(check: EvidenceCovers, value: Any, ctx: Context) -> Outcome
     return Outcome("fail", {"missing": missing}) if missing else Outcome("pass")
 
 
+_MAGIC = {"pdf": (b"%PDF-",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
+
+
+def _file(check: File, value: Any, subject: str, ctx: Context) -> Outcome:
+    """Checks the file without following anything outside the repository."""
+    import os
+
+    if not isinstance(value, str):
+        return not_stated(subject)
+    params: dict[str, Value] = {"file": value, "types": list(check.types)}
+
+    def fail(message: Text, fix: Text) -> Outcome:
+        return Outcome("fail", params, message=message, fix=fix)
+
+    if os.path.isabs(value) or value.startswith("~"):
+        return fail(i18n.FILE_ABSOLUTE, i18n.FILE_RELATIVE_FIX)
+    root = os.path.realpath(ctx.root)
+    target = os.path.normpath(os.path.join(os.path.realpath(ctx.base_dir), value))
+    if not _inside(target, root):
+        return fail(i18n.FILE_OUTSIDE, i18n.FILE_RELATIVE_FIX)
+    # realpath resolves symbolic links by reading the links only, never the files they name.
+    if not _inside(os.path.realpath(target), root):
+        return fail(i18n.FILE_LINK_OUTSIDE, i18n.FILE_RELATIVE_FIX)
+    if not os.path.lexists(target):
+        return fail(i18n.FILE_MISSING, i18n.FILE_MISSING_FIX)
+    if not os.path.isfile(target):
+        return fail(i18n.FILE_NOT_REGULAR, i18n.FILE_MISSING_FIX)
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return fail(i18n.FILE_UNREADABLE, i18n.FILE_MISSING_FIX)
+    if not head:
+        return fail(i18n.FILE_EMPTY, i18n.FILE_TYPE_FIX)
+    if not any(head.startswith(magic) for kind in check.types for magic in _MAGIC[kind]):
+        return fail(i18n.FILE_TYPE, i18n.FILE_TYPE_FIX)
+    return Outcome("pass", params)
+
+
+def _inside(path: str, root: str) -> bool:
+    import os
+
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 _HANDLERS: dict[str, Callable[[Any, Any, str, Context], Outcome]] = {
+    "file": _file,
     "facts": _facts,
     "includes": _includes,
     "one_of": _one_of,
@@ -496,4 +555,10 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
     if kind == "evidence_covers":
         return (f"every item of `{check.fields}` has a supporting entry in {s}",
                 f"`{check.fields}` 中每一项在 {s} 中均有证明材料")
+    if kind == "file":
+        return (f"the file named by {s} is inside the dossier's repository (no `..` escapes, "
+                f"no symbolic link out), not empty, and a {_codes(check.types)} file by its "
+                "content, not its name",
+                f"{s} 所指文件位于档案所在仓库内（不得用 `..` 越界或符号链接指向外部），不为空，"
+                f"且按文件内容（而非文件名）为 {_codes(check.types)} 格式")
     return describe_condition(check.require)

@@ -29,8 +29,9 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
     for rule in pack.rules:
         if procedure not in rule.applies.procedures:
             continue
-        for index in _items(rule, data):
-            findings.append(_evaluate_one(rule, index, data, dossier, pack, as_of, warn_days))
+        for index, subject in _items(rule, data):
+            findings.append(_evaluate_one(rule, index, subject, data, dossier, pack, as_of,
+                                          warn_days))
     findings.sort(key=lambda f: (f.rule, f.sort_key))
     setter = _submit_by(findings)
     return DossierResult(
@@ -79,20 +80,38 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
     return titles
 
 
-def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[int | None]:
+def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[tuple[int | None, paths.Path]]:
+    """What a rule is evaluated on: (item index for `[*]`, concrete subject path)."""
+    if rule.for_each_key is not None:
+        for found in _key_paths(data, rule.for_each_key, ()):
+            yield None, found
+        return
+    assert rule.subject is not None  # guaranteed by the rule model
     if rule.for_each is None:
-        yield None
+        yield None, paths.parse(rule.subject, None)
         return
     items = paths.get(data, paths.parse(rule.for_each.removesuffix("[*]"), None))
     if isinstance(items, list):
-        yield from range(len(items))
+        for index in range(len(items)):
+            yield index, paths.parse(rule.subject, index)
 
 
-def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
-                  dossier: LoadedDossier, pack: Pack, as_of: date,
+def _key_paths(value: Any, key: str, where: paths.Path) -> Iterator[paths.Path]:
+    """Every path in the data whose last step is `key`, with a value written there."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name == key and item is not None:
+                yield (*where, name)
+            else:
+                yield from _key_paths(item, key, (*where, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _key_paths(item, key, (*where, index))
+
+
+def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
+                  data: Mapping[str, Any], dossier: LoadedDossier, pack: Pack, as_of: date,
                   warn_days: int | None) -> Finding:
-    subject_path = paths.parse(rule.subject, index)
-
     def holds(condition: conditions.Condition) -> bool:
         return conditions.holds(condition, data, as_of, index)
 
@@ -129,8 +148,8 @@ def _evaluate_one(rule: Rule, index: int | None, data: Mapping[str, Any],
         if isinstance(document, dict) and document.get("commitment") is True:
             return finding("skip", i18n.REPLACED_BY_COMMITMENT)
     ctx = checks.Context(data=data, as_of=as_of, apostille=pack.apostille, index=index,
-                         holds=holds)
-    outcome = checks.run(rule.check, rule.subject, ctx)
+                         holds=holds, base_dir=dossier.base_dir, root=dossier.root)
+    outcome = checks.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
                                      **outcome.params}
     end, start = outcome.window_end, outcome.window_start

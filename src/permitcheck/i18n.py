@@ -149,6 +149,28 @@ LANGUAGE_UNKNOWN = t("The document's language is not stated, so it cannot be tol
 LANGUAGE_UNKNOWN_FIX = t("Add `language:` (an ISO 639-1 code such as de, en; zh for Chinese).",
                          "请填写 `language:`（ISO 639-1 代码，如 de、en；中文为 zh）。")
 
+FILE_ABSOLUTE = t("`{file}` is an absolute path; the dossier repository must not depend on "
+                  "where it is checked out.",
+                  "`{file}` 是绝对路径；档案仓库不应依赖其所在位置。")
+FILE_OUTSIDE = t("`{file}` points outside the dossier repository; it is not read.",
+                 "`{file}` 指向档案仓库之外；不予读取。")
+FILE_LINK_OUTSIDE = t("`{file}` is a symbolic link that leads outside the dossier repository; "
+                      "it is not followed.",
+                      "`{file}` 是指向档案仓库之外的符号链接；不予跟随。")
+FILE_RELATIVE_FIX = t("Put the scan inside the repository and write its path relative to the "
+                      "dossier file, e.g. `docs/criminal-record.pdf`.",
+                      "请将扫描件放入仓库，并填写相对于档案文件的路径，例如 "
+                      "`docs/criminal-record.pdf`。")
+FILE_MISSING = t("`{file}` does not exist.", "`{file}` 不存在。")
+FILE_NOT_REGULAR = t("`{file}` is not a regular file.", "`{file}` 不是普通文件。")
+FILE_UNREADABLE = t("`{file}` cannot be read.", "`{file}` 无法读取。")
+FILE_MISSING_FIX = t("Add the scan at that path, or correct the path in the dossier.",
+                     "请在该路径放入扫描件，或更正档案中的路径。")
+FILE_EMPTY = t("`{file}` is empty.", "`{file}` 是空文件。")
+FILE_TYPE = t("`{file}` is not a {types} file by its content, whatever its name says.",
+              "按文件内容，`{file}` 不是 {types} 格式（与文件名无关）。")
+FILE_TYPE_FIX = t("Scan or export the document again as PDF, JPEG or PNG.",
+                  "请重新扫描或导出为 PDF、JPEG 或 PNG 格式。")
 IS_NOT_STATED = t("`{field}` is not stated", "未填写 `{field}`")
 IS_WRONG = t("`{field}` is {value} (must be {expected})", "`{field}` 为 {value}（应为 {expected}）")
 ONE_OF = t("one of {values}", "以下之一：{values}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -28,6 +29,23 @@ class LoadedDossier:
     model: Dossier
     data: dict[str, Any]
     source: yamlsafe.Document
+
+    @property
+    def base_dir(self) -> str:
+        """The folder `file:` paths are relative to: the dossier's own."""
+        return os.path.dirname(os.path.abspath(self.path))
+
+    @property
+    def root(self) -> str:
+        """The dossier repository: the nearest folder above with `.git`, else the dossier's."""
+        folder = self.base_dir
+        while True:
+            if os.path.exists(os.path.join(folder, ".git")):
+                return folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return self.base_dir
+            folder = parent
 
 
 def load_file(path: str) -> LoadedDossier:

@@ -58,7 +58,9 @@ class Rule(RuleModel):
     for_each: DottedPath | None = None
     document: DottedPath | None = None
     group: str | None = None  # checklist heading, when not the subject's document or section
-    subject: DottedPath
+    subject: DottedPath | None = None
+    # Instead of a subject: every value written under this key anywhere in the dossier.
+    for_each_key: str | None = Field(default=None, pattern=r"^[a-z_]+$")
     check: Check
     exemptions: list[Exemption] = []
     message: Text
@@ -80,17 +82,31 @@ class Rule(RuleModel):
                             f"does not provide; available: {available}",
                             f"{name}.{language} 使用了 {{{placeholder}}}，但检查类型 {kind} "
                             f"不提供该值；可用：{available}")
-        starred = "[*]" in self.subject or (self.document is not None and "[*]" in self.document)
+        if (self.subject is None) == (self.for_each_key is None):
+            raise bilingual_error("subject", "a rule needs either `subject` or `for_each_key`",
+                                  "规则须有 `subject` 或 `for_each_key` 之一")
+        if self.for_each_key is not None and (self.for_each or self.document):
+            raise bilingual_error("for_each_key", "`for_each_key` takes no `for_each` or "
+                                  "`document`", "`for_each_key` 不能与 `for_each` 或 "
+                                  "`document` 同用")
+        subject = self.subject_text
+        starred = "[*]" in subject or (self.document is not None and "[*]" in self.document)
         if starred and self.for_each is None:
             raise bilingual_error("for_each", "a path with [*] needs `for_each`",
                                   "含 [*] 的路径需要 `for_each`")
         if self.group is not None and self.group not in ("family",) and "." in self.group:
             raise bilingual_error("group", "`group` is a heading key such as passport_copy",
                                   "`group` 须为标题键，例如 passport_copy")
-        if self.for_each is not None and not self.subject.startswith(self.for_each):
+        if self.for_each is not None and not subject.startswith(self.for_each):
             raise bilingual_error("for_each", "`subject` must lie inside `for_each`",
                                   "`subject` 须位于 `for_each` 之内")
         return self
+
+
+    @property
+    def subject_text(self) -> str:
+        """The subject as written, or `**.key` for a rule over every `key` in the dossier."""
+        return self.subject if self.subject is not None else f"**.{self.for_each_key}"
 
 
 class RuleFile(RuleModel):

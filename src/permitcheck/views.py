@@ -284,7 +284,7 @@ def _applies(rule: Rule, lang: Lang) -> list[str]:
 
 def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> str:
     title = pack.manifest.source.title
-    check_en, check_zh = checks.describe(rule.check, rule.subject)
+    check_en, check_zh = checks.describe(rule.check, rule.subject_text)
     applies = _applies(rule, lang)
     exemptions: list[dict[str, Any]] = []
     for exemption in rule.exemptions:
