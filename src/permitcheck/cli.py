@@ -223,8 +223,9 @@ def validate(
         from permitcheck import batch
         from permitcheck.discover import discover
 
-        targets = _targets(output_formats or [Format.text], outputs or [], paths)
+        targets = _targets(output_formats or [Format.text], outputs or [])
         inputs = discover(paths, skip_non_dossiers)
+        _refuse_overwrite(targets, [*inputs.dossiers, *inputs.skipped])
         settings = batch.Settings(as_of=_parse_as_of(as_of), today=date.today(),
                                   warn_days=warn_days, rules_dir=rules_dir)
         results, errors = batch.check_all(inputs.dossiers, settings, jobs)
@@ -238,8 +239,7 @@ def validate(
     _run(work, language, traceback)
 
 
-def _targets(formats: list[Format], outputs: list[Path],
-             inputs: list[str]) -> list[tuple[str, Path | None]]:
+def _targets(formats: list[Format], outputs: list[Path]) -> list[tuple[str, Path | None]]:
     """Pairs of (format, file or None for stdout); usage errors for impossible pairings."""
     from permitcheck.errors import UsageError
     from permitcheck.i18n import t
@@ -257,14 +257,21 @@ def _targets(formats: list[Format], outputs: list[Path],
         raise UsageError(t("only one report can go to standard output; give --output FILE for "
                            "the others",
                            "只有一份报告可以输出到标准输出；其余请用 --output 指定文件"))
-    resolved_inputs = {Path(p).resolve() for p in inputs if Path(p).exists()}
+    return pairs
+
+
+def _refuse_overwrite(pairs: list[tuple[str, Path | None]], inputs: list[str]) -> None:
+    """An --output that is one of the files being read would destroy the user's work."""
+    from permitcheck.errors import UsageError
+    from permitcheck.i18n import t
+
+    resolved_inputs = {Path(p).resolve() for p in inputs}
     for _, target in pairs:
         if target is not None and target.resolve() in resolved_inputs:
             raise UsageError(t(f"--output {target} is one of the dossiers being checked; "
                                "permitcheck never writes over your files",
                                f"--output {target} 是正在检查的档案之一；"
                                "permitcheck 不会覆盖您的文件"))
-    return pairs
 
 
 def _report(results: list[DossierResult], errors: list[PermitcheckError], skipped: list[str],
@@ -368,6 +375,65 @@ def timeline(
 
             columns = shutil.get_terminal_size((80, 24)).columns if use_color else 80
         _write(drawing.render(picture, language, use_color, columns))
+        return EXIT_READY
+
+    _run(work, language, traceback)
+
+
+# ---- schema and init -----------------------------------------------------------------------
+
+@app.command()
+def schema(
+    lang: LangOption = None,
+    traceback: TracebackOption = False,
+) -> None:
+    """Print the JSON Schema of the dossier format (for editors and other validators)."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck.schema import render
+
+        _write(render())
+        return EXIT_READY
+
+    _run(work, language, traceback)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="The dossier file to create.",
+                                         show_default=False)],
+    kind: Annotated[Procedure, typer.Option(
+        "--type", "-t", help="The procedure of the application.")] = Procedure.new,
+    schema_ref: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--schema", metavar="PATH_OR_URL",
+        help="Where editors find the schema (`permitcheck schema > dossier.schema.json`); "
+             "written as a yaml-language-server comment.")] = None,
+    lang: LangOption = None,
+    traceback: TracebackOption = False,
+) -> None:
+    """Write a commented dossier skeleton to fill in; an existing file is never overwritten."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck.errors import UsageError
+        from permitcheck.i18n import t
+        from permitcheck.skeleton import skeleton
+
+        text = skeleton(kind.value, path.name, schema_ref)
+        try:
+            with open(path, "x", encoding="utf-8") as handle:  # "x": fails if it exists
+                handle.write(text)
+        except FileExistsError:
+            raise UsageError(t(f"{path} already exists; permitcheck never overwrites a file",
+                               f"{path} 已存在；permitcheck 不会覆盖已有文件")) from None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise UsageError(t(f"cannot create {path}: {reason}",
+                               f"无法创建 {path}：{reason}")) from None
+        message = (f"已创建 {path}；请填写后运行 permitcheck validate {path}" if language == "zh"
+                   else f"Created {path}; fill it in, then run: permitcheck validate {path}")
+        typer.echo(message, err=True)
         return EXIT_READY
 
     _run(work, language, traceback)

@@ -15,7 +15,7 @@ from permitcheck import yamlsafe
 from permitcheck.errors import DossierError, Location, PermitcheckError
 from permitcheck.i18n import Text, t
 from permitcheck.model import Dossier
-from permitcheck.privacy import mask
+from permitcheck.privacy import redact
 from permitcheck.strict import codes, describe
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -100,6 +100,11 @@ def located_error(exc: ValidationError, source: yamlsafe.Document,
     for error in exc.errors(include_url=False):
         path = _data_path(source.data, error["loc"])
         text, where = _describe_error(error, path, source)
+        value = error.get("input")
+        if _personal(path) and isinstance(value, str | int | float) \
+                and not isinstance(value, bool):
+            # A passport or permit number is personal data: never repeated in a message.
+            text = t(redact(text.en, [str(value)]), redact(text.zh, [str(value)]))
         key = (text.en, where.line, where.column)
         if key in seen:
             continue
@@ -138,11 +143,14 @@ def _describe_error(error: Any, path: tuple[str | int, ...],
     prefix = f"{where}: " if where else ""
     if "zh" in ctx:  # our own validators give both languages
         return t(prefix + ctx["en"], prefix + ctx["zh"]), value_at
-    if path and path[-1] == "number" and isinstance(error.get("input"), str | int):
-        # A passport or permit number is personal data: never repeated in a message.
-        error = {**error, "input": mask(str(error["input"]))}
     english, chinese = _message(error)
     return t(prefix + english, prefix + chinese), value_at
+
+
+def _personal(path: tuple[str | int, ...]) -> bool:
+    """Whether a value at `path` may be a passport or permit number (also when the number is
+    written where its mapping belongs, as in `passport: KV5512095`)."""
+    return bool(path) and path[-1] in ("number", "passport", "current_permit")
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:

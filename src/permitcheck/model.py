@@ -11,6 +11,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -61,9 +62,14 @@ _to_language = _code(LANGUAGES, ("language", "语言"), "ISO 639-1", "`zh`, `en`
                      ("small letters", "小写"))
 
 
-Day = Annotated[date, BeforeValidator(_to_date)]
-Country = Annotated[str, BeforeValidator(_to_country)]
-Language = Annotated[str, BeforeValidator(_to_language)]
+Day = Annotated[date, BeforeValidator(_to_date),
+                WithJsonSchema({"type": "string", "format": "date",
+                                "description": "YYYY-MM-DD (also 15 March 2026, 2026年3月15日)"})]
+# Marked here, the code lists are defined once in the schema's $defs (see schema.py).
+Country = Annotated[str, BeforeValidator(_to_country),
+                    WithJsonSchema({"type": "string", "x-code-list": "CountryCode"})]
+Language = Annotated[str, BeforeValidator(_to_language),
+                     WithJsonSchema({"type": "string", "x-code-list": "LanguageCode"})]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -285,11 +291,15 @@ _REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 
 
 class Dossier(Strict):
+    """A dossier, format version 1 (see spec/dossier-format.md)."""
+
     permitcheck: Literal[1]
     application: Application
     employer: Employer | None = None
     applicant: Applicant
-    documents: Documents
+    # `documents:` with nothing under it (all entries still commented out) is an empty package.
+    documents: Annotated[Documents, BeforeValidator(lambda value: {} if value is None
+                                                                  else value)]
     family: list[FamilyMember] = []
     current_permit: CurrentPermit | None = None
     change: Change | None = None

@@ -13,7 +13,7 @@ _READY = t("ready", "可以提交")
 _NOT_READY = t("not ready", "尚不能提交")
 _PROBLEMS = t("{fails} to fix, {warns} warnings", "{fails} 项需处理，{warns} 项警告")
 _ERRORS = t("Could not be checked", "无法检查")
-_SKIPPED = t("{n} YAML files skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
+_SKIPPED = t("{n} YAML file{s} skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
 _FIX = t("Fix", "处理")
 _LINE = t("line", "第 {n} 行")
 _PROCEDURES = {"new": t("new", "新办"), "extension": t("extension", "延期"),
@@ -43,7 +43,9 @@ def render(report: Report, options: RenderOptions) -> str:
                          f"{_cell(error.message_with_position(lang))}")
         lines.append("")
     if report.skipped:
-        lines += [_SKIPPED.get(lang).replace("{n}", str(len(report.skipped))), ""]
+        count = len(report.skipped)
+        lines += [_SKIPPED.get(lang).replace("{n}", str(count)).replace(
+            "{s}", "" if count == 1 else "s"), ""]
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from permitcheck import __version__
 from permitcheck.findings import Finding, RenderOptions, Report, RuleInfo
@@ -56,7 +57,8 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def _uri(path: str) -> str:
-    return path.replace("\\", "/").removeprefix("./")
+    """A relative URI reference: forward slashes, and spaces and the like percent-encoded."""
+    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")
 
 
 def _location(path: str, region: dict[str, int]) -> dict[str, Any]:

@@ -1,0 +1,100 @@
+"""`permitcheck init`: a commented dossier skeleton for each procedure, to fill in."""
+
+from __future__ import annotations
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema={schema}\n"
+
+_HEAD = """\
+# permitcheck dossier ({kind}). Fill in the empty values, uncomment each document that is in
+# the package, then run: permitcheck validate {name}
+# 档案（{kind_zh}）：请填写空白的值，取消注释已有材料的条目，然后运行：permitcheck validate {name}
+permitcheck: 1
+application:
+  type: {kind}
+  city: nanjing
+  # submission_date: 2027-01-15      # planned submission date / 计划提交日期 (YYYY-MM-DD)
+  category: B                         # A, B or C / 外国人类别
+  # category_a_basis: [talent_program]   # for category A / A类的依据
+  in_china: false                     # already in China? / 申请人是否已在中国境内
+employer:
+  name: ""                            # the employer's registered name / 用人单位名称
+  level: municipal                    # municipal, or provincial / 市级或省（部）属
+  registered_in: ""                   # district or zone, see `permitcheck where --help` / 注册地
+applicant:
+  name: ""                            # as in the passport / 与护照一致
+  nationality: ""                     # ISO 3166-1 code, e.g. FR / 国籍代码
+  # date_of_birth: 1990-01-31
+  passport: {{number: "", issuing_country: "", expiry_date: ""}}
+  # position: ""
+{extra}"""
+
+_NEW_DOCUMENTS = """\
+documents:
+  # application_form: {signed_by_applicant: true, employer_seal: true}
+  # work_experience:
+  #   - {issuer: "", job_title: "", from: 2019-01-01, to: 2025-12-31, related_to_position: true,
+  #      sealed_or_signed: true, certifier_contact: "", language: en,
+  #      translation: {seal: translation_company}, file: docs/work-experience.pdf}
+  # degree: {level: master, obtained_in: "", authentication: apostille, apostilled_on: 2026-01-15,
+  #          language: en, translation: {seal: translation_company}}
+  # criminal_record: {issuing_country: "", issued_on: 2026-10-01, issuer: police,
+  #                   sworn_declaration: false, authentication: apostille, language: en,
+  #                   translation: {seal: translation_company}}
+  # medical_exam: {issued_on: 2026-10-01, institution: chinese_quarantine}
+  # employment_contract: {form: contract, language: zh, signed_by_applicant: true,
+  #                       employer_seal: true, altered: false,
+  #                       states: [work_location, job_content, salary, working_hours, position]}
+  # passport_copy: {pages: [information]}
+# family:
+#   - {relation: spouse, name: "", date_of_birth: 1990-01-31, passport: {...},
+#      relationship_proof: {kind: marriage_certificate, language: en,
+#                           translation: {seal: translation_company}},
+#      medical_exam: {issued_on: 2026-10-01, institution: recognized_overseas}, photo: true}
+"""
+
+_EXTENSION = """\
+current_permit:
+  number: ""                          # the work permit number / 工作许可证号
+  expiry_date: ""                     # YYYY-MM-DD
+documents:
+  # application_form: {signed_by_applicant: true, employer_seal: true}
+  # passport_copy: {pages: [information, visa, latest_entry]}
+  # employment_contract: {form: contract, language: zh, signed_by_applicant: true,
+  #                       employer_seal: true, altered: false}
+"""
+
+_CHANGE = """\
+current_permit:
+  number: ""                          # the work permit number / 工作许可证号
+  expiry_date: ""                     # YYYY-MM-DD
+change:
+  fields: [passport_number]           # name, passport_number, position, category, ...
+  occurred_on: ""                     # the day the change happened / 变更发生日期
+documents:
+  # application_form: {signed_by_applicant: true, employer_seal: true}
+  # change_evidence:
+  #   - {kind: new_passport, supports: [passport_number], issued_on: 2026-11-20, language: en}
+"""
+
+_CANCELLATION = """\
+current_permit:
+  number: ""                          # the work permit number / 工作许可证号
+  expiry_date: ""                     # YYYY-MM-DD
+cancellation:
+  reason: terminated_early            # contract_ended, terminated_early, death, incapacity,
+                                      # employer_terminated, revoked
+  occurred_on: ""                     # the day it happened / 事由发生日期
+documents:
+  # application_form: {signed_by_applicant: true, employer_seal: true}
+  # termination_proof: {signed_by_both_parties: true, original: true, language: zh}
+"""
+
+_EXTRA = {"new": _NEW_DOCUMENTS, "extension": _EXTENSION, "change": _CHANGE,
+          "cancellation": _CANCELLATION}
+_KIND_ZH = {"new": "新办", "extension": "延期", "change": "变更", "cancellation": "注销"}
+
+
+def skeleton(kind: str, name: str, schema: str | None = None) -> str:
+    """The skeleton text of a `kind` dossier that will be saved as `name`."""
+    text = _HEAD.format(kind=kind, kind_zh=_KIND_ZH[kind], name=name, extra=_EXTRA[kind])
+    return (SCHEMA_COMMENT.format(schema=schema) if schema else "") + text
