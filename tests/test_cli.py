@@ -363,3 +363,29 @@ def test_malformed_inputs_exit_2_located_without_traceback(runner: CliRunner, tm
     assert as_json.exit_code == 2
     report = json.loads(as_json.stdout)
     assert report["dossiers"] == [] and report["errors"][0]["location"]["line"] >= 1
+
+
+def test_a_folder_without_dossiers_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    """A CI job pointed at the wrong folder must not pass silently."""
+    (tmp_path / "settings.yaml").write_text("a: 1\n", encoding="utf-8")
+    result = run(runner, "validate", str(tmp_path))
+    assert result.exit_code == 2
+    assert "no dossier found (1 YAML file without the `permitcheck:` key skipped)" \
+        in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(runner, "validate", str(empty)).exit_code == 2
+    # A hook given only non-dossier files has nothing to do, and that is fine.
+    hook = run(runner, "validate", "--skip-non-dossiers", str(tmp_path / "settings.yaml"))
+    assert hook.exit_code == 0
+
+
+def test_sarif_paths_are_relative_to_the_working_directory(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.yaml").write_bytes((EXAMPLES / "not-ready.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "validate", str(tmp_path / "sub" / "d.yaml"), "-f", "sarif")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(result.stdout)["runs"][0]["results"]}
+    assert uris == {"sub/d.yaml"}

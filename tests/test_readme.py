@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -22,14 +24,21 @@ def test_the_readme_shows_commands() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch,
+                             tmp_path: Path) -> None:
+    """Each command, run in a copy of the repository's examples (commands may write files)."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    monkeypatch.chdir(tmp_path)
+    command, _, redirect = command.partition(" > ")
     args = shlex.split(command)[1:]
     if "DOSSIER.yaml" in args:
         pytest.skip("a usage synopsis, not a command")
     result = CliRunner().invoke(app, args, env={"NO_COLOR": "1", "LANG": "C.UTF-8"})
     # 0 ready / done, 1 not ready (the not-ready example); never 2 (could not run).
     assert result.exit_code in (0, 1), result.output
+    if redirect:
+        (tmp_path / redirect.strip()).write_text(result.stdout, encoding="utf-8")
 
 
 def test_quick_start_uses_the_ci_test_command() -> None:

@@ -226,6 +226,17 @@ def validate(
         targets = _targets(output_formats or [Format.text], outputs or [])
         inputs = discover(paths, skip_non_dossiers)
         _refuse_overwrite(targets, [*inputs.dossiers, *inputs.skipped])
+        if not inputs.dossiers and not inputs.errors and not skip_non_dossiers:
+            # A CI job pointed at the wrong folder must not pass silently.
+            from permitcheck.errors import UsageError
+            from permitcheck.i18n import t
+
+            found = len(inputs.skipped)
+            files = "1 YAML file" if found == 1 else f"{found} YAML files"
+            raise UsageError(t(f"no dossier found ({files} without the `permitcheck:` key "
+                               "skipped)",
+                               f"未找到档案（跳过了 {found} 个不含 `permitcheck:` 键的 "
+                               "YAML 文件）"))
         settings = batch.Settings(as_of=_parse_as_of(as_of), today=date.today(),
                                   warn_days=warn_days, rules_dir=rules_dir)
         results, errors = batch.check_all(inputs.dossiers, settings, jobs)
@@ -307,7 +318,7 @@ def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode
 
             width = shutil.get_terminal_size((100, 24)).columns
         options = RenderOptions(lang=lang, color=to_terminal, width=width, verbose=verbose,
-                                show_personal_data=show_personal_data)
+                                show_personal_data=show_personal_data, base_dir=os.getcwd())
         # Masking is applied to the finished text too, so no format can leak a number.
         text = redact(renderer(output_format)(report, options), secrets)
         if target is None:

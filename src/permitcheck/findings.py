@@ -101,6 +101,7 @@ class RenderOptions:
     width: int = 100
     verbose: bool = False
     show_personal_data: bool = False
+    base_dir: str | None = None  # where relative paths start (SARIF makes paths relative to it)
 
     def number(self, value: str | None) -> str | None:
         """A passport or permit number as this output may show it."""

@@ -45,9 +45,10 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append(command("error", error.text.get(lang), **where, title=title))
     ready = sum(1 for r in report.results if r.ready(report.fail_on))
     total = len(report.results)
-    summary = (f"{total} 份档案中 {ready} 份可以提交；{len(report.errors)} 个错误；"
+    failed = len({error.path for error in report.errors})
+    summary = (f"{total} 份档案中 {ready} 份可以提交；{failed} 个文件无法检查；"
                f"跳过 {len(report.skipped)} 个非档案 YAML 文件" if lang == "zh" else
-               f"{ready} of {total} dossiers ready; {len(report.errors)} errors; "
+               f"{ready} of {total} dossiers ready; {failed} files could not be checked; "
                f"{len(report.skipped)} non-dossier YAML files skipped")
     lines.append(command("notice", summary, title="permitcheck"))
     return "\n".join(lines) + "\n"

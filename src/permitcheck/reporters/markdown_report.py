@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from permitcheck.findings import DossierResult, RenderOptions, Report
 from permitcheck.i18n import Lang, t
 
@@ -39,8 +41,9 @@ def render(report: Report, options: RenderOptions) -> str:
     if report.errors:
         lines += [f"### {_ERRORS.get(lang)}", ""]
         for error in report.errors:
-            lines.append(f"- `{_cell(error.path or 'permitcheck')}` "
-                         f"{_cell(error.message_with_position(lang))}")
+            # A list, not a table: only line breaks need care here.
+            message = error.message_with_position(lang).replace("\n", " ")
+            lines.append(f"- `{error.path or 'permitcheck'}` {message}")
         lines.append("")
     if report.skipped:
         count = len(report.skipped)
@@ -67,7 +70,7 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
     shown = [f for f in result.findings if f.status in ("fail", "warn")]
     if not shown:
         return []
-    lines = [f"<details><summary><code>{result.path}</code></summary>", ""]
+    lines = [f"<details><summary><code>{html.escape(result.path)}</code></summary>", ""]
     for found in shown:
         mark = "❌" if found.blocks(report.fail_on) else "⚠️"
         group = result.groups.get(found.group)

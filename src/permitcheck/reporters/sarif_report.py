@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -28,7 +30,7 @@ def render(report: Report, options: RenderOptions) -> str:
     for result in report.results:
         for found in result.findings:
             if found.status in _LEVELS:
-                results.append(_result(found, result.path, index, report, lang))
+                results.append(_result(found, result.path, index, report, options))
     for error in report.errors:
         entry: dict[str, Any] = {
             "ruleId": INVALID, "ruleIndex": index[INVALID], "level": "error",
@@ -37,7 +39,7 @@ def render(report: Report, options: RenderOptions) -> str:
         if error.path:
             region = {"startLine": error.location.line, "startColumn": error.location.column} \
                 if error.location else {"startLine": 1}
-            entry["locations"] = [_location(error.path, region)]
+            entry["locations"] = [_location(error.path, region, options.base_dir)]
         results.append(entry)
     document = {
         "$schema": SCHEMA,
@@ -56,13 +58,20 @@ def render(report: Report, options: RenderOptions) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _uri(path: str) -> str:
-    """A relative URI reference: forward slashes, and spaces and the like percent-encoded."""
+def _uri(path: str, base: str | None) -> str:
+    """A URI reference relative to the run's directory (code scanning expects paths relative
+    to the repository); a file outside it gets a file: URI. Percent-encoded."""
+    if os.path.isabs(path):
+        if base is not None and os.path.commonpath([path, base]) == base:
+            path = os.path.relpath(path, base)
+        else:
+            return Path(path).as_uri()
     return quote(path.replace("\\", "/").removeprefix("./"), safe="/")
 
 
-def _location(path: str, region: dict[str, int]) -> dict[str, Any]:
-    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}
+def _location(path: str, region: dict[str, int], base: str | None) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path, base)},
+                                 "region": region}}
 
 
 def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
@@ -102,7 +111,8 @@ def _invalid_rule(lang: Lang) -> dict[str, Any]:
 
 
 def _result(found: Finding, path: str, index: dict[str, int], report: Report,
-            lang: Lang) -> dict[str, Any]:
+            options: RenderOptions) -> dict[str, Any]:
+    lang = options.lang
     message = found.message.get(lang)
     if found.fix is not None:
         message += ("\n处理：" if lang == "zh" else "\nFix: ") + found.fix.get(lang)
@@ -113,7 +123,8 @@ def _result(found: Finding, path: str, index: dict[str, int], report: Report,
         "level": "error" if found.blocks(report.fail_on) else _LEVELS[found.status],
         "message": {"text": message},
         "locations": [_location(path, {"startLine": found.location.line,
-                                       "startColumn": found.location.column})],
+                                       "startColumn": found.location.column},
+                                options.base_dir)],
         "partialFingerprints": {"permitcheck/v1": f"{found.rule}:{found.subject}"},
         "properties": {"subject": found.subject, "status": found.status},
     }
