@@ -83,7 +83,10 @@ def test_validate_json_messages(runner: CliRunner, name: str) -> None:
         for field in ("title", "message", "fix"):
             if finding[field] is not None:
                 assert_chinese(finding[field])
-        for source in finding["sources"]:
+    for rule in report["rules"].values():
+        assert_chinese(rule["title"])
+        assert_chinese(rule["description"])
+        for source in rule["sources"]:
             assert_chinese(source["quote_zh"])
 
 

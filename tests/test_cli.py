@@ -105,7 +105,7 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def assert_report_contract(report: dict[str, Any]) -> None:
-    assert set(report) == {"tool", "version", "dossiers", "errors", "skipped"}
+    assert set(report) == {"tool", "version", "dossiers", "errors", "skipped", "rules"}
     assert report["tool"] == "permitcheck" and report["version"] == __version__
     for dossier in report["dossiers"]:
         assert set(dossier) == DOSSIER_KEYS
@@ -128,6 +128,8 @@ def assert_report_contract(report: dict[str, Any]) -> None:
             assert finding["sources"], finding["rule"]
             for source in finding["sources"]:
                 assert {"title", "section"} <= set(source)
+            rule = report["rules"][finding["rule"]]
+            assert rule["sources"] and all(s["quote"] for s in rule["sources"])
             assert set(finding["location"]) == {"line", "column"}
             assert finding["location"]["line"] >= 1 and finding["location"]["column"] >= 1
         failing = any(f["status"] == "fail" and f["severity"] == "error"

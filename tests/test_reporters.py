@@ -116,12 +116,20 @@ def test_json_report() -> None:
         "subject": "documents.criminal_record.issued_on",
         "title": "Record at most 6 months old", "message": "r.age says fail",
         "fix": "Get a new one",
-        "sources": [{"title": "FAQ", "section": "3(4)",
-                     "quote": "The issuance of a criminal record should be within 6 months."}],
+        "sources": [{"title": "FAQ", "section": "3(4)"}],
         "location": {"line": 31, "column": 3}}
     assert data["errors"] == [{"path": "b.yaml",
                                "message": "line 4, column 7: expected a date",
                                "location": {"line": 4, "column": 7}}]
+
+
+def test_json_is_one_finding_per_line() -> None:
+    out = renderer("json")(REPORT, RenderOptions())
+    finding_lines = [line for line in out.splitlines() if line.startswith('      {"rule": ')]
+    assert len(finding_lines) == 4
+    assert renderer("json")(Report(results=(), errors=()), RenderOptions()) == (
+        '{\n  "tool": "permitcheck",\n  "version": "0.1.0",\n  "dossiers": [],\n'
+        '  "errors": [],\n  "skipped": 0,\n  "rules": {}\n}\n')
 
 
 def test_json_in_chinese_keeps_the_characters() -> None:

@@ -667,6 +667,7 @@ def explain(
         from permitcheck.errors import UsageError
         from permitcheck.i18n import t
         from permitcheck.rules import load_pack
+        from permitcheck.strict import shown
 
         pack = load_pack(city, rules_dir)
         by_id = {rule.id: rule for rule in pack.rules}
@@ -678,8 +679,8 @@ def explain(
                 "; `permitcheck rules` lists them"
             hint_zh = f"；是否应为：{', '.join(close)}？" if close else \
                 "；可用 `permitcheck rules` 查看全部规则"
-            raise UsageError(t(f"unknown rule id {rule_id!r}{hint_en}",
-                               f"未知的规则编号 {rule_id!r}{hint_zh}"))
+            raise UsageError(t(f"unknown rule id {shown(rule_id)}{hint_en}",
+                               f"未知的规则编号 {shown(rule_id)}{hint_zh}"))
         _write(views.render_explain(pack, by_id[rule_id], output_format.value, language))
         return EXIT_READY
 

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from permitcheck.strict import shown
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -51,19 +53,19 @@ def parse_date(text: str) -> date:
         return _make(int(match[3]), _month(match[1], text), int(match[2]), text)
     if _NUMERIC.fullmatch(value):
         raise DateSyntaxError(
-            f"{text!r} is ambiguous: the order of day and month differs between countries; "
+            f"{shown(text)} is ambiguous: the order of day and month differs between countries; "
             "write the date as YYYY-MM-DD",
-            f"{text!r} 有歧义：各国日、月的书写顺序不同；请写成 YYYY-MM-DD")
+            f"{shown(text)} 有歧义：各国日、月的书写顺序不同；请写成 YYYY-MM-DD")
     raise DateSyntaxError(
-        f"expected a date such as 2026-03-15 (or 15 March 2026, 2026年3月15日), got {text!r}",
-        f"应为日期，例如 2026-03-15（或 15 March 2026、2026年3月15日），实际为 {text!r}")
+        f"expected a date such as 2026-03-15 (or 15 March 2026, 2026年3月15日), got {shown(text)}",
+        f"应为日期，例如 2026-03-15（或 15 March 2026、2026年3月15日），实际为 {shown(text)}")
 
 
 def _month(name: str, text: str) -> int:
     number = _MONTHS.get(name.lower())
     if number is None:
-        raise DateSyntaxError(f"{name!r} in {text!r} is not a month name",
-                              f"{text!r} 中的 {name!r} 不是月份名称")
+        raise DateSyntaxError(f"{shown(name)} in {shown(text)} is not a month name",
+                              f"{shown(text)} 中的 {shown(name)} 不是月份名称")
     return number
 
 
@@ -71,8 +73,8 @@ def _make(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise DateSyntaxError(f"{text!r} is not a real date ({exc})",
-                              f"{text!r} 不是真实存在的日期") from None
+        raise DateSyntaxError(f"{shown(text)} is not a real date ({exc})",
+                              f"{shown(text)} 不是真实存在的日期") from None
 
 
 def add_months(start: date, months: int) -> date:

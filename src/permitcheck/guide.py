@@ -15,7 +15,7 @@ from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
 from permitcheck.loader import located_error
 from permitcheck.rules import Pack, RuleModel, Source
-from permitcheck.strict import codes
+from permitcheck.strict import codes, shown
 
 
 class District(RuleModel):
@@ -146,9 +146,9 @@ def authority_for(pack: Pack, employer: Employer) -> Authority:
     district = employer.registered_in
     if district is not None and district not in table.districts:
         raise UsageError(t(
-            f"unknown district or zone {district!r} for employer.registered_in; "
+            f"unknown district or zone {shown(district)} for employer.registered_in; "
             f"accepted values: {known}",
-            f"employer.registered_in 的区域 {district!r} 无法识别；可用的值：{known}"))
+            f"employer.registered_in 的区域 {shown(district)} 无法识别；可用的值：{known}"))
     for authority in table.authorities:
         serves = authority.serves
         if serves.level != employer.level:

@@ -59,7 +59,8 @@ def render(text: Text, lang: Lang, params: Mapping[str, Value]) -> str:
 
 
 def render_both(text: Text, params: Mapping[str, Value]) -> Text:
-    return Text(en=render(text, "en", params), zh=render(text, "zh", params))
+    # Both halves come from a validated Text: no need to validate the result again.
+    return Text.model_construct(en=render(text, "en", params), zh=render(text, "zh", params))
 
 
 # The engine's own sentences (outcomes that are the same for every rule).
@@ -178,4 +179,5 @@ MONTHS_DAYS_ZH = "{months} 个月 {days} 天"
 
 
 def join(items: list[Text]) -> Text:
-    return Text(en="; ".join(i.en for i in items) or "—", zh="；".join(i.zh for i in items) or "—")
+    return Text.model_construct(en="; ".join(i.en for i in items) or "—",
+                                zh="；".join(i.zh for i in items) or "—")

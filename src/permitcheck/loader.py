@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -19,6 +20,7 @@ from permitcheck.privacy import redact
 from permitcheck.strict import codes, describe
 
 _QUOTED = re.compile(r"'([^']*)'")
+MAX_ERRORS = 50  # per file: enough to fix in one go, never a flood
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,12 @@ class LoadedDossier:
     data: dict[str, Any]
     source: yamlsafe.Document
 
-    @property
+    @cached_property
     def base_dir(self) -> str:
         """The folder `file:` paths are relative to: the dossier's own."""
         return os.path.dirname(os.path.abspath(self.path))
 
-    @property
+    @cached_property
     def root(self) -> str:
         """The dossier repository: the nearest folder above with `.git`, else the dossier's."""
         folder = self.base_dir
@@ -113,8 +115,15 @@ def located_error(exc: ValidationError, source: yamlsafe.Document,
         located.append(((int(missing), where.line, where.column),
                         error_cls(text, source.path, where)))
     located.sort(key=lambda item: item[0])
-    first = located[0][1]
-    first.others = tuple(item[1] for item in located[1:])
+    shown_errors = [item[1] for item in located[:MAX_ERRORS]]
+    if len(located) > MAX_ERRORS:
+        more = len(located) - MAX_ERRORS
+        shown_errors.append(error_cls(t(f"{more} more problems in this file are not shown; fix "
+                                        "these first", f"此文件还有 {more} 个问题未显示；"
+                                        "请先修正以上问题"), source.path,
+                                      located[MAX_ERRORS][1].location))
+    first = shown_errors[0]
+    first.others = tuple(shown_errors[1:])
     return first
 
 
@@ -220,6 +229,9 @@ def _message(error: Any) -> tuple[str, str]:
                          f"应为大于 {ctx.get('gt')} 的数，实际为 {got}"),
         "string_too_short": ("must not be empty", "不能为空"),
         "too_short": ("must list at least one item", "至少须列出一项"),
+        "too_long": (f"lists {ctx.get('actual_length')} items; at most "
+                     f"{ctx.get('max_length')} are accepted",
+                     f"列出了 {ctx.get('actual_length')} 项；最多 {ctx.get('max_length')} 项"),
         "string_pattern_mismatch": (f"{got} does not have the expected form "
                                     f"({ctx.get('pattern')})",
                                     f"{got} 的格式不符合要求（{ctx.get('pattern')}）"),

@@ -17,7 +17,7 @@ from pydantic import (
 
 from permitcheck.codes import COUNTRIES, LANGUAGES
 from permitcheck.dates import DateSyntaxError, parse_date
-from permitcheck.strict import Strict, bilingual_error, describe
+from permitcheck.strict import Strict, bilingual_error, describe, shown
 
 
 def _to_date(value: Any) -> date:
@@ -48,9 +48,9 @@ def _code(table: frozenset[str], name: tuple[str, str], standard: str, examples:
             hint_en = f"; write it in {case[0]}: `{fixed}`" if fixed in table else ""
             hint_zh = f"；请写成{case[1]}：`{fixed}`" if fixed in table else ""
             raise bilingual_error(
-                "code", f"{value!r} is not an {standard} {name[0]} code (such as {examples})"
+                "code", f"{shown(value)} is not an {standard} {name[0]} code (such as {examples})"
                         f"{hint_en}",
-                f"{value!r} 不是 {standard} {name[1]}代码（例如 {examples}）{hint_zh}")
+                f"{shown(value)} 不是 {standard} {name[1]}代码（例如 {examples}）{hint_zh}")
         return value
 
     return validate
@@ -61,6 +61,11 @@ _to_country = _code(COUNTRIES, ("country", "国家或地区"), "ISO 3166-1 alpha
 _to_language = _code(LANGUAGES, ("language", "语言"), "ISO 639-1", "`zh`, `en`, `de`", str.lower,
                      ("small letters", "小写"))
 
+
+# Limits far above any real application, so a mistaken or hostile file fails fast and clearly.
+MAX_FAMILY = 20
+MAX_STAYS = 50
+MAX_ENTRIES = 100
 
 Day = Annotated[date, BeforeValidator(_to_date),
                 WithJsonSchema({"type": "string", "format": "date",
@@ -113,7 +118,7 @@ class Applicant(Strict):
     date_of_birth: Day | None = None
     nationality: Country
     previous_nationality: Country | None = None
-    residence_history: list[Residence] = []
+    residence_history: list[Residence] = Field(default=[], max_length=MAX_STAYS)
     passport: Passport | None = None
     position: Text | None = None
     regulated_role: Text | None = None
@@ -232,7 +237,8 @@ def _list_or_commitment(value: Any) -> str:
 
 
 WorkExperienceList = Annotated[
-    Annotated[list[WorkExperience], Tag("entries")] | Annotated[Commitment, Tag("commitment")],
+    Annotated[list[WorkExperience], Tag("entries"), Field(max_length=MAX_ENTRIES)]
+    | Annotated[Commitment, Tag("commitment")],
     Discriminator(_list_or_commitment),
 ]
 
@@ -246,7 +252,7 @@ class Documents(Strict):
     medical_exam: MedicalExam | None = None
     employment_contract: EmploymentContract | None = None
     passport_copy: PassportCopy | None = None
-    change_evidence: list[ChangeEvidence] | None = None
+    change_evidence: list[ChangeEvidence] | None = Field(default=None, max_length=MAX_ENTRIES)
     termination_proof: TerminationProof | None = None
 
 
@@ -300,7 +306,7 @@ class Dossier(Strict):
     # `documents:` with nothing under it (all entries still commented out) is an empty package.
     documents: Annotated[Documents, BeforeValidator(lambda value: {} if value is None
                                                                   else value)]
-    family: list[FamilyMember] = []
+    family: list[FamilyMember] = Field(default=[], max_length=MAX_FAMILY)
     current_permit: CurrentPermit | None = None
     change: Change | None = None
     cancellation: Cancellation | None = None

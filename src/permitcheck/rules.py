@@ -15,7 +15,7 @@ from permitcheck.errors import DossierError, RuleError
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
 from permitcheck.loader import LoadedDossier, located_error
 from permitcheck.model import Day
-from permitcheck.strict import Strict, bilingual_error, codes
+from permitcheck.strict import Strict, bilingual_error, codes, shown
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
@@ -256,7 +256,7 @@ def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack:
     if city not in known:
         listed = codes(known) or "—"
         raise DossierError(
-            t(f"application.city: no rule pack for {city!r}; available: {listed}",
-              f"application.city：没有 {city!r} 的规则包；可用：{listed}"),
+            t(f"application.city: no rule pack for {shown(city)}; available: {listed}",
+              f"application.city：没有 {shown(city)} 的规则包；可用：{listed}"),
             dossier.path, dossier.source.locate(("application", "city"), value=True))
     return load_pack(city, rules_dir)

@@ -15,6 +15,12 @@ def bilingual_error(kind: str, en: str, zh: str, **context: Any) -> PydanticCust
     return PydanticCustomError(kind, "{en}", {"en": en, "zh": zh, **context})
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """`repr(value)`, cut to `limit` characters: what the user wrote, never a flood."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + "…" + text[-1]
+
+
 def codes(values: Iterable[object]) -> str:
     """Values the user may write, listed as code: `a`, `b`, `c`."""
     return ", ".join(f"`{value}`" for value in values)
@@ -30,8 +36,7 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return shown(value)
 
 
 class Strict(BaseModel):
@@ -42,6 +47,8 @@ class Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and all(key in cls._key_set() for key in data):
+            return data  # the common case, checked with a set
         allowed = cls.allowed_keys()
         if not isinstance(data, dict):
             keys, got = codes(allowed), describe(data)
@@ -58,10 +65,23 @@ class Strict(BaseModel):
                     hint_en = f"expected one of: {codes(allowed)}"
                     hint_zh = f"可用的键：{codes(allowed)}"
                 raise bilingual_error(
-                    "unknown_key", f"unknown key {key!r}{{where}}; {hint_en}",
-                    f"未知的键 {key!r}{{where}}；{hint_zh}", at=key)
+                    "unknown_key", f"unknown key {shown(key)}{{where}}; {hint_en}",
+                    f"未知的键 {shown(key)}{{where}}；{hint_zh}", at=key)
         return data
 
     @classmethod
+    def _key_set(cls) -> frozenset[str]:
+        cached: frozenset[str] | None = cls.__dict__.get("_key_set_cache")
+        if cached is None:
+            cached = frozenset(cls.allowed_keys())
+            type.__setattr__(cls, "_key_set_cache", cached)
+        return cached
+
+    @classmethod
     def allowed_keys(cls) -> list[str]:
-        return [info.alias or name for name, info in cls.model_fields.items()]
+        # Computed once per model class: validation asks for it on every mapping.
+        cached: list[str] | None = cls.__dict__.get("_allowed_keys_cache")
+        if cached is None:
+            cached = [info.alias or name for name, info in cls.model_fields.items()]
+            type.__setattr__(cls, "_allowed_keys_cache", cached)
+        return cached

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from permitcheck.errors import DossierError, Location, PermitcheckError
 from permitcheck.i18n import Text, t
+from permitcheck.strict import shown
 
 try:  # libyaml's C parser is several times faster than the pure-Python one.
     _BaseLoader: type[Any] = yaml.CSafeLoader
@@ -19,8 +20,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 Path = tuple[str | int, ...]
 
 # Limits that keep hostile files (alias bombs, deep nesting) from exhausting time or memory.
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 MAX_DEPTH = 60
+MAX_ITEMS = 1_000
 MAX_BYTES = 5_000_000
 
 _STR = "tag:yaml.org,2002:str"
@@ -54,27 +56,52 @@ _Loader.add_implicit_resolver(
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _loc(mark: Any) -> Location:
     return Location(mark.line + 1, mark.column + 1)
 
 
 @dataclass
 class Document:
-    """Plain data read from a YAML file, with the location of every key and value in it."""
+    """Plain data read from a YAML file; locations are looked up in the node tree on demand.
+
+    Only the nodes a message needs are ever located: building the data records nothing.
+    """
 
     path: str
     data: Any
-    key_locations: dict[Path, Location] = field(default_factory=dict)
-    value_locations: dict[Path, Location] = field(default_factory=dict)
+    root: Any = None  # the composed YAML node tree
 
     def locate(self, path: Path, *, value: bool = False) -> Location:
-        """Where `path` is written; the nearest written ancestor when it is absent."""
-        table = self.value_locations if value else self.key_locations
-        for end in range(len(path), 0, -1):
-            found = table.get(path[:end]) or self.key_locations.get(path[:end])
-            if found is not None:
-                return found
-        return self.value_locations.get((), Location(1, 1))
+        """Where `path` is written (its key, or with `value` its value); the nearest written
+        ancestor when it is absent."""
+        node = self.root
+        if node is None:
+            return Location(1, 1)
+        found_key, found_value = None, node
+        for step in path:
+            child = _child(found_value, step)
+            if child is None:
+                break
+            found_key, found_value = child
+        if value or found_key is None:
+            return _loc(found_value.start_mark)
+        return _loc(found_key.start_mark)
+
+
+def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
+    """(key node, value node) of `step` inside `node`; for a list item, the item twice."""
+    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and str(key_node.value) == step:
+                return key_node, value_node
+    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+            and 0 <= step < len(node.value):
+        item = node.value[step]
+        return item, item
+    return None
 
 
 class _Builder:
@@ -88,35 +115,36 @@ class _Builder:
     def fail(self, message: Text, node: Any) -> PermitcheckError:
         return self.error(message, self.doc.path, _loc(node.start_mark))
 
-    def build(self, node: Any, path: Path) -> Any:
+    def build(self, node: Any, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.fail(t(
                 f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
                 "included); a dossier is far smaller than that",
                 f"文件展开后超过 {MAX_NODES:,} 个值（含锚点和别名）；档案远小于此"), node)
-        if len(path) > MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise self.fail(_too_deep(), node)
-        self.doc.value_locations.setdefault(path, _loc(node.start_mark))
-        if isinstance(node, yaml.ScalarNode):
+        kind = type(node)
+        if kind is yaml.ScalarNode:
             return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
+        if kind is yaml.SequenceNode:
             if node.tag != _SEQ:
                 raise self.fail(_tag(node.tag), node)
-            items = []
-            for index, item in enumerate(node.value):
-                self.doc.key_locations.setdefault((*path, index), _loc(item.start_mark))
-                items.append(self.build(item, (*path, index)))
-            return items
-        if isinstance(node, yaml.MappingNode):
+            if len(node.value) > MAX_ITEMS:
+                raise self.fail(t(
+                    f"a list of {len(node.value):,} items; a dossier lists at most "
+                    f"{MAX_ITEMS:,} in one place", f"列表有 {len(node.value):,} 项；"
+                    f"档案中同一处最多 {MAX_ITEMS:,} 项"), node)
+            return [self.build(item, depth + 1) for item in node.value]
+        if kind is yaml.MappingNode:
             if node.tag != _MAP:
                 raise self.fail(_tag(node.tag), node)
-            return self.mapping(node, path)
+            return self.mapping(node, depth)
         raise self.fail(t("unsupported YAML node", "不支持的 YAML 节点"), node)  # pragma: no cover
 
-    def mapping(self, node: Any, path: Path) -> dict[str, Any]:
+    def mapping(self, node: Any, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Location] = {}
+        first_seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(t("a key must be a plain word, not a list or mapping",
@@ -125,45 +153,50 @@ class _Builder:
                 raise self.fail(_tag(key_node.tag), key_node)
             # Keys are kept as written: `1:` or `on:` is the key "1" or "on", not a number or bool.
             key = str(key_node.value)
-            where = _loc(key_node.start_mark)
             if key in first_seen:
-                before = first_seen[key]
+                before = first_seen[key].start_mark.line + 1
                 raise self.error(t(
-                    f"duplicate key {key!r} (first written at line {before.line}); "
+                    f"duplicate key {shown(key)} (first written at line {before}); "
                     "each key may appear once, remove or merge one of them",
-                    f"重复的键 {key!r}（首次出现在第 {before.line} 行）；每个键只能出现一次，"
-                    "请删除或合并其中之一"), self.doc.path, where)
-            first_seen[key] = where
-            self.doc.key_locations[(*path, key)] = where
-            result[key] = self.build(value_node, (*path, key))
+                    f"重复的键 {shown(key)}（首次出现在第 {before} 行）；每个键只能出现一次，"
+                    "请删除或合并其中之一"), self.doc.path, _loc(key_node.start_mark))
+            first_seen[key] = key_node
+            result[key] = self.build(value_node, depth + 1)
         return result
 
     def scalar(self, node: Any) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR:
+            bad = _CONTROL.search(text)
+            if bad is not None:
+                # Written as an escape ("\u0000"): invisible in every report, so refused.
+                code = f"U+{ord(bad.group()):04X}"
+                raise self.fail(t(f"the value contains the control character {code}; remove it",
+                                  f"该值含有控制字符 {code}；请删除"), node)
             return text
         if tag == _NULL:
             if text not in ("", "~", "null", "Null", "NULL"):
-                raise self.fail(t(f"{text!r} is not a null value", f"{text!r} 不是空值"), node)
+                raise self.fail(t(f"{shown(text)} is not a null value",
+                                  f"{shown(text)} 不是空值"), node)
             return None
         if tag == _BOOL:
             if text.lower() == "true":
                 return True
             if text.lower() == "false":
                 return False
-            raise self.fail(t(f"{text!r} is not a boolean; write true or false",
-                              f"{text!r} 不是布尔值；请写 true 或 false"), node)
+            raise self.fail(t(f"{shown(text)} is not a boolean; write true or false",
+                              f"{shown(text)} 不是布尔值；请写 true 或 false"), node)
         if tag == _INT:
             try:
                 return int(text, 10)
             except ValueError:
-                raise self.fail(t(f"{text!r} is not an integer", f"{text!r} 不是整数"),
+                raise self.fail(t(f"{shown(text)} is not an integer", f"{shown(text)} 不是整数"),
                                 node) from None
         if tag == _FLOAT:
             try:
                 return float(text.replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
-                raise self.fail(t(f"{text!r} is not a number", f"{text!r} 不是数字"),
+                raise self.fail(t(f"{shown(text)} is not a number", f"{shown(text)} 不是数字"),
                                 node) from None
         raise self.fail(_tag(tag), node)
 
@@ -243,7 +276,8 @@ def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) ->
         if node is None:
             raise error(t("the file is empty; expected a mapping (key: value lines)",
                           "文件为空；应为映射（“键: 值”形式的行）"), path, Location(1, 1))
-        doc.data = _Builder(doc, error).build(node, ())
+        doc.root = node
+        doc.data = _Builder(doc, error).build(node, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"

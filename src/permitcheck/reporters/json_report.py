@@ -1,4 +1,4 @@
-"""The JSON report, exactly as spec/report-format.md promises to scripts."""
+"""The JSON report, as spec/report-format.md promises to scripts: one finding per line."""
 
 from __future__ import annotations
 
@@ -7,18 +7,33 @@ from typing import Any
 
 from permitcheck import __version__
 from permitcheck.errors import PermitcheckError
-from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+
+
+def _dumps(value: Any) -> str:
+    # Without indent, json uses its C encoder: large batches stay fast. Layout is added below.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    document = {
-        "tool": "permitcheck",
-        "version": __version__,
-        "dossiers": [_dossier(result, report, options) for result in report.results],
-        "errors": [_error(error, options) for error in report.errors],
-        "skipped": len(report.skipped),
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """The document, laid out one finding per line (valid JSON, readable, byte-stable)."""
+    dossiers = []
+    for result in report.results:
+        head = _dumps(_dossier(result, report, options))[:-1]  # reopen the object
+        findings = [_dumps(_finding(found, options)) for found in result.findings]
+        body = "[\n      " + ",\n      ".join(findings) + "\n    ]" if findings else "[]"
+        dossiers.append(f"    {head}, \"findings\": {body}}}")
+    listed = "[\n" + ",\n".join(dossiers) + "\n  ]" if dossiers else "[]"
+    used = sorted({found.rule for result in report.results for found in result.findings})
+    rules = {rule_id: _rule(report, rule_id, options) for rule_id in used
+             if rule_id in report.rules}
+    errors = [_dumps(_error(error, options)) for error in report.errors]
+    error_list = "[\n    " + ",\n    ".join(errors) + "\n  ]" if errors else "[]"
+    rule_lines = [f"    {_dumps(rule_id)}: {_dumps(entry)}" for rule_id, entry in rules.items()]
+    rule_map = "{\n" + ",\n".join(rule_lines) + "\n  }" if rule_lines else "{}"
+    return (f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n'
+            f'  "dossiers": {listed},\n  "errors": {error_list},\n'
+            f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n')
 
 
 def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
@@ -39,7 +54,6 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
         "submit_by_subject": result.submit_by_subject,
         "counts": result.counts(),
         "applicant": {"name": result.applicant, "passport": options.number(result.passport)},
-        "findings": [_finding(found, options) for found in result.findings],
     }
 
 
@@ -52,16 +66,21 @@ def _finding(found: Finding, options: RenderOptions) -> dict[str, Any]:
         "title": found.title.get(options.lang),
         "message": found.message.get(options.lang),
         "fix": found.fix.get(options.lang) if found.fix else None,
-        "sources": [_source(s) for s in found.sources],
+        # The quoted sentences are given once per rule, under "rules".
+        "sources": [{"title": s.title, "section": s.section} for s in found.sources],
         "location": {"line": found.location.line, "column": found.location.column},
     }
 
 
-def _source(source: SourceRef) -> dict[str, Any]:
-    entry = {"title": source.title, "section": source.section, "quote": source.quote}
-    if source.quote_zh is not None:
-        entry["quote_zh"] = source.quote_zh
-    return entry
+def _rule(report: Report, rule_id: str, options: RenderOptions) -> dict[str, Any]:
+    rule = report.rules[rule_id]
+    return {
+        "title": rule.title.get(options.lang),
+        "severity": rule.severity,
+        "description": rule.description.get(options.lang),
+        "sources": [{"title": s.title, "section": s.section, "quote": s.quote,
+                     "quote_zh": s.quote_zh} for s in rule.sources],
+    }
 
 
 def _error(error: PermitcheckError, options: RenderOptions) -> dict[str, Any]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
-from rich.text import Text as RichText
-
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
 from permitcheck.i18n import Lang, Text, t
 
@@ -55,77 +52,93 @@ def _say(text: Text, lang: Lang, **params: object) -> str:
     return result
 
 
+Segment = tuple[str, str]  # text and its Rich style ("" for none)
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=options.color, no_color=not options.color,
-                      color_system="standard" if options.color else None, width=options.width,
-                      highlight=False, emoji=False, soft_wrap=not options.color)
+    lines: list[list[Segment]] = []
     for number, result in enumerate(report.results):
         if number:
-            console.print()
-        _dossier(console, result, report, options)
+            lines.append([])
+        _dossier(lines, result, report, options)
     failed_files = {error.path for error in report.errors}
     if len(report.results) + len(failed_files) > 1 or report.skipped:
         ready = sum(1 for r in report.results if r.ready(report.fail_on))
-        console.print()
         separator = "；" if options.lang == "zh" else "; "
         line = _say(_TOTAL, options.lang, ready=ready, total=len(report.results))
         if report.errors:
             line += separator + _say(_ERRORS, options.lang, n=len(failed_files))
         if report.skipped:
             line += separator + _say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
-        console.print(RichText(line, style="bold"))
+        lines += [[], [(line, "bold")]]
+    if not lines:
+        return ""
+    return _styled(lines, options.width) if options.color else _plain(lines)
+
+
+def _plain(lines: list[list[Segment]]) -> str:
+    """Plain text needs no layout engine: joined directly (fast on large batches)."""
+    return "\n".join("".join(text for text, _ in line) for line in lines) + "\n"
+
+
+def _styled(lines: list[list[Segment]], width: int) -> str:
+    """Colour and wrapping for a terminal, rendered by Rich in one pass."""
+    from rich.console import Console
+    from rich.text import Text as RichText
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="standard", width=width,
+                      highlight=False, emoji=False)
+    for line in lines:
+        text = RichText()
+        for content, style in line:
+            text.append(content, style=style or None)
+        console.print(text)
     return buffer.getvalue()
 
 
-def _dossier(console: Console, result: DossierResult, report: Report,
+def _dossier(lines: list[list[Segment]], result: DossierResult, report: Report,
              options: RenderOptions) -> None:
     lang = options.lang
-    heading = RichText(result.path, style="bold")
     comma = "，" if lang == "zh" else ", "
-    heading.append(f" — {_PROCEDURES[result.type].get(lang)}{comma}{result.city_name.get(lang)}"
-                   f"{comma}{_AS_OF.get(lang)} {result.as_of.isoformat()}", style="")
-    console.print(heading)
+    lines.append([(result.path, "bold"),
+                  (f" — {_PROCEDURES[result.type].get(lang)}{comma}"
+                   f"{result.city_name.get(lang)}{comma}{_AS_OF.get(lang)} "
+                   f"{result.as_of.isoformat()}", "")])
     who = result.applicant
     if result.passport is not None:
         who += (f"（护照 {options.number(result.passport)}）" if lang == "zh"
                 else f" (passport {options.number(result.passport)})")
     if who:
-        console.print(RichText(who, style="dim"))
+        lines.append([(who, "dim")])
     groups: dict[str, list[Finding]] = {}
     for found in result.findings:
         if found.status == "skip" and not options.verbose:
             continue
         groups.setdefault(found.group, []).append(found)
-    order = list(result.groups)  # the engine gives them in the pack's document order
-    for key in sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g)):
-        console.print()
-        console.print(RichText(result.groups[key].get(lang), style="bold underline"))
+    order = {key: number for number, key in enumerate(result.groups)}  # the pack's order
+    for key in sorted(groups, key=lambda g: (order.get(g, len(order)), g)):
+        lines += [[], [(result.groups[key].get(lang), "bold underline")]]
         for found in sorted(groups[key], key=lambda f: (
                 _ORDER[f.status], f.check != "present", f.rule, f.sort_key)):
-            _finding(console, found, options)
-    console.print()
-    console.print(_summary(result, report, options))
+            _finding(lines, found, options)
+    lines += [[], _summary(result, report, options)]
 
 
-def _finding(console: Console, found: Finding, options: RenderOptions) -> None:
+def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions) -> None:
     lang = options.lang
     symbol, word, style = _MARKS[found.status]
-    line = RichText("  ")
-    line.append(symbol if options.color else word.get(lang), style=style)
-    line.append(" ")
-    line.append(found.message.get(lang))
+    line: list[Segment] = [("  ", ""), (symbol if options.color else word.get(lang), style),
+                           (" " + found.message.get(lang), "")]
     if found.status in ("fail", "warn", "exempt"):
         sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
-        line.append(f"  [{_SOURCE.get(lang)} {sections}]", style="dim")
+        line.append((f"  [{_SOURCE.get(lang)} {sections}]", "dim"))
     if options.verbose or found.status in ("fail", "warn"):
-        line.append(f"  ({found.rule})", style="dim")
-    console.print(line)
+        line.append((f"  ({found.rule})", "dim"))
+    lines.append(line)
     if found.fix is not None and found.status in ("fail", "warn"):
-        fix = RichText("      ")
-        fix.append(_FIX.get(lang) + ("：" if lang == "zh" else ": "), style="bold")
-        fix.append(found.fix.get(lang))
-        console.print(fix)
+        lines.append([("      ", ""), (_FIX.get(lang) + ("：" if lang == "zh" else ": "), "bold"),
+                      (found.fix.get(lang), "")])
 
 
 def _setter(result: DossierResult, lang: Lang) -> str | None:
@@ -137,7 +150,8 @@ def _setter(result: DossierResult, lang: Lang) -> str | None:
     return None
 
 
-def _summary(result: DossierResult, report: Report, options: RenderOptions) -> RichText:
+def _summary(result: DossierResult, report: Report,
+             options: RenderOptions) -> list[Segment]:
     lang = options.lang
     counts = result.counts()
     blocking = [f for f in result.findings if f.blocks(report.fail_on)]
@@ -171,6 +185,5 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> R
     ready = result.ready(report.fail_on)
     head = (_READY if ready else _NOT_READY).get(lang)
     comma, semicolon, colon = ("，", "；", "：") if lang == "zh" else (", ", "; ", ": ")
-    summary = RichText(head, style="bold green" if ready else "bold red")
-    summary.append(colon + comma.join(parts) + semicolon + semicolon.join(tail))
-    return summary
+    return [(head, "bold green" if ready else "bold red"),
+            (colon + comma.join(parts) + semicolon + semicolon.join(tail), "")]

@@ -1,0 +1,1 @@
+"""The hostile-input corpus: hand-written files under handwritten/ and generated cases."""
