@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from permitcheck.cli import main
+from permitcheck.entry import main
 
 main()

@@ -26,6 +26,7 @@ class Settings:
     today: date
     warn_days: int | None
     rules_dir: Path | None
+    show_personal_data: bool = False
 
 
 def check_one(path: str, settings: Settings) -> DossierResult:
@@ -37,7 +38,7 @@ def check_one(path: str, settings: Settings) -> DossierResult:
     dossier = load_file(path)
     pack = pack_for(dossier, settings.rules_dir)
     reference = settings.as_of or dossier.model.application.submission_date or settings.today
-    return evaluate(dossier, pack, reference, settings.warn_days)
+    return evaluate(dossier, pack, reference, settings.warn_days, settings.show_personal_data)
 
 
 def _check_chunk(job: tuple[Sequence[str], Settings]) -> list[DossierResult | PermitcheckError]:

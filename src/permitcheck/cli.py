@@ -238,7 +238,8 @@ def validate(
                                f"未找到档案（跳过了 {found} 个不含 `permitcheck:` 键的 "
                                "YAML 文件）"))
         settings = batch.Settings(as_of=_parse_as_of(as_of), today=date.today(),
-                                  warn_days=warn_days, rules_dir=rules_dir)
+                                  warn_days=warn_days, rules_dir=rules_dir,
+                                  show_personal_data=show_personal_data)
         results, errors = batch.check_all(inputs.dossiers, settings, jobs)
         report = _report(results, [*inputs.errors, *errors], inputs.skipped, fail_on.value,
                          rules_dir)
@@ -319,8 +320,9 @@ def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode
             width = shutil.get_terminal_size((100, 24)).columns
         options = RenderOptions(lang=lang, color=to_terminal, width=width, verbose=verbose,
                                 show_personal_data=show_personal_data, base_dir=os.getcwd())
-        # Masking is applied to the finished text too, so no format can leak a number.
-        text = redact(renderer(output_format)(report, options), secrets)
+        # Reporters show numbers only through options.number (masked); messages never carry
+        # them (the loader masks them in errors). Tests check every format for leaks.
+        text = renderer(output_format)(report, options)
         if target is None:
             _write(text)
         else:
@@ -333,14 +335,13 @@ def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode
 def _github_summary(report: Report, options: object, secrets: list[str]) -> None:
     """Append the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides it."""
     from permitcheck.findings import RenderOptions
-    from permitcheck.privacy import redact
     from permitcheck.reporters import renderer
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary or not isinstance(options, RenderOptions):
         return
     with open(summary, "a", encoding="utf-8") as handle:
-        handle.write(redact(renderer("markdown")(report, options), secrets))
+        handle.write(renderer("markdown")(report, options))
 
 
 # ---- timeline ------------------------------------------------------------------------------

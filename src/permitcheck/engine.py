@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,18 +11,21 @@ from permitcheck import checks, conditions, i18n, paths
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.loader import LoadedDossier
+from permitcheck.privacy import redact
 from permitcheck.rules import Pack, Rule
 
 DEFAULT_WARN_DAYS = 14
 
 
 def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
-             warn_days: int | None = DEFAULT_WARN_DAYS) -> DossierResult:
+             warn_days: int | None = DEFAULT_WARN_DAYS,
+             show_personal_data: bool = False) -> DossierResult:
     """Every rule of `pack` for this dossier's procedure, evaluated on `as_of`.
 
     The reference date is always given: the engine never reads the clock. A time window that
     still holds but closes within `warn_days` days after `as_of` is reported as a warning
-    (None: no early warnings).
+    (None: no early warnings). Passport and permit numbers in messages (a file named after
+    one, say) are masked unless `show_personal_data`.
     """
     data = dossier.model.model_dump(by_alias=True)
     procedure = dossier.model.application.type
@@ -33,6 +37,9 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
             findings.append(_evaluate_one(rule, index, subject, data, dossier, pack, as_of,
                                           warn_days))
     findings.sort(key=lambda f: (f.rule, f.sort_key))
+    secrets = _secrets(dossier)
+    if secrets and not show_personal_data:
+        findings = [_masked(found, secrets) for found in findings]
     setter = _submit_by(findings)
     return DossierResult(
         path=dossier.path, type=procedure, city=dossier.model.application.city,
@@ -44,7 +51,21 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
         applicant=dossier.model.applicant.name,
         passport=dossier.model.applicant.passport.number if dossier.model.applicant.passport
         else None,
-        secrets=_secrets(dossier))
+        secrets=secrets)
+
+
+def _masked(found: Finding, secrets: tuple[str, ...]) -> Finding:
+    """`found` with every number of the dossier masked in its message and fix."""
+    def clean(text: Text) -> Text:
+        if not any(s in text.en or s in text.zh for s in secrets):
+            return text
+        return Text.model_construct(en=redact(text.en, secrets), zh=redact(text.zh, secrets))
+
+    message = clean(found.message)
+    fix = None if found.fix is None else clean(found.fix)
+    if message is found.message and fix is found.fix:
+        return found
+    return replace(found, message=message, fix=fix)
 
 
 def _secrets(dossier: LoadedDossier) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
@@ -188,8 +189,12 @@ def builtin_rules_dir() -> FsPath:
 
 
 def available_packs(root: FsPath | None = None) -> list[str]:
-    base = root or builtin_rules_dir()
-    return sorted(p.parent.name for p in base.glob("*/pack.yaml"))
+    return list(_available_packs(str(root or builtin_rules_dir())))
+
+
+@lru_cache(maxsize=8)
+def _available_packs(base: str) -> tuple[str, ...]:
+    return tuple(sorted(p.parent.name for p in FsPath(base).glob("*/pack.yaml")))
 
 
 def _parse(path: FsPath) -> yamlsafe.Document:

@@ -42,7 +42,9 @@ def describe(value: Any) -> str:
 class Strict(BaseModel):
     """A mapping whose keys are exactly its fields: unknown keys are errors with a suggestion."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=False)
+    # defer_build: a schema is built when first used, once, not for every class at import.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=False,
+                              defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
