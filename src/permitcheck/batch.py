@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,6 +56,10 @@ def check_all(paths: Sequence[str], settings: Settings,
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = [(paths[i:i + CHUNK], settings) for i in range(0, len(paths), CHUNK)]
     if workers > 1 and len(paths) >= PARALLEL_FROM:
+        # Imported here: a run on a few dossiers never pays for the process-pool machinery.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

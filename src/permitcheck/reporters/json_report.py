@@ -9,10 +9,10 @@ from permitcheck import __version__
 from permitcheck.errors import PermitcheckError
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
 
-
-def _dumps(value: Any) -> str:
-    # Without indent, json uses its C encoder: large batches stay fast. Layout is added below.
-    return json.dumps(value, ensure_ascii=False)
+# One encoder for the whole report: json.dumps with any non-default option builds a new encoder
+# per call. Without indent, json uses its C encoder: large batches stay fast. Layout is added
+# below.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def render(report: Report, options: RenderOptions) -> str:
