@@ -13,7 +13,10 @@ from permitcheck.findings import DossierResult
 
 # Below this many dossiers, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
-CHUNK = 32
+# Dossiers per task sent to a worker. Larger chunks cost less to send back: the results of one
+# chunk share their rule titles and sources in one pickle (bench/README.md); at most 256, and at
+# least four chunks per worker, so that no worker is left with a long tail.
+MIN_CHUNK, MAX_CHUNK = 32, 256
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ def check_all(paths: Sequence[str], settings: Settings,
               jobs: int | None = None) -> tuple[list[DossierResult], list[PermitcheckError]]:
     """Results and errors for `paths`; one bad file never stops the others."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    chunks = [(paths[i:i + CHUNK], settings) for i in range(0, len(paths), CHUNK)]
+    size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(paths) // (workers * 4))))
+    chunks = [(paths[i:i + size], settings) for i in range(0, len(paths), size)]
     if workers > 1 and len(paths) >= PARALLEL_FROM:
         # Imported here: a run on a few dossiers never pays for the process-pool machinery.
         import multiprocessing

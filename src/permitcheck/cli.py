@@ -1,4 +1,4 @@
-"""The command line: the only module that reads argv and environment, writes output, exits."""
+"""The command line: reads argv and environment, writes output, exits (entry.py: --version)."""
 
 from __future__ import annotations
 
