@@ -544,7 +544,7 @@ def steps(
     def work() -> int:
         from permitcheck import guide, views
         from permitcheck.errors import UsageError
-        from permitcheck.i18n import Text, t
+        from permitcheck.i18n import PROCEDURES, Text, t
         from permitcheck.loader import load_file
         from permitcheck.rules import load_pack
 
@@ -569,7 +569,7 @@ def steps(
                 kind = model.application.type
                 article = "an" if kind == "extension" else "a"
                 note = t(f"This dossier is for {article} {kind}; these steps describe a new hire.",
-                         f"本档案为{_procedure_zh(kind)}申请；以下为新聘外国人的办理流程。")
+                         f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。")
             else:
                 reference = (_parse_as_of(as_of) or model.application.submission_date
                              or date.today())
@@ -614,10 +614,6 @@ def steps(
         return EXIT_READY
 
     _run(work, language, traceback)
-
-
-def _procedure_zh(procedure: str) -> str:
-    return {"new": "新办", "extension": "延期", "change": "变更", "cancellation": "注销"}[procedure]
 
 
 # ---- rules and explain ---------------------------------------------------------------------

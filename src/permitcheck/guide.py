@@ -8,13 +8,11 @@ from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from permitcheck import yamlsafe
 from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
-from permitcheck.loader import located_error
-from permitcheck.rules import Pack, RuleModel, Source
+from permitcheck.rules import Pack, RuleModel, Source, read_rule_file
 from permitcheck.strict import codes, shown
 
 
@@ -78,17 +76,8 @@ class Steps(RuleModel):
 
 
 def _read(model: type[RuleModel], path: FsPath) -> RuleModel:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise RuleError(t(f"cannot read rule file: {reason}", f"无法读取规则文件：{reason}"),
-                        str(path)) from None
-    source = yamlsafe.read(str(path), raw, RuleError)
-    try:
-        return model.model_validate(source.data)
-    except ValidationError as exc:
-        raise located_error(exc, source, RuleError) from None
+    table: RuleModel = read_rule_file(model, path)[0]
+    return table
 
 
 def windows(pack: Pack) -> Windows:

@@ -176,6 +176,9 @@ IS_NOT_STATED = t("`{field}` is not stated", "未填写 `{field}`")
 IS_WRONG = t("`{field}` is {value} (must be {expected})", "`{field}` 为 {value}（应为 {expected}）")
 ONE_OF = t("one of {values}", "以下之一：{values}")
 MONTHS_DAYS_ZH = "{months} 个月 {days} 天"
+# The four procedures of the FAQ (questions 3 to 6), as every output names them.
+PROCEDURES = {"new": t("new permit", "新办"), "extension": t("extension", "延期"),
+              "change": t("change", "变更"), "cancellation": t("cancellation", "注销")}
 
 
 def join(items: list[Text]) -> Text:

@@ -207,7 +207,8 @@ def _parse(path: FsPath) -> yamlsafe.Document:
     return yamlsafe.read(str(path), raw, RuleError)
 
 
-def _validate(model: type[RuleModel], path: FsPath) -> tuple[Any, yamlsafe.Document]:
+def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yamlsafe.Document]:
+    """A rule-pack data file validated by `model`, with its source; errors are located."""
     source = _parse(path)
     try:
         return model.model_validate(source.data), source
@@ -230,7 +231,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
         known = codes(available_packs(base)) or "—"
         raise RuleError(t(f"no rule pack {name!r} (available: {known})",
                           f"没有名为 {name!r} 的规则包（可用：{known}）"), str(directory))
-    manifest, _ = _validate(PackManifest, manifest_path)
+    manifest, _ = read_rule_file(PackManifest, manifest_path)
     rules: list[Rule] = []
     first_seen: dict[str, str] = {}
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
@@ -238,7 +239,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     for rule_path in sorted(directory.glob("*.yaml")):
         if rule_path.name == "pack.yaml" or rule_path.resolve() in data_files:
             continue
-        parsed, source = _validate(RuleFile, rule_path)
+        parsed, source = read_rule_file(RuleFile, rule_path)
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
                 raise RuleError(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
@@ -247,7 +248,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
             first_seen[rule.id] = rule_path.name
             rules.append(rule)
     apostille_path = (directory / manifest.data.apostille).resolve()
-    apostille, _ = _validate(ApostilleTable, apostille_path)
+    apostille, _ = read_rule_file(ApostilleTable, apostille_path)
     pack = Pack(manifest=manifest, rules=tuple(sorted(rules, key=lambda r: r.id)),
                 apostille=apostille, directory=str(directory))
     _CACHE[key] = pack

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from permitcheck.i18n import PROCEDURES
+
 SCHEMA_COMMENT = "# yaml-language-server: $schema={schema}\n"
 
 _HEAD = """\
@@ -91,10 +93,9 @@ documents:
 
 _EXTRA = {"new": _NEW_DOCUMENTS, "extension": _EXTENSION, "change": _CHANGE,
           "cancellation": _CANCELLATION}
-_KIND_ZH = {"new": "新办", "extension": "延期", "change": "变更", "cancellation": "注销"}
 
 
 def skeleton(kind: str, name: str, schema: str | None = None) -> str:
     """The skeleton text of a `kind` dossier that will be saved as `name`."""
-    text = _HEAD.format(kind=kind, kind_zh=_KIND_ZH[kind], name=name, extra=_EXTRA[kind])
+    text = _HEAD.format(kind=kind, kind_zh=PROCEDURES[kind].zh, name=name, extra=_EXTRA[kind])
     return (SCHEMA_COMMENT.format(schema=schema) if schema else "") + text

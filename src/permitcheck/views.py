@@ -9,7 +9,7 @@ from typing import Any
 
 from permitcheck import checks, conditions
 from permitcheck.guide import Authority, District, Place, Step
-from permitcheck.i18n import Lang, Text, t
+from permitcheck.i18n import PROCEDURES, Lang, Text, t
 from permitcheck.rules import Pack, Rule, Source
 
 _FAQ = t("FAQ", "FAQ")
@@ -23,8 +23,6 @@ _LABELS = {
 }
 _LEVELS = {"municipal": t("municipal employer", "市级用人单位"),
            "provincial": t("provincial or ministerial employer", "省（部）属用人单位")}
-_PROCEDURES = {"new": t("new permit", "新办"), "extension": t("extension", "延期"),
-               "change": t("change", "变更"), "cancellation": t("cancellation", "注销")}
 _SEVERITIES = {"error": t("error", "错误"), "warning": t("warning", "警告")}
 
 
@@ -269,7 +267,7 @@ _EXPLAIN = {
 
 def _applies(rule: Rule, lang: Lang) -> list[str]:
     comma = "、" if lang == "zh" else ", "
-    procedures = comma.join(_PROCEDURES[p].get(lang) for p in rule.applies.procedures)
+    procedures = comma.join(PROCEDURES[p].get(lang) for p in rule.applies.procedures)
     lines = [f"{_EXPLAIN['procedures'].get(lang)}{_colon(lang)}{procedures}"]
     if rule.applies.categories is not None:
         lines.append(f"{_EXPLAIN['categories'].get(lang)}{_colon(lang)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from permitcheck.findings import DossierResult, RenderOptions, Report
-from permitcheck.i18n import Lang, t
+from permitcheck.i18n import PROCEDURES, Lang, t
 
 _HEAD = t("permitcheck: {ready} of {total} dossiers ready",
           "permitcheck：{total} 份档案中 {ready} 份可以提交")
@@ -18,8 +18,6 @@ _ERRORS = t("Could not be checked", "无法检查")
 _SKIPPED = t("{n} YAML file{s} skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
 _FIX = t("Fix", "处理")
 _LINE = t("line", "第 {n} 行")
-_PROCEDURES = {"new": t("new", "新办"), "extension": t("extension", "延期"),
-               "change": t("change", "变更"), "cancellation": t("cancellation", "注销")}
 
 
 def _cell(text: str) -> str:
@@ -61,7 +59,7 @@ def _row(result: DossierResult, report: Report, lang: Lang) -> str:
             "{warns}", str(counts["warn"])) + ")"
     submit_by = result.submit_by.isoformat() if result.submit_by else "—"
     mark = "✅" if is_ready else "❌"
-    return (f"| {mark} | `{_cell(result.path)}` | {_PROCEDURES[result.type].get(lang)} | "
+    return (f"| {mark} | `{_cell(result.path)}` | {PROCEDURES[result.type].get(lang)} | "
             f"{_cell(outcome)} | {submit_by} |")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
-from permitcheck.i18n import Lang, Text, t
+from permitcheck.i18n import PROCEDURES, Lang, Text, t
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
 _MARKS = {
@@ -16,12 +16,9 @@ _MARKS = {
     "skip": ("–", t("[skip]", "[不适用]"), "dim"),
 }
 _ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
-_PROCEDURES = {
-    "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）"),
-    "extension": t("extension", "延期"),
-    "change": t("change", "变更"),
-    "cancellation": t("cancellation", "注销"),
-}
+# The checklist's heading names what a new application obtains; the others as everywhere.
+_PROCEDURES = {**PROCEDURES,
+               "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）")}
 _AS_OF = t("as of", "参考日期")
 _FIX = t("Fix", "处理")
 _SOURCE = t("FAQ", "依据")
