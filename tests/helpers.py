@@ -19,6 +19,10 @@ from permitcheck.rules import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+# The environment of a CLI test: no colour setting, no locale language, no GitHub summary file
+# (the tests that want one set it).
+CLI_ENV = {"NO_COLOR": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8",
+           "GITHUB_STEP_SUMMARY": ""}
 _STEP = re.compile(r"([a-z_]+)|\[(\d+)\]")
 
 
@@ -73,3 +77,21 @@ def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
 def findings_of(result: DossierResult, rule: str, subject: str | None = None) -> list[Finding]:
     return [f for f in result.findings
             if f.rule == rule and (subject is None or f.subject == subject)]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    """`permitcheck ARGS` through Typer's runner; whatever happens, never a traceback."""
+    from typer.testing import CliRunner
+
+    from permitcheck.cli import app
+
+    result = CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})})
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    return result
+
+
+def example_file(name: str) -> str:
+    """The absolute path of examples/<name>.yaml."""
+    return str(EXAMPLES / f"{name}.yaml")

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, example_data, patched, to_yaml
-from permitcheck.cli import app
+from helpers import EXAMPLES, example_data, invoke, patched, to_yaml
 from permitcheck.rules import load_pack
 
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
@@ -59,8 +58,7 @@ def runner() -> CliRunner:
 
 
 def run(runner: CliRunner, *args: str) -> Any:
-    return runner.invoke(app, [*args, "--lang", "zh"],
-                         env={"NO_COLOR": "", "LC_ALL": "", "LANG": "C.UTF-8"})
+    return invoke(*args, "--lang", "zh")
 
 
 def assert_chinese(text: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT, invoke
 from permitcheck import yamlsafe
 from permitcheck.cli import app
 
@@ -31,7 +31,7 @@ def _validator(name: str) -> Any:
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "LANG": "C.UTF-8"})
+    return invoke(*args, env={"NO_COLOR": "1"})
 
 
 # ---- pre-commit ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, ROOT, example_data, patched, to_yaml
+from helpers import CLI_ENV, EXAMPLES, ROOT, example_data, example_file, invoke, patched, to_yaml
 from permitcheck import __version__
 from permitcheck.cli import app
 
@@ -25,12 +25,10 @@ def runner() -> CliRunner:
 
 
 def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> Any:
-    base_env = {"NO_COLOR": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
-    return runner.invoke(app, list(args), env={**base_env, **(env or {})})
+    return invoke(*args, env=env)
 
 
-def example(name: str) -> str:
-    return str(EXAMPLES / f"{name}.yaml")
+example = example_file
 
 
 def write(tmp_path: Path, name: str, data: dict[str, Any] | bytes) -> str:
@@ -248,7 +246,8 @@ def test_internal_error_has_no_traceback_unless_asked(runner: CliRunner,
     assert result.exit_code == 2
     assert "internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.output
-    result = run(runner, "validate", example("change"), "--traceback")
+    # Asked for: the exception propagates (invoke() would refuse it, rightly, anywhere else).
+    result = runner.invoke(app, ["validate", example("change"), "--traceback"], env=CLI_ENV)
     assert isinstance(result.exception, RuntimeError)
 
 

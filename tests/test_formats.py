@@ -13,10 +13,8 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
-from typer.testing import CliRunner
 
-from helpers import EXAMPLES, ROOT, example_data, patched, to_yaml
-from permitcheck.cli import app
+from helpers import EXAMPLES, ROOT, example_data, invoke, patched, to_yaml
 from permitcheck.reporters.github_report import command
 
 
@@ -42,11 +40,7 @@ def _in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
-    result = CliRunner().invoke(app, list(args), env={**ENV, **(env or {})})
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
-    return result
+    return invoke(*args, env=env)
 
 
 def example(name: str) -> str:

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, example_data, patched, to_yaml
-from permitcheck.cli import app
+from helpers import example_data, example_file, invoke, patched, to_yaml
 from permitcheck.rules import load_pack
 
 RULE_IDS = [rule.id for rule in load_pack("nanjing").rules]
@@ -23,12 +22,10 @@ def runner() -> CliRunner:
 
 
 def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> Any:
-    base_env = {"NO_COLOR": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
-    return runner.invoke(app, list(args), env={**base_env, **(env or {})})
+    return invoke(*args, env=env)
 
 
-def example(name: str) -> str:
-    return str(EXAMPLES / f"{name}.yaml")
+example = example_file
 
 
 # ---- where ---------------------------------------------------------------------------------

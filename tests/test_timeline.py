@@ -10,15 +10,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, example_data, patched, to_yaml
+from helpers import EXAMPLES, example_data, invoke, patched, to_yaml
 from permitcheck.cli import app
 
 NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
-    return CliRunner().invoke(app, ["timeline", *args],
-                              env={"NO_COLOR": "", "LANG": "C.UTF-8", **(env or {})})
+    return invoke("timeline", *args, env=env)
 
 
 def width(line: str) -> int:
