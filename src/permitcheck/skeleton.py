@@ -30,6 +30,13 @@ applicant:
   # position: ""
 {extra}"""
 
+# What extension, change and cancellation dossiers all start with.
+_CURRENT_PERMIT = """\
+current_permit:
+  number: ""                          # the work permit number / 工作许可证号
+  expiry_date: ""                     # YYYY-MM-DD
+"""
+
 _NEW_DOCUMENTS = """\
 documents:
   # application_form: {signed_by_applicant: true, employer_seal: true}
@@ -54,10 +61,7 @@ documents:
 #      medical_exam: {issued_on: 2026-10-01, institution: recognized_overseas}, photo: true}
 """
 
-_EXTENSION = """\
-current_permit:
-  number: ""                          # the work permit number / 工作许可证号
-  expiry_date: ""                     # YYYY-MM-DD
+_EXTENSION = _CURRENT_PERMIT + """\
 documents:
   # application_form: {signed_by_applicant: true, employer_seal: true}
   # passport_copy: {pages: [information, visa, latest_entry]}
@@ -65,10 +69,7 @@ documents:
   #                       employer_seal: true, altered: false}
 """
 
-_CHANGE = """\
-current_permit:
-  number: ""                          # the work permit number / 工作许可证号
-  expiry_date: ""                     # YYYY-MM-DD
+_CHANGE = _CURRENT_PERMIT + """\
 change:
   fields: [passport_number]           # name, passport_number, position, category, ...
   occurred_on: ""                     # the day the change happened / 变更发生日期
@@ -78,10 +79,7 @@ documents:
   #   - {kind: new_passport, supports: [passport_number], issued_on: 2026-11-20, language: en}
 """
 
-_CANCELLATION = """\
-current_permit:
-  number: ""                          # the work permit number / 工作许可证号
-  expiry_date: ""                     # YYYY-MM-DD
+_CANCELLATION = _CURRENT_PERMIT + """\
 cancellation:
   reason: terminated_early            # contract_ended, terminated_early, death, incapacity,
                                       # employer_terminated, revoked
