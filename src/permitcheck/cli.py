@@ -16,7 +16,7 @@ from permitcheck import __version__
 
 if TYPE_CHECKING:
     from permitcheck.errors import PermitcheckError
-    from permitcheck.findings import DossierResult, Report
+    from permitcheck.findings import DossierResult, RenderOptions, Report
     from permitcheck.i18n import Lang as LangCode
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
@@ -305,12 +305,10 @@ def _report(results: list[DossierResult], errors: list[PermitcheckError], skippe
 def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode, color: bool,
           verbose: bool, show_personal_data: bool) -> None:
     from permitcheck.findings import RenderOptions
-    from permitcheck.privacy import redact
     from permitcheck.reporters import renderer
 
-    secrets = [] if show_personal_data else [s for r in report.results for s in r.secrets]
     for error in report.errors:
-        typer.echo(redact(error.located(lang), secrets), err=True)
+        typer.echo(error.located(lang), err=True)
     for output_format, target in targets:
         to_terminal = target is None and color and output_format == "text"
         width = 100
@@ -320,8 +318,8 @@ def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode
             width = shutil.get_terminal_size((100, 24)).columns
         options = RenderOptions(lang=lang, color=to_terminal, width=width, verbose=verbose,
                                 show_personal_data=show_personal_data, base_dir=os.getcwd())
-        # Reporters show numbers only through options.number (masked); messages never carry
-        # them (the loader masks them in errors). Tests check every format for leaks.
+        # Reporters show numbers only through options.number (masked); the engine masks them in
+        # messages and the loader in errors. Tests check every format for leaks.
         text = renderer(output_format)(report, options)
         if target is None:
             _write(text)
@@ -329,16 +327,15 @@ def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         if output_format == "github":
-            _github_summary(report, options, secrets)
+            _github_summary(report, options)
 
 
-def _github_summary(report: Report, options: object, secrets: list[str]) -> None:
+def _github_summary(report: Report, options: RenderOptions) -> None:
     """Append the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides it."""
-    from permitcheck.findings import RenderOptions
     from permitcheck.reporters import renderer
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not summary or not isinstance(options, RenderOptions):
+    if not summary:
         return
     with open(summary, "a", encoding="utf-8") as handle:
         handle.write(renderer("markdown")(report, options))

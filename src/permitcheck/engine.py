@@ -50,8 +50,7 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
         groups=_group_titles(findings, data, pack),
         applicant=dossier.model.applicant.name,
         passport=dossier.model.applicant.passport.number if dossier.model.applicant.passport
-        else None,
-        secrets=secrets)
+        else None)
 
 
 def _masked(found: Finding, secrets: tuple[str, ...]) -> Finding:

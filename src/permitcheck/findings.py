@@ -69,7 +69,6 @@ class DossierResult:
     groups: dict[str, Text]
     applicant: str = ""
     passport: str | None = None  # the applicant's passport number, unmasked
-    secrets: tuple[str, ...] = ()  # every passport or permit number in the dossier
 
     def ready(self, fail_on: FailOn) -> bool:
         return not any(f.blocks(fail_on) for f in self.findings)
