@@ -147,8 +147,8 @@ def sarif_matches_json(document: dict[str, Any], report: dict[str, Any],
         assert rule["help"]["text"].strip() and rule["help"]["markdown"].strip(), rule["id"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning")
         for section in sections[rule["id"]]:
-            assert f"FAQ {section}" in rule["help"]["text"], rule["id"]
-            assert f"FAQ {section}" in rule["help"]["markdown"], rule["id"]
+            assert f" {section}: “" in rule["help"]["text"], rule["id"]
+            assert f" {section}: “" in rule["help"]["markdown"], rule["id"]
     assert set(ids) - {INVALID} == set(sections)
 
     expected = [(dossier["path"], finding["rule"], finding["location"]["line"],

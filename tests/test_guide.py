@@ -140,12 +140,15 @@ def test_steps_show_the_residence_permit_deadline(runner: CliRunner, tmp_path: P
                                      {"application.entry_date": "2027-01-10"})))
     result = run(runner, "steps", str(path))
     assert result.exit_code == 0
-    assert "Due: by 2027-02-08; 29 days after entry on 2027-01-10" in result.stdout
+    # The entry day is not counted (Civil Code art. 201): the 30th day after entry is the last.
+    assert ("Due: by 2027-02-09; 30 days after entry on 2027-01-10 (the entry day itself is "
+            "not counted)") in result.stdout
+    assert "[FAQ 2(5); Civil Code Art. 201]" in result.stdout
     assert "Due: by 2027-03-15" in result.stdout  # the Notification Letter's submit_by
     data = json.loads(run(runner, "steps", str(path), "-f", "json").stdout)
     due = {step["id"]: step["due"] for step in data["steps"]}
     assert due == {"account": None, "notification": "2027-03-15", "visa": None,
-                   "social_security_card": None, "residence_permit": "2027-02-08"}
+                   "social_security_card": None, "residence_permit": "2027-02-09"}
 
 
 def test_steps_use_the_employers_windows(runner: CliRunner) -> None:
@@ -191,9 +194,11 @@ def test_explain_every_rule(runner: CliRunner, rule_id: str) -> None:
     out = result.stdout
     assert out.startswith(f"{rule_id} — ")
     for heading in ("What it checks:", "When it applies:", "Exemptions:",
-                    "How to fix a failure:", "Sources ("):
+                    "How to fix a failure:", "Sources:"):
         assert heading in out
     assert "[FAQ " in out and "“" in out
+    # Every short name cited is explained by the document's title.
+    assert "  FAQ: FAQ Foreigners' China Work Permits and Certificates (2025 version)" in out
     data = json.loads(run(runner, "explain", rule_id, "-f", "json", "--lang", "zh").stdout)
     assert data["id"] == rule_id and data["sources"]
 

@@ -12,7 +12,7 @@ from helpers import ROOT
 from permitcheck.checks import CHECK_PARAMS
 from permitcheck.errors import RuleError
 from permitcheck.i18n import Text
-from permitcheck.rules import Pack, Rule, load_pack
+from permitcheck.rules import Pack, Rule, Source, load_pack
 
 FAQ = (ROOT / "rules" / "nanjing" / "faq-2025.txt").read_text(encoding="utf-8")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -71,14 +71,48 @@ def test_faq_sections_were_found() -> None:
         assert SECTIONS.get(section), section
 
 
-def test_every_quote_is_in_its_faq_section_word_for_word(pack: Pack) -> None:
+def _quoted(pack: Pack, source: Source) -> bool:
+    """Whether a quote is word for word in its document: a FAQ section, or a law's text."""
+    if source.document is None:
+        return _normal(source.quote) in SECTIONS.get(source.section, "")
+    document = pack.documents[source.document]
+    path = pack.document_text_path(source.document)
+    assert path is not None, f"{source.document} has no text to check quotes against"
+    original = source.quote_zh if document.language == "zh" else source.quote
+    return _normal(original) in _normal(path.read_text(encoding="utf-8"))
+
+
+def test_every_quote_is_in_its_source_word_for_word(pack: Pack) -> None:
     problems = []
     for rule in pack.rules:
         sources = list(rule.sources) + [s for e in rule.exemptions for s in e.sources]
         for source in sources:
-            if _normal(source.quote) not in SECTIONS.get(source.section, ""):
+            if not _quoted(pack, source):
                 problems.append(f"{rule.id}: {source.section}: {source.quote[:60]}")
+    for source in pack.apostille.cite:
+        if not _quoted(pack, source):
+            problems.append(f"apostille.cite: {source.section}: {source.quote[:60]}")
     assert not problems, "\n".join(problems)
+
+
+def test_apostille_findings_cite_the_convention_and_chinas_accession(pack: Pack) -> None:
+    cited = {source.document for source in pack.apostille.cite}
+    assert cited == {"apostille_convention", "china_accession"}
+    accession = pack.cite([s for s in pack.apostille.cite if s.document == "china_accession"])
+    assert "7 November 2023" in accession[0].quote
+
+
+def test_a_citation_of_an_unknown_document_is_a_located_error(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "nanjing" / "3-note-files.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- {section: \"3 note\"", "- {document: civil_kode, "
+                                 "section: \"3 note\"", 1), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_pack("nanjing", tmp_path / "rules")
+    assert caught.value.location is not None
+    assert "unknown source document 'civil_kode'" in caught.value.text.en
+    assert "civil_code" in caught.value.text.en
 
 
 def test_every_sentence_exists_in_english_and_chinese(pack: Pack) -> None:
@@ -131,7 +165,7 @@ def test_windows_and_steps_exist_in_both_languages(pack: Pack) -> None:
     quotes = [s for a in guide.windows(pack).authorities for s in a.sources] + \
         [s for step in guide.steps(pack).steps for s in step.sources]
     for source in quotes:
-        assert _normal(source.quote) in SECTIONS.get(source.section, ""), source.quote[:50]
+        assert _quoted(pack, source), source.quote[:50]
         assert CJK.search(source.quote_zh)
 
 

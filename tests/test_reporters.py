@@ -84,7 +84,7 @@ def test_chinese_text() -> None:
     text = renderer("text")(REPORT, RenderOptions(lang="zh"))
     assert "无犯罪记录证明" in text
     assert "      处理：请重新申请" in text
-    assert "  [不通过] r.age 结果 fail  [依据 3(4)]  (r.age)" in text
+    assert "  [不通过] r.age 结果 fail  [依据 FAQ 3(4)]  (r.age)" in text
     assert text.splitlines()[-3] == (
         "尚不能提交：1 项需处理，1 项以承诺或豁免满足；"
         "请于 2027-03-15 前提交（取决于无犯罪记录证明）")

@@ -1,4 +1,10 @@
-"""Data-driven rule cases (tests/rule_cases/*.yaml): every rule passes and fails at least once."""
+"""Data-driven rule cases (tests/rule_cases/*.yaml): every rule passes and fails at least once.
+
+A case patches an example dossier and names the status it expects of one rule's findings. Keys:
+rule, base (examples/<base>.yaml), set (dotted path: value), delete (dotted paths), as_of,
+subject, expect, warn_days (early warnings are off unless a case sets it), and checks on the
+wording: message_contains, message_not_contains, fix_contains, cites (`FAQ 3(4)`, ...).
+"""
 
 from __future__ import annotations
 
@@ -41,6 +47,16 @@ def test_rule_case(case: dict[str, Any]) -> None:
     if "message_contains" in case:
         assert any(case["message_contains"] in f.message.en for f in found), \
             [f.message.en for f in found]
+    if "message_not_contains" in case:
+        assert not any(case["message_not_contains"] in f.message.en for f in found), \
+            [f.message.en for f in found]
+    if "fix_contains" in case:
+        assert any(f.fix is not None and case["fix_contains"] in f.fix.en for f in found), \
+            [f.fix.en if f.fix else None for f in found]
+    if "cites" in case:
+        # Every citation named (`Apostille Convention Art. 3`) is among the finding's sources.
+        cited = {source.cite("en") for f in found for source in f.sources}
+        assert set(case["cites"]) <= cited, sorted(cited)
 
 
 def test_every_rule_has_a_passing_and_a_failing_case() -> None:

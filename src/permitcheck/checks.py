@@ -169,6 +169,9 @@ class Outcome:
     window_start: date | None = None  # where the window opens (issue date, event), if known
     message: Text | None = None  # replaces the rule's message (engine-owned outcomes)
     fix: Text | None = None
+    # The verdict rests on the Apostille Convention: the finding cites it and China's accession
+    # besides the rule's own source.
+    apostille: bool = False
 
 
 @dataclass(frozen=True)
@@ -365,11 +368,12 @@ def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
     apostille_country = value.get("apostille_country") or country
     params = {**params, "apostille_country": apostille_country}
     if apostille_country != country:
-        return Outcome("fail", params, message=i18n.APOSTILLE_WRONG_STATE, fix=i18n.APOSTILLE_FIX)
+        return Outcome("fail", params, message=i18n.APOSTILLE_WRONG_STATE, fix=i18n.APOSTILLE_FIX,
+                       apostille=True)
     in_force = ctx.apostille.in_force_with_china(country)
     if in_force is None:
         return Outcome("fail", params, message=i18n.APOSTILLE_NOT_IN_FORCE,
-                       fix=i18n.CONSULAR_FIX)
+                       fix=i18n.CONSULAR_FIX, apostille=True)
     params["in_force"] = in_force
     apostilled_on, issued_on = value.get("apostilled_on"), value.get("issued_on")
     if apostilled_on is not None:
@@ -379,18 +383,18 @@ def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
         if apostilled_on < in_force:
             params["apostille_date"] = apostilled_on
             return Outcome("fail", params, message=i18n.APOSTILLE_TOO_EARLY,
-                           fix=i18n.APOSTILLE_FIX)
-        return Outcome("pass", params)
+                           fix=i18n.APOSTILLE_FIX, apostille=True)
+        return Outcome("pass", params, apostille=True)
     if issued_on is None:
         return Outcome("fail", params, message=i18n.APOSTILLE_DATE_UNKNOWN,
-                       fix=i18n.APOSTILLE_DATE_FIX)
+                       fix=i18n.APOSTILLE_DATE_FIX, apostille=True)
     # The apostille is never older than the document, so the issue date is a safe lower bound;
     # an earlier issue date says nothing about the apostille, whose date is then needed.
     if issued_on < in_force:
         params["issued_on"] = issued_on
         return Outcome("fail", params, message=i18n.APOSTILLE_ISSUED_TOO_EARLY,
-                       fix=i18n.APOSTILLE_DATE_FIX)
-    return Outcome("pass", params)
+                       fix=i18n.APOSTILLE_DATE_FIX, apostille=True)
+    return Outcome("pass", params, apostille=True)
 
 
 def _translation(check: Translation, value: Any, subject: str, ctx: Context) -> Outcome:

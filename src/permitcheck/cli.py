@@ -514,7 +514,7 @@ def where(
         view = views.WhereView(
             employer=employer_name, level=wanted.level, district_key=district,
             district=table.districts.get(district) if district else None,
-            authority=authority, source_title=pack.manifest.source.title)
+            authority=authority, pack=pack)
         _write(views.render_where(view, output_format.value, language))
         return EXIT_READY
 
@@ -595,8 +595,10 @@ def steps(
                              "the dossier)", "自入境之日起计算（档案中未填写 "
                              "`application.entry_date`）")
             elif isinstance(step.due, guide.DueAfter) and entry_date is not None:
-                due_note = t(f"{step.due.days} days after entry on {entry_date.isoformat()}",
-                             f"入境日 {entry_date.isoformat()} 后第 {step.due.days} 日")
+                due_note = t(f"{step.due.days} days after entry on {entry_date.isoformat()} (the "
+                             "entry day itself is not counted)",
+                             f"入境日 {entry_date.isoformat()} 后第 {step.due.days} 日（入境当日"
+                             "不计入）")
             elif step.due == "submit_by" and submit_by is not None:
                 due_note = t("the last day every time window of the dossier still holds "
                              "(see `permitcheck validate`)",
@@ -606,7 +608,7 @@ def steps(
                 place=table.places.get(step.where), also=table.places.get(step.also or ""),
                 due=due, due_note=due_note))
         view = views.StepsView(heading=heading, note=note, steps=tuple(items),
-                               source_title=pack.manifest.source.title)
+                               pack=pack)
         _write(views.render_steps(view, output_format.value, language))
         return EXIT_READY
 

@@ -174,12 +174,15 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
                                      **outcome.params}
     end, start = outcome.window_end, outcome.window_start
     is_open = end is not None and outcome.status in ("pass", "warn")
+    cited = _sources(rule.sources, pack)
+    if outcome.apostille:
+        cited += _sources(pack.apostille.cite, pack)
     if outcome.status == "pass":
         closing = _closing_soon(rule, end, as_of, warn_days, params)
         if closing is not None:
-            return finding("warn", *closing, window_end=end, window_start=start,
+            return finding("warn", *closing, cited, window_end=end, window_start=start,
                            window_open=is_open)
-        return finding("pass", rule.title, None, window_end=end, window_start=start,
+        return finding("pass", rule.title, None, cited, window_end=end, window_start=start,
                        window_open=is_open)
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
     # A failed warning-severity rule is a warning: it blocks only with --fail-on warning.
@@ -188,7 +191,7 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
         message = i18n.COMMITMENT_NOT_ACCEPTED
         params["accepted_for"] = i18n.join([e.describe for e in rule.exemptions])
     return finding(status, i18n.render_both(message, params), i18n.render_both(fix, params),
-                   window_end=end, window_start=start, window_open=is_open)
+                   cited, window_end=end, window_start=start, window_open=is_open)
 
 
 def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: int | None,
@@ -207,14 +210,12 @@ def rule_catalog(pack: Pack) -> dict[str, RuleInfo]:
     """Every rule of `pack` as reporters describe it."""
     return {rule.id: RuleInfo(id=rule.id, title=rule.title, description=rule.description,
                               fix=rule.fix, severity=rule.severity,
-                              sources=_sources(rule.sources, pack))
+                              sources=_sources(pack.sources_of(rule), pack))
             for rule in pack.rules}
 
 
 def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
-    title = pack.manifest.source.title
-    return tuple(SourceRef(title=title, section=s.section, quote=s.quote, quote_zh=s.quote_zh)
-                 for s in sources)
+    return pack.cite(sources)
 
 
 def _group(rule: Rule, subject: paths.Path) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 from permitcheck.errors import Location, PermitcheckError
-from permitcheck.i18n import Text
+from permitcheck.i18n import Lang, Text
 
 Status = Literal["pass", "fail", "warn", "exempt", "skip"]
 STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip")
@@ -18,10 +18,33 @@ FailOn = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class SourceRef:
+    """One cited passage: which document, where in it, and the words quoted."""
+
     title: str
     section: str
     quote: str
     quote_zh: str | None = None
+    # The document's short name before the section ("FAQ 3(4)", "Civil Code Art. 201") and the
+    # language its text is written in (the other language's quote is permitcheck's rendering).
+    label: str = "FAQ"
+    label_zh: str = "FAQ"
+    original: Literal["en", "zh"] = "en"
+
+    def cite(self, lang: Lang) -> str:
+        """`FAQ 3(4)`, `民法典 Art. 201`: the document's short name and the section."""
+        return f"{self.label_zh if lang == 'zh' else self.label} {self.section}"
+
+
+def cite_all(sources: Iterable[SourceRef], lang: Lang) -> str:
+    """Sections grouped by document, in order: `FAQ 3(3), 3(4); Apostille Convention Art. 3`."""
+    by_label: dict[str, list[str]] = {}
+    for source in sources:
+        label = source.label_zh if lang == "zh" else source.label
+        sections = by_label.setdefault(label, [])
+        if source.section not in sections:
+            sections.append(source.section)
+    separator = "；" if lang == "zh" else "; "
+    return separator.join(f"{label} {', '.join(sections)}" for label, sections in by_label.items())
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
-from permitcheck.rules import Pack, RuleModel, Source, read_rule_file
+from permitcheck.rules import Pack, RuleModel, Source, check_citation, read_rule_file
 from permitcheck.strict import codes, shown
 
 
@@ -75,24 +76,41 @@ class Steps(RuleModel):
     steps: list[Step] = Field(min_length=1)
 
 
-def _read(model: type[RuleModel], path: FsPath) -> RuleModel:
-    table: RuleModel = read_rule_file(model, path)[0]
-    return table
-
-
 def windows(pack: Pack) -> Windows:
     """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
-    return _windows(FsPath(pack.directory) / pack.manifest.data.windows)
+    return _windows(FsPath(pack.directory) / pack.manifest.data.windows,
+                    frozenset(pack.documents))
 
 
 def steps(pack: Pack) -> Steps:
     """The steps of `pack`, validated; every place they name exists."""
-    return _steps(FsPath(pack.directory) / pack.manifest.data.steps)
+    return _steps(FsPath(pack.directory) / pack.manifest.data.steps, frozenset(pack.documents))
+
+
+def _read_cited(model: type[RuleModel], path: FsPath, documents: frozenset[str],
+                cited: Callable[[Any], Iterator[tuple[tuple[str | int, ...], Source]]]) -> Any:
+    """A data file whose citations name only the pack's documents (located errors otherwise)."""
+    table, source = read_rule_file(model, path)
+    for where, citation in cited(table):
+        check_citation(citation, documents, path, source, (*where, "document"))
+    return table
+
+
+def _window_citations(table: Windows) -> Iterator[tuple[tuple[str | int, ...], Source]]:
+    for number, authority in enumerate(table.authorities):
+        for position, cited in enumerate(authority.sources):
+            yield ("authorities", number, "sources", position), cited
+
+
+def _step_citations(table: Steps) -> Iterator[tuple[tuple[str | int, ...], Source]]:
+    for number, step in enumerate(table.steps):
+        for position, cited in enumerate(step.sources):
+            yield ("steps", number, "sources", position), cited
 
 
 @lru_cache(maxsize=8)
-def _windows(path: FsPath) -> Windows:
-    table = _read(Windows, path)
+def _windows(path: FsPath, documents: frozenset[str]) -> Windows:
+    table = _read_cited(Windows, path, documents, _window_citations)
     assert isinstance(table, Windows)
     for authority in table.authorities:
         for district in authority.serves.registered_in or []:
@@ -104,8 +122,8 @@ def _windows(path: FsPath) -> Windows:
 
 
 @lru_cache(maxsize=8)
-def _steps(path: FsPath) -> Steps:
-    table = _read(Steps, path)
+def _steps(path: FsPath, documents: frozenset[str]) -> Steps:
+    table = _read_cited(Steps, path, documents, _step_citations)
     assert isinstance(table, Steps)
     known = set(table.places) | {"registration", "acceptance"}
     for step in table.steps:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from permitcheck import yamlsafe
 from permitcheck.checks import CHECK_PARAMS, Check
 from permitcheck.conditions import Condition, DottedPath
 from permitcheck.errors import DossierError, RuleError
+from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
 from permitcheck.loader import LoadedDossier, located_error
 from permitcheck.model import Day
@@ -28,12 +30,47 @@ class RuleModel(Strict):
 
 
 
+_FAQ_SECTION = re.compile(r"^\d+(\(\d+\))?( note)?$")
+
+
 class Source(RuleModel):
-    section: str = Field(pattern=r"^\d+(\(\d+\))?( note)?$")
+    """A passage cited for a rule: the pack's own source (the FAQ) unless `document` names
+    another entry of the pack's source documents (a law, a treaty)."""
+
+    document: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    section: str = Field(min_length=1)
+    # `quote` is English and `quote_zh` Chinese; the one in the document's own language is
+    # checked word for word against its text, the other is permitcheck's rendering (shown
+    # marked as a translation).
     quote: str = Field(min_length=10)
-    # The FAQ is published in English; this is permitcheck's Chinese rendering of the quote,
-    # shown (marked as a translation) when messages are in Chinese.
     quote_zh: str = Field(min_length=4)
+
+    @model_validator(mode="after")
+    def _section_form(self) -> Source:
+        if self.document is None and not _FAQ_SECTION.match(self.section):
+            raise bilingual_error(
+                "section", f"section {self.section!r} of the pack's source must look like "
+                           "`3`, `3(4)` or `3 note`",
+                f"规则包主要依据的章节 {self.section!r} 须形如 `3`、`3(4)` 或 `3 note`")
+        return self
+
+
+class SourceDocument(RuleModel):
+    """A document rules cite: its title, short name, publisher and where its text is."""
+
+    title: str
+    title_zh: str
+    short: Text  # before a section number: "FAQ 3(4)", "Civil Code Art. 201"
+    publisher: str
+    published: str
+    url: str | None = None
+    language: Literal["en", "zh"] = "en"
+    # The text quotes are checked against, relative to the file that names it.
+    text: str | None = None
+
+
+class SourceDocuments(RuleModel):
+    documents: dict[str, SourceDocument] = Field(min_length=1)
 
 
 class Exemption(RuleModel):
@@ -115,17 +152,24 @@ class RuleFile(RuleModel):
 
 
 class PackSource(RuleModel):
+    """The pack's own source (a city's FAQ): what a citation without `document` refers to."""
+
     title: str
     title_zh: str
+    short: Text = Text(en="FAQ", zh="FAQ")
     publisher: str
     published: str
     url: str | None = None
+    language: Literal["en", "zh"] = "en"
+    text: str | None = None  # relative to the pack's directory
 
 
 class PackData(RuleModel):
     apostille: str
     windows: str
     steps: str
+    # Laws and treaties rules cite besides the pack's own source (shared by a country's packs).
+    sources: str | None = None
 
 
 class PackManifest(RuleModel):
@@ -156,6 +200,9 @@ class ApostilleSourceRef(RuleModel):
 class ApostilleTable(RuleModel):
     china_in_force: Day
     sources: list[ApostilleSourceRef] = []
+    # What a finding about an apostille cites besides the rule's own source: the Convention
+    # and China's accession (documents of the pack's `sources`).
+    cite: list[Source] = []
     objections: list[ApostilleObjection] = []
     states: list[ApostilleState]
 
@@ -178,6 +225,36 @@ class Pack(BaseModel):
     rules: tuple[Rule, ...]
     apostille: ApostilleTable
     directory: str
+    # The documents citations may name (`Source.document`), with their text file resolved.
+    documents: dict[str, SourceDocument] = {}
+
+    def cite(self, sources: Iterable[Source]) -> tuple[SourceRef, ...]:
+        """The passages as reports show them: title, short name and quotes."""
+        main = self.manifest.source
+        refs = []
+        for source in sources:
+            document = main if source.document is None else self.documents[source.document]
+            refs.append(SourceRef(title=document.title, section=source.section,
+                                  quote=source.quote, quote_zh=source.quote_zh,
+                                  label=document.short.en, label_zh=document.short.zh,
+                                  original=document.language))
+        return tuple(refs)
+
+    def sources_of(self, rule: Rule) -> list[Source]:
+        """What a rule rests on: its sources, and the Convention where it accepts apostilles."""
+        sources = list(rule.sources)
+        check = rule.check
+        if check.kind == "authentication" and "apostille" in check.foreign:
+            sources += self.apostille.cite
+        return sources
+
+    def document_text_path(self, document: str | None) -> FsPath | None:
+        """The text file quotes of `document` (None: the pack's own source) are checked against."""
+        if document is None:
+            text = self.manifest.source.text
+            return (FsPath(self.directory) / text).resolve() if text else None
+        path = self.documents[document].text
+        return FsPath(path) if path else None
 
 
 def builtin_rules_dir() -> FsPath:
@@ -235,7 +312,9 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     rules: list[Rule] = []
     first_seen: dict[str, str] = {}
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
-    data_files = {(directory / name).resolve() for name in manifest.data.model_dump().values()}
+    data_files = {(directory / name).resolve()
+                  for name in manifest.data.model_dump().values() if name}
+    documents = _documents(directory, manifest)
     for rule_path in sorted(directory.glob("*.yaml")):
         if rule_path.name == "pack.yaml" or rule_path.resolve() in data_files:
             continue
@@ -246,13 +325,56 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
                                   f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）"),
                                 str(rule_path), source.locate(("rules", index, "id"), value=True))
             first_seen[rule.id] = rule_path.name
+            for where, cited in _citations(rule):
+                check_citation(cited, documents, rule_path, source,
+                               ("rules", index, *where, "document"))
             rules.append(rule)
     apostille_path = (directory / manifest.data.apostille).resolve()
-    apostille, _ = read_rule_file(ApostilleTable, apostille_path)
+    apostille, apostille_source = read_rule_file(ApostilleTable, apostille_path)
+    for position, cited in enumerate(apostille.cite):
+        check_citation(cited, documents, apostille_path, apostille_source,
+                       ("cite", position, "document"))
     pack = Pack(manifest=manifest, rules=tuple(sorted(rules, key=lambda r: r.id)),
-                apostille=apostille, directory=str(directory))
+                apostille=apostille, directory=str(directory), documents=documents)
     _CACHE[key] = pack
     return pack
+
+
+def _citations(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], Source]]:
+    """Every source a rule cites, with where it is written in the rule."""
+    for position, cited in enumerate(rule.sources):
+        yield ("sources", position), cited
+    for number, exemption in enumerate(rule.exemptions):
+        for position, cited in enumerate(exemption.sources):
+            yield ("exemptions", number, "sources", position), cited
+
+
+@lru_cache(maxsize=8)
+def _documents_file(path: FsPath) -> dict[str, SourceDocument]:
+    table, _ = read_rule_file(SourceDocuments, path)
+    resolved = {}
+    for key, document in table.documents.items():
+        text = str((path.parent / document.text).resolve()) if document.text else None
+        resolved[key] = document.model_copy(update={"text": text})
+    return resolved
+
+
+def _documents(directory: FsPath, manifest: PackManifest) -> dict[str, SourceDocument]:
+    if manifest.data.sources is None:
+        return {}
+    return _documents_file((directory / manifest.data.sources).resolve())
+
+
+def check_citation(cited: Source, documents: Collection[str], path: FsPath,
+                   source: yamlsafe.Document, where: tuple[str | int, ...]) -> None:
+    """A citation names the pack's own source or one of its documents; a located error if not."""
+    if cited.document is None or cited.document in documents:
+        return
+    known = codes(sorted(documents)) or "—"
+    raise RuleError(t(f"unknown source document {cited.document!r}; the pack's documents: "
+                      f"{known}",
+                      f"未知的依据文件 {cited.document!r}；规则包中的依据文件：{known}"),
+                    str(path), source.locate(where, value=True))
 
 
 def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack:

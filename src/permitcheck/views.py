@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from permitcheck import checks, conditions
+from permitcheck.findings import SourceRef, cite_all
 from permitcheck.guide import Authority, District, Place, Step
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
 from permitcheck.rules import Pack, Rule, Source
 
-_FAQ = t("FAQ", "FAQ")
 _LABELS = {
     "authority": t("Authority", "受理机构"),
     "window": t("Window", "窗口"),
@@ -30,34 +31,29 @@ def _colon(lang: Lang) -> str:
     return "：" if lang == "zh" else ": "
 
 
-def _sections(sources: list[Source]) -> str:
-    return ", ".join(dict.fromkeys(source.section for source in sources))
-
-
-def _faq(sources: list[Source], lang: Lang) -> str:
-    return f"{_FAQ.get(lang)} {_sections(sources)}"
+def _faq(pack: Pack, sources: Iterable[Source], lang: Lang) -> str:
+    """`FAQ 3(4); Civil Code Art. 201`: the sections cited, by document."""
+    return cite_all(pack.cite(sources), lang)
 
 
 def _json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _sources_json(sources: list[Source], title: str) -> list[dict[str, str | None]]:
-    return [{"title": title, "section": s.section, "quote": s.quote, "quote_zh": s.quote_zh}
-            for s in sources]
+def _sources_json(pack: Pack, sources: Iterable[Source]) -> list[dict[str, str | None]]:
+    return [{"title": s.title, "section": s.section, "quote": s.quote, "quote_zh": s.quote_zh}
+            for s in pack.cite(sources)]
 
 
-_TRANSLATED = "（译自英文原文）"
+# A quote in the other language than the document's is permitcheck's rendering, marked so.
+_TRANSLATED = {"en": "（译自英文原文）", "zh": " (translated from the Chinese original)"}
 
 
-def _quote(source: Source | dict[str, Any], lang: Lang) -> str:
-    """A quoted source sentence; in Chinese, permitcheck's translation, marked as such."""
-    section = source["section"] if isinstance(source, dict) else source.section
-    quote = source["quote"] if isinstance(source, dict) else source.quote
-    quote_zh = source.get("quote_zh") if isinstance(source, dict) else source.quote_zh
-    if lang == "zh" and quote_zh:
-        return f"[FAQ {section}] “{quote_zh}”{_TRANSLATED}"
-    return f"[FAQ {section}] “{quote}”"
+def _quote(source: SourceRef, lang: Lang) -> str:
+    """A quoted source sentence, marked when it is permitcheck's translation."""
+    text = source.quote_zh if lang == "zh" and source.quote_zh else source.quote
+    marked = text is not (source.quote_zh if source.original == "zh" else source.quote)
+    return f"[{source.cite(lang)}] “{text}”" + (_TRANSLATED[source.original] if marked else "")
 
 
 def _table(rows: list[tuple[str, str]]) -> list[str]:
@@ -78,7 +74,7 @@ class WhereView:
     district_key: str | None
     district: District | None
     authority: Authority
-    source_title: str
+    pack: Pack
 
 
 def _window_line(authority: Authority, lang: Lang) -> str:
@@ -108,7 +104,7 @@ def render_where(view: WhereView, output_format: str, lang: Lang) -> str:
             "level": view.level,
             "registered_in": view.district_key,
             "authority": authority_json(authority, lang),
-            "sources": _sources_json(authority.sources, view.source_title),
+            "sources": _sources_json(view.pack, authority.sources),
         })
     who = view.employer or ""
     about: list[str] = []
@@ -126,7 +122,7 @@ def render_where(view: WhereView, output_format: str, lang: Lang) -> str:
         (_LABELS["building"].get(lang), authority.building.get(lang)),
         (_LABELS["address"].get(lang), authority.address.get(lang)),
         (_LABELS["hotline"].get(lang), separator.join(authority.hotline)),
-        (_LABELS["source"].get(lang), _faq(authority.sources, lang)),
+        (_LABELS["source"].get(lang), _faq(view.pack, authority.sources, lang)),
     ])
     if view.district is not None and view.district.note is not None:
         lines += ["", view.district.note.get(lang)]
@@ -150,7 +146,7 @@ class StepsView:
     heading: str | None
     note: Text | None
     steps: tuple[StepView, ...]
-    source_title: str
+    pack: Pack
 
 
 _WHERE = t("Where", "地点")
@@ -205,7 +201,7 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
                 "also": _place_text(s.also, lang) if s.also else None,
                 "due": s.due.isoformat() if s.due else None,
                 "due_note": s.due_note.get(lang) if s.due_note else None,
-                "sources": _sources_json(s.step.sources, view.source_title),
+                "sources": _sources_json(view.pack, s.step.sources),
             } for s in view.steps],
         })
     lines = [_TITLE.get(lang) + (f" — {view.heading}" if view.heading else "")]
@@ -214,7 +210,8 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
     for number, s in enumerate(view.steps, start=1):
         step = s.step
         actor = f"（{step.actor.zh}）" if lang == "zh" else f" ({step.actor.en})"
-        lines += ["", f"{number}. {step.title.get(lang)}{actor}  [{_faq(step.sources, lang)}]"]
+        cited = _faq(view.pack, step.sources, lang)
+        lines += ["", f"{number}. {step.title.get(lang)}{actor}  [{cited}]"]
         lines.append(f"   {step.detail.get(lang)}")
         colon = _colon(lang)
         lines.append(f"   {_WHERE.get(lang)}{colon}{_place_line(s, lang)}")
@@ -237,7 +234,7 @@ def render_rules(pack: Pack, rules: list[Rule], output_format: str, lang: Lang) 
             "title": rule.title.get(lang),
             "sections": list(dict.fromkeys(s.section for s in rule.sources)),
         } for rule in rules]})
-    rows = [(rule.id, _SEVERITIES[rule.severity].get(lang), _faq(rule.sources, lang),
+    rows = [(rule.id, _SEVERITIES[rule.severity].get(lang), _faq(pack, rule.sources, lang),
              rule.title.get(lang)) for rule in rules]
     widths = [max((_display_width(row[column]) for row in rows), default=0)
               for column in range(3)]
@@ -280,10 +277,21 @@ def _applies(rule: Rule, lang: Lang) -> list[str]:
     return lines
 
 
+def _documents(pack: Pack, sources: Iterable[Source], lang: Lang) -> list[str]:
+    """`FAQ: <title>` for every document cited, so that each short name is explained."""
+    titles: dict[str, str] = {}
+    main = pack.manifest.source
+    for source in sources:
+        document = main if source.document is None else pack.documents[source.document]
+        titles.setdefault(document.short.get(lang), document.title_zh if lang == "zh"
+                          else document.title)
+    return [f"{short}{_colon(lang)}{title}" for short, title in titles.items()]
+
+
 def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> str:
-    title = pack.manifest.source.title
     check_en, check_zh = checks.describe(rule.check, rule.subject_text)
     applies = _applies(rule, lang)
+    sources = pack.sources_of(rule)
     exemptions: list[dict[str, Any]] = []
     for exemption in rule.exemptions:
         when_en, when_zh = conditions.describe(exemption.when)
@@ -291,7 +299,7 @@ def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> st
             "for": exemption.describe.get(lang),
             "when": when_zh if lang == "zh" else when_en,
             "message": exemption.message.get(lang),
-            "sources": _sources_json(exemption.sources, title),
+            "sources": _sources_json(pack, exemption.sources),
         })
     if output_format == "json":
         return _json({
@@ -299,7 +307,7 @@ def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> st
             "description": rule.description.get(lang),
             "checks": check_zh if lang == "zh" else check_en,
             "applies": applies, "exemptions": exemptions, "fix": rule.fix.get(lang),
-            "sources": _sources_json(rule.sources, title),
+            "sources": _sources_json(pack, sources),
         })
     lines = [f"{rule.id} — {rule.title.get(lang)}", "", rule.description.get(lang), ""]
     colon = _colon(lang)
@@ -311,14 +319,14 @@ def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> st
     lines += ["", f"{_EXPLAIN['exemptions'].get(lang)}{heading}"]
     if not exemptions:
         lines.append(f"  {_EXPLAIN['none'].get(lang)}")
-    for item in exemptions:
-        lines.append(f"  - {item['for']}{colon}{item['when']}")
-        for source in item["sources"]:
-            lines.append(f"    {_quote(source, lang)}")
+    for exemption in rule.exemptions:
+        when_en, when_zh = conditions.describe(exemption.when)
+        lines.append(f"  - {exemption.describe.get(lang)}{colon}"
+                     f"{when_zh if lang == 'zh' else when_en}")
+        lines += [f"    {_quote(source, lang)}" for source in pack.cite(exemption.sources)]
     lines += ["", f"{_EXPLAIN['fix'].get(lang)}{heading}", f"  {rule.fix.get(lang)}"]
-    source_title = pack.manifest.source.title_zh if lang == "zh" else title
-    lines += ["", f"{_EXPLAIN['sources'].get(lang)}（{source_title}）{heading}" if lang == "zh"
-              else f"{_EXPLAIN['sources'].get(lang)} ({source_title}){heading}"]
-    for source in rule.sources:
-        lines.append(f"  {_quote(source, lang)}")
+    lines += ["", f"{_EXPLAIN['sources'].get(lang)}{heading}"]
+    lines += [f"  {_quote(source, lang)}" for source in pack.cite(sources)]
+    every = [*sources, *(s for e in rule.exemptions for s in e.sources)]
+    lines += [f"  {line}" for line in _documents(pack, every, lang)]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from permitcheck.findings import RenderOptions, Report
+from permitcheck.findings import RenderOptions, Report, cite_all
 
 
 def escape_data(text: str) -> str:
@@ -33,10 +33,9 @@ def render(report: Report, options: RenderOptions) -> str:
             message = found.message.get(lang)
             if found.fix is not None:
                 message += ("\n处理：" if lang == "zh" else "\nFix: ") + found.fix.get(lang)
-            sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
+            title = f"{found.title.get(lang)} ({cite_all(found.sources, lang)})"
             lines.append(command(kind, message, file=result.path, line=found.location.line,
-                                 col=found.location.column,
-                                 title=f"{found.title.get(lang)} (FAQ {sections})"))
+                                 col=found.location.column, title=title))
     for error in report.errors:
         where: dict[str, str | int] = {"file": error.path or "permitcheck"}
         if error.location is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -69,6 +69,5 @@ def _details(found: Finding, options: RenderOptions) -> str:
     lines = [found.message.get(lang)]
     if found.fix is not None:
         lines.append(("处理：" if lang == "zh" else "Fix: ") + found.fix.get(lang))
-    sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
-    lines.append(f"FAQ {sections}; {found.location.line}:{found.location.column}")
+    lines.append(f"{cite_all(found.sources, lang)}; {found.location.line}:{found.location.column}")
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from permitcheck.findings import DossierResult, RenderOptions, Report
+from permitcheck.findings import DossierResult, RenderOptions, Report, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, t
 
 _HEAD = t("permitcheck: {ready} of {total} dossiers ready",
@@ -73,13 +73,12 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
         mark = "❌" if found.blocks(report.fail_on) else "⚠️"
         group = result.groups.get(found.group)
         heading = group.get(lang) if group else found.group
-        sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
         line_label = _LINE.get(lang).replace("{n}", str(found.location.line)) if lang == "zh" \
             else f"line {found.location.line}"
         text = f"- {mark} **{heading}**: {found.message.get(lang)}"
         if found.fix is not None:
             text += f" *{_FIX.get(lang)}:* {found.fix.get(lang)}"
-        text += f" (FAQ {sections}, `{found.rule}`, {line_label})"
+        text += f" ({cite_all(found.sources, lang)}, `{found.rule}`, {line_label})"
         lines.append(text)
     lines += ["", "</details>", ""]
     return lines

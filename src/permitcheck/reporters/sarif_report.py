@@ -79,7 +79,7 @@ def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
         return text.get(lang)
 
     sources = "\n".join(
-        f"- FAQ {s.section}: “{s.quote_zh if lang == 'zh' and s.quote_zh else s.quote}” "
+        f"- {s.cite(lang)}: “{s.quote_zh if lang == 'zh' and s.quote_zh else s.quote}” "
         f"({s.title})" for s in rule.sources)
     fix_label = "处理" if lang == "zh" else "Fix"
     source_label = "依据" if lang == "zh" else "Sources"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
@@ -21,7 +21,7 @@ _PROCEDURES = {**PROCEDURES,
                "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）")}
 _AS_OF = t("as of", "参考日期")
 _FIX = t("Fix", "处理")
-_SOURCE = t("FAQ", "依据")
+_SOURCE = {"en": "", "zh": "依据 "}  # before the citations: `[FAQ 3(4)]`, `[依据 FAQ 3(4)]`
 _READY = t("Ready", "可以提交")
 _NOT_READY = t("Not ready", "尚不能提交")
 _MISSING = t("{n} missing", "缺少 {n} 项")
@@ -128,8 +128,7 @@ def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions)
     line: list[Segment] = [("  ", ""), (symbol if options.color else word.get(lang), style),
                            (" " + found.message.get(lang), "")]
     if found.status in ("fail", "warn", "exempt"):
-        sections = ", ".join(dict.fromkeys(s.section for s in found.sources))
-        line.append((f"  [{_SOURCE.get(lang)} {sections}]", "dim"))
+        line.append((f"  [{_SOURCE[lang]}{cite_all(found.sources, lang)}]", "dim"))
     if options.verbose or found.status in ("fail", "warn"):
         line.append((f"  ({found.rule})", "dim"))
     lines.append(line)
