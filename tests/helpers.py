@@ -49,7 +49,10 @@ def patched(data: dict[str, Any], set_: dict[str, Any] | None = None,
             if isinstance(step, str) and step not in target:
                 target[step] = {}
             target = target[step]
-        target[last] = copy.deepcopy(value)
+        if isinstance(target, list) and last == len(target):
+            target.append(copy.deepcopy(value))  # one past the end: a new entry
+        else:
+            target[last] = copy.deepcopy(value)
     for dotted in delete or []:
         *parents, last = _steps(dotted)
         target = result

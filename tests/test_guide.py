@@ -205,7 +205,8 @@ def test_explain_every_rule(runner: CliRunner, rule_id: str) -> None:
 
 def test_explain_shows_exemptions_and_conditions(runner: CliRunner) -> None:
     out = run(runner, "explain", "nanjing.new.work-experience.present").stdout
-    assert ("`documents.work_experience.commitment` is `true` and `application.category` is `A` "
+    assert ("`documents.work_experience` is given as a signed commitment and "
+            "`application.category` is `A` "
             "and `application.category_a_basis` includes any of `talent_program`, "
             "`international_achievement`") in out
     assert "may be submitted under a commitment-based system" in out

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
 from permitcheck import dates, i18n, paths
-from permitcheck.conditions import Condition
+from permitcheck.conditions import Condition, is_commitment
 from permitcheck.i18n import Text, Value
 from permitcheck.strict import Strict
 
@@ -172,6 +172,8 @@ class Outcome:
     # The verdict rests on the Apostille Convention: the finding cites it and China's accession
     # besides the rule's own source.
     apostille: bool = False
+    # Where inside the subject the finding points (an entry of a list), when not at the subject.
+    at: paths.Path = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class Context:
     # Where `file:` paths start (the dossier's folder) and the repository they must stay in.
     base_dir: str = "."
     root: str = "."
+    # The dossier as written (only the keys the user wrote), beside `data` with every default.
+    written: Any = None
 
     def get(self, dotted: str) -> Any:
         return paths.get(self.data, paths.parse(dotted, self.index))
@@ -207,7 +211,7 @@ def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
     subject = paths.dotted(subject_path)
     kind: str = check.kind
     if kind == "present":
-        return _present(value)
+        return _present(value, written_at(ctx.written, subject_path))
     if kind == "condition":
         return Outcome("pass" if ctx.holds(check.require) else "fail")
     if kind == "evidence_covers":
@@ -221,11 +225,53 @@ def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
     return handler(check, value, subject, ctx)
 
 
-def _present(value: Any) -> Outcome:
+EntryKind = Literal["document", "commitment", "nothing"]
+
+
+def entry_kind(value: Any, written: Any) -> EntryKind:
+    """What a document entry is: a document, a signed commitment instead of one, or nothing
+    (`commitment: false` alone, or no key written: neither is a document)."""
+    if is_commitment(value):
+        return "commitment"
+    if isinstance(written, dict) and not any(
+            item is not None for key, item in written.items() if key != "commitment"):
+        return "nothing"
+    return "document"
+
+
+def written_at(written: Any, path: paths.Path) -> Any:
+    """What the user wrote at `path`; a mapping written where a list is read (a commitment in
+    the mapping form) is the list's only entry."""
+    current = written
+    for step in path:
+        if isinstance(step, int) and isinstance(current, dict):
+            current = current if step == 0 else None
+        else:
+            current = paths.get(current, (step,))
+    return current
+
+
+def _present(value: Any, written: Any) -> Outcome:
     if value is None or value == []:
         return Outcome("fail")
-    if isinstance(value, dict) and value.get("commitment") is True:
+    if isinstance(value, list):
+        items = written if isinstance(written, list) else [written]
+        kinds = [entry_kind(entry, items[i] if i < len(items) else None)
+                 for i, entry in enumerate(value)]
+        commitments = [i for i, kind in enumerate(kinds) if kind == "commitment"]
+        if commitments:
+            # Entries are numbered from 1 for people; the finding points at the first.
+            entries = ", ".join(str(i + 1) for i in commitments)
+            return Outcome("fail", {"entries": entries}, message=i18n.COMMITMENT_ENTRY_NEVER,
+                           fix=i18n.COMMITMENT_ENTRY_FIX, at=(commitments[0],))
+        if "document" not in kinds:
+            return Outcome("fail", message=i18n.NOT_A_DOCUMENT)
+        return Outcome("pass")
+    kind = entry_kind(value, written)
+    if kind == "commitment":
         return Outcome("fail", message=i18n.COMMITMENT_NEVER, fix=i18n.COMMITMENT_FIX)
+    if kind == "nothing":
+        return Outcome("fail", message=i18n.NOT_A_DOCUMENT)
     return Outcome("pass")
 
 

@@ -13,7 +13,7 @@ from permitcheck.strict import Strict, bilingual_error
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
-_ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least")
+_ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least", "commitment")
 _COMBINED = ("all", "any", "not_")
 
 
@@ -27,6 +27,9 @@ class Condition(Strict):
     present: bool | None = None
     contains_any: list[str] | None = None
     age_at_least: int | None = None
+    # The document at `path` is given as a signed commitment: `{commitment: true}`, or a list
+    # of documents with such an entry.
+    commitment: bool | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(default=None, alias="not")
@@ -36,8 +39,8 @@ class Condition(Strict):
         on_path = [name for name in _ON_PATH if getattr(self, name) is not None]
         combined = [name for name in _COMBINED if getattr(self, name) is not None]
         if len(on_path) + len(combined) != 1:
-            operators = ("equals, in, not_in, present, contains_any, age_at_least (with path), "
-                         "or all, any, not")
+            operators = ("equals, in, not_in, present, contains_any, age_at_least, commitment "
+                         "(with path), or all, any, not")
             raise bilingual_error("condition",
                                   f"a condition needs exactly one of: {operators}",
                                   f"条件须且只能包含以下之一：{operators}")
@@ -74,7 +77,29 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
         return isinstance(value, list) and any(item in value for item in condition.contains_any)
     if condition.age_at_least is not None:
         return isinstance(value, date) and dates.age_on(value, as_of) >= condition.age_at_least
+    if condition.commitment is not None:
+        return given_as_commitment(value) == condition.commitment
     raise AssertionError("unreachable: validated condition without operator")  # pragma: no cover
+
+
+def mentions_commitment(condition: Condition) -> bool:
+    """Whether a condition asks for a commitment (an exemption that allows one)."""
+    parts = condition.all or condition.any or ([condition.not_] if condition.not_ else [])
+    if parts:
+        return any(mentions_commitment(part) for part in parts)
+    return condition.commitment is not None or (condition.path or "").endswith(".commitment")
+
+
+def is_commitment(entry: Any) -> bool:
+    """Whether a document entry is a signed commitment given instead of the document."""
+    return isinstance(entry, dict) and entry.get("commitment") is True
+
+
+def given_as_commitment(value: Any) -> bool:
+    """Whether a document, or an entry of a list of documents, is a signed commitment."""
+    if isinstance(value, list):
+        return any(is_commitment(entry) for entry in value)
+    return is_commitment(value)
 
 
 def _code(value: object) -> str:
@@ -115,6 +140,10 @@ def describe(condition: Condition) -> tuple[str, str]:
     if condition.contains_any is not None:
         values = _codes(condition.contains_any)
         return (f"{path} includes any of {values}", f"{path} 包含以下任一项：{values}")
+    if condition.commitment is not None:
+        return ((f"{path} is given as a signed commitment", f"{path} 以承诺书代替")
+                if condition.commitment else
+                (f"{path} is not given as a signed commitment", f"{path} 未以承诺书代替"))
     years = condition.age_at_least
     return (f"the person born on {path} is at least {years} on the reference date",
             f"按参考日期计，{path} 所对应的人已满 {years} 岁")

@@ -138,12 +138,13 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
     def finding(status: Status, message: Text, fix: Text | None = None,
                 sources: tuple[SourceRef, ...] | None = None,
                 window_end: date | None = None, window_start: date | None = None,
-                window_open: bool = False) -> Finding:
+                window_open: bool = False, at: paths.Path = ()) -> Finding:
         return Finding(
             rule=rule.id, status=status, severity=rule.severity,
             subject=paths.dotted(subject_path), title=rule.title, message=message, fix=fix,
             sources=sources if sources is not None else _sources(rule.sources, pack),
-            location=dossier.source.locate(subject_path), group=_group(rule, subject_path),
+            location=dossier.source.locate((*subject_path, *at)),
+            group=_group(rule, subject_path),
             check=rule.check.kind,
             window_end=window_end, window_start=window_start, window_open=window_open,
             sort_key=tuple(
@@ -162,13 +163,12 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
     # rule on that document has nothing to check when it is absent or replaced by a commitment.
     about_presence = rule.check.kind == "present" and rule.subject == rule.document
     if rule.document is not None and not about_presence:
-        document = paths.get(data, paths.parse(rule.document, index))
-        if document is None or document == []:
-            return finding("skip", i18n.DOCUMENT_MISSING)
-        if isinstance(document, dict) and document.get("commitment") is True:
-            return finding("skip", i18n.REPLACED_BY_COMMITMENT)
+        nothing = _nothing_to_check(rule, index, data, dossier.data)
+        if nothing is not None:
+            return finding("skip", nothing)
     ctx = checks.Context(data=data, as_of=as_of, apostille=pack.apostille, index=index,
-                         holds=holds, base_dir=dossier.base_dir, root=dossier.root)
+                         holds=holds, base_dir=dossier.base_dir, root=dossier.root,
+                         written=dossier.data)
     outcome = checks.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
                                      **outcome.params}
@@ -187,11 +187,38 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
     # A failed warning-severity rule is a warning: it blocks only with --fail-on warning.
     status: Status = "warn" if rule.severity == "warning" else outcome.status
-    if message is i18n.COMMITMENT_NEVER and rule.exemptions:
-        message = i18n.COMMITMENT_NOT_ACCEPTED
-        params["accepted_for"] = i18n.join([e.describe for e in rule.exemptions])
+    allowed = [e for e in rule.exemptions if conditions.mentions_commitment(e.when)]
+    if message in (i18n.COMMITMENT_NEVER, i18n.COMMITMENT_ENTRY_NEVER) and allowed:
+        message = (i18n.COMMITMENT_NOT_ACCEPTED if message is i18n.COMMITMENT_NEVER
+                   else i18n.COMMITMENT_ENTRY_NOT_ACCEPTED)
+        params["accepted_for"] = i18n.join([e.describe for e in allowed])
     return finding(status, i18n.render_both(message, params), i18n.render_both(fix, params),
-                   cited, window_end=end, window_start=start, window_open=is_open)
+                   cited, window_end=end, window_start=start, window_open=is_open,
+                   at=outcome.at)
+
+
+def _nothing_to_check(rule: Rule, index: int | None, data: Mapping[str, Any],
+                      written: Any) -> Text | None:
+    """Why a rule about a document's contents has nothing to check, if it has not: the
+    document is absent, replaced by a commitment, or describes nothing; for a rule on each
+    entry of a list, the same of that entry."""
+    assert rule.document is not None
+    where = paths.parse(rule.document, index)
+    document = paths.get(data, where)
+    if document is None or document == []:
+        return i18n.DOCUMENT_MISSING
+    if isinstance(document, list):
+        if index is None or not isinstance(rule.for_each, str) \
+                or rule.for_each.removesuffix("[*]") != rule.document:
+            return None  # the rule checks the list itself; presence judges its entries
+        where = (*where, index)  # a rule on each entry judges that entry
+        document = document[index]
+    kind = checks.entry_kind(document, checks.written_at(written, where))
+    if kind == "commitment":
+        return i18n.REPLACED_BY_COMMITMENT
+    if kind == "nothing":
+        return i18n.NOT_A_DOCUMENT_SKIPPED
+    return None
 
 
 def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: int | None,

@@ -81,6 +81,25 @@ COMMITMENT_NEVER = t("A signed commitment is given instead of this document, but
                      "已以承诺书代替此材料，但依据规定此材料不适用承诺制。")
 COMMITMENT_FIX = t("Submit the document itself, or remove `commitment: true`.",
                    "请提交材料原件，或删除 `commitment: true`。")
+# The same for an entry of a list of documents (work-experience certificates).
+COMMITMENT_ENTRY_NOT_ACCEPTED = t(
+    "Entry {entries} of the list is a signed commitment instead of a document, but a commitment "
+    "is accepted only for: {accepted_for}.",
+    "列表第 {entries} 项为代替材料的承诺书，但承诺制仅适用于：{accepted_for}。")
+COMMITMENT_ENTRY_NEVER = t(
+    "Entry {entries} of the list is a signed commitment instead of a document, but the source "
+    "allows no commitment for it.",
+    "列表第 {entries} 项为代替材料的承诺书，但依据规定此材料不适用承诺制。")
+COMMITMENT_ENTRY_FIX = t("Submit the document itself instead of entry {entries}, or remove that "
+                         "entry.", "请以材料本身代替第 {entries} 项，或删除该项。")
+NOT_A_DOCUMENT = t(
+    "`{subject}` describes no document: `commitment: false` alone is not a document (it says "
+    "only that no commitment is given), and an entry with nothing written is none either.",
+    "`{subject}` 未描述任何材料：仅写 `commitment: false` 不构成材料（只表示未提交承诺书），"
+    "空白的条目也不构成材料。")
+NOT_A_DOCUMENT_SKIPPED = t("Not checked: the entry describes no document (see the rule for the "
+                           "document itself).",
+                           "未检查：该条目未描述任何材料（见该材料本身的规则）。")
 FUTURE_DATE = t("{date} is after the reference date {as_of}: a document cannot be dated, nor "
                 "an event have happened, in the future; check the date.",
                 "{date} 晚于参考日期 {as_of}：证件日期或事由发生日期不可能在未来，请核对日期。")

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Discriminator,
     Field,
@@ -236,10 +237,18 @@ def _list_or_commitment(value: Any) -> str:
     return "entries" if isinstance(value, list) else "commitment"
 
 
+def _as_entries(value: list[WorkExperience] | Commitment) -> list[WorkExperience]:
+    """The mapping form is a list of one entry, so that rules read both forms alike."""
+    if isinstance(value, Commitment):
+        return [WorkExperience.model_validate(value.model_dump(exclude_unset=True))]
+    return value
+
+
 WorkExperienceList = Annotated[
     Annotated[list[WorkExperience], Tag("entries"), Field(max_length=MAX_ENTRIES)]
     | Annotated[Commitment, Tag("commitment")],
     Discriminator(_list_or_commitment),
+    AfterValidator(_as_entries),
 ]
 
 
