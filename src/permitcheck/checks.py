@@ -44,11 +44,13 @@ class Facts(Params):
 
 
 class Includes(Params):
-    """The subject list contains every value of `all` and at least one of `any`."""
+    """The subject list contains every value of `all`, at least one of `any`, and every value
+    of at least one group of `any_group`."""
 
     kind: Literal["includes"]
     all: list[str] = []
     any: list[str] = []
+    any_group: list[list[str]] = []
 
 
 class OneOf(Params):
@@ -218,8 +220,7 @@ def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
         return _evidence_covers(check, value, ctx)
     if value is None or value == []:
         if kind == "includes":
-            missing = list(check.all) + ([" / ".join(check.any)] if check.any else [])
-            return Outcome("fail", {"missing": missing})
+            return _includes(check, [], subject, ctx)
         return not_stated(subject)
     handler = _HANDLERS[kind]
     return handler(check, value, subject, ctx)
@@ -297,6 +298,10 @@ def _includes(check: Includes, value: Any, subject: str, ctx: Context) -> Outcom
     missing: list[str] = [item for item in check.all if item not in have]
     if check.any and not have.intersection(check.any):
         missing.append(" / ".join(check.any))
+    lacking = [[item for item in group if item not in have] for group in check.any_group]
+    if lacking and all(lacking):
+        # What each alternative still lacks: `residence_permit / latest_entry`.
+        missing.append(" / ".join(" + ".join(group) for group in lacking))
     return Outcome("fail", {"missing": missing}) if missing else Outcome("pass")
 
 
@@ -557,6 +562,13 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
         if check.any:
             en += f", and at least one of {_codes(check.any)}"
             zh += f"，并至少包括以下之一：{_codes(check.any)}"
+        if check.any_group:
+            groups = " or ".join(" + ".join(f"`{item}`" for item in group)
+                                 for group in check.any_group)
+            groups_zh = "；或".join("、".join(f"`{item}`" for item in group)
+                                  for group in check.any_group)
+            en += f", and either {groups}"
+            zh += f"，并包括以下任一组：{groups_zh}"
         return en, zh
     if kind == "one_of":
         return (f"{s} is one of {_codes(check.values)}", f"{s} 为以下之一：{_codes(check.values)}")
