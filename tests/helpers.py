@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from permitcheck import yamlsafe
-from permitcheck.dates import parse_date
+from permitcheck.dates import parse_date, reference_date
 from permitcheck.engine import evaluate
 from permitcheck.findings import DossierResult, Finding
 from permitcheck.loader import load_bytes
@@ -67,12 +67,18 @@ def to_yaml(data: dict[str, Any]) -> bytes:
 
 
 def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
-                  path: str = "case.yaml", warn_days: int | None = None) -> DossierResult:
+                  path: str = "case.yaml", warn_days: int | None = None,
+                  today: str | date | None = None) -> DossierResult:
+    """Evaluate as `validate` does: on `as_of`, else the planned date unless it is before
+    `today` (when given), else `today`."""
     # Placed beside the examples, so `file:` paths resolve as they do for the examples.
     dossier = load_bytes(to_yaml(data), str(EXAMPLES / path))
     if isinstance(as_of, str):
         as_of = parse_date(as_of)
-    reference = as_of or dossier.model.application.submission_date
+    if isinstance(today, str):
+        today = parse_date(today)
+    planned = dossier.model.application.submission_date
+    reference = as_of or planned if today is None else reference_date(as_of, planned, today)
     assert reference is not None, "cases need a submission_date or an as_of"
     return evaluate(dossier, load_pack(dossier.model.application.city), reference, warn_days)
 

@@ -69,20 +69,51 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
         "Application form", "Proof of work experience", "Highest degree certificate",
         "Certificate of no criminal record", "Medical examination certificate",
         "Employment contract or certificate", "Passport or international travel document",
-        "Family member 1: Lukas Keller (spouse)", "Family member 2: Emma Keller (child)"]
+        "Family member 1: Lukas Keller (spouse)", "Family member 2: Emma Keller (child)",
+        "Reference date"]
 
 
 def test_summary_names_submit_by(runner: CliRunner) -> None:
     out = run(runner, "validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == ("Ready: 42 checks passed; submit by 2027-03-15 "
+    assert out.splitlines()[-1] == ("Ready: 43 checks passed; submit by 2027-03-15 "
                                     "(set by Certificate of no criminal record)")
-    assert out.count("[ok]") == 42
+    assert out.count("[ok]") == 43
 
 
 def test_as_of_overrides_the_submission_date(runner: CliRunner) -> None:
     result = run(runner, "validate", example("new-permit"), "--as-of", "2027-03-16")
     assert result.exit_code == 1
     assert "Issued 2026-09-15, 6 months and 1 day before 2027-03-16" in result.stdout
+
+
+def test_a_planned_date_gone_by_does_not_freeze_the_clock(runner: CliRunner) -> None:
+    """Without --as-of, a planned date before today is not the reference date: today is, and a
+    warning says the planned date has passed (the extension's permit expires 2027-01-15)."""
+    result = run(runner, "validate", example("extension"), "-f", "json",
+                 env={"PERMITCHECK_TODAY": "2027-01-22"})
+    assert result.exit_code == 1
+    dossier = json.loads(result.stdout)["dossiers"][0]
+    assert dossier["as_of"] == "2027-01-22" and not dossier["ready"]
+    statuses = {f["rule"]: f["status"] for f in dossier["findings"]}
+    assert statuses["nanjing.extension.permit.not-expired"] == "fail"
+    assert statuses["nanjing.all.submission-date.passed"] == "warn"
+    text = run(runner, "validate", example("extension"), env={"PERMITCHECK_TODAY": "2027-01-22"})
+    assert ("[WARN] The planned submission date 2026-12-03 is before the reference date "
+            "2027-01-22") in text.stdout
+    # The same in every command that measures windows.
+    timeline = run(runner, "timeline", example("extension"),
+                   env={"PERMITCHECK_TODAY": "2027-01-22"})
+    assert "as of 2027-01-22" in timeline.stdout
+    # --as-of still wins.
+    pinned = run(runner, "validate", example("extension"), "--as-of", "2026-12-03",
+                 env={"PERMITCHECK_TODAY": "2027-01-22"})
+    assert pinned.exit_code == 0
+
+
+def test_a_bad_permitcheck_today_is_a_usage_error(runner: CliRunner) -> None:
+    result = run(runner, "validate", example("extension"), env={"PERMITCHECK_TODAY": "tomorrow"})
+    assert result.exit_code == 2
+    assert result.stderr.startswith("permitcheck: PERMITCHECK_TODAY: ")
 
 
 @pytest.mark.parametrize("bad", ["03/04/2026", "2026-02-30", "soon"])

@@ -2,8 +2,9 @@
 
 A case patches an example dossier and names the status it expects of one rule's findings. Keys:
 rule, base (examples/<base>.yaml), set (dotted path: value), delete (dotted paths), as_of,
-subject, expect, warn_days (early warnings are off unless a case sets it), and checks on the
-wording: message_contains, message_not_contains, fix_contains, cites (`FAQ 3(4)`, ...).
+today (the reference date is then chosen as `validate` chooses it), subject, expect,
+warn_days (early warnings are off unless a case sets it), and checks on the wording:
+message_contains, message_not_contains, fix_contains, cites (`FAQ 3(4)`, ...).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ def test_rule_case(case: dict[str, Any]) -> None:
     data = patched(example_data(case["base"]), case.get("set"), case.get("delete"))
     as_of = case.get("as_of")
     # Early warnings are a layer of their own: off unless a case asks for them.
+    today = case.get("today")
     result = evaluate_data(data, str(as_of) if as_of else None,
-                           warn_days=case.get("warn_days"))
+                           warn_days=case.get("warn_days"), today=str(today) if today else None)
     found = findings_of(result, case["rule"], case.get("subject"))
     assert found, f"rule {case['rule']} produced no finding" + (
         f" for subject {case.get('subject')}" if case.get("subject") else "")

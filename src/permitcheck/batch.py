@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from permitcheck import dates
 from permitcheck.errors import PermitcheckError
 from permitcheck.findings import DossierResult
 
@@ -38,7 +39,8 @@ def check_one(path: str, settings: Settings) -> DossierResult:
 
     dossier = load_file(path)
     pack = pack_for(dossier, settings.rules_dir)
-    reference = settings.as_of or dossier.model.application.submission_date or settings.today
+    reference = dates.reference_date(settings.as_of, dossier.model.application.submission_date,
+                                     settings.today)
     return evaluate(dossier, pack, reference, settings.warn_days, settings.show_personal_data)
 
 

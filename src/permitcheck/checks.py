@@ -156,7 +156,7 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "authentication": ("method", "country", "accepted"),
     "translation": ("language", "seal"),
     "evidence_covers": ("missing",),
-    "condition": (),
+    "condition": ("value",),
     "file": ("file", "types"),
 }
 
@@ -215,7 +215,9 @@ def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
     if kind == "present":
         return _present(value, written_at(ctx.written, subject_path))
     if kind == "condition":
-        return Outcome("pass" if ctx.holds(check.require) else "fail")
+        shown: Value = _show(value) if isinstance(value, bool | int) else (
+            value if isinstance(value, str | date) else None)
+        return Outcome("pass" if ctx.holds(check.require) else "fail", {"value": shown})
     if kind == "evidence_covers":
         return _evidence_covers(check, value, ctx)
     if value is None or value == []:

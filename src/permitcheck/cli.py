@@ -91,7 +91,7 @@ WarnDaysOption = Annotated[int, typer.Option(
 AsOfOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--as-of", metavar="DATE",
     help="Reference date for every time window (default: the dossier's "
-         "application.submission_date, else today).")]
+         "application.submission_date unless it has passed, else today).")]
 
 
 def _version(value: bool) -> None:
@@ -158,6 +158,22 @@ def _run(work: Callable[[], int], lang: LangCode, traceback: bool) -> NoReturn:
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _today() -> date:
+    """Today, from the clock, or from PERMITCHECK_TODAY (YYYY-MM-DD) for reproducible runs."""
+    from permitcheck.dates import DateSyntaxError, parse_date
+    from permitcheck.errors import UsageError
+    from permitcheck.i18n import t
+
+    text = os.environ.get("PERMITCHECK_TODAY")
+    if not text:
+        return date.today()
+    try:
+        return parse_date(text)
+    except DateSyntaxError as exc:
+        raise UsageError(t(f"PERMITCHECK_TODAY: {exc.en}",
+                           f"PERMITCHECK_TODAY：{exc.zh}")) from None
 
 
 def _parse_as_of(text: str | None) -> date | None:
@@ -237,7 +253,7 @@ def validate(
                                "skipped)",
                                f"未找到档案（跳过了 {found} 个不含 `permitcheck:` 键的 "
                                "YAML 文件）"))
-        settings = batch.Settings(as_of=_parse_as_of(as_of), today=date.today(),
+        settings = batch.Settings(as_of=_parse_as_of(as_of), today=_today(),
                                   warn_days=warn_days, rules_dir=rules_dir,
                                   show_personal_data=show_personal_data)
         results, errors = batch.check_all(inputs.dossiers, settings, jobs)
@@ -365,14 +381,15 @@ def timeline(
 
     def work() -> int:
         from permitcheck import timeline as drawing
+        from permitcheck.dates import reference_date
         from permitcheck.engine import evaluate
         from permitcheck.loader import load_file
         from permitcheck.rules import pack_for
 
         loaded = load_file(str(dossier))
         pack = pack_for(loaded, rules_dir)
-        reference = (_parse_as_of(as_of) or loaded.model.application.submission_date
-                     or date.today())
+        reference = reference_date(_parse_as_of(as_of), loaded.model.application.submission_date,
+                                   _today())
         picture = drawing.build(evaluate(loaded, pack, reference, warn_days))
         if output_format is GuideFormat.json:
             _write(drawing.render_json(picture, language))
@@ -554,6 +571,7 @@ def steps(
         if dossier is None:
             pack = load_pack(city, rules_dir)
         else:
+            from permitcheck.dates import reference_date
             from permitcheck.engine import evaluate
             from permitcheck.rules import pack_for
 
@@ -568,8 +586,8 @@ def steps(
                 note = t(f"This dossier is for {article} {kind}; these steps describe a new hire.",
                          f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。")
             else:
-                reference = (_parse_as_of(as_of) or model.application.submission_date
-                             or date.today())
+                reference = reference_date(_parse_as_of(as_of),
+                                           model.application.submission_date, _today())
                 submit_by = evaluate(loaded, pack, reference).submit_by
             if model.employer is not None:
                 heading += f", {model.employer.name}"

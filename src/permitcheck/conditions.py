@@ -13,7 +13,8 @@ from permitcheck.strict import Strict, bilingual_error
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
-_ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least", "commitment")
+_ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least", "commitment",
+            "before_reference")
 _COMBINED = ("all", "any", "not_")
 
 
@@ -30,6 +31,9 @@ class Condition(Strict):
     # The document at `path` is given as a signed commitment: `{commitment: true}`, or a list
     # of documents with such an entry.
     commitment: bool | None = None
+    # The date at `path` is before the reference date (an event that has happened, a planned
+    # day gone by); an unstated date is neither before nor not before.
+    before_reference: bool | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(default=None, alias="not")
@@ -39,8 +43,8 @@ class Condition(Strict):
         on_path = [name for name in _ON_PATH if getattr(self, name) is not None]
         combined = [name for name in _COMBINED if getattr(self, name) is not None]
         if len(on_path) + len(combined) != 1:
-            operators = ("equals, in, not_in, present, contains_any, age_at_least, commitment "
-                         "(with path), or all, any, not")
+            operators = ("equals, in, not_in, present, contains_any, age_at_least, commitment, "
+                         "before_reference (with path), or all, any, not")
             raise bilingual_error("condition",
                                   f"a condition needs exactly one of: {operators}",
                                   f"条件须且只能包含以下之一：{operators}")
@@ -79,6 +83,8 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
         return isinstance(value, date) and dates.age_on(value, as_of) >= condition.age_at_least
     if condition.commitment is not None:
         return given_as_commitment(value) == condition.commitment
+    if condition.before_reference is not None:
+        return isinstance(value, date) and (value < as_of) == condition.before_reference
     raise AssertionError("unreachable: validated condition without operator")  # pragma: no cover
 
 
@@ -140,6 +146,10 @@ def describe(condition: Condition) -> tuple[str, str]:
     if condition.contains_any is not None:
         values = _codes(condition.contains_any)
         return (f"{path} includes any of {values}", f"{path} 包含以下任一项：{values}")
+    if condition.before_reference is not None:
+        return ((f"{path} is before the reference date", f"{path} 早于参考日期")
+                if condition.before_reference else
+                (f"{path} is on or after the reference date", f"{path} 不早于参考日期"))
     if condition.commitment is not None:
         return ((f"{path} is given as a signed commitment", f"{path} 以承诺书代替")
                 if condition.commitment else

@@ -147,6 +147,17 @@ def weekday_deadline(start: date, days: int) -> date:
     return current
 
 
+def reference_date(as_of: date | None, planned: date | None, today: date) -> date:
+    """The day every time window is measured on: `--as-of` when given; else the planned
+    submission date, unless it has passed (a dossier checked in CI every day must not stay
+    "ready" on a day long gone); else today. The caller reads the clock, never this module."""
+    if as_of is not None:
+        return as_of
+    if planned is not None and planned >= today:
+        return planned
+    return today
+
+
 def age_on(born: date, day: date) -> int:
     """Completed years of age on `day`."""
     return relativedelta(day, born).years
