@@ -378,23 +378,47 @@ def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -
                    window_start=value)
 
 
+def _stays(history: list[Mapping[str, Any]], as_of: date) -> list[tuple[str, date, date]]:
+    """Continuous stays per country: entries of one country that overlap or follow each other
+    without a day between them are one stay. Only residence up to the reference date counts
+    (a planned end date proves nothing yet); a stay with no end lasts until then."""
+    spans = sorted((stay["country"], stay["from"], min(stay.get("to") or as_of, as_of))
+                   for stay in history if stay.get("from") is not None)
+    merged: list[tuple[str, date, date]] = []
+    for country, start, end in spans:
+        if merged and merged[-1][0] == country and start <= merged[-1][2] + timedelta(days=1):
+            merged[-1] = (country, merged[-1][1], max(merged[-1][2], end))
+        else:
+            merged.append((country, start, end))
+    return merged
+
+
 def _residence_country(check: ResidenceCountry, value: str, subject: str,
                        ctx: Context) -> Outcome:
     allowed: list[str] = []
     nationality = ctx.get(check.nationality)
     if nationality:
         allowed.append(nationality)
-    for stay in ctx.get(check.residence) or []:
-        country, start, end = stay.get("country"), stay.get("from"), stay.get("to") or ctx.as_of
-        # Only residence up to the reference date counts: a planned end date proves nothing yet.
-        end = min(end, ctx.as_of)
-        # "Resided continuously for more than one year": strictly longer than `months` months.
-        if country in check.excluded or start is None:
-            continue
-        if dates.add_months(start, check.months) < end and country not in allowed:
+    # "Resided continuously for more than one year": strictly longer than `months` months.
+    habitual = [(country, start, end) for country, start, end in _stays(
+                    ctx.get(check.residence) or [], ctx.as_of)
+                if country not in check.excluded and dates.add_months(start, check.months) < end]
+    for country, _, _ in habitual:
+        if country not in allowed:
             allowed.append(country)
     params: dict[str, Value] = {"country": value, "allowed": allowed}
-    return Outcome("pass" if value in allowed else "fail", params)
+    if value not in allowed:
+        return Outcome("fail", params)
+    if value != nationality:
+        # The national definition speaks of the last country of habitual residence.
+        issued_until = max(end for country, _, end in habitual if country == value)
+        later = [(end, country) for country, _, end in habitual
+                 if country != value and end > issued_until]
+        if later:
+            until, latest = max(later)
+            return Outcome("warn", {**params, "latest": latest, "until": until},
+                           message=i18n.LATER_RESIDENCE, fix=i18n.LATER_RESIDENCE_FIX)
+    return Outcome("pass", params)
 
 
 def _authentication(check: Authentication, value: Any, subject: str, ctx: Context) -> Outcome:
@@ -594,10 +618,13 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
                 "节假日不计、调休上班日计入；未公布安排的年份不作推测）")
     if kind == "residence_country":
         return (f"{s} is the nationality (`{check.nationality}`) or a country of "
-                f"`{check.residence}` lived in for more than {check.months} months, "
-                f"excluding {_codes(check.excluded)}",
+                f"`{check.residence}` lived in continuously for more than {check.months} months "
+                "(adjacent or overlapping entries of one country are one stay), excluding "
+                f"{_codes(check.excluded)}; an earlier such country than the last one is a "
+                "warning",
                 f"{s} 为国籍国（`{check.nationality}`）或 `{check.residence}` 中连续居住超过 "
-                f"{check.months} 个月的国家（不含 {_codes(check.excluded)}）")
+                f"{check.months} 个月的国家（同一国家首尾相接或重叠的记录视为一次居住；不含 "
+                f"{_codes(check.excluded)}）；非最后一个经常居住国的给出警告")
     if kind == "authentication":
         field = f"`{check.country_field}`"
         mainland = _codes(check.mainland) if check.mainland else "none needed"

@@ -163,6 +163,18 @@ CONSULAR_FIX = t("Have the document authenticated by the Chinese embassy or cons
                  "请办理中国驻 {country} 使领馆认证；附加证明书在此不适用。")
 APOSTILLE_DATE_FIX = t("Add `apostilled_on:` with the date on the apostille certificate.",
                        "请填写 `apostilled_on:`（附加证明书上的日期）。")
+LATER_RESIDENCE = t(
+    "Issued by {country}, a country of habitual residence, but the applicant lived in {latest} "
+    "more recently (more than a year, until {until}): the FAQ accepts any country of habitual "
+    "residence, but the national definition speaks of the last one, so the window may ask for a "
+    "certificate from {latest}.",
+    "由经常居住国 {country} 出具，但申请人此后在 {latest} 居住（超过一年，至 {until}）："
+    "FAQ 接受任一经常居住国出具的证明，但国家层面的定义指最后一个经常居住国，受理窗口可能要求 "
+    "{latest} 出具的证明。")
+LATER_RESIDENCE_FIX = t(
+    "Ask the acceptance window whether the certificate from {country} is accepted; if not, "
+    "obtain one from {latest}.",
+    "请向受理窗口确认是否接受 {country} 出具的证明；如不接受，请取得 {latest} 出具的证明。")
 LANGUAGE_UNKNOWN = t("The document's language is not stated, so it cannot be told whether a "
                      "Chinese translation is needed.",
                      "未填写材料语言，无法判断是否需要中文翻译件。")
