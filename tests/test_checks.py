@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from helpers import CALENDAR
 from permitcheck import checks, conditions, paths
 from permitcheck.rules import load_pack
 
@@ -23,7 +24,7 @@ def run(params: dict[str, Any], subject: str, data: dict[str, Any],
         return conditions.holds(condition, data, as_of, index)
 
     ctx = checks.Context(data=data, as_of=as_of, apostille=load_pack("nanjing").apostille,
-                         index=index, holds=holds)
+                         index=index, holds=holds, calendar=CALENDAR)
     return checks.run(check, paths.parse(subject, index), ctx)
 
 
@@ -115,15 +116,32 @@ def test_working_days() -> None:
 
 
 def test_working_days_in_an_unpublished_year() -> None:
+    """2027 unpublished: from 2026-12-28, one settled working day (12-29); 30 and 31 December
+    may still become New Year holidays. The 10th working day lies in 2027-01-07..2027-01-14."""
     params = {"kind": "working_days", "days": 10}
     early = run(params, "x", {"x": date(2026, 12, 28)}, as_of=date(2027, 1, 7))
-    assert early.status == "warn" and early.window_end == date(2027, 1, 7)
-    assert early.message is not None and "certainly in time" in early.message.en
-    unknown = run(params, "x", {"x": date(2026, 12, 28)}, as_of=date(2027, 1, 8))
-    assert unknown.status == "fail" and unknown.message is not None
-    assert "calendar for {year} is not published" in unknown.message.en
-    assert unknown.params["year"] == 2027
-    assert unknown.params["earliest"] == date(2027, 1, 7)
+    assert early.status == "pass" and early.window_end == date(2027, 1, 7)
+    assert early.closing is not None and "certainly in time" in early.closing[0].en
+    depends = run(params, "x", {"x": date(2026, 12, 28)}, as_of=date(2027, 1, 8))
+    assert depends.status == "warn" and depends.message is not None
+    assert "whose official holiday calendar is not published yet" in depends.message.en
+    # "File at once": the window ends on the reference date, never on a day gone by.
+    assert depends.window_end == date(2027, 1, 8)
+    assert (depends.params["earliest"], depends.params["latest"]) == (date(2027, 1, 7),
+                                                                      date(2027, 1, 14))
+    assert depends.params["year"] == 2027
+    late = run(params, "x", {"x": date(2026, 12, 28)}, as_of=date(2027, 1, 15))
+    assert late.status == "fail" and late.window_end == date(2027, 1, 14)
+
+
+def test_the_last_two_days_of_december_wait_for_the_next_year() -> None:
+    """Until next year is published, 30 and 31 December may yet become New Year holidays (as
+    2018-12-31 did), so a count through them is a range, not a date."""
+    params = {"kind": "working_days", "days": 10}
+    outcome = run(params, "x", {"x": date(2026, 12, 17)}, as_of=date(2026, 12, 31))
+    assert outcome.status == "pass"
+    assert outcome.params["year"] == 2027
+    assert outcome.params["earliest"] == date(2026, 12, 31)
 
 
 def _residence(stays: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
+from helpers import CALENDAR
 from permitcheck import dates
 
 
@@ -77,9 +78,43 @@ def test_working_days_agree_with_a_second_calendar_for_2026() -> None:
 
 def test_unpublished_year_is_never_guessed() -> None:
     with pytest.raises(dates.CalendarUnknown) as raised:
-        dates.add_working_days(date(2026, 12, 28), 10)
+        dates.add_working_days(date(2026, 12, 28), 10, CALENDAR)
     assert raised.value.year == 2027
-    assert dates.earliest_possible_working_deadline(date(2026, 12, 28), 10) == date(2027, 1, 7)
+
+
+@pytest.mark.parametrize(("event", "earliest", "latest"), [
+    # 2026-12-21..29 hold 7 working days: 3 more from 30 December on, when 30 Dec to 3 Jan may
+    # all be New Year holidays: between 1 and 6 January (audit 2026, item 8).
+    (date(2026, 12, 18), date(2027, 1, 1), date(2027, 1, 6)),
+    (date(2026, 12, 28), date(2027, 1, 7), date(2027, 1, 14)),
+    # Known to the end: exact, whatever the year after.
+    (date(2026, 12, 1), date(2026, 12, 15), date(2026, 12, 15)),
+])
+def test_a_deadline_into_an_unpublished_year_is_a_range(event: date, earliest: date,
+                                                         latest: date) -> None:
+    deadline = dates.working_deadline(event, 10, CALENDAR)
+    assert (deadline.earliest, deadline.latest) == (earliest, latest)
+    assert (deadline.unknown_year is None) == (earliest == latest)
+
+
+def test_the_range_holds_the_real_deadline_of_published_years() -> None:
+    """Pretending each published year from 2009 to 2026 were not yet published, the range
+    computed for every event from the December before to the year's end holds the real 10th
+    working day. (Before 2008, May had a golden week of 7 days; the one-off holiday of
+    3-4 September 2015 could not have been foreseen: neither is in the bound.)"""
+    one_off = (date(2015, 9, 3), date(2015, 9, 4))
+    for year in range(2009, 2027):
+        pretend = dates.official_calendar(until=year - 1)
+        start = date(year - 1, 12, 1)
+        for offset in range(31 + 365):
+            event = start + timedelta(days=offset)
+            if event.year > year or date(year, 12, 31) - event < timedelta(days=20):
+                continue  # the real deadline would be in a year not yet published
+            real = dates.add_working_days(event, 10)
+            if any(event < day <= real for day in one_off):
+                continue
+            deadline = dates.working_deadline(event, 10, pretend)
+            assert deadline.earliest <= real <= deadline.latest, (event, deadline, real)
 
 
 def test_age_on() -> None:

@@ -122,3 +122,16 @@ def test_a_closed_warning_window_never_sets_submit_by(tmp_path: Path) -> None:
     assert dossier["submit_by"] == "2026-12-04"  # the cancellation deadline, not the lapsed permit
     statuses = {f["rule"]: f["status"] for f in dossier["findings"]}
     assert statuses["nanjing.cancellation.not-expired"] == "warn"
+
+
+@pytest.mark.parametrize(("as_of", "submit_by"), [
+    ("2027-01-06", "2027-01-07"),  # certainly in time up to the earliest possible deadline
+    ("2027-01-08", "2027-01-08"),  # within the range: at once, never a day already gone by
+])
+def test_submit_by_is_never_a_day_gone_by(as_of: str, submit_by: str) -> None:
+    from helpers import evaluate_data
+
+    data = patched(example_data("change"), {"change.occurred_on": "2026-12-28"})
+    result = evaluate_data(data, as_of)
+    assert result.submit_by is not None and result.submit_by.isoformat() == submit_by
+    assert result.submit_by >= result.as_of

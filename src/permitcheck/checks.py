@@ -151,7 +151,7 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "max_age": ("date", "last_day", "age", "months"),
     "min_validity": ("date", "needed", "months", "last_day"),
     "before_date": ("date", "last_day"),
-    "working_days": ("date", "deadline", "days"),
+    "working_days": ("date", "deadline", "days", "earliest", "latest", "year"),
     "residence_country": ("country", "allowed"),
     "authentication": ("method", "country", "accepted"),
     "translation": ("language", "seal"),
@@ -176,6 +176,8 @@ class Outcome:
     apostille: bool = False
     # Where inside the subject the finding points (an entry of a list), when not at the subject.
     at: paths.Path = ()
+    # The early warning (message, fix) when the window closes soon, if not the engine's own.
+    closing: tuple[Text, Text] | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class Context:
     root: str = "."
     # The dossier as written (only the keys the user wrote), beside `data` with every default.
     written: Any = None
+    calendar: dates.WorkingCalendar = dates.OFFICIAL
 
     def get(self, dotted: str) -> Any:
         return paths.get(self.data, paths.parse(dotted, self.index))
@@ -360,22 +363,26 @@ def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -
     future = _future(value, ctx)
     if future is not None:
         return future
-    try:
-        deadline = dates.add_working_days(value, check.days)
-    except dates.CalendarUnknown as unknown:
-        earliest = dates.earliest_possible_working_deadline(value, check.days)
-        params: dict[str, Value] = {"date": value, "year": unknown.year, "earliest": earliest,
+    deadline = dates.working_deadline(value, check.days, ctx.calendar)
+    if deadline.unknown_year is None:
+        params: dict[str, Value] = {"date": value, "deadline": deadline.latest,
                                     "days": check.days}
-        if ctx.as_of <= earliest:
-            # In time whatever the calendar says, but the user must know the date is a bound.
-            return Outcome("warn", {**params, "deadline": earliest}, window_end=earliest,
-                           window_start=value, message=i18n.CALENDAR_UNKNOWN_IN_TIME,
-                           fix=i18n.CALENDAR_UNKNOWN_FIX)
-        return Outcome("fail", params, window_end=earliest, window_start=value,
-                       message=i18n.CALENDAR_UNKNOWN, fix=i18n.CALENDAR_UNKNOWN_FIX)
-    params = {"date": value, "deadline": deadline, "days": check.days}
-    return Outcome("pass" if ctx.as_of <= deadline else "fail", params, window_end=deadline,
-                   window_start=value)
+        return Outcome("pass" if ctx.as_of <= deadline.latest else "fail", params,
+                       window_end=deadline.latest, window_start=value)
+    earliest, latest = deadline.earliest, deadline.latest
+    params = {"date": value, "days": check.days, "year": deadline.unknown_year,
+              "earliest": earliest, "latest": latest, "deadline": latest}
+    if ctx.as_of <= earliest:
+        # In time whatever the calendar will say; close to the bound, the warning says why
+        # the bound is all that is known.
+        return Outcome("pass", params, window_end=earliest, window_start=value,
+                       closing=(i18n.CALENDAR_UNKNOWN_IN_TIME, i18n.CALENDAR_UNKNOWN_FIX))
+    if ctx.as_of <= latest:
+        # The answer depends on the unpublished calendar: file at once (submit by today).
+        return Outcome("warn", params, window_end=ctx.as_of, window_start=value,
+                       message=i18n.CALENDAR_DEPENDS, fix=i18n.CALENDAR_DEPENDS_FIX)
+    return Outcome("fail", params, window_end=latest, window_start=value,
+                   message=i18n.CALENDAR_UNKNOWN_LATE)
 
 
 def _stays(history: list[Mapping[str, Any]], as_of: date) -> list[tuple[str, date, date]]:
@@ -612,10 +619,12 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
     if kind == "working_days":
         n = check.days
         return (f"the reference date is at most {n} working days after {s}, on China's official "
-                "calendar (holidays skipped, make-up working weekends counted; a year whose "
-                "calendar is unpublished is never guessed)",
+                "calendar (holidays skipped, make-up working weekends counted). A year whose "
+                "calendar is unpublished is never guessed: the deadline is then the range it "
+                "surely lies in; in time up to its first day, a warning within it, late after it",
                 f"参考日期不晚于 {s} 后第 {n} 个工作日（按国家法定节假日安排，"
-                "节假日不计、调休上班日计入；未公布安排的年份不作推测）")
+                "节假日不计、调休上班日计入）。未公布安排的年份不作推测：截止日期取其必然所在的"
+                "区间；区间首日前提交为按时，区间内给出警告，区间末日后为逾期")
     if kind == "residence_country":
         return (f"{s} is the nationality (`{check.nationality}`) or a country of "
                 f"`{check.residence}` lived in continuously for more than {check.months} months "

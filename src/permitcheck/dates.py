@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -103,9 +104,7 @@ class CalendarUnknown(LookupError):
         self.year = year
 
 
-@lru_cache(maxsize=4096)
-def is_working_day(day: date) -> bool:
-    """Whether `day` is a working day in mainland China, make-up working weekends included."""
+def _official_is_working(day: date) -> bool:
     import chinese_calendar  # imported here: only the 10-working-day deadlines need it
 
     try:
@@ -114,7 +113,62 @@ def is_working_day(day: date) -> bool:
         raise CalendarUnknown(day.year) from None
 
 
-def add_working_days(start: date, days: int) -> date:
+class WorkingCalendar:
+    """Which days are working days in mainland China, for the years whose schedule is known.
+
+    The State Council publishes each year's holidays and make-up working weekends late in the
+    year before; `is_working` answers for a day or raises CalendarUnknown. A calendar is a
+    parameter of the engine, so that tests pin the years they know.
+    """
+
+    def __init__(self, is_working: Callable[[date], bool], until: int | None = None):
+        self._is_working = is_working
+        self._until = until  # the last year taken as known, whatever `is_working` could answer
+        self._days: dict[date, bool] = {}
+        self._years: dict[int, bool] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        if not self.knows(day.year):
+            raise CalendarUnknown(day.year)
+        if day not in self._days:
+            self._days[day] = self._is_working(day)
+        return self._days[day]
+
+    def knows(self, year: int) -> bool:
+        if self._until is not None and year > self._until:
+            return False
+        if year not in self._years:
+            try:
+                self._is_working(date(year, 7, 1))
+                self._years[year] = True
+            except CalendarUnknown:
+                self._years[year] = False
+        return self._years[year]
+
+    def settled(self, day: date) -> bool:
+        """Whether the day's status is final. The New Year holiday of an unpublished year may
+        begin on 30 or 31 December of the year before (as on 2018-12-31), so those two days
+        are settled only once the next year is known too."""
+        if not self.knows(day.year):
+            return False
+        return not (day.month == 12 and day.day >= 30 and not self.knows(day.year + 1))
+
+
+def official_calendar(until: int | None = None) -> WorkingCalendar:
+    """China's official calendar (the `chinesecalendar` package), taken as known at most up to
+    the year `until` (tests pin it, so that a new release of the data changes no verdict)."""
+    return WorkingCalendar(_official_is_working, until)
+
+
+OFFICIAL = official_calendar()
+
+
+def is_working_day(day: date, calendar: WorkingCalendar = OFFICIAL) -> bool:
+    """Whether `day` is a working day in mainland China, make-up working weekends included."""
+    return calendar.is_working_day(day)
+
+
+def add_working_days(start: date, days: int, calendar: WorkingCalendar = OFFICIAL) -> date:
     """The `days`-th working day after `start` (the day of the event itself is not counted).
 
     Example: 10 working days after 2026-09-28 end on 2026-10-16 (National Day holidays skipped,
@@ -123,28 +177,77 @@ def add_working_days(start: date, days: int) -> date:
     current, counted = start, 0
     while counted < days:
         current += timedelta(days=1)
-        if is_working_day(current):
+        if calendar.is_working_day(current):
             counted += 1
     return current
 
 
-def earliest_possible_working_deadline(start: date, days: int) -> date:
-    """A date no later than any real `days`-working-day deadline, whatever the calendar says.
+@dataclass(frozen=True)
+class WorkingDeadline:
+    """The `days`-th working day after an event: exact, or the range it surely lies in when
+    it runs into a year whose holiday calendar is not published (`unknown_year`)."""
 
-    Used when the calendar is unpublished: make-up weekends can turn any weekend day into a
-    working day, so only counting every calendar day is certain not to be too late.
-    """
-    return start + timedelta(days=days)
+    earliest: date
+    latest: date
+    unknown_year: int | None = None
 
 
-def weekday_deadline(start: date, days: int) -> date:
-    """The `days`-th Monday-to-Friday day after `start`, ignoring holidays (an estimate only)."""
+# Holiday breaks of a year whose schedule is not published, as long as the longest of the
+# published years: (first day, last day, weekdays that may be off; None: every weekday).
+# New Year from 30 December, Labour Day and National Day have fixed dates; the lunar
+# holidays float within their windows, so at most their length may be lost in the window.
+_POSSIBLE_BREAKS: tuple[tuple[tuple[int, int], tuple[int, int], int | None], ...] = (
+    ((1, 1), (1, 3), None),      # New Year (30 and 31 December: see WorkingCalendar.settled)
+    ((1, 20), (2, 28), 7),       # Spring Festival: 8 or 9 days from the eve, 21 Jan to 20 Feb
+    ((4, 3), (4, 7), None),      # Qingming
+    ((4, 29), (5, 6), None),     # Labour Day
+    ((5, 28), (6, 26), 3),       # Dragon Boat Festival
+    ((9, 6), (9, 28), 3),        # Mid-Autumn Festival, when apart from National Day
+    ((9, 29), (10, 8), None),    # National Day (with Mid-Autumn when they meet)
+    ((12, 30), (12, 31), None),  # the next New Year
+)
+
+
+def _latest_possible(first: date, remaining: int) -> date:
+    """The latest day the `remaining`-th working day from `first` on (inclusive) can be: only
+    Monday to Friday counted, and every holiday break as long and as early as it can be."""
+    used: dict[tuple[int, int], int] = {}
+    day, counted = first - timedelta(days=1), 0
+    while counted < remaining:
+        day += timedelta(days=1)
+        if day.weekday() >= 5:
+            continue
+        for number, (begin, end, allowance) in enumerate(_POSSIBLE_BREAKS):
+            if begin <= (day.month, day.day) <= end:
+                key = (day.year, number)
+                if allowance is None or used.get(key, 0) < allowance:
+                    used[key] = used.get(key, 0) + 1
+                    break
+        else:
+            counted += 1
+    return day
+
+
+def working_deadline(start: date, days: int,
+                     calendar: WorkingCalendar = OFFICIAL) -> WorkingDeadline:
+    """The `days`-th working day after `start`, counted on every day whose status is settled;
+    where the count runs into an unpublished year, the range the deadline surely lies in.
+
+    Example: 10 working days after 2026-12-18, with 2027 unpublished: 2026-12-21 to 12-29
+    hold 7, so the deadline is 3 working days from 2026-12-30 on: not before 2027-01-01 (every
+    day a working day), not after 2027-01-06 (New Year 30 Dec to 3 Jan off)."""
     current, counted = start, 0
     while counted < days:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if not calendar.settled(current):
+            remaining = days - counted
+            year = current.year if not calendar.knows(current.year) else current.year + 1
+            return WorkingDeadline(earliest=current + timedelta(days=remaining - 1),
+                                   latest=_latest_possible(current, remaining),
+                                   unknown_year=year)
+        if calendar.is_working_day(current):
             counted += 1
-    return current
+    return WorkingDeadline(earliest=current, latest=current)
 
 
 def reference_date(as_of: date | None, planned: date | None, today: date) -> date:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from permitcheck import checks, conditions, i18n, paths
+from permitcheck import checks, conditions, dates, i18n, paths
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.loader import LoadedDossier
@@ -19,13 +19,15 @@ DEFAULT_WARN_DAYS = 14
 
 def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
              warn_days: int | None = DEFAULT_WARN_DAYS,
-             show_personal_data: bool = False) -> DossierResult:
+             show_personal_data: bool = False,
+             calendar: dates.WorkingCalendar = dates.OFFICIAL) -> DossierResult:
     """Every rule of `pack` for this dossier's procedure, evaluated on `as_of`.
 
     The reference date is always given: the engine never reads the clock. A time window that
     still holds but closes within `warn_days` days after `as_of` is reported as a warning
     (None: no early warnings). Passport and permit numbers in messages (a file named after
-    one, say) are masked unless `show_personal_data`.
+    one, say) are masked unless `show_personal_data`. `calendar` says which days are working
+    days (China's official one, or a fixed one in tests).
     """
     data = dossier.model.model_dump(by_alias=True)
     procedure = dossier.model.application.type
@@ -35,7 +37,7 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
             continue
         for index, subject in _items(rule, data):
             findings.append(_evaluate_one(rule, index, subject, data, dossier, pack, as_of,
-                                          warn_days))
+                                          warn_days, calendar))
     findings.sort(key=lambda f: (f.rule, f.sort_key))
     secrets = _secrets(dossier)
     if secrets and not show_personal_data:
@@ -131,7 +133,7 @@ def _key_paths(value: Any, key: str, where: paths.Path) -> Iterator[paths.Path]:
 
 def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
                   data: Mapping[str, Any], dossier: LoadedDossier, pack: Pack, as_of: date,
-                  warn_days: int | None) -> Finding:
+                  warn_days: int | None, calendar: dates.WorkingCalendar) -> Finding:
     def holds(condition: conditions.Condition) -> bool:
         return conditions.holds(condition, data, as_of, index)
 
@@ -168,7 +170,7 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
             return finding("skip", nothing)
     ctx = checks.Context(data=data, as_of=as_of, apostille=pack.apostille, index=index,
                          holds=holds, base_dir=dossier.base_dir, root=dossier.root,
-                         written=dossier.data)
+                         written=dossier.data, calendar=calendar)
     outcome = checks.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
                                      **outcome.params}
@@ -178,7 +180,7 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
     if outcome.apostille:
         cited += _sources(pack.apostille.cite, pack)
     if outcome.status == "pass":
-        closing = _closing_soon(rule, end, as_of, warn_days, params)
+        closing = _closing_soon(rule, end, as_of, warn_days, params, outcome.closing)
         if closing is not None:
             return finding("warn", *closing, cited, window_end=end, window_start=start,
                            window_open=is_open)
@@ -222,10 +224,14 @@ def _nothing_to_check(rule: Rule, index: int | None, data: Mapping[str, Any],
 
 
 def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: int | None,
-                  params: dict[str, i18n.Value]) -> tuple[Text, Text] | None:
-    """The early warning for a window that holds but closes within `warn_days` days."""
+                  params: dict[str, i18n.Value],
+                  own: tuple[Text, Text] | None) -> tuple[Text, Text] | None:
+    """The early warning for a window that holds but closes within `warn_days` days (`own`:
+    the check's own sentences for it)."""
     if window_end is None or warn_days is None or (window_end - as_of).days > warn_days:
         return None
+    if own is not None:
+        return i18n.render_both(own[0], params), i18n.render_both(own[1], params)
     values = {**params, "last_day": window_end, "days": (window_end - as_of).days,
               "title": rule.title}
     document = rule.check.kind in ("max_age", "min_validity")

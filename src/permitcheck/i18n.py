@@ -106,18 +106,29 @@ FUTURE_DATE = t("{date} is after the reference date {as_of}: a document cannot b
 FUTURE_DATE_FIX = t("Correct the date in the dossier, or check with --as-of the day you will "
                     "actually submit.",
                     "请更正档案中的日期，或用 --as-of 指定实际提交日期再检查。")
-CALENDAR_UNKNOWN = t(
-    "The deadline is 10 working days after {date}, but China's official holiday calendar for "
-    "{year} is not published yet, so it cannot be computed. It falls no earlier than "
-    "{earliest}; {as_of} is later than that, so it cannot be confirmed that the deadline holds.",
-    "截止日期为 {date} 后的第 10 个工作日，但 {year} 年国家法定节假日安排尚未公布，无法计算。"
-    "截止日期不早于 {earliest}；参考日期 {as_of} 晚于该日期，无法确认未超期。")
+CALENDAR_DEPENDS = t(
+    "The deadline is {days} working days after {date}, and it runs into {year}, whose official "
+    "holiday calendar is not published yet: it falls between {earliest} and {latest}. On "
+    "{as_of} the filing may or may not be in time; that depends on the {year} calendar.",
+    "截止日期为 {date} 后的第 {days} 个工作日，跨入 {year} 年，而该年国家法定节假日安排尚未"
+    "公布：截止日期在 {earliest} 至 {latest} 之间。{as_of} 提交是否逾期取决于 {year} 年的安排。")
+CALENDAR_DEPENDS_FIX = t(
+    "File at once and confirm with the acceptance window that it is in time.",
+    "请立即提交，并向受理窗口确认是否逾期。")
+CALENDAR_UNKNOWN_LATE = t(
+    "The deadline was {days} working days after {date}; China's official holiday calendar for "
+    "{year} is not published yet, but however it falls the deadline is {latest} at the latest, "
+    "and {as_of} is later.",
+    "截止日期为 {date} 后的第 {days} 个工作日；{year} 年国家法定节假日安排尚未公布，但无论如何"
+    "截止日期不晚于 {latest}，参考日期 {as_of} 已晚于此。")
 CALENDAR_UNKNOWN_IN_TIME = t(
-    "The deadline is 10 working days after {date}, but China's official holiday calendar for "
-    "{year} is not published yet, so the exact date cannot be computed. It falls no earlier "
-    "than {earliest}: submitting by then is certainly in time.",
-    "截止日期为 {date} 后的第 10 个工作日，但 {year} 年国家法定节假日安排尚未公布，"
-    "无法算出确切日期。截止日期不早于 {earliest}：在此之前提交一定不会逾期。")
+    "The deadline is {days} working days after {date}, and China's official holiday calendar "
+    "for {year} is not published yet, so the exact date cannot be computed. It falls no "
+    "earlier than {earliest} (and no later than {latest}): submitting by {earliest} is "
+    "certainly in time.",
+    "截止日期为 {date} 后的第 {days} 个工作日，{year} 年国家法定节假日安排尚未公布，"
+    "无法算出确切日期。截止日期不早于 {earliest}（不晚于 {latest}）：在 {earliest} 前提交一定"
+    "不会逾期。")
 WINDOW_CLOSING = t(
     "Holds now, but only until {last_day}, {days} days after {as_of}: {title}.",
     "目前符合，但仅到 {last_day} 为止（参考日期 {as_of} 后 {days} 天）：{title}。")
