@@ -35,12 +35,14 @@ class Present(Params):
 class Facts(Params):
     """Fields of the subject mapping have the expected values (an absent field fails).
 
-    `stated` lists fields that must be written, whatever their value.
+    `stated` lists fields that must be written, whatever their value; of each group of
+    `stated_any`, at least one must be written.
     """
 
     kind: Literal["facts"]
     expect: dict[str, bool | str] = {}
     stated: list[str] = []
+    stated_any: list[list[str]] = []
 
 
 class Includes(Params):
@@ -283,9 +285,15 @@ def _present(value: Any, written: Any) -> Outcome:
 
 def _facts(check: Facts, value: Any, subject: str, ctx: Context) -> Outcome:
     problems: list[Text] = []
+    def written(name: str) -> bool:
+        return isinstance(value, dict) and value.get(name) is not None
+
     for name in check.stated:
-        if not isinstance(value, dict) or value.get(name) is None:
+        if not written(name):
             problems.append(i18n.render_both(i18n.IS_NOT_STATED, {"field": name}))
+    for group in check.stated_any:
+        if not any(written(name) for name in group):
+            problems.append(i18n.render_both(i18n.NONE_STATED, {"fields": _codes(group)}))
     for name, expected in check.expect.items():
         actual = value.get(name) if isinstance(value, dict) else None
         if actual is None:
@@ -589,6 +597,9 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
         if check.stated:
             en += f"; these are stated: {stated}"
             zh += f"；且已填写：{stated}"
+        for group in check.stated_any:
+            en += f"; at least one of {_codes(group)} is stated"
+            zh += f"；{_codes(group)} 至少填写其一"
         return en, zh
     if kind == "includes":
         en, zh = f"{s} lists all of {_codes(check.all)}", f"{s} 列明全部：{_codes(check.all)}"

@@ -90,10 +90,11 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
 
 def mentions_commitment(condition: Condition) -> bool:
     """Whether a condition asks for a commitment (an exemption that allows one)."""
-    parts = condition.all or condition.any or ([condition.not_] if condition.not_ else [])
+    parts = condition.all or condition.any or []
     if parts:
         return any(mentions_commitment(part) for part in parts)
-    return condition.commitment is not None or (condition.path or "").endswith(".commitment")
+    return condition.commitment is True or (
+        (condition.path or "").endswith(".commitment") and condition.equals is True)
 
 
 def is_commitment(entry: Any) -> bool:

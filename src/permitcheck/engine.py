@@ -160,7 +160,8 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
         return finding("skip", i18n.NOT_APPLICABLE)
     for exemption in rule.exemptions:
         if holds(exemption.when):
-            return finding("exempt", exemption.message, None, _sources(exemption.sources, pack))
+            return finding(exemption.status, exemption.message, exemption.fix,
+                           _sources(exemption.sources, pack))
     # A rule about the document itself (presence) judges absence and commitments; every other
     # rule on that document has nothing to check when it is absent or replaced by a commitment.
     about_presence = rule.check.kind == "present" and rule.subject == rule.document

@@ -215,6 +215,7 @@ FILE_TYPE = t("`{file}` is not a {types} file by its content, whatever its name 
 FILE_TYPE_FIX = t("Scan or export the document again as PDF, JPEG or PNG.",
                   "请重新扫描或导出为 PDF、JPEG 或 PNG 格式。")
 IS_NOT_STATED = t("`{field}` is not stated", "未填写 `{field}`")
+NONE_STATED = t("none of {fields} is stated", "{fields} 均未填写")
 IS_WRONG = t("`{field}` is {value} (must be {expected})", "`{field}` 为 {value}（应为 {expected}）")
 ONE_OF = t("one of {values}", "以下之一：{values}")
 MONTHS_DAYS_ZH = "{months} 个月 {days} 天"

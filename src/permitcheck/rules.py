@@ -74,12 +74,22 @@ class SourceDocuments(RuleModel):
 
 
 class Exemption(RuleModel):
-    """A lawful alternative to the requirement, reported as `exempt`."""
+    """A lawful alternative to the requirement, reported as `exempt`; or, with `status: warn`,
+    one the source allows but the window may question, reported as a warning with its fix."""
 
     when: Condition
     describe: Text
     message: Text
+    status: Literal["exempt", "warn"] = "exempt"
+    fix: Text | None = None
     sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _warning_says_what_to_do(self) -> Exemption:
+        if self.status == "warn" and self.fix is None:
+            raise bilingual_error("fix", "an exemption with `status: warn` needs a `fix`",
+                                  "`status: warn` 的豁免须有 `fix`")
+        return self
 
 
 class Applies(RuleModel):
