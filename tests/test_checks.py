@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 
 from helpers import CALENDAR
 from permitcheck import checks, conditions, paths
+from permitcheck.i18n import Text
 from permitcheck.rules import load_pack
 
 AS_OF = date(2026, 12, 7)
@@ -241,6 +242,19 @@ def test_conditions_with_items_and_ages() -> None:
     typed = conditions.Condition.model_validate({"path": "x", "equals": True})
     assert not conditions.holds(typed, {"x": 1}, AS_OF, None)  # 1 is not true
     assert conditions.holds(typed, {"x": True}, AS_OF, None)
+
+
+def test_acceptance_window() -> None:
+    """The engine resolves the employer's window once; the check reports why it could not."""
+    check = CHECK.validate_python({"kind": "acceptance_window"})
+    problem = Text(en="unknown district", zh="无法识别的区域")
+    for acceptance, status in [(checks.NO_EMPLOYER, "pass"),
+                               (checks.Acceptance(name=problem, problem=problem), "fail")]:
+        ctx = checks.Context(data={}, as_of=AS_OF, apostille=load_pack("nanjing").apostille,
+                             index=None, holds=lambda condition: True, acceptance=acceptance)
+        outcome = checks.run(check, ("employer", "registered_in"), ctx)
+        assert outcome.status == status
+        assert outcome.params.get("problem") == (problem if status == "fail" else None)
 
 
 def test_every_kind_has_a_test_here() -> None:

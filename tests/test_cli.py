@@ -70,14 +70,14 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
         "Certificate of no criminal record", "Medical examination certificate",
         "Employment contract or certificate", "Passport or international travel document",
         "Family member 1: Lukas Keller (spouse)", "Family member 2: Emma Keller (child)",
-        "Reference date"]
+        "Employer", "Reference date"]
 
 
 def test_summary_names_submit_by(runner: CliRunner) -> None:
     out = run(runner, "validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == ("Ready: 43 checks passed; submit by 2027-03-15 "
+    assert out.splitlines()[-1] == ("Ready: 44 checks passed; submit by 2027-03-15 "
                                     "(set by Certificate of no criminal record)")
-    assert out.count("[ok]") == 43
+    assert out.count("[ok]") == 44
 
 
 def test_as_of_overrides_the_submission_date(runner: CliRunner) -> None:

@@ -163,6 +163,21 @@ def test_steps_use_the_employers_windows(runner: CliRunner) -> None:
     assert data["note"] == "This dossier is for an extension; these steps describe a new hire."
 
 
+def test_steps_do_not_send_a_provincial_employer_to_the_municipal_windows(
+        runner: CliRunner) -> None:
+    """FAQ 2 covers municipal units (audit 2026, item 13): a provincial employer registers where
+    it applies, and the step says what the FAQ leaves open."""
+    data = json.loads(run(runner, "steps", example("category-a-commitment"), "-f", "json").stdout)
+    account = next(step for step in data["steps"] if step["id"] == "account")
+    assert account["authority"]["id"] == "provincial"
+    assert "Windows A314" not in account["where"]
+    assert account["note"].startswith("FAQ 2 describes the steps for Nanjing municipal units")
+    text = run(runner, "steps", example("category-a-commitment"), "--lang", "zh").stdout
+    assert "注意：FAQ第2问针对南京市属用人单位" in text
+    municipal = json.loads(run(runner, "steps", example("new-permit"), "-f", "json").stdout)
+    assert all(step["note"] is None for step in municipal["steps"])
+
+
 def test_steps_without_entry_date_say_how_it_is_counted(runner: CliRunner) -> None:
     out = run(runner, "steps", example("new-permit")).stdout
     assert "counted from the entry date (`application.entry_date` is not in the dossier)" in out

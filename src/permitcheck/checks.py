@@ -131,6 +131,12 @@ class EvidenceCovers(Params):
     fields: str
 
 
+class AcceptanceWindow(Params):
+    """The employer's level and `registered_in` name one acceptance window of the pack."""
+
+    kind: Literal["acceptance_window"]
+
+
 class ConditionCheck(Params):
     """A condition on the dossier's facts holds."""
 
@@ -140,7 +146,8 @@ class ConditionCheck(Params):
 
 Check = Annotated[
     Present | Facts | Includes | OneOf | MaxAge | MinValidity | BeforeDate | WorkingDays
-    | ResidenceCountry | Authentication | Translation | EvidenceCovers | ConditionCheck | File,
+    | ResidenceCountry | Authentication | Translation | EvidenceCovers | ConditionCheck | File
+    | AcceptanceWindow,
     Field(discriminator="kind"),
 ]
 
@@ -160,7 +167,22 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "evidence_covers": ("missing",),
     "condition": ("value",),
     "file": ("file", "types"),
+    "acceptance_window": ("problem",),
 }
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """The acceptance window that serves the dossier's employer (FAQ 1), as messages name it
+    (`{authority}`, with its hotline), and why the dossier does not determine one, if not."""
+
+    name: Text
+    problem: Text | None = None
+
+
+NO_EMPLOYER = Acceptance(name=Text(
+    en="the acceptance window that serves the employer (`permitcheck where` names it)",
+    zh="用人单位对应的受理窗口（见 `permitcheck where`）"))
 
 
 @dataclass(frozen=True)
@@ -197,6 +219,7 @@ class Context:
     # The dossier as written (only the keys the user wrote), beside `data` with every default.
     written: Any = None
     calendar: dates.WorkingCalendar = dates.OFFICIAL
+    acceptance: Acceptance = NO_EMPLOYER
 
     def get(self, dotted: str) -> Any:
         return paths.get(self.data, paths.parse(dotted, self.index))
@@ -225,6 +248,9 @@ def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
         return Outcome("pass" if ctx.holds(check.require) else "fail", {"value": shown})
     if kind == "evidence_covers":
         return _evidence_covers(check, value, ctx)
+    if kind == "acceptance_window":
+        problem = ctx.acceptance.problem
+        return Outcome("pass") if problem is None else Outcome("fail", {"problem": problem})
     if value is None or value == []:
         if kind == "includes":
             return _includes(check, [], subject, ctx)
@@ -666,6 +692,12 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
     if kind == "evidence_covers":
         return (f"every item of `{check.fields}` has a supporting entry in {s}",
                 f"`{check.fields}` 中每一项在 {s} 中均有证明材料")
+    if kind == "acceptance_window":
+        return ("the employer's `level` and `registered_in` name one of the pack's acceptance "
+                "windows (as `permitcheck where` does): a municipal employer states a known "
+                "district or zone",
+                "用人单位的 `level` 和 `registered_in` 对应规则包中的一个受理窗口（与 "
+                "`permitcheck where` 相同）：市级单位须填写可识别的区或园区")
     if kind == "file":
         return (f"the file named by {s} is inside the dossier's repository (no `..` escapes, "
                 f"no symbolic link out), not empty, and a {_codes(check.types)} file by its "

@@ -600,12 +600,14 @@ def steps(
         table = guide.steps(pack)
         items = []
         for step in table.steps:
-            authority = None
+            authority, step_note = None, None
             if step.where == "acceptance":
                 authority = acceptance
             elif step.where == "registration":
                 authority = guide.registration_authority(pack, acceptance) \
                     if known_employer or dossier is None else None
+                step_note = (guide.registration_note(pack, acceptance) if known_employer
+                             else None)
             due = guide.due_date(step, entry_date, submit_by)
             due_note = None
             if isinstance(step.due, guide.DueAfter) and entry_date is None:
@@ -624,7 +626,7 @@ def steps(
             items.append(views.StepView(
                 step=step, authority=authority,
                 place=table.places.get(step.where), also=table.places.get(step.also or ""),
-                due=due, due_note=due_note))
+                due=due, due_note=due_note, note=step_note))
         view = views.StepsView(heading=heading, note=note, steps=tuple(items),
                                pack=pack)
         _write(views.render_steps(view, output_format.value, language))

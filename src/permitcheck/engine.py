@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from permitcheck import checks, conditions, dates, i18n, paths
+from permitcheck import checks, conditions, dates, guide, i18n, paths
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.loader import LoadedDossier
@@ -31,13 +31,16 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
     """
     data = dossier.model.model_dump(by_alias=True)
     procedure = dossier.model.application.type
+    employer = dossier.model.employer
+    window = guide.acceptance(pack, None if employer is None else guide.Employer(
+        employer.level, employer.registered_in))
     findings: list[Finding] = []
     for rule in pack.rules:
         if procedure not in rule.applies.procedures:
             continue
         for index, subject in _items(rule, data):
             findings.append(_evaluate_one(rule, index, subject, data, dossier, pack, as_of,
-                                          warn_days, calendar))
+                                          warn_days, calendar, window))
     findings.sort(key=lambda f: (f.rule, f.sort_key))
     secrets = _secrets(dossier)
     if secrets and not show_personal_data:
@@ -133,7 +136,8 @@ def _key_paths(value: Any, key: str, where: paths.Path) -> Iterator[paths.Path]:
 
 def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
                   data: Mapping[str, Any], dossier: LoadedDossier, pack: Pack, as_of: date,
-                  warn_days: int | None, calendar: dates.WorkingCalendar) -> Finding:
+                  warn_days: int | None, calendar: dates.WorkingCalendar,
+                  window: checks.Acceptance) -> Finding:
     def holds(condition: conditions.Condition) -> bool:
         return conditions.holds(condition, data, as_of, index)
 
@@ -171,10 +175,10 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
             return finding("skip", nothing)
     ctx = checks.Context(data=data, as_of=as_of, apostille=pack.apostille, index=index,
                          holds=holds, base_dir=dossier.base_dir, root=dossier.root,
-                         written=dossier.data, calendar=calendar)
+                         written=dossier.data, calendar=calendar, acceptance=window)
     outcome = checks.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
-                                     **outcome.params}
+                                     "authority": window.name, **outcome.params}
     end, start = outcome.window_end, outcome.window_start
     is_open = end is not None and outcome.status in ("pass", "warn")
     cited = _sources(rule.sources, pack)

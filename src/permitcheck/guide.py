@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from permitcheck.checks import NO_EMPLOYER, Acceptance
 from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
 from permitcheck.rules import Pack, RuleModel, Source, check_citation, read_rule_file
@@ -52,6 +54,9 @@ class Place(RuleModel):
 class Registration(RuleModel):
     default: str
     by_authority: dict[str, str] = {}
+    # What to tell an employer whose registration place the source does not give, by the id
+    # of the authority that accepts its applications.
+    notes: dict[str, Text] = {}
 
 
 class DueAfter(RuleModel):
@@ -142,20 +147,36 @@ class Employer:
     registered_in: str | None
 
 
-def authority_for(pack: Pack, employer: Employer) -> Authority:
-    """The authority that accepts this employer's applications (FAQ 1).
+def suggest_district(table: Windows, text: str) -> str | None:
+    """The district key meant by `text`, whatever its case: a key (`Jianye`), a name
+    (`Jianye District`, `建邺区`) or a near miss (`jiangye`)."""
+    spellings: dict[str, str] = {}
+    for key, district in table.districts.items():
+        for spelling in (key, key.replace("_", " "), district.name.en, district.name.zh,
+                         district.name.en.removesuffix(" District")):
+            spellings.setdefault(spelling.casefold(), key)
+    wanted = " ".join(text.replace("_", " ").split()).casefold()
+    if wanted in spellings:
+        return spellings[wanted]
+    close = difflib.get_close_matches(wanted, list(spellings), n=1, cutoff=0.75)
+    return spellings[close[0]] if close else None
 
-    A municipal employer must name a known district: guessing the window from nothing would
-    send the user to the wrong building.
-    """
+
+def resolve(pack: Pack, employer: Employer) -> Authority | Text:
+    """The authority that accepts this employer's applications (FAQ 1), or why none can be
+    named. A municipal employer must name a known district: guessing the window from nothing
+    would send the user to the wrong building."""
     table = windows(pack)
     known = codes(table.districts)
     district = employer.registered_in
     if district is not None and district not in table.districts:
-        raise UsageError(t(
-            f"unknown district or zone {shown(district)} for employer.registered_in; "
-            f"accepted values: {known}",
-            f"employer.registered_in 的区域 {shown(district)} 无法识别；可用的值：{known}"))
+        close = suggest_district(table, district)
+        hint_en = f"did you mean `{close}`? " if close else ""
+        hint_zh = f"是否应为 `{close}`？" if close else ""
+        return t(f"unknown district or zone {shown(district)} for employer.registered_in; "
+                 f"{hint_en}accepted values: {known}",
+                 f"employer.registered_in 的区域 {shown(district)} 无法识别；{hint_zh}"
+                 f"可用的值：{known}")
     for authority in table.authorities:
         serves = authority.serves
         if serves.level != employer.level:
@@ -163,14 +184,38 @@ def authority_for(pack: Pack, employer: Employer) -> Authority:
         if serves.registered_in is not None and district not in serves.registered_in:
             continue
         if serves.registered_in is None and serves.level == "municipal" and district is None:
-            raise UsageError(t(
-                f"a municipal employer needs employer.registered_in (or --registered-in) to "
-                f"find its window; accepted values: {known}",
-                f"市级用人单位须填写 employer.registered_in（或 --registered-in）才能确定受理窗口；"
-                f"可用的值：{known}"))
+            return t(f"a municipal employer needs employer.registered_in (or --registered-in) to "
+                     f"find its window; accepted values: {known}",
+                     f"市级用人单位须填写 employer.registered_in（或 --registered-in）才能确定受理"
+                     f"窗口；可用的值：{known}")
         return authority
-    raise UsageError(t(f"no acceptance window in this pack serves level {employer.level!r}",
-                       f"本规则包中没有受理 {employer.level!r} 级单位的窗口"))
+    return t(f"no acceptance window in this pack serves level {employer.level!r}",
+             f"本规则包中没有受理 {employer.level!r} 级单位的窗口")
+
+
+def authority_for(pack: Pack, employer: Employer) -> Authority:
+    """The authority that accepts this employer's applications (FAQ 1); UsageError if none."""
+    found = resolve(pack, employer)
+    if isinstance(found, Text):
+        raise UsageError(found)
+    return found
+
+
+def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
+    """The window that serves a dossier's employer (None: the dossier names none), as rule
+    messages name it, and the problem the check of FAQ 1 reports when there is one."""
+    if employer is None:
+        return NO_EMPLOYER
+    found = resolve(pack, employer)
+    if isinstance(found, Text):
+        return Acceptance(name=NO_EMPLOYER.name, problem=found)
+    return Acceptance(name=t(f"{found.name.en} (hotline {', '.join(found.hotline)})",
+                             f"{found.name.zh}（咨询电话 {'、'.join(found.hotline)}）"))
+
+
+def registration_note(pack: Pack, acceptance: Authority | None) -> Text | None:
+    """What the source leaves open about registering with this acceptance point, if anything."""
+    return steps(pack).registration.notes.get(acceptance.id) if acceptance else None
 
 
 def registration_authority(pack: Pack, acceptance: Authority | None) -> Authority:

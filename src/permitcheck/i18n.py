@@ -28,7 +28,9 @@ class Text(Strict):
 Value = str | int | date | Text | list[str] | None
 
 # Placeholders every rule message may use, whatever its check kind.
-ENGINE_PARAMS = frozenset({"as_of", "subject"})
+# `authority`: the acceptance window that serves the dossier's employer (FAQ 1), with its
+# hotline.
+ENGINE_PARAMS = frozenset({"as_of", "subject", "authority"})
 
 
 def t(en: str, zh: str) -> Text:

@@ -139,6 +139,7 @@ class StepView:
     also: Place | None
     due: date | None
     due_note: Text | None
+    note: Text | None = None  # what the source leaves open about this step for the employer
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class StepsView:
 
 
 _WHERE = t("Where", "地点")
+_NOTE = t("Note", "注意")
 _DUE = t("Due", "期限")
 _ALSO = t("Also", "另")
 _BY = t("by {date}", "{date} 前")
@@ -201,6 +203,7 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
                 "also": _place_text(s.also, lang) if s.also else None,
                 "due": s.due.isoformat() if s.due else None,
                 "due_note": s.due_note.get(lang) if s.due_note else None,
+                "note": s.note.get(lang) if s.note else None,
                 "sources": _sources_json(view.pack, s.step.sources),
             } for s in view.steps],
         })
@@ -220,6 +223,8 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
         due = _due_line(s, lang)
         if due is not None:
             lines.append(f"   {_DUE.get(lang)}{colon}{due}")
+        if s.note is not None:
+            lines.append(f"   {_NOTE.get(lang)}{colon}{s.note.get(lang)}")
     return "\n".join(lines) + "\n"
 
 
