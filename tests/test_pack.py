@@ -265,3 +265,14 @@ def test_condition_needs_exactly_one_operator(tmp_path: Path) -> None:
 def test_unknown_pack(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="no rule pack 'shanghai' \\(available: `nanjing`\\)"):
         load_pack("shanghai")
+
+
+def test_a_variant_the_check_does_not_have_is_a_located_error(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "nanjing" / "4-6-extension-change-cancellation.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("      on_the_day:", "      on_the_dya:", 1), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_pack("nanjing", tmp_path / "rules")
+    assert caught.value.location is not None
+    assert "has no case 'on_the_dya' to word; its cases: `on_the_day`" in caught.value.text.en

@@ -151,6 +151,9 @@ Check = Annotated[
     Field(discriminator="kind"),
 ]
 
+# The cases a kind tells apart, which a rule may word in its own `variants`.
+CHECK_VARIANTS: dict[str, tuple[str, ...]] = {"before_date": ("on_the_day",)}
+
 # What each kind puts at a rule message's disposal, checked when a rule file is loaded.
 CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "present": (),
@@ -202,6 +205,8 @@ class Outcome:
     at: paths.Path = ()
     # The early warning (message, fix) when the window closes soon, if not the engine's own.
     closing: tuple[Text, Text] | None = None
+    # Which of the rule's `variants` words this outcome, when the check tells cases apart.
+    variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -390,7 +395,11 @@ def _min_validity(check: MinValidity, value: date, subject: str, ctx: Context) -
 def _before_date(check: BeforeDate, value: date, subject: str, ctx: Context) -> Outcome:
     last_day = value - timedelta(days=1)
     params: dict[str, Value] = {"date": value, "last_day": last_day}
-    return Outcome("pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day)
+    if ctx.as_of <= last_day:
+        return Outcome("pass", params, window_end=last_day)
+    # On the date itself (a permit's last day of validity) what is true differs from after it.
+    return Outcome("fail", params, window_end=last_day,
+                   variant="on_the_day" if ctx.as_of == value else None)
 
 
 def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -> Outcome:

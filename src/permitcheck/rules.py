@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from permitcheck import yamlsafe
-from permitcheck.checks import CHECK_PARAMS, Check
+from permitcheck.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
 from permitcheck.conditions import Condition, DottedPath
 from permitcheck.errors import DossierError, RuleError
 from permitcheck.findings import SourceRef
@@ -92,6 +92,14 @@ class Exemption(RuleModel):
         return self
 
 
+class Variant(RuleModel):
+    """The words of a case the check tells apart (`on_the_day`: the reference date is the
+    subject date itself), instead of the rule's message and fix."""
+
+    message: Text
+    fix: Text
+
+
 class Applies(RuleModel):
     procedures: list[Literal["new", "extension", "change", "cancellation"]] = Field(min_length=1)
     categories: list[Literal["A", "B", "C"]] | None = None
@@ -113,13 +121,26 @@ class Rule(RuleModel):
     exemptions: list[Exemption] = []
     message: Text
     fix: Text
+    variants: dict[str, Variant] = {}
     description: Text
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
         allowed = set(CHECK_PARAMS[self.check.kind]) | ENGINE_PARAMS
-        for name, text in (("message", self.message), ("fix", self.fix)):
+        cases = CHECK_VARIANTS.get(self.check.kind, ())
+        for case in self.variants:
+            if case not in cases:
+                listed = codes(cases) or "—"
+                raise bilingual_error(
+                    "variant", f"check kind {self.check.kind} has no case {case!r} to word; "
+                               f"its cases: {listed}",
+                    f"检查类型 {self.check.kind} 没有情形 {case!r}；可用的情形：{listed}")
+        texts = [("message", self.message), ("fix", self.fix)]
+        for case, variant in self.variants.items():
+            texts += [(f"variants.{case}.message", variant.message),
+                      (f"variants.{case}.fix", variant.fix)]
+        for name, text in texts:
             for language in ("en", "zh"):
                 for placeholder in _PLACEHOLDER.findall(getattr(text, language)):
                     if placeholder not in allowed:
