@@ -313,3 +313,25 @@ def test_file(repo: Any, name: str, status: str, text: str | None) -> None:
     assert outcome.status == status
     if text is not None:
         assert outcome.message is not None and text in outcome.message.en
+
+
+def test_undecided_names_the_unstated_facts() -> None:
+    parse = conditions.Condition.model_validate
+    both = parse({"all": [{"path": "a", "equals": True}, {"path": "b", "equals": False}]})
+    assert conditions.undecided(both, {"a": True}, AS_OF, None) == ["b"]
+    assert conditions.undecided(both, {"a": False}, AS_OF, None) == []  # false whatever b is
+    assert conditions.undecided(both, {"a": True, "b": False}, AS_OF, None) == []
+    either = parse({"any": [{"path": "a", "equals": True}, {"path": "b", "equals": True}]})
+    assert conditions.undecided(either, {"b": True}, AS_OF, None) == []  # true whatever a is
+    assert conditions.undecided(either, {"b": False}, AS_OF, None) == ["a"]
+    present = parse({"path": "a", "present": True})
+    assert conditions.undecided(present, {}, AS_OF, None) == []  # absence answers it
+
+
+def test_date_compared_with_the_reference_date() -> None:
+    day = {"d": AS_OF}
+    for comparison, expected in [("before_reference", False), ("on_or_before_reference", True),
+                                 ("after_reference", False), ("on_or_after_reference", True)]:
+        condition = conditions.Condition.model_validate({"path": "d", "date": comparison})
+        assert conditions.holds(condition, day, AS_OF, None) is expected, comparison
+        assert conditions.holds(condition, {}, AS_OF, None) is False  # unstated: none of them

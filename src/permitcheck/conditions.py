@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,7 +14,9 @@ from permitcheck.strict import Strict, bilingual_error
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
 _ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least", "commitment",
-            "before_reference")
+            "date")
+DateComparison = Literal["before_reference", "on_or_before_reference", "after_reference",
+                         "on_or_after_reference"]
 _COMBINED = ("all", "any", "not_")
 
 
@@ -31,9 +33,9 @@ class Condition(Strict):
     # The document at `path` is given as a signed commitment: `{commitment: true}`, or a list
     # of documents with such an entry.
     commitment: bool | None = None
-    # The date at `path` is before the reference date (an event that has happened, a planned
-    # day gone by); an unstated date is neither before nor not before.
-    before_reference: bool | None = None
+    # The date at `path` compared with the reference date (an event that has happened, a
+    # planned day gone by); an unstated date is none of these.
+    date: DateComparison | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(default=None, alias="not")
@@ -44,7 +46,7 @@ class Condition(Strict):
         combined = [name for name in _COMBINED if getattr(self, name) is not None]
         if len(on_path) + len(combined) != 1:
             operators = ("equals, in, not_in, present, contains_any, age_at_least, commitment, "
-                         "before_reference (with path), or all, any, not")
+                         "date (with path), or all, any, not")
             raise bilingual_error("condition",
                                   f"a condition needs exactly one of: {operators}",
                                   f"条件须且只能包含以下之一：{operators}")
@@ -83,9 +85,51 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
         return isinstance(value, date) and dates.age_on(value, as_of) >= condition.age_at_least
     if condition.commitment is not None:
         return given_as_commitment(value) == condition.commitment
-    if condition.before_reference is not None:
-        return isinstance(value, date) and (value < as_of) == condition.before_reference
+    if condition.date is not None:
+        return isinstance(value, date) and _COMPARE[condition.date](value, as_of)
     raise AssertionError("unreachable: validated condition without operator")  # pragma: no cover
+
+
+_COMPARE: dict[str, Callable[[date, date], bool]] = {
+    "before_reference": lambda day, as_of: day < as_of,
+    "on_or_before_reference": lambda day, as_of: day <= as_of,
+    "after_reference": lambda day, as_of: day > as_of,
+    "on_or_after_reference": lambda day, as_of: day >= as_of,
+}
+_DATE_WORDS = {
+    "before_reference": ("{path} is before the reference date", "{path} 早于参考日期"),
+    "on_or_before_reference": ("{path} is on or before the reference date",
+                               "{path} 不晚于参考日期"),
+    "after_reference": ("{path} is after the reference date", "{path} 晚于参考日期"),
+    "on_or_after_reference": ("{path} is on or after the reference date", "{path} 不早于参考日期"),
+}
+
+
+def undecided(condition: Condition, data: Mapping[str, Any], as_of: date,
+              index: int | None) -> list[str]:
+    """The unstated facts without which `condition` is neither true nor false; [] when the
+    dossier decides it. (`present` and `commitment` are always decided: absence answers them.)"""
+    return _decide(condition, data, as_of, index)[1]
+
+
+def _decide(condition: Condition, data: Mapping[str, Any], as_of: date,
+            index: int | None) -> tuple[bool | None, list[str]]:
+    parts = condition.all if condition.all is not None else condition.any
+    if parts is not None:
+        wanted = condition.all is None  # `any` looks for a true part, `all` for a false one
+        results = [_decide(part, data, as_of, index) for part in parts]
+        if any(result is wanted for result, _ in results):
+            return wanted, []
+        missing = [path for result, paths_ in results if result is None for path in paths_]
+        return (None, missing) if missing else (not wanted, [])
+    if condition.not_ is not None:
+        result, missing = _decide(condition.not_, data, as_of, index)
+        return (None if result is None else not result), missing
+    assert condition.path is not None
+    if condition.present is None and condition.commitment is None \
+            and paths.get(data, paths.parse(condition.path, index)) is None:
+        return None, [condition.path]
+    return holds(condition, data, as_of, index), []
 
 
 def mentions_commitment(condition: Condition) -> bool:
@@ -147,10 +191,9 @@ def describe(condition: Condition) -> tuple[str, str]:
     if condition.contains_any is not None:
         values = _codes(condition.contains_any)
         return (f"{path} includes any of {values}", f"{path} 包含以下任一项：{values}")
-    if condition.before_reference is not None:
-        return ((f"{path} is before the reference date", f"{path} 早于参考日期")
-                if condition.before_reference else
-                (f"{path} is on or after the reference date", f"{path} 不早于参考日期"))
+    if condition.date is not None:
+        return _DATE_WORDS[condition.date][0].format(path=path), \
+            _DATE_WORDS[condition.date][1].format(path=path)
     if condition.commitment is not None:
         return ((f"{path} is given as a signed commitment", f"{path} 以承诺书代替")
                 if condition.commitment else

@@ -199,9 +199,17 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
     status: Status = "warn" if rule.severity == "warning" else outcome.status
     allowed = [e for e in rule.exemptions if conditions.mentions_commitment(e.when)]
     if message in (i18n.COMMITMENT_NEVER, i18n.COMMITMENT_ENTRY_NEVER) and allowed:
-        message = (i18n.COMMITMENT_NOT_ACCEPTED if message is i18n.COMMITMENT_NEVER
-                   else i18n.COMMITMENT_ENTRY_NOT_ACCEPTED)
         params["accepted_for"] = i18n.join([e.describe for e in allowed])
+        # Whether the commitment is allowed may hang on facts the dossier does not state:
+        # then ask for them rather than for the document.
+        missing = list(dict.fromkeys(path for e in allowed
+                                     for path in conditions.undecided(e.when, data, as_of, index)))
+        if missing:
+            params["missing"] = missing
+            message, fix = i18n.COMMITMENT_UNDECIDED, i18n.COMMITMENT_UNDECIDED_FIX
+        else:
+            message = (i18n.COMMITMENT_NOT_ACCEPTED if message is i18n.COMMITMENT_NEVER
+                        else i18n.COMMITMENT_ENTRY_NOT_ACCEPTED)
     return finding(status, i18n.render_both(message, params), i18n.render_both(fix, params),
                    cited, window_end=end, window_start=start, window_open=is_open,
                    at=outcome.at)

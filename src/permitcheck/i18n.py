@@ -83,6 +83,15 @@ COMMITMENT_NEVER = t("A signed commitment is given instead of this document, but
                      "已以承诺书代替此材料，但依据规定此材料不适用承诺制。")
 COMMITMENT_FIX = t("Submit the document itself, or remove `commitment: true`.",
                    "请提交材料原件，或删除 `commitment: true`。")
+COMMITMENT_UNDECIDED = t(
+    "A signed commitment is given instead of this document; a commitment is accepted only for: "
+    "{accepted_for}; the dossier does not say whether that is the case: {missing} not stated.",
+    "已以承诺书代替此材料；承诺制仅适用于：{accepted_for}；档案未说明是否属于上述情形：未填写 "
+    "{missing}。")
+COMMITMENT_UNDECIDED_FIX = t(
+    "State {missing} in the dossier; if the commitment is then not accepted, submit the document "
+    "itself.",
+    "请在档案中填写 {missing}；如仍不适用承诺制，请提交材料本身。")
 # The same for an entry of a list of documents (work-experience certificates).
 COMMITMENT_ENTRY_NOT_ACCEPTED = t(
     "Entry {entries} of the list is a signed commitment instead of a document, but a commitment "
