@@ -52,7 +52,8 @@ def test_not_ready_example(runner: CliRunner) -> None:
     assert result.stderr == ""
     out = result.stdout
     assert out.splitlines()[-1] == \
-        "Not ready: 3 missing, 6 to fix; a time window has already closed"
+        "Not ready: 3 missing, 6 to fix; closed: Medical examination certificate (last day "
+        "2026-10-30), Passport or international travel document (last day 2026-10-31)"
     assert "[FAIL] The certificate of no criminal record is missing.  [FAQ 3(4)]" in out
     assert "Fix: Apply for a certificate of no criminal record" in out
     assert "apostille from IN is not accepted" in out
@@ -71,6 +72,20 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
         "Employment contract or certificate", "Passport or international travel document",
         "Family member 1: Lukas Keller (spouse)", "Family member 2: Emma Keller (child)",
         "Employer", "Reference date"]
+
+
+def test_summary_names_a_closed_window_beside_an_open_one(runner: CliRunner) -> None:
+    """A missed deadline is named even when another window still holds (audit 2026, item 14):
+    the change was due 2026-12-11; the permit holds until 2027-09-29."""
+    out = run(runner, "validate", example("change"), "--as-of", "2026-12-20").stdout
+    summary = out.splitlines()[-1]
+    assert summary.startswith("Not ready: ")
+    assert "closed: Change of permit information (last day 2026-12-11)" in summary
+    assert "the other windows hold until 2027-09-29 (set by Current work permit)" in summary
+    assert "submit by" not in summary
+    markdown = run(runner, "validate", example("change"), "--as-of", "2026-12-20",
+                   "-f", "markdown").stdout
+    assert "closed: Change of permit information" in markdown
 
 
 def test_summary_names_submit_by(runner: CliRunner) -> None:
@@ -316,7 +331,9 @@ def test_chinese_output(runner: CliRunner) -> None:
     result = run(runner, "validate", example("not-ready"), "--lang", "zh")
     assert result.exit_code == 1
     assert "缺少无犯罪记录证明。" in result.stdout
-    assert result.stdout.splitlines()[-1] == "尚不能提交：缺少 3 项，6 项需处理；已有材料超出时限"
+    assert result.stdout.splitlines()[-1] == (
+        "尚不能提交：缺少 3 项，6 项需处理；已超出时限：体检证明（最后一日 2026-10-30）、"
+        "护照或国际旅行证件（最后一日 2026-10-31）")
 
 
 def test_language_defaults_from_locale(runner: CliRunner) -> None:

@@ -96,6 +96,11 @@ class DossierResult:
     def ready(self, fail_on: FailOn) -> bool:
         return not any(f.blocks(fail_on) for f in self.findings)
 
+    def closed(self) -> tuple[Finding, ...]:
+        """The time windows that have already closed on the reference date."""
+        return tuple(f for f in self.findings if f.window_end is not None and not f.window_open
+                     and f.status in ("fail", "warn"))
+
     def counts(self) -> dict[str, int]:
         tally = Counter(f.status for f in self.findings)
         return {status: tally.get(status, 0) for status in ("fail", "warn", "pass", "exempt",

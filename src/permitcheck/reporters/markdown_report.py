@@ -17,6 +17,7 @@ _PROBLEMS = t("{fails} to fix, {warns} warnings", "{fails} 项需处理，{warns
 _ERRORS = t("Could not be checked", "无法检查")
 _SKIPPED = t("{n} YAML file{s} skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
 _FIX = t("Fix", "处理")
+_CLOSED = t("closed: {what}", "已超出时限：{what}")
 _LINE = t("line", "第 {n} 行")
 
 
@@ -57,6 +58,11 @@ def _row(result: DossierResult, report: Report, lang: Lang) -> str:
     if counts["fail"] or counts["warn"]:
         outcome += " (" + _PROBLEMS.get(lang).replace("{fails}", str(counts["fail"])).replace(
             "{warns}", str(counts["warn"])) + ")"
+    closed = [result.groups[f.group].get(lang) if f.group in result.groups else f.group
+              for f in result.closed()]
+    if closed:
+        # A closed window is named even when another one still gives a "submit by" date.
+        outcome += "; " + _CLOSED.get(lang).replace("{what}", ", ".join(dict.fromkeys(closed)))
     submit_by = result.submit_by.isoformat() if result.submit_by else "—"
     mark = "✅" if is_ready else "❌"
     return (f"| {mark} | `{_cell(result.path)}` | {PROCEDURES[result.type].get(lang)} | "

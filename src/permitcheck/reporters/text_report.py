@@ -32,7 +32,9 @@ _PASSED = t("{n} check{s} passed", "{n} 项通过")
 _SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
 _SET_BY = t("set by {what}", "取决于{what}")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
-_WINDOW_CLOSED = t("a time window has already closed", "已有材料超出时限")
+_CLOSED = t("closed: {what}", "已超出时限：{what}")
+_CLOSED_ONE = t("{title} (last day {date})", "{title}（最后一日 {date}）")
+_OTHERS_HOLD = t("the other windows hold until {date}", "其余时限至 {date}")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
 _ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
 _SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
@@ -137,12 +139,17 @@ def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions)
                       (found.fix.get(lang), "")])
 
 
+def _title(result: DossierResult, found: Finding, lang: Lang) -> str:
+    """The checklist heading a finding is shown under."""
+    heading = result.groups.get(found.group)
+    return heading.get(lang) if heading else found.group
+
+
 def _setter(result: DossierResult, lang: Lang) -> str | None:
     """The heading of the document or section whose window sets `submit by`."""
     for found in result.findings:
         if found.rule == result.submit_by_rule and found.subject == result.submit_by_subject:
-            title = result.groups.get(found.group)
-            return title.get(lang) if title else None
+            return _title(result, found, lang)
     return None
 
 
@@ -167,14 +174,21 @@ def _summary(result: DossierResult, report: Report,
     if counts["exempt"]:
         parts.append(_say(_EXEMPT, lang, n=counts["exempt"]))
     tail: list[str] = []
+    closed = result.closed()
+    if closed:
+        # A closed window is always named: another window still open must not hide it.
+        named = ("、" if lang == "zh" else ", ").join(dict.fromkeys(
+            _say(_CLOSED_ONE, lang, title=_title(result, found, lang),
+                 date=found.window_end.isoformat() if found.window_end else "—")
+            for found in closed))
+        tail.append(_say(_CLOSED, lang, what=named))
     if result.submit_by is not None:
         setter = _setter(result, lang)
-        tail.append(_say(_SUBMIT_BY, lang, date=result.submit_by.isoformat()) + (
+        holds = _OTHERS_HOLD if closed else _SUBMIT_BY
+        tail.append(_say(holds, lang, date=result.submit_by.isoformat()) + (
             f" ({_say(_SET_BY, lang, what=setter)})" if lang == "en" and setter else
             f"（{_say(_SET_BY, lang, what=setter)}）" if setter else ""))
-    elif any(f.window_end is not None and not f.window_open for f in result.findings):
-        tail.append(_WINDOW_CLOSED.get(lang))
-    else:
+    elif not closed:
         tail.append(_NOTHING_TO_CHECK.get(lang))
     if counts["skip"] and options.verbose:
         tail.append(_say(_SKIPPED, lang, n=counts["skip"]))
