@@ -51,9 +51,9 @@ def test_not_ready_example(runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert result.stderr == ""
     out = result.stdout
-    assert out.splitlines()[-1] == \
+    assert out.splitlines()[-1] == (
         "Not ready: 3 missing, 6 to fix; closed: Medical examination certificate (last day "
-        "2026-10-30), Passport or international travel document (last day 2026-10-31)"
+        "2026-10-30), Passport or international travel document (last day 2026-10-31)")
     assert "[FAIL] The certificate of no criminal record is missing.  [FAQ 3(4)]" in out
     assert "Fix: Apply for a certificate of no criminal record" in out
     assert "apostille from IN is not accepted" in out
