@@ -316,6 +316,7 @@ def _present(value: Any, written: Any) -> Outcome:
 
 def _facts(check: Facts, value: Any, subject: str, ctx: Context) -> Outcome:
     problems: list[Text] = []
+
     def written(name: str) -> bool:
         return isinstance(value, dict) and value.get(name) is not None
 

@@ -137,8 +137,7 @@ def mentions_commitment(condition: Condition) -> bool:
     parts = condition.all or condition.any or []
     if parts:
         return any(mentions_commitment(part) for part in parts)
-    return condition.commitment is True or (
-        (condition.path or "").endswith(".commitment") and condition.equals is True)
+    return condition.commitment is True
 
 
 def is_commitment(entry: Any) -> bool:
