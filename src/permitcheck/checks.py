@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
 from permitcheck import dates, i18n, paths
-from permitcheck.conditions import Condition, is_commitment
-from permitcheck.i18n import Text, Value
+from permitcheck.conditions import CENTURY, Condition, DottedPath, between, is_commitment
+from permitcheck.conditions import reads as condition_reads
+from permitcheck.i18n import Text, Value, t
+from permitcheck.shapes import (
+    BOOL,
+    DATE,
+    LIST_OF_MAPPINGS,
+    LIST_OF_TEXT,
+    MAPPING,
+    TEXT,
+    Need,
+    Reads,
+)
 from permitcheck.strict import Strict
 
 if TYPE_CHECKING:
@@ -20,6 +32,15 @@ if TYPE_CHECKING:
 
 Status = Literal["pass", "fail", "warn"]  # warn: holds, but the user must know something
 REGIONS = frozenset({"HK", "MO", "TW"})
+
+
+# Bounds on the numbers of a check: at most a century, so that date arithmetic on any dossier
+# date (years 1900 to 2200) stays inside the calendar instead of overflowing at evaluation.
+MAX_MONTHS = 1200
+MAX_DAYS = 36_600
+Months = Annotated[int, between(1, MAX_MONTHS, "months", "个月", CENTURY)]
+Days = Annotated[int, between(1, MAX_DAYS, "days", "天", CENTURY)]
+FieldName = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class Params(Strict):
@@ -66,14 +87,14 @@ class MaxAge(Params):
     """The subject date is at most `months` calendar months before the reference date."""
 
     kind: Literal["max_age"]
-    months: int = Field(gt=0)
+    months: Months
 
 
 class MinValidity(Params):
     """The subject date (an expiry) is at least `months` calendar months after the reference."""
 
     kind: Literal["min_validity"]
-    months: int = Field(gt=0)
+    months: Months
 
 
 class BeforeDate(Params):
@@ -86,16 +107,16 @@ class WorkingDays(Params):
     """The reference date is at most `days` Chinese working days after the subject date."""
 
     kind: Literal["working_days"]
-    days: int = Field(gt=0)
+    days: Days
 
 
 class ResidenceCountry(Params):
     """The subject country is the nationality or a habitual residence (over `months` months)."""
 
     kind: Literal["residence_country"]
-    nationality: str
-    residence: str
-    months: int = 12
+    nationality: DottedPath
+    residence: DottedPath
+    months: Months = 12
     excluded: list[str] = ["CN"]
 
 
@@ -103,7 +124,7 @@ class Authentication(Params):
     """The subject document is authenticated in a way accepted for where it comes from."""
 
     kind: Literal["authentication"]
-    country_field: str
+    country_field: FieldName
     foreign: list[str]
     regions: list[str]
     mainland: list[str] = []
@@ -128,7 +149,7 @@ class EvidenceCovers(Params):
     """Every changed field listed at `fields` is supported by an evidence entry."""
 
     kind: Literal["evidence_covers"]
-    fields: str
+    fields: DottedPath
 
 
 class AcceptanceWindow(Params):
@@ -172,6 +193,84 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "file": ("file", "types"),
     "acceptance_window": ("problem",),
 }
+
+
+# What each kind needs its subject to be; the pack loader checks it against the dossier model.
+SUBJECT_NEEDS: dict[str, Need | None] = {
+    "present": None,
+    "facts": MAPPING,
+    "includes": LIST_OF_TEXT,
+    "one_of": TEXT,
+    "max_age": DATE,
+    "min_validity": DATE,
+    "before_date": DATE,
+    "working_days": DATE,
+    "residence_country": TEXT,
+    "authentication": MAPPING,
+    "translation": MAPPING,
+    "evidence_covers": LIST_OF_MAPPINGS,
+    "condition": None,
+    "file": TEXT,
+    "acceptance_window": None,
+}
+
+
+@cache
+def _reader(kind: str) -> Text:
+    return t(f"check kind `{kind}`", f"检查类型 `{kind}`")
+
+
+def reads(check: Any) -> list[Reads]:
+    """What a check reads from a dossier, for the pack loader to verify against the dossier
+    model: its subject first, then the fields of the subject and the paths its parameters name
+    (each as the handler below reads it)."""
+    kind: str = check.kind
+    by = _reader(kind)
+    found = [Reads(by, need=SUBJECT_NEEDS[kind])]
+    if kind == "facts":
+        for name, expected in check.expect.items():
+            flag = isinstance(expected, bool)
+            found.append(Reads(by, ("expect", name), name, BOOL if flag else TEXT,
+                               values=() if flag else (str(expected),),
+                               values_at=("expect", name), listed=False, key=True))
+        found += [Reads(by, ("stated", number), name) for number, name in enumerate(check.stated)]
+        found += [Reads(by, ("stated_any", group, number), name)
+                  for group, names in enumerate(check.stated_any)
+                  for number, name in enumerate(names)]
+    elif kind == "includes":
+        lists = [("all", check.all), ("any", check.any)] + [
+            (number, group) for number, group in enumerate(check.any_group)]
+        for name, values in lists:
+            where = (name,) if isinstance(name, str) else ("any_group", name)
+            found.append(Reads(by, where, need=LIST_OF_TEXT, values=tuple(values),
+                               values_at=where))
+    elif kind == "one_of":
+        found[0] = Reads(by, need=TEXT, values=tuple(check.values), values_at=("values",))
+    elif kind == "residence_country":
+        found += [
+            Reads(by, ("nationality",), check.nationality, TEXT, absolute=True),
+            Reads(by, ("residence",), check.residence, LIST_OF_MAPPINGS, absolute=True),
+            Reads(by, ("residence",), check.residence, TEXT, absolute=True, item="country"),
+            Reads(by, ("residence",), check.residence, DATE, absolute=True, item="from"),
+            Reads(by, ("residence",), check.residence, DATE, absolute=True, item="to",
+                  optional=True),
+        ]
+    elif kind == "authentication":
+        found += [Reads(by, ("country_field",), check.country_field, TEXT),
+                  Reads(by, (), "authentication", TEXT)]
+        found += [Reads(by, (), "authentication", TEXT, values=tuple(methods), values_at=(name,))
+                  for name, methods in (("foreign", check.foreign), ("regions", check.regions),
+                                        ("mainland", check.mainland))]
+        found += [Reads(by, (), name, need, optional=True) for name, need in (
+            ("apostille_country", TEXT), ("apostilled_on", DATE), ("issued_on", DATE))]
+    elif kind == "translation":
+        found += [Reads(by, (), "language", TEXT), Reads(by, (), "translation", MAPPING)]
+    elif kind == "evidence_covers":
+        found += [Reads(by, (), "", LIST_OF_TEXT, item="supports"),
+                  Reads(by, ("fields",), check.fields, LIST_OF_TEXT, absolute=True)]
+    elif kind == "condition":
+        found += list(condition_reads(check.require, ("require",)))
+    return found
 
 
 @dataclass(frozen=True)

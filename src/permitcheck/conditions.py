@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from permitcheck import dates, paths
-from permitcheck.strict import Strict, bilingual_error
+from permitcheck.i18n import Text, t
+from permitcheck.shapes import BOOL, DATE, DOCUMENT, LIST_OF_TEXT, NUMBER, TEXT, Need, Reads, Where
+from permitcheck.strict import Strict, bilingual_error, shown
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
@@ -18,6 +21,26 @@ _ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least"
 DateComparison = Literal["before_reference", "on_or_before_reference", "after_reference",
                          "on_or_after_reference"]
 _COMBINED = ("all", "any", "not_")
+
+
+def between(low: int, high: int, unit_en: str, unit_zh: str, span: Text) -> AfterValidator:
+    """A bound on a whole number of a rule pack: date arithmetic on dossier dates (years 1900 to
+    2200) with any number in range stays within the calendar, so evaluation never overflows."""
+
+    def check(value: int) -> int:
+        if low <= value <= high:
+            return value
+        raise bilingual_error(
+            "out_of_range",
+            f"must be from {low} to {high:,} {unit_en} ({span.en}), got {shown(value)}",
+            f"须在 {low} 到 {high:,} {unit_zh}之间（{span.zh}），实际为 {shown(value)}")
+
+    return AfterValidator(check)
+
+
+# At most a century: far above any real deadline or validity, far below the calendar's end.
+CENTURY = t("a century at most", "至多一百年")
+Years = Annotated[int, between(0, 150, "years", "岁", t("a human life", "人的寿命"))]
 
 
 class Condition(Strict):
@@ -29,7 +52,7 @@ class Condition(Strict):
     not_in: list[str] | None = None
     present: bool | None = None
     contains_any: list[str] | None = None
-    age_at_least: int | None = None
+    age_at_least: Years | None = None
     # The document at `path` is given as a signed commitment: `{commitment: true}`, or a list
     # of documents with such an entry.
     commitment: bool | None = None
@@ -200,3 +223,39 @@ def describe(condition: Condition) -> tuple[str, str]:
     years = condition.age_at_least
     return (f"the person born on {path} is at least {years} on the reference date",
             f"按参考日期计，{path} 所对应的人已满 {years} 岁")
+
+
+@cache
+def _reader(operator: str) -> Text:
+    return t(f"condition `{operator}`", f"条件 `{operator}`")
+
+
+def reads(condition: Condition, at: Where = ()) -> Iterator[Reads]:
+    """What a condition reads from the dossier, each with where it is written (after `at`)."""
+    for name, parts in (("all", condition.all), ("any", condition.any)):
+        for number, part in enumerate(parts or ()):
+            yield from reads(part, (*at, name, number))
+    if condition.not_ is not None:
+        yield from reads(condition.not_, (*at, "not"))
+    if condition.path is None:
+        return
+    operator = next(name for name in _ON_PATH if getattr(condition, name) is not None)
+    key = "in" if operator == "in_" else operator
+    by = _reader(key)
+    need: Need | None = None
+    values: tuple[str, ...] = ()
+    listed = True
+    if operator == "equals":
+        equals = condition.equals
+        need = BOOL if isinstance(equals, bool) else NUMBER if isinstance(equals, int) else TEXT
+        values, listed = ((equals,) if isinstance(equals, str) else ()), False
+    elif operator in ("in_", "not_in"):
+        need, values = TEXT, tuple(getattr(condition, operator))
+    elif operator == "contains_any":
+        need, values = LIST_OF_TEXT, tuple(condition.contains_any or ())
+    elif operator in ("age_at_least", "date"):
+        need = DATE
+    elif operator == "commitment":
+        need = DOCUMENT
+    yield Reads(by=by, at=(*at, "path"), path=condition.path, need=need, absolute=True,
+                values=values, values_at=(*at, key), listed=listed)

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
-from permitcheck.checks import NO_EMPLOYER, Acceptance
+from permitcheck.checks import MAX_DAYS, NO_EMPLOYER, Acceptance
+from permitcheck.conditions import CENTURY, between
 from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
 from permitcheck.rules import Pack, RuleModel, Source, check_citation, read_rule_file
@@ -61,7 +62,18 @@ class Registration(RuleModel):
 
 class DueAfter(RuleModel):
     after: Literal["application.entry_date"]
-    days: int = Field(gt=0)
+    # Bounded, so that a due date after any dossier date stays inside the calendar.
+    days: Annotated[int, between(1, MAX_DAYS, "days", "天", CENTURY)]
+
+
+def _due_form(value: Any) -> str:
+    return "days_after" if isinstance(value, dict) else "word"
+
+
+# A mapping is read as `{after, days}` only: its errors are its own, not the word's. (A tag
+# that is no key of the data: error locations skip it.)
+Due = Annotated[Annotated[Literal["submit_by"], Tag("word")]
+                | Annotated[DueAfter, Tag("days_after")], Discriminator(_due_form)]
 
 
 class Step(RuleModel):
@@ -71,7 +83,7 @@ class Step(RuleModel):
     detail: Text
     where: str
     also: str | None = None
-    due: Literal["submit_by"] | DueAfter | None = None
+    due: Due | None = None
     sources: list[Source] = Field(min_length=1)
 
 
@@ -83,13 +95,12 @@ class Steps(RuleModel):
 
 def windows(pack: Pack) -> Windows:
     """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
-    return _windows(FsPath(pack.directory) / pack.manifest.data.windows,
-                    frozenset(pack.documents))
+    return _windows(pack.data_file("windows"), frozenset(pack.documents))
 
 
 def steps(pack: Pack) -> Steps:
     """The steps of `pack`, validated; every place they name exists."""
-    return _steps(FsPath(pack.directory) / pack.manifest.data.steps, frozenset(pack.documents))
+    return _steps(pack.data_file("steps"), frozenset(pack.documents))
 
 
 def _read_cited(model: type[RuleModel], path: FsPath, documents: frozenset[str],

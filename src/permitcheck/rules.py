@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import astuple
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from permitcheck import yamlsafe
+from permitcheck import checks, files, yamlsafe
 from permitcheck.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
 from permitcheck.conditions import Condition, DottedPath
-from permitcheck.errors import DossierError, RuleError
+from permitcheck.conditions import reads as condition_reads
+from permitcheck.errors import DossierError, Location, RuleError
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
-from permitcheck.loader import LoadedDossier, located_error
+from permitcheck.loader import MAX_ERRORS, LoadedDossier, located_error
 from permitcheck.model import Day
+from permitcheck.shapes import PathProblem, Reads, Shape, Where, entries, keyed, shapes_at
 from permitcheck.strict import Strict, bilingual_error, codes, shown
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
+_KEY = r"^[a-z][a-z0-9_]*$"  # a pack's name, a heading's key
+_KEY_NAME = re.compile(r"[a-z][a-z0-9_]*")  # the same, for re.fullmatch (`$` allows a "\n")
+GroupKey = Annotated[str, Field(pattern=_KEY)]
 
 
 class RuleModel(Strict):
@@ -204,12 +212,12 @@ class PackData(RuleModel):
 
 
 class PackManifest(RuleModel):
-    pack: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pack: str = Field(pattern=_KEY)
     name: Text
     source: PackSource
     data: PackData
     # Checklist headings: document kinds and dossier sections, with their official names.
-    groups: dict[str, Text]
+    groups: dict[GroupKey, Text]
     terms: dict[str, Text] = {}
 
 
@@ -258,6 +266,9 @@ class Pack(BaseModel):
     directory: str
     # The documents citations may name (`Source.document`), with their text file resolved.
     documents: dict[str, SourceDocument] = {}
+    # The files the manifest names (`apostille`, `windows`, `steps`, `sources`, `text`), with
+    # symbolic links resolved, each checked to be inside the rules folder when the pack loaded.
+    files: dict[str, str] = {}
 
     def cite(self, sources: Iterable[Source]) -> tuple[SourceRef, ...]:
         """The passages as reports show them: title, short name and quotes."""
@@ -282,10 +293,13 @@ class Pack(BaseModel):
     def document_text_path(self, document: str | None) -> FsPath | None:
         """The text file quotes of `document` (None: the pack's own source) are checked against."""
         if document is None:
-            text = self.manifest.source.text
-            return (FsPath(self.directory) / text).resolve() if text else None
+            return FsPath(self.files["text"]) if "text" in self.files else None
         path = self.documents[document].text
         return FsPath(path) if path else None
+
+    def data_file(self, key: Literal["windows", "steps"]) -> FsPath:
+        """A data file of the manifest's `data`, as checked when the pack loaded."""
+        return FsPath(self.files[key])
 
 
 def builtin_rules_dir() -> FsPath:
@@ -302,16 +316,20 @@ def available_packs(root: FsPath | None = None) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _available_packs(base: str) -> tuple[str, ...]:
-    return tuple(sorted(p.parent.name for p in FsPath(base).glob("*/pack.yaml")))
+    # Listing opens nothing; a name that is not a pack's name could lead out of the folder.
+    return tuple(sorted(name for name in (p.parent.name for p in FsPath(base).glob("*/pack.yaml"))
+                        if _KEY_NAME.fullmatch(name)))
 
 
 def _parse(path: FsPath) -> yamlsafe.Document:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise RuleError(t(f"cannot read rule file: {reason}", f"无法读取规则文件：{reason}"),
-                        str(path)) from None
+        # Regular files only, never more than a YAML file may hold: a FIFO would block, a
+        # device or a huge sparse file would never end.
+        raw = files.read_regular(str(path), yamlsafe.MAX_BYTES)
+    except files.Unreadable as exc:
+        reason = exc.reason
+        raise RuleError(t(f"cannot read this rule-pack file: {reason.en}",
+                          f"无法读取此规则包文件：{reason.zh}"), str(path)) from None
     return yamlsafe.read(str(path), raw, RuleError)
 
 
@@ -324,32 +342,48 @@ def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yamlsafe.
         raise located_error(exc, source, RuleError) from None
 
 
-_CACHE: dict[str, Pack] = {}
+_CACHE: dict[tuple[str, str], Pack] = {}
 
 
 def load_pack(name: str, root: FsPath | None = None) -> Pack:
-    """Load and validate the pack `name` under `root` (the built-in packs by default)."""
+    """Load and validate the pack `name` under `root` (the built-in packs by default).
+
+    Every file the pack reads must be inside `root` (the folder that holds the packs: packs
+    may share data with a sibling, `../china/apostille.yaml`), with symbolic links followed;
+    one that is not is refused before it is opened.
+    """
     base = root or builtin_rules_dir()
     directory = base / name
     manifest_path = directory / "pack.yaml"
-    key = str(manifest_path.resolve())
+    # realpath, not Path.resolve: a loop of symbolic links is then an error of its own (read
+    # below), not a RuntimeError here.
+    key = (os.path.realpath(base), os.path.realpath(manifest_path))
     if key in _CACHE:
         return _CACHE[key]
-    if not manifest_path.is_file():
+    if not _KEY_NAME.fullmatch(name) or not manifest_path.is_file():
         known = codes(available_packs(base)) or "—"
-        raise RuleError(t(f"no rule pack {name!r} (available: {known})",
-                          f"没有名为 {name!r} 的规则包（可用：{known}）"), str(directory))
-    manifest, _ = read_rule_file(PackManifest, manifest_path)
+        raise RuleError(t(f"no rule pack {shown(name)} (available: {known})",
+                          f"没有名为 {shown(name)} 的规则包（可用：{known}）"), str(directory))
+    if not _inside(key[1], key[0]):
+        raise RuleError(_outside(t("this pack's folder", "此规则包的文件夹"), base),
+                        str(manifest_path))
+    manifest, manifest_source = read_rule_file(PackManifest, manifest_path)
+    pack_files = _manifest_files(manifest, manifest_source, directory, base)
+    documents = _documents_file(FsPath(pack_files["sources"]), base) \
+        if "sources" in pack_files else {}
     rules: list[Rule] = []
     first_seen: dict[str, str] = {}
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
-    data_files = {(directory / name).resolve()
-                  for name in manifest.data.model_dump().values() if name}
-    documents = _documents(directory, manifest)
+    # Globbing lists names only: nothing is opened until read_regular has looked at it.
+    data_files = set(pack_files.values())
     for rule_path in sorted(directory.glob("*.yaml")):
-        if rule_path.name == "pack.yaml" or rule_path.resolve() in data_files:
+        real = os.path.realpath(rule_path)
+        if rule_path.name == "pack.yaml" or real in data_files:
             continue
+        if not _inside(real, key[0]):
+            raise RuleError(_outside(t("this rule file", "此规则文件"), base), str(rule_path))
         parsed, source = read_rule_file(RuleFile, rule_path)
+        problems: list[RuleError] = []
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
                 raise RuleError(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
@@ -359,16 +393,321 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
             for where, cited in _citations(rule):
                 check_citation(cited, documents, rule_path, source,
                                ("rules", index, *where, "document"))
+            for where, text, value in _rule_problems(rule, manifest.groups):
+                problems.append(RuleError(text, str(rule_path),
+                                          source.locate(("rules", index, *where), value=value)))
             rules.append(rule)
-    apostille_path = (directory / manifest.data.apostille).resolve()
+        _raise_all(problems)
+    apostille_path = FsPath(pack_files["apostille"])
     apostille, apostille_source = read_rule_file(ApostilleTable, apostille_path)
     for position, cited in enumerate(apostille.cite):
         check_citation(cited, documents, apostille_path, apostille_source,
                        ("cite", position, "document"))
     pack = Pack(manifest=manifest, rules=tuple(sorted(rules, key=lambda r: r.id)),
-                apostille=apostille, directory=str(directory), documents=documents)
+                apostille=apostille, directory=str(directory), documents=documents,
+                files=pack_files)
     _CACHE[key] = pack
     return pack
+
+
+def _raise_all(problems: list[RuleError]) -> None:
+    """The problems of one file, the first raised with the others, in file order."""
+    if not problems:
+        return
+    problems.sort(key=lambda error: astuple(error.location or Location(0, 0)))
+    first, *others = problems[:MAX_ERRORS]
+    first.others = tuple(others)
+    raise first
+
+
+# --- Files a pack names: inside the rules folder, regular, never opened otherwise -------------
+
+class _FileProblem(Exception):
+    """Why a file a pack names is not read (the caller says where it is named)."""
+
+    def __init__(self, text: Text):
+        super().__init__(text.en)
+        self.text = text
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _outside(what: Text, root: FsPath) -> Text:
+    top = os.path.abspath(root)
+    return t(f"{what.en} is a symbolic link to a place outside the rules folder {top}; a rule "
+             "pack reads only files inside it",
+             f"{what.zh}是指向规则文件夹 {top} 之外的符号链接；规则包只读取该文件夹内的文件")
+
+
+def _confined(written: str, base: FsPath, root: FsPath) -> str:
+    """The real path of the file `written` names relative to the folder `base`, checked to be
+    a regular file inside `root` by its name, its links and its status; nothing is opened."""
+    top = os.path.abspath(root)
+    name = shown(written)
+    if os.path.isabs(written):
+        raise _FileProblem(t(
+            f"{name} is an absolute path; name a file inside the rules folder {top}, relative "
+            "to this file's folder (a sibling pack's file: `../other/file.yaml`)",
+            f"{name} 是绝对路径；请写规则文件夹 {top} 内的文件，相对于本文件所在的文件夹"
+            "（同级规则包的文件：`../other/file.yaml`）"))
+    lexical = os.path.normpath(os.path.join(os.path.abspath(base), written))
+    if not _inside(lexical, top):
+        raise _FileProblem(t(
+            f"{name} leads outside the rules folder {top}; a rule pack reads only files inside it",
+            f"{name} 指向规则文件夹 {top} 之外；规则包只读取该文件夹内的文件"))
+    # realpath reads the links only, never the file they lead to.
+    real = os.path.realpath(lexical)
+    if not _inside(real, os.path.realpath(top)):
+        raise _FileProblem(t(
+            f"{name} is, through a symbolic link, a file outside the rules folder {top}; a rule "
+            "pack reads only files inside it",
+            f"{name} 经由符号链接指向规则文件夹 {top} 之外的文件；规则包只读取该文件夹内的文件"))
+    try:
+        status = os.stat(real)
+    except OSError as exc:
+        reason: Text | None = files.os_reason(exc)
+    else:
+        reason = files.not_regular(status.st_mode)
+    if reason is not None:
+        raise _FileProblem(t(f"{name}: {reason.en}", f"{name}：{reason.zh}"))
+    return real
+
+
+def _checked(written: str, base: FsPath, root: FsPath, path: FsPath,
+             source: yamlsafe.Document, where: Where) -> str:
+    """`_confined`, with a problem located at `where` in the file that names it."""
+    try:
+        return _confined(written, base, root)
+    except _FileProblem as exc:
+        key = ".".join(str(step) for step in where)
+        raise RuleError(t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"), str(path),
+                        source.locate(where, value=True)) from None
+
+
+def _manifest_files(manifest: PackManifest, source: yamlsafe.Document, directory: FsPath,
+                    root: FsPath) -> dict[str, str]:
+    """The real paths of the files the manifest names, each checked before anything reads it."""
+    named: list[tuple[str, str | None, Where]] = [
+        (key, value, ("data", key)) for key, value in manifest.data.model_dump().items()]
+    named.append(("text", manifest.source.text, ("source", "text")))
+    found: dict[str, str] = {}
+    problems: list[RuleError] = []
+    for key, written, where in named:
+        if written is None:
+            continue
+        try:
+            found[key] = _checked(written, directory, root, FsPath(source.path), source, where)
+        except RuleError as exc:
+            problems.append(exc)
+    _raise_all(problems)
+    return found
+
+
+# --- What a rule reads: paths of the dossier format, values its checks can read -------------
+
+Problem = tuple[Where, Text, bool]  # where in the rule, what is wrong, point at the value
+
+
+def _rule_problems(rule: Rule, groups: Collection[str]) -> list[Problem]:
+    """What is wrong with a rule that its schema alone cannot see: paths the dossier format
+    does not have, checks and conditions on values they cannot read, [*] with no entry bound
+    to it, headings the manifest does not declare. Each would fail or mislead at evaluation."""
+    problems: list[Problem] = []
+
+    def add(where: Where, text: Text, value: bool = True) -> None:
+        if all(where != seen for seen, _, _ in problems):  # the first problem at a place
+            problems.append((where, text, value))
+
+    for_each = rule.for_each
+    if for_each is not None and (for_each.count("[*]") != 1 or not for_each.endswith("[*]")):
+        add(("for_each",), t("`for_each` names one list, with [*] at its end, such as "
+                             "`family[*]`", "`for_each` 须指向一个列表，并以 [*] 结尾，例如 "
+                             "`family[*]`"))
+    for where_key, path in (("for_each", for_each), ("document", rule.document),
+                            ("subject", rule.subject)):
+        if path is None:
+            continue
+        bound = _binding(path, for_each) if where_key != "for_each" else None
+        if bound is not None:
+            add((where_key,), bound)
+        try:
+            shapes_at(path)
+        except PathProblem as exc:
+            add((where_key,), exc.text)
+    subject_at: Where = ("subject",) if rule.subject is not None else ("for_each_key",)
+    subjects: list[tuple[str, tuple[Shape, ...]]] = []
+    if rule.subject is not None:
+        if all(where != subject_at for where, _, _ in problems):
+            subjects = [(rule.subject, shapes_at(rule.subject))]
+    else:
+        name = rule.for_each_key or ""
+        subjects = list(keyed(name))
+        if not subjects:
+            add(subject_at, t(f"no field of the dossier format is named `{name}`",
+                              f"档案格式中没有名为 `{name}` 的字段"))
+    for number, read in enumerate(checks.reads(rule.check)):
+        found = _read_problem(read, subjects, for_each, ("check",), subject_at)
+        if found is not None:
+            add(*found, not read.key)
+            if number == 0:
+                subjects = []  # the subject cannot be read: its fields are beside the point
+    conditions = [(("applies", "when"), rule.applies.when)] + [
+        (("exemptions", number, "when"), exemption.when)
+        for number, exemption in enumerate(rule.exemptions)]
+    for prefix, condition in conditions:
+        for read in condition_reads(condition) if condition is not None else ():
+            found = _read_problem(read, subjects, for_each, prefix, subject_at)
+            if found is not None:
+                add(*found)
+    for where, text in _heading_problems(rule, groups, subject_at):
+        add(where, text)
+    return problems
+
+
+def _binding(path: str, for_each: str | None) -> Text | None:
+    """Why the [*] of `path` is bound to no entry (the engine binds it to `for_each`'s)."""
+    if "[*]" not in path:
+        return None
+    if for_each is None:
+        return t(f"`{path}` has [*], which stands for the entry `for_each` takes, but the rule "
+                 "has no `for_each`",
+                 f"`{path}` 含 [*]，它代表 `for_each` 所取的条目，但该规则没有 `for_each`")
+    if path.count("[*]") > 1 or not path.startswith(for_each):
+        return t(f"`{path}` has [*] outside `for_each: {for_each}`; [*] stands only for the "
+                 "entry `for_each` takes",
+                 f"`{path}` 中的 [*] 不在 `for_each: {for_each}` 之内；[*] 只代表 `for_each` "
+                 "所取的条目")
+    return None
+
+
+def _read_problem(read: Reads, subjects: list[tuple[str, tuple[Shape, ...]]],
+                  for_each: str | None, prefix: Where,
+                  subject_at: Where) -> tuple[Where, Text] | None:
+    """Why a check or condition cannot read what it reads, and where the rule says it."""
+    at: Where = (*prefix, *read.at) if read.at else subject_at
+    targets: list[tuple[str, tuple[Shape, ...]]] = []
+    if read.absolute:
+        bound = _binding(read.path, for_each)
+        if bound is not None:
+            return at, bound
+        try:
+            targets.append((read.path, shapes_at(read.path)))
+        except PathProblem as exc:
+            return at, exc.text
+    else:
+        for subject, shapes in subjects:
+            if not read.path:
+                targets.append((subject, shapes))
+                continue
+            try:
+                targets.append((f"{subject}.{read.path}", shapes_at(read.path, shapes, subject)))
+            except PathProblem as exc:
+                if not read.optional:
+                    return at, t(f"{read.by.en} reads `{read.path}` of its subject: "
+                                 f"{exc.text.en}",
+                                 f"{read.by.zh} 读取检查对象的 `{read.path}`：{exc.text.zh}")
+    if read.item is not None:
+        items = []
+        for shown_as, shapes in targets:
+            try:
+                items.append((f"{shown_as}[*].{read.item}",
+                              shapes_at(read.item, entries(shapes, shown_as), f"{shown_as}[*]")))
+            except PathProblem as exc:
+                if not read.optional:
+                    return at, t(f"{read.by.en} reads `{read.item}` of each entry: "
+                                 f"{exc.text.en}",
+                                 f"{read.by.zh} 读取每一项的 `{read.item}`：{exc.text.zh}")
+        targets = items
+    need = read.need
+    for shown_as, shapes in targets:
+        for shape in shapes:
+            if need is None or need.met_by(shape):
+                continue
+            if not read.absolute and not read.path and read.item is None:
+                return at, t(f"{read.by.en} needs {need.words.en} as its subject, but "
+                             f"`{shown_as}` is {shape.words.en} in the dossier format",
+                             f"{read.by.zh} 要求检查对象为{need.words.zh}，但档案格式中 "
+                             f"`{shown_as}` 为{shape.words.zh}")
+            return at, t(f"{read.by.en} needs {need.words.en} at `{shown_as}`, but the dossier "
+                         f"format has {shape.words.en} there",
+                         f"{read.by.zh} 要求 `{shown_as}` 为{need.words.zh}，但档案格式中该处为"
+                         f"{shape.words.zh}")
+    allowed = _allowed([shape for _, shapes in targets for shape in shapes])
+    if allowed is None or not targets:
+        return None
+    for position, value in enumerate(read.values):
+        if value not in allowed:
+            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+            hint_en = f" (did you mean `{close[0]}`?)" if close else ""
+            hint_zh = f"（是否应为 `{close[0]}`？）" if close else ""
+            where = (*prefix, *read.values_at, *((position,) if read.listed else ()))
+            path = targets[0][0]
+            return where, t(
+                f"{shown(value)} is never written at `{path}`: the dossier format allows only "
+                f"{codes(allowed)}{hint_en}",
+                f"档案格式中 `{path}` 不可能为 {shown(value)}：只允许 {codes(allowed)}{hint_zh}")
+    return None
+
+
+def _allowed(shapes: list[Shape]) -> list[str] | None:
+    """The only texts the model allows in these shapes (a list's entries), None if any text."""
+    allowed: dict[str, None] = {}
+    for shape in shapes:
+        for inner in shape.items if shape.kind == "list" else (shape,):
+            if inner.values is None:
+                return None
+            allowed.update(dict.fromkeys(inner.values))
+    return list(allowed)
+
+
+def _heading_problems(rule: Rule, groups: Collection[str],
+                      subject_at: Where) -> Iterator[tuple[Where, Text]]:
+    """Headings the rule's findings are listed under (as the engine groups them) that the
+    manifest does not declare: the checklist would show a bare key instead of a title."""
+    if rule.group is not None:
+        if rule.group == "family":
+            yield ("group",), t(
+                "`group: family` is not a heading of its own: findings on `family[*]` are listed "
+                "under each family member when the rule has no `group`",
+                "`group: family` 不能单独作为标题：不写 `group` 时，针对 `family[*]` 的结果列在"
+                "各随行家属之下")
+        elif rule.group not in groups:
+            # `family` is declared for the members' headings, never a rule's own `group`.
+            yield ("group",), _undeclared(f"group `{rule.group}`", f"分组 `{rule.group}`",
+                                          rule.group, [g for g in groups if g != "family"])
+        return
+    paths = [rule.subject] if rule.subject is not None else [
+        path for path, _ in keyed(rule.for_each_key or "")]
+    for path in paths:
+        steps = [step.removesuffix("[*]") for step in path.split(".")]
+        heading = steps[1] if steps[0] == "documents" and len(steps) > 1 else steps[0]
+        if heading == "family" and not path.startswith("family[*]"):
+            # `family` titles each member (`{name}`, `{number}`), not the list as a whole.
+            yield subject_at, t(
+                f"findings on `{path}` need a declared `group`: the `family` heading is the "
+                "title of each family member, for rules on `family[*]`",
+                f"针对 `{path}` 的结果须指定已声明的 `group`：`family` 标题用于各随行家属，"
+                "适用于针对 `family[*]` 的规则")
+            return
+        if heading not in groups:
+            yield subject_at, _undeclared(
+                f"the heading `{heading}` this rule's findings are listed under (from `{path}`)",
+                f"该规则结果所属的标题 `{heading}`（来自 `{path}`）", heading, groups,
+                t("; declare it there, or give the rule a declared `group`",
+                  "；请在其中声明，或为该规则指定已声明的 `group`"))
+            return
+
+
+def _undeclared(what_en: str, what_zh: str, key: str, groups: Collection[str],
+                more: Text | None = None) -> Text:
+    close = difflib.get_close_matches(key, list(groups), n=1, cutoff=0.6)
+    hint_en = f"did you mean `{close[0]}`?" if close else f"declared: {codes(groups) or '—'}"
+    hint_zh = f"是否应为 `{close[0]}`？" if close else f"已声明：{codes(groups) or '—'}"
+    extra_en, extra_zh = (more.en, more.zh) if more is not None else ("", "")
+    return t(f"{what_en} is not declared under `groups` in pack.yaml{extra_en}; {hint_en}",
+             f"pack.yaml 的 `groups` 中没有声明{what_zh}{extra_zh}；{hint_zh}")
 
 
 def _citations(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], Source]]:
@@ -381,19 +720,17 @@ def _citations(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], Source]]:
 
 
 @lru_cache(maxsize=8)
-def _documents_file(path: FsPath) -> dict[str, SourceDocument]:
-    table, _ = read_rule_file(SourceDocuments, path)
+def _documents_file(path: FsPath, root: FsPath) -> dict[str, SourceDocument]:
+    """The source documents listed in `path`, each text checked to be inside `root`."""
+    table, source = read_rule_file(SourceDocuments, path)
     resolved = {}
     for key, document in table.documents.items():
-        text = str((path.parent / document.text).resolve()) if document.text else None
+        text = None
+        if document.text is not None:
+            text = _checked(document.text, path.parent, root, path, source,
+                            ("documents", key, "text"))
         resolved[key] = document.model_copy(update={"text": text})
     return resolved
-
-
-def _documents(directory: FsPath, manifest: PackManifest) -> dict[str, SourceDocument]:
-    if manifest.data.sources is None:
-        return {}
-    return _documents_file((directory / manifest.data.sources).resolve())
 
 
 def check_citation(cited: Source, documents: Collection[str], path: FsPath,
