@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding
 from permitcheck.i18n import Lang, Text, t
 
@@ -77,7 +78,7 @@ def _label(found: Finding, result: DossierResult, shared: bool) -> Text:
 
 
 def render_json(timeline: Timeline, lang: Lang) -> str:
-    return json.dumps({
+    return escape.json(json.dumps({
         "path": timeline.path,
         "as_of": timeline.as_of.isoformat(),
         "submit_by": timeline.submit_by.isoformat() if timeline.submit_by else None,
@@ -85,7 +86,7 @@ def render_json(timeline: Timeline, lang: Lang) -> str:
                      "start": bar.start.isoformat() if bar.start else None,
                      "end": bar.end.isoformat(), "status": bar.status}
                     for bar in timeline.bars],
-    }, ensure_ascii=False, indent=2) + "\n"
+    }, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _width_of(text: str) -> int:
@@ -112,10 +113,13 @@ def render(timeline: Timeline, lang: Lang, color: bool, width: int = 80) -> str:
     from rich.text import Text as RichText
 
     buffer = io.StringIO()
+    # The dossier's path and family members' names (in bar labels) are shown escaped: no
+    # control character, new line or workflow command reaches the terminal or the CI log; and
+    # no text is read as Rich markup.
     console = Console(file=buffer, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, width=max(width, 60),
-                      highlight=False, emoji=False, soft_wrap=True)
-    console.print(RichText(f"{_TITLE.get(lang)} — {timeline.path}", style="bold"))
+                      highlight=False, emoji=False, soft_wrap=True, markup=False)
+    console.print(RichText(f"{_TITLE.get(lang)} — {escape.text(timeline.path)}", style="bold"))
     if not timeline.bars:
         console.print(_NO_WINDOWS.get(lang))
         return buffer.getvalue()
@@ -132,7 +136,7 @@ def render(timeline: Timeline, lang: Lang, color: bool, width: int = 80) -> str:
     now, due = column(timeline.as_of), column(timeline.submit_by) if timeline.submit_by else None
     console.print(" " * (_LABEL + 1) + _axis_labels(left, right, span))
     for bar in timeline.bars:
-        line = RichText(_fit(bar.label.get(lang), _LABEL) + " ")
+        line = RichText(_fit(escape.text(bar.label.get(lang)), _LABEL) + " ")
         first = column(bar.start) if bar.start else 0
         last = column(bar.end)
         for position in range(span):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from permitcheck import checks, conditions
+from permitcheck import checks, conditions, escape
 from permitcheck.findings import SourceRef, cite_all
 from permitcheck.guide import Authority, District, Place, Step
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
@@ -37,7 +37,14 @@ def _faq(pack: Pack, sources: Iterable[Source], lang: Lang) -> str:
 
 
 def _json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return escape.json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _text(lines: list[str]) -> str:
+    """The lines of a text view. Employer and applicant names come from the dossier and the
+    rest from a rule pack: each line is escaped whole, so none of them can start a line of its
+    own, drive the terminal or be read as a workflow command by CI."""
+    return "\n".join(escape.text(line) for line in lines) + "\n"
 
 
 def _sources_json(pack: Pack, sources: Iterable[Source]) -> list[dict[str, str | None]]:
@@ -126,7 +133,7 @@ def render_where(view: WhereView, output_format: str, lang: Lang) -> str:
     ])
     if view.district is not None and view.district.note is not None:
         lines += ["", view.district.note.get(lang)]
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 # ---- steps ---------------------------------------------------------------------------------
@@ -225,7 +232,7 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
             lines.append(f"   {_DUE.get(lang)}{colon}{due}")
         if s.note is not None:
             lines.append(f"   {_NOTE.get(lang)}{colon}{s.note.get(lang)}")
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 # ---- rules and explain ---------------------------------------------------------------------
@@ -250,7 +257,7 @@ def render_rules(pack: Pack, rules: list[Rule], output_format: str, lang: Lang) 
         lines.append("  ".join([*cells, row[3]]))
     count = len(rules)
     lines += ["", f"共 {count} 条规则" if lang == "zh" else f"{count} rule{'s' * (count != 1)}"]
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 _EXPLAIN = {
@@ -334,4 +341,4 @@ def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> st
     lines += [f"  {_quote(source, lang)}" for source in pack.cite(sources)]
     every = [*sources, *(s for e in rule.exemptions for s in e.sources)]
     lines += [f"  {line}" for line in _documents(pack, every, lang)]
-    return "\n".join(lines) + "\n"
+    return _text(lines)

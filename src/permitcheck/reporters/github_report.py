@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from permitcheck import escape
 from permitcheck.findings import RenderOptions, Report, cite_all
 
 
-def escape_data(text: str) -> str:
-    """Message escaping of the Actions toolkit (`%`, CR and LF)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Property escaping of the Actions toolkit: data escaping plus `:` and `,`."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def command(kind: str, message: str, **properties: str | int) -> str:
-    listed = ",".join(f"{name}={escape_property(str(value))}"
+    """One workflow command line, escaped as the Actions toolkit escapes (`%`, CR, LF in the
+    message; also `:` and `,` in properties), so the runner reads back exactly these values."""
+    listed = ",".join(f"{name}={escape.github_property(str(value))}"
                       for name, value in properties.items())
-    return f"::{kind} {listed}::{escape_data(message)}" if listed else \
-        f"::{kind}::{escape_data(message)}"
+    return f"::{kind} {listed}::{escape.github_data(message)}" if listed else \
+        f"::{kind}::{escape.github_data(message)}"
+
+
+def _file(path: str) -> str:
+    """The `file` property: the path as it is, so the annotation lands on the file, where the
+    command's own escaping carries it (CR, LF, `:`); anything else unsafe is shown escaped."""
+    return escape.text(path, keep="\r\n:")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -30,18 +29,23 @@ def render(report: Report, options: RenderOptions) -> str:
             if found.status not in ("fail", "warn"):
                 continue
             kind = "error" if found.blocks(report.fail_on) else "warning"
-            message = found.message.get(lang)
+            # Dossier text is shown escaped, so that the only line breaks in an annotation are
+            # the reporter's own (before "Fix:").
+            message = escape.text(found.message.get(lang))
             if found.fix is not None:
-                message += ("\n处理：" if lang == "zh" else "\nFix: ") + found.fix.get(lang)
-            title = f"{found.title.get(lang)} ({cite_all(found.sources, lang)})"
-            lines.append(command(kind, message, file=result.path, line=found.location.line,
+                message += (("\n处理：" if lang == "zh" else "\nFix: ")
+                            + escape.text(found.fix.get(lang)))
+            cited = f" ({cite_all(found.sources, lang)})" if found.sources else ""
+            title = escape.text(found.title.get(lang) + cited)
+            lines.append(command(kind, message, file=_file(result.path), line=found.location.line,
                                  col=found.location.column, title=title))
     for error in report.errors:
-        where: dict[str, str | int] = {"file": error.path or "permitcheck"}
+        where: dict[str, str | int] = {"file": _file(error.path or "permitcheck")}
         if error.location is not None:
             where.update(line=error.location.line, col=error.location.column)
         title = "无法检查的档案" if lang == "zh" else "Dossier could not be checked"
-        lines.append(command("error", error.text.get(lang), **where, title=title))
+        lines.append(command("error", escape.text(error.text.get(lang)), **where,
+                             title=title))
     ready = sum(1 for r in report.results if r.ready(report.fail_on))
     total = len(report.results)
     failed = len({error.path for error in report.errors})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from permitcheck import __version__
+from permitcheck import __version__, escape
 from permitcheck.errors import PermitcheckError
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
 
@@ -31,9 +31,10 @@ def render(report: Report, options: RenderOptions) -> str:
     error_list = "[\n    " + ",\n    ".join(errors) + "\n  ]" if errors else "[]"
     rule_lines = [f"    {_dumps(rule_id)}: {_dumps(entry)}" for rule_id, entry in rules.items()]
     rule_map = "{\n" + ",\n".join(rule_lines) + "\n  }" if rule_lines else "{}"
-    return (f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n'
-            f'  "dossiers": {listed},\n  "errors": {error_list},\n'
-            f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n')
+    # Same value, but nothing a terminal or a CI log could act on (escape.json).
+    return escape.json(f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n'
+                       f'  "dossiers": {listed},\n  "errors": {error_list},\n'
+                       f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n')
 
 
 def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:

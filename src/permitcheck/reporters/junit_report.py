@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
+
+# Every text from a dossier or rule pack goes through escape.text: XML 1.0 cannot hold most
+# control characters at all (the file would not parse), and test viewers and CI logs show the
+# text line by line, so it is escaped as plain text is.
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -17,8 +22,8 @@ def render(report: Report, options: RenderOptions) -> str:
             totals[key] += int(suite.get(key, "0"))
     by_file: dict[str, list[str]] = {}
     for problem in report.errors:
-        by_file.setdefault(problem.path or "permitcheck", []).append(
-            problem.message_with_position(options.lang))
+        by_file.setdefault(escape.text(problem.path or "permitcheck"), []).append(
+            escape.text(problem.message_with_position(options.lang)))
     for path, messages in sorted(by_file.items()):
         suite = ET.SubElement(suites, "testsuite", name=path, tests="1", failures="0",
                               errors="1", skipped="0")
@@ -35,27 +40,27 @@ def render(report: Report, options: RenderOptions) -> str:
 
 def _suite(result: DossierResult, report: Report, options: RenderOptions) -> ET.Element:
     lang = options.lang
-    suite = ET.Element("testsuite", name=result.path)
+    suite = ET.Element("testsuite", name=escape.text(result.path))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     properties = ET.SubElement(suite, "properties")
     for name, value in (("type", result.type), ("city", result.city),
                         ("as_of", result.as_of.isoformat()),
                         ("submit_by", result.submit_by.isoformat() if result.submit_by else ""),
                         ("ready", str(result.ready(report.fail_on)).lower())):
-        ET.SubElement(properties, "property", name=name, value=value)
+        ET.SubElement(properties, "property", name=name, value=escape.text(value))
     for found in result.findings:
         counts["tests"] += 1
-        case = ET.SubElement(suite, "testcase", classname=found.rule,
-                             name=f"{found.subject}: {found.title.get(lang)}",
-                             file=result.path, line=str(found.location.line))
+        case = ET.SubElement(suite, "testcase", classname=escape.text(found.rule),
+                             name=escape.text(f"{found.subject}: {found.title.get(lang)}"),
+                             file=escape.text(result.path), line=str(found.location.line))
         if found.blocks(report.fail_on):
             counts["failures"] += 1
-            failure = ET.SubElement(case, "failure", message=found.message.get(lang),
+            failure = ET.SubElement(case, "failure", message=escape.text(found.message.get(lang)),
                                     type=found.severity)
             failure.text = _details(found, options)
         elif found.status == "skip":
             counts["skipped"] += 1
-            ET.SubElement(case, "skipped", message=found.message.get(lang))
+            ET.SubElement(case, "skipped", message=escape.text(found.message.get(lang)))
         elif found.status in ("warn", "exempt", "fail"):
             out = ET.SubElement(case, "system-out")
             out.text = f"{found.status}: {_details(found, options)}"
@@ -66,8 +71,9 @@ def _suite(result: DossierResult, report: Report, options: RenderOptions) -> ET.
 
 def _details(found: Finding, options: RenderOptions) -> str:
     lang = options.lang
-    lines = [found.message.get(lang)]
+    lines = [escape.text(found.message.get(lang))]
     if found.fix is not None:
-        lines.append(("处理：" if lang == "zh" else "Fix: ") + found.fix.get(lang))
-    lines.append(f"{cite_all(found.sources, lang)}; {found.location.line}:{found.location.column}")
+        lines.append(("处理：" if lang == "zh" else "Fix: ") + escape.text(found.fix.get(lang)))
+    cited = f"{escape.text(cite_all(found.sources, lang))}; " if found.sources else ""
+    lines.append(f"{cited}{found.location.line}:{found.location.column}")
     return "\n".join(lines)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
+from permitcheck import escape
 from permitcheck.findings import DossierResult, RenderOptions, Report, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, t
 
@@ -21,10 +20,6 @@ _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _LINE = t("line", "第 {n} 行")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render(report: Report, options: RenderOptions) -> str:
     lang = options.lang
     ready = sum(1 for r in report.results if r.ready(report.fail_on))
@@ -40,9 +35,8 @@ def render(report: Report, options: RenderOptions) -> str:
     if report.errors:
         lines += [f"### {_ERRORS.get(lang)}", ""]
         for error in report.errors:
-            # A list, not a table: only line breaks need care here.
-            message = error.message_with_position(lang).replace("\n", " ")
-            lines.append(f"- `{error.path or 'permitcheck'}` {message}")
+            message = escape.markdown_message(error.message_with_position(lang))
+            lines.append(f"- {escape.markdown_code(error.path or 'permitcheck')} {message}")
         lines.append("")
     if report.skipped:
         count = len(report.skipped)
@@ -62,11 +56,12 @@ def _row(result: DossierResult, report: Report, lang: Lang) -> str:
               for f in result.closed()]
     if closed:
         # A closed window is named even when another one still gives a "submit by" date.
-        outcome += "; " + _CLOSED.get(lang).replace("{what}", ", ".join(dict.fromkeys(closed)))
+        named = ", ".join(escape.markdown(name, table=True) for name in dict.fromkeys(closed))
+        outcome += "; " + _CLOSED.get(lang).replace("{what}", named)
     submit_by = result.submit_by.isoformat() if result.submit_by else "—"
     mark = "✅" if is_ready else "❌"
-    return (f"| {mark} | `{_cell(result.path)}` | {PROCEDURES[result.type].get(lang)} | "
-            f"{_cell(outcome)} | {submit_by} |")
+    return (f"| {mark} | {escape.markdown_code(result.path, table=True)} | "
+            f"{PROCEDURES[result.type].get(lang)} | {outcome} | {submit_by} |")
 
 
 def _details(result: DossierResult, report: Report, options: RenderOptions) -> list[str]:
@@ -74,17 +69,20 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
     shown = [f for f in result.findings if f.status in ("fail", "warn")]
     if not shown:
         return []
-    lines = [f"<details><summary><code>{html.escape(result.path)}</code></summary>", ""]
+    # The <details> line starts an HTML block, where Markdown is not read: HTML escaping only.
+    lines = [f"<details><summary><code>{escape.html(result.path)}</code></summary>", ""]
     for found in shown:
         mark = "❌" if found.blocks(report.fail_on) else "⚠️"
         group = result.groups.get(found.group)
         heading = group.get(lang) if group else found.group
         line_label = _LINE.get(lang).replace("{n}", str(found.location.line)) if lang == "zh" \
             else f"line {found.location.line}"
-        text = f"- {mark} **{heading}**: {found.message.get(lang)}"
+        text = (f"- {mark} **{escape.markdown(heading)}**: "
+                f"{escape.markdown_message(found.message.get(lang))}")
         if found.fix is not None:
-            text += f" *{_FIX.get(lang)}:* {found.fix.get(lang)}"
-        text += f" ({cite_all(found.sources, lang)}, `{found.rule}`, {line_label})"
+            text += f" *{_FIX.get(lang)}:* {escape.markdown_message(found.fix.get(lang))}"
+        cited = f"{escape.markdown(cite_all(found.sources, lang))}, " if found.sources else ""
+        text += f" ({cited}{escape.markdown_code(found.rule)}, {line_label})"
         lines.append(text)
     lines += ["", "</details>", ""]
     return lines

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from permitcheck import __version__
+from permitcheck import __version__, escape
 from permitcheck.findings import Finding, RenderOptions, Report, RuleInfo
 from permitcheck.i18n import Lang, Text
 
@@ -55,7 +55,8 @@ def render(report: Report, options: RenderOptions) -> str:
             "results": results,
         }],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # Same value, but nothing a terminal or a CI log could act on (escape.json).
+    return escape.json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _uri(path: str, base: str | None) -> str:
@@ -66,7 +67,8 @@ def _uri(path: str, base: str | None) -> str:
             path = os.path.relpath(path, base)
         else:
             return Path(path).as_uri()
-    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")
+    # The file name's own bytes: an undecodable name (a lone surrogate here) cannot be UTF-8.
+    return quote(os.fsencode(path.replace("\\", "/").removeprefix("./")), safe="/")
 
 
 def _location(path: str, region: dict[str, int], base: str | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
 
@@ -51,7 +52,11 @@ def _say(text: Text, lang: Lang, **params: object) -> str:
     return result
 
 
-Segment = tuple[str, str]  # text and its Rich style ("" for none)
+# Text and its Rich style ("" for none). Segments hold names, paths and messages from the
+# dossier as written; both renderings below pass them through escape.text (plain text a line at
+# a time), so no control character, new line or workflow command reaches the terminal or the
+# CI log.
+Segment = tuple[str, str]
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -77,7 +82,7 @@ def render(report: Report, options: RenderOptions) -> str:
 
 def _plain(lines: list[list[Segment]]) -> str:
     """Plain text needs no layout engine: joined directly (fast on large batches)."""
-    return "\n".join("".join(text for text, _ in line) for line in lines) + "\n"
+    return "\n".join(escape.text("".join(text for text, _ in line)) for line in lines) + "\n"
 
 
 def _styled(lines: list[list[Segment]], width: int) -> str:
@@ -86,12 +91,14 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
     from rich.text import Text as RichText
 
     buffer = io.StringIO()
+    # Text.append never reads markup (`[bold]`, `[link=...]`); markup=False says so for the
+    # whole console as well.
     console = Console(file=buffer, force_terminal=True, color_system="standard", width=width,
-                      highlight=False, emoji=False)
+                      highlight=False, emoji=False, markup=False)
     for line in lines:
         text = RichText()
         for content, style in line:
-            text.append(content, style=style or None)
+            text.append(escape.text(content), style=style or None)
         console.print(text)
     return buffer.getvalue()
 
@@ -129,7 +136,7 @@ def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions)
     symbol, word, style = _MARKS[found.status]
     line: list[Segment] = [("  ", ""), (symbol if options.color else word.get(lang), style),
                            (" " + found.message.get(lang), "")]
-    if found.status in ("fail", "warn", "exempt"):
+    if found.status in ("fail", "warn", "exempt") and found.sources:
         line.append((f"  [{_SOURCE[lang]}{cite_all(found.sources, lang)}]", "dim"))
     if options.verbose or found.status in ("fail", "warn"):
         line.append((f"  ({found.rule})", "dim"))
