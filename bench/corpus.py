@@ -1,5 +1,6 @@
 """The hostile-input corpus, timed: each input in its own `permitcheck validate` process, which
-must end within one second and 100 MB. Run from the project's environment:
+must end within one second and 100 MB: hostile files, and hostile file systems (FIFOs, devices,
+a 6 GB sparse file, link loops and link farms). Run from the project's environment:
 `python bench/corpus.py` (see bench/README.md). Exit 1 if any input exceeds either limit."""
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SECONDS, MEGABYTES = 1.0, 100
 
 
-def _corpus() -> dict[str, bytes]:
+def _generator() -> Any:
     path = ROOT / "tests" / "corpus" / "generate.py"
     spec = importlib.util.spec_from_file_location("corpus_generate", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    cases: dict[str, bytes] = module.corpus()
-    return cases
+    return module
 
 
 # Peak memory is read by a small launcher, not by this process: on Linux a child's ru_maxrss
@@ -45,10 +45,11 @@ print(os.waitstatus_to_exitcode(status), time.perf_counter() - start, usage.ru_m
 """
 
 
-def run_one(command: list[str]) -> tuple[int, float, float]:
+def run_one(command: list[str], cwd: str | None = None) -> tuple[int, float, float]:
     """Exit code, wall seconds and peak resident megabytes of one `command` process."""
     done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *command], capture_output=True,
-                          text=True, check=True, env={**os.environ, "NO_COLOR": "1"})
+                          text=True, check=True, env={**os.environ, "NO_COLOR": "1"}, cwd=cwd,
+                          timeout=60)
     code, wall, kib = done.stdout.split()
     return int(code), float(wall), int(kib) / 1024  # ru_maxrss is in KiB on Linux
 
@@ -60,7 +61,8 @@ def main() -> None:
     permitcheck = shutil.which("permitcheck", path=str(Path(sys.executable).parent))
     if permitcheck is None:
         sys.exit("permitcheck is not installed in this environment (see bench/README.md)")
-    cases = _corpus()
+    generator = _generator()
+    cases: dict[str, bytes] = generator.corpus()
     rows: list[tuple[str, int, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="permitcheck-corpus-") as work:
         for name, raw in sorted(cases.items()):
@@ -70,6 +72,14 @@ def main() -> None:
                 [permitcheck, "validate", str(path), "--as-of", "2026-12-07"])
             rows.append((name, code, wall, megabytes))
             path.unlink()
+        for name, build in sorted(generator.FILESYSTEMS.items()):
+            folder = Path(work) / name
+            folder.mkdir()
+            arguments = build(folder)
+            code, wall, megabytes = run_one(
+                [permitcheck, "validate", *arguments, "--as-of", "2026-12-07"], cwd=str(folder))
+            rows.append((name, code, wall, megabytes))
+            shutil.rmtree(folder)
 
     def table(title: str, key: Any) -> None:
         print(f"\n{title}")

@@ -34,6 +34,21 @@ def example_data(name: str) -> dict[str, Any]:
     return data
 
 
+def without_files(value: Any) -> Any:
+    """Example data without `file:` scans, so copies elsewhere do not depend on examples/docs."""
+    if isinstance(value, dict):
+        return {key: without_files(item) for key, item in value.items() if key != "file"}
+    if isinstance(value, list):
+        return [without_files(item) for item in value]
+    return value
+
+
+def example_without_files(name: str) -> dict[str, Any]:
+    """examples/<name>.yaml as plain data, without its `file:` scans."""
+    result: dict[str, Any] = without_files(example_data(name))
+    return result
+
+
 def _steps(dotted: str) -> list[str | int]:
     return [int(index) if index else name for name, index in _STEP.findall(dotted)]
 

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from junitparser import Error, JUnitXml
 
-from helpers import example_data, invoke, patched, to_yaml
+from helpers import example_without_files, invoke, patched, to_yaml
 from permitcheck import batch
 from permitcheck.privacy import mask
 
@@ -32,21 +32,11 @@ READY = ["new-permit", "category-a-commitment", "extension", "change", "cancella
 FORMATS = ["text", "json", "junit", "sarif", "github", "markdown"]
 INVALID = "permitcheck.invalid-dossier"
 
+base = example_without_files
+
+
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
     return invoke(*args, env=env)
-
-
-def without_files(value: Any) -> Any:
-    """Example data without `file:` scans, so copies elsewhere do not depend on examples/docs."""
-    if isinstance(value, dict):
-        return {key: without_files(item) for key, item in value.items() if key != "file"}
-    if isinstance(value, list):
-        return [without_files(item) for item in value]
-    return value
-
-
-def base(name: str) -> dict[str, Any]:
-    return without_files(example_data(name))
 
 
 @dataclass
@@ -172,7 +162,7 @@ def build(root: Path) -> Folder:
             "applicant.nationalty": "BR"}), 902, "Unknown Key"), 1),
         "broken/deeper/duplicate-key.yaml": (
             b"permitcheck: 1\napplication:\n  type: new\n  type: extension\n", 1),
-        # A top-level flow list whose `permitcheck:` line is at column 1, so it is found.
+        # A dossier wrapped in a list: a broken dossier, reported rather than skipped.
         "broken/deeper/top-level-list.yaml": (b"[\npermitcheck: 1\n]\n", 1),
         "broken/two-documents.yaml": (b"permitcheck: 1\n---\npermitcheck: 1\n", 1),
         "broken/two-problems.yaml": (numbered(patched(base("extension"), {

@@ -288,10 +288,15 @@ def test_internal_error_has_no_traceback_unless_asked(runner: CliRunner,
         raise RuntimeError("boom")
 
     monkeypatch.setattr(permitcheck.engine, "evaluate", broken)
-    result = run(runner, "validate", example("change"))
+    result = run(runner, "timeline", example("change"))
     assert result.exit_code == 2
     assert "internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.output
+    # In a batch, the bug is the error of the dossier it hit (the others are still checked).
+    result = run(runner, "validate", example("change"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{example('change')}: internal error while checking this "
+                                    "dossier (RuntimeError); this is a bug in permitcheck")
     # Asked for: the exception propagates (invoke() would refuse it, rightly, anywhere else).
     result = runner.invoke(app, ["validate", example("change"), "--traceback"], env=CLI_ENV)
     assert isinstance(result.exception, RuntimeError)
@@ -419,8 +424,9 @@ def test_a_folder_without_dossiers_is_an_error(runner: CliRunner, tmp_path: Path
     (tmp_path / "settings.yaml").write_text("a: 1\n", encoding="utf-8")
     result = run(runner, "validate", str(tmp_path))
     assert result.exit_code == 2
-    assert "no dossier found (1 YAML file without the `permitcheck:` key skipped)" \
-        in result.stderr
+    assert result.stderr.splitlines() == [
+        "permitcheck: no dossier found (1 YAML file skipped, none of them a dossier)",
+        f"{tmp_path / 'settings.yaml'}: skipped: no top-level `permitcheck` key"]
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run(runner, "validate", str(empty)).exit_code == 2

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from helpers import EXAMPLES, ROOT, example_data, invoke, patched, to_yaml
+from helpers import EXAMPLES, ROOT, example_data, invoke, patched, to_yaml, without_files
 from permitcheck.reporters.github_report import command
 
 
@@ -45,15 +45,6 @@ def run(*args: str, env: dict[str, str] | None = None) -> Any:
 
 def example(name: str) -> str:
     return f"examples/{name}.yaml"
-
-
-def without_files(value: Any) -> Any:
-    """Example data without `file:` scans, so copies elsewhere do not depend on examples/docs."""
-    if isinstance(value, dict):
-        return {key: without_files(item) for key, item in value.items() if key != "file"}
-    if isinstance(value, list):
-        return [without_files(item) for item in value]
-    return value
 
 
 def write(path: Path, data: dict[str, Any] | bytes) -> str:

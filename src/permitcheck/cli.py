@@ -16,8 +16,9 @@ from permitcheck import __version__
 
 if TYPE_CHECKING:
     from permitcheck.errors import PermitcheckError
-    from permitcheck.findings import DossierResult, RenderOptions, Report
+    from permitcheck.findings import DossierResult, RenderOptions, Report, Skipped
     from permitcheck.i18n import Lang as LangCode
+    from permitcheck.i18n import Text
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
 
@@ -133,22 +134,24 @@ def _use_color(choice: Color) -> bool:
 
 def _run(work: Callable[[], int], lang: LangCode, traceback: bool) -> NoReturn:
     """Run a command's work; the one place errors become messages and exit codes."""
+    from permitcheck import escape
     from permitcheck.errors import PermitcheckError
 
     try:
         code = work()
     except PermitcheckError as exc:
         for each in exc.all():
-            typer.echo(each.located(lang), err=True)
+            typer.echo(escape.text(each.located(lang)), err=True)
         raise typer.Exit(EXIT_ERROR) from None
     except Exception as exc:
         if traceback:
             raise
         if lang == "zh":
-            message = (f"permitcheck：内部错误：{type(exc).__name__}: {exc}\n"
+            message = (f"permitcheck：内部错误：{type(exc).__name__}: {escape.text(str(exc))}\n"
                        "这是 permitcheck 的缺陷；请加 --traceback 重新运行并报告。")
         else:
-            message = (f"permitcheck: internal error: {type(exc).__name__}: {exc}\n"
+            message = (f"permitcheck: internal error: {type(exc).__name__}: "
+                       f"{escape.text(str(exc))}\n"
                        "This is a bug in permitcheck; run again with --traceback and report it.")
         typer.echo(message, err=True)
         raise typer.Exit(EXIT_ERROR) from None
@@ -156,8 +159,21 @@ def _run(work: Callable[[], int], lang: LangCode, traceback: bool) -> NoReturn:
 
 
 def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Write to standard output; a reader that went away (`| head`) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError as exc:
+        from permitcheck.errors import UsageError
+        from permitcheck.i18n import t
+
+        reason = exc.strerror or str(exc)
+        raise UsageError(t(f"cannot write to standard output: {reason}",
+                           f"无法写入标准输出：{reason}")) from None
 
 
 def _today() -> date:
@@ -195,16 +211,18 @@ def _parse_as_of(text: str | None) -> date | None:
 def validate(
     paths: Annotated[list[str], typer.Argument(
         help="Dossier files, directories (searched recursively; YAML files without the "
-             "`permitcheck:` key are skipped) and glob patterns.", show_default=False)],
+             "top-level `permitcheck` key are skipped) and glob patterns.",
+        show_default=False)],
     as_of: AsOfOption = None,
     warn_days: WarnDaysOption = 14,
     output_formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP045
         "--format", "-f", help="Output format; repeat it with --output for several reports "
                                "in one run (default: text).")] = None,
-    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+    outputs: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--output", "-o", metavar="FILE",
-        help="Write the report of the matching --format (first to first, ...) to FILE; a "
-             "format without a file goes to standard output.")] = None,
+        help="Write the report of the matching --format (first to first, ...) to FILE, "
+             "replacing it whole (never half-written); `-` or a format without a file goes "
+             "to standard output.")] = None,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="Lowest severity that makes a dossier not ready (exit 1).")]
         = FailOn.error,
@@ -223,7 +241,7 @@ def validate(
         = False,
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--jobs", "-j", min=1, help="Worker processes for large batches (default: one per "
-                                    "core).")] = None,
+                                    "core; at most four per core).")] = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
 ) -> None:
@@ -241,7 +259,7 @@ def validate(
 
         targets = _targets(output_formats or [Format.text], outputs or [])
         inputs = discover(paths, skip_non_dossiers)
-        _refuse_overwrite(targets, [*inputs.dossiers, *inputs.skipped])
+        _refuse_overwrite(targets, [*inputs.dossiers, *(s.path for s in inputs.skipped)])
         if not inputs.dossiers and not inputs.errors and not skip_non_dossiers:
             # A CI job pointed at the wrong folder must not pass silently.
             from permitcheck.errors import UsageError
@@ -249,25 +267,30 @@ def validate(
 
             found = len(inputs.skipped)
             files = "1 YAML file" if found == 1 else f"{found} YAML files"
-            raise UsageError(t(f"no dossier found ({files} without the `permitcheck:` key "
-                               "skipped)",
-                               f"未找到档案（跳过了 {found} 个不含 `permitcheck:` 键的 "
-                               "YAML 文件）"))
+            shown = inputs.skipped[:10]
+            # Each skipped file with the reason: a dossier skipped by mistake shows here.
+            raise UsageError(
+                t(f"no dossier found ({files} skipped, none of them a dossier)",
+                  f"未找到档案（跳过了 {found} 个 YAML 文件，均不是档案）"),
+                others=tuple(UsageError(t(f"skipped: {skipped.reason.en}",
+                                          f"已跳过：{skipped.reason.zh}"), skipped.path)
+                             for skipped in shown))
         settings = batch.Settings(as_of=_parse_as_of(as_of), today=_today(),
                                   warn_days=warn_days, rules_dir=rules_dir,
                                   show_personal_data=show_personal_data)
-        results, errors = batch.check_all(inputs.dossiers, settings, jobs)
+        results, errors = batch.check_all(inputs.dossiers, settings, jobs, traceback)
         report = _report(results, [*inputs.errors, *errors], inputs.skipped, fail_on.value,
                          rules_dir)
-        _emit(report, targets, language, _use_color(color), verbose, show_personal_data)
+        failed = _emit(report, targets, language, _use_color(color), verbose,
+                       show_personal_data)
         if not report.all_ready():
-            return EXIT_NOT_READY
-        return EXIT_ERROR if report.errors else EXIT_READY
+            return EXIT_NOT_READY  # the verdict stands, even if a report could not be written
+        return EXIT_ERROR if report.errors or failed else EXIT_READY
 
     _run(work, language, traceback)
 
 
-def _targets(formats: list[Format], outputs: list[Path]) -> list[tuple[str, Path | None]]:
+def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[str, str | None]]:
     """Pairs of (format, file or None for stdout); usage errors for impossible pairings."""
     from permitcheck.errors import UsageError
     from permitcheck.i18n import t
@@ -279,7 +302,7 @@ def _targets(formats: list[Format], outputs: list[Path]) -> list[tuple[str, Path
             raise UsageError(t("more --output files than --format options; give one --format "
                                "for each --output",
                                "--output 多于 --format；请为每个 --output 指定一个 --format"))
-    pairs = [(fmt.value, outputs[i] if i < len(outputs) else None)
+    pairs = [(fmt.value, outputs[i] if i < len(outputs) and outputs[i] != "-" else None)
              for i, fmt in enumerate(formats)]
     if sum(1 for _, target in pairs if target is None) > 1:
         raise UsageError(t("only one report can go to standard output; give --output FILE for "
@@ -288,21 +311,32 @@ def _targets(formats: list[Format], outputs: list[Path]) -> list[tuple[str, Path
     return pairs
 
 
-def _refuse_overwrite(pairs: list[tuple[str, Path | None]], inputs: list[str]) -> None:
-    """An --output that is one of the files being read would destroy the user's work."""
+def _refuse_overwrite(pairs: list[tuple[str, str | None]], inputs: list[str]) -> None:
+    """An --output that is one of the files being read would destroy the user's work.
+
+    Files are compared by identity (device and inode), so a hard or symbolic link to a dossier
+    is recognised too; a path that cannot be examined (a link loop) is that input's own error.
+    """
     from permitcheck.errors import UsageError
     from permitcheck.i18n import t
 
-    resolved_inputs = {Path(p).resolve() for p in inputs}
+    def identity(path: str) -> tuple[int, int] | None:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return info.st_dev, info.st_ino
+
+    read = {key for key in map(identity, inputs) if key is not None}
     for _, target in pairs:
-        if target is not None and target.resolve() in resolved_inputs:
+        if target is not None and identity(target) in read:
             raise UsageError(t(f"--output {target} is one of the dossiers being checked; "
                                "permitcheck never writes over your files",
                                f"--output {target} 是正在检查的档案之一；"
                                "permitcheck 不会覆盖您的文件"))
 
 
-def _report(results: list[DossierResult], errors: list[PermitcheckError], skipped: list[str],
+def _report(results: list[DossierResult], errors: list[PermitcheckError], skipped: list[Skipped],
             fail_on: str, rules_dir: Path | None) -> Report:
     from permitcheck.engine import rule_catalog
     from permitcheck.findings import Report
@@ -315,16 +349,20 @@ def _report(results: list[DossierResult], errors: list[PermitcheckError], skippe
                   # Stable: a file's own errors stay in the order the loader gave (file order).
                   errors=tuple(sorted(errors, key=lambda e: e.path or "")),
                   fail_on="warning" if fail_on == "warning" else "error",
-                  skipped=tuple(sorted(skipped)), rules=catalog)
+                  skipped=tuple(sorted(skipped, key=lambda s: s.path)), rules=catalog)
 
 
-def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode, color: bool,
-          verbose: bool, show_personal_data: bool) -> None:
+def _emit(report: Report, targets: list[tuple[str, str | None]], lang: LangCode, color: bool,
+          verbose: bool, show_personal_data: bool) -> list[PermitcheckError]:
+    """Print the errors, write every report; what could not be written, as errors (printed)."""
+    from permitcheck import escape
+    from permitcheck.errors import PermitcheckError
     from permitcheck.findings import RenderOptions
     from permitcheck.reporters import renderer
 
     for error in report.errors:
-        typer.echo(error.located(lang), err=True)
+        typer.echo(escape.text(error.located(lang)), err=True)
+    failed: list[PermitcheckError] = []
     for output_format, target in targets:
         to_terminal = target is None and color and output_format == "text"
         width = 100
@@ -338,23 +376,72 @@ def _emit(report: Report, targets: list[tuple[str, Path | None]], lang: LangCode
         # messages and the loader in errors. Tests check every format for leaks.
         text = renderer(output_format)(report, options)
         if target is None:
-            _write(text)
+            try:
+                _write(text)
+            except PermitcheckError as exc:
+                failed.append(exc)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            failed += _write_report(output_format, target, text)
         if output_format == "github":
-            _github_summary(report, options)
+            failed += _github_summary(report, options)
+    for error in failed:
+        typer.echo(escape.text(error.located(lang)), err=True)
+    return failed
 
 
-def _github_summary(report: Report, options: RenderOptions) -> None:
+def _write_report(output_format: str, target: str, text: str) -> list[PermitcheckError]:
+    """Write one report file whole; the reason as an error if it cannot be written."""
+    from permitcheck.errors import UsageError
+    from permitcheck.files import write_replacing
+    from permitcheck.i18n import t
+
+    what_en, what_zh = f"the {output_format} report", f"{output_format} 报告"
+    if target.endswith(("/", os.sep)):
+        suggestion = f"{target}permitcheck.{_SUFFIX.get(output_format, 'txt')}"
+        return [UsageError(t(f"cannot write {what_en} to {target}: it names a folder; give a "
+                             f"file name, such as {suggestion}",
+                             f"无法将{what_zh}写入 {target}：这是一个目录名；请给出文件名，"
+                             f"例如 {suggestion}"))]
+    try:
+        folder = os.path.dirname(target)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        write_replacing(target, text)
+    except OSError as exc:
+        return [UsageError(t(f"cannot write {what_en} to {target}: {_reason(exc).en}",
+                             f"无法将{what_zh}写入 {target}：{_reason(exc).zh}"))]
+    return []
+
+
+_SUFFIX = {"text": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "github": "txt",
+           "markdown": "md"}
+
+
+def _reason(exc: OSError) -> Text:
+    from permitcheck.i18n import t
+
+    if isinstance(exc, IsADirectoryError):
+        return t("it is a directory", "这是一个目录")
+    reason = exc.strerror or str(exc)
+    return t(reason, reason)
+
+
+def _github_summary(report: Report, options: RenderOptions) -> list[PermitcheckError]:
     """Append the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides it."""
+    from permitcheck.errors import UsageError
+    from permitcheck.i18n import t
     from permitcheck.reporters import renderer
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary:
-        return
-    with open(summary, "a", encoding="utf-8") as handle:
-        handle.write(renderer("markdown")(report, options))
+        return []
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(renderer("markdown")(report, options))
+    except OSError as exc:
+        return [UsageError(t(f"cannot write the step summary to {summary}: {_reason(exc).en}",
+                             f"无法写入步骤摘要 {summary}：{_reason(exc).zh}"))]
+    return []
 
 
 # ---- timeline ------------------------------------------------------------------------------
@@ -558,7 +645,7 @@ def steps(
     def work() -> int:
         from permitcheck import guide, views
         from permitcheck.errors import UsageError
-        from permitcheck.i18n import PROCEDURES, Text, t
+        from permitcheck.i18n import PROCEDURES, t
         from permitcheck.loader import load_file
         from permitcheck.rules import load_pack
 
@@ -705,4 +792,13 @@ def explain(
 
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    def stopped(signum: int, frame: object) -> None:
+        # As an exception, so that `finally` blocks run: worker processes are stopped and no
+        # half-written report stays behind. 128 + the signal (143, 130), as shells report it.
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGINT, stopped)
     app()

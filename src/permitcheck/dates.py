@@ -70,12 +70,31 @@ def _month(name: str, text: str) -> int:
     return number
 
 
+# Dates a dossier can mean: birth dates after 1900, deadlines and validities before 2200. Outside
+# these, a date is a typo (9999-12-31 as "never expires"), and month arithmetic on it would
+# overflow Python's calendar, which ends in year 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def _make(year: int, month: int, day: int, text: str) -> date:
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError as exc:
         raise DateSyntaxError(f"{shown(text)} is not a real date ({exc})",
                               f"{shown(text)} 不是真实存在的日期") from None
+    check_range(value, text)
+    return value
+
+
+def check_range(value: date, text: str | None = None) -> None:
+    """DateSyntaxError when `value` lies outside the years a dossier date can mean."""
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return
+    written = shown(text) if text is not None else value.isoformat()
+    raise DateSyntaxError(
+        f"{written} is outside the years {FIRST_YEAR}–{LAST_YEAR} a dossier date can mean; "
+        "check the date",
+        f"{written} 不在档案日期可能的年份范围 {FIRST_YEAR}–{LAST_YEAR} 之内；请核对日期")
 
 
 def add_months(start: date, months: int) -> date:

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+import yaml
+
+from permitcheck import files, yamlsafe
 from permitcheck.errors import DossierError, PermitcheckError
-from permitcheck.i18n import t
+from permitcheck.findings import Skipped
+from permitcheck.i18n import Text, t
 
 _SUFFIXES = (".yaml", ".yml")
+_PLAIN_KEY = re.compile(rb"(?m)^(?:\xef\xbb\xbf)?permitcheck[ \t]*:")
 _GLOB = re.compile(r"[*?\[]")
-# A dossier is a YAML file with the top-level key `permitcheck:` (a BOM may come first).
-_DOSSIER_KEY = re.compile(rb"(?m)^(?:\xef\xbb\xbf)?permitcheck[ \t]*:")
-_SNIFF_BYTES = 1_000_000
+
+try:  # the C parser: discovery reads every YAML file of a folder
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+LINK = t(
+    "a symbolic link; links are not followed in folders and patterns (name the file "
+    "itself to check it)",
+    "符号链接；在目录和模式中不跟随链接（如需检查，请直接指定该文件）",
+)
+NO_KEY = t("no top-level `permitcheck` key", "没有顶层的 `permitcheck` 键")
+EMPTY = t("empty: no YAML content", "空文件：没有 YAML 内容")
 
 
 @dataclass
@@ -22,70 +39,227 @@ class Inputs:
     """What the command line names: dossiers to check, YAML files skipped, and problems."""
 
     dossiers: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     errors: list[PermitcheckError] = field(default_factory=list)
 
 
-def is_dossier(path: str) -> bool:
-    """Whether the YAML file at `path` has the top-level `permitcheck:` key."""
+def not_a_dossier(path: str) -> Text | None:
+    """Why the YAML file at `path` is not a dossier, or None when it is one or may be one.
+
+    Decided by parsing, as the loader reads: a quoted or tagged key, a flow mapping, UTF-16 or
+    a key at the end of a long file are all dossiers. A file that cannot be read or parsed
+    may be a broken dossier: None, so that loading it reports why.
+    """
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return True  # let loading report why it cannot be read
-    return _DOSSIER_KEY.search(head) is not None
+        raw = files.read_regular(path, yamlsafe.MAX_BYTES)
+        if _PLAIN_KEY.search(raw):
+            # The usual spelling, a line `permitcheck:` at column 0, is a top-level key (or at
+            # worst text that looks like one, which loading then reports): parsing the whole
+            # file to learn it again cost more than the rest of discovery.
+            return None
+        text = yamlsafe.decode(raw, path)
+    except (files.Unreadable, PermitcheckError):
+        return None
+    return _top_level(text)
+
+
+def _top_level(text: str) -> Text | None:
+    """None when a document of `text` has a top-level `permitcheck` key, else the reason.
+
+    A dossier wrapped in a list (`- permitcheck: 1`) counts as one: it is a broken dossier,
+    and loading it says so, rather than a file to skip.
+    """
+    reason: Text = EMPTY
+    # One entry per open collection: is it a mapping, and is its next node a key?
+    stack: list[list[bool]] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                stack.pop()
+                continue
+            if kind not in (
+                yaml.ScalarEvent,
+                yaml.AliasEvent,
+                yaml.MappingStartEvent,
+                yaml.SequenceStartEvent,
+            ):
+                continue
+            # A node: a key or value of the mapping it is in, or an item of a list.
+            is_key = False
+            if stack and stack[-1][0]:
+                is_key = stack[-1][1]
+                stack[-1][1] = not is_key
+            if (
+                is_key
+                and getattr(event, "value", None) == "permitcheck"
+                and (len(stack) == 1 or (len(stack) == 2 and not stack[0][0]))
+            ):
+                return None
+            if not stack:
+                reason = _shape(kind, getattr(event, "value", None))
+            if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                stack.append([kind is yaml.MappingStartEvent, True])
+    except yaml.YAMLError:
+        return None  # let loading say where the YAML breaks
+    return reason
+
+
+def _shape(kind: type, value: str | None) -> Text:
+    """Why a document whose top-level node is of this kind is not a dossier."""
+    if kind is yaml.MappingStartEvent:
+        return NO_KEY
+    if kind is yaml.SequenceStartEvent:
+        return t("the top level is a list, not a mapping", "顶层是列表，不是映射")
+    if kind is yaml.ScalarEvent and value in ("", "~", "null", "Null", "NULL"):
+        return EMPTY
+    return t("the top level is a single value, not a mapping", "顶层是单个值，不是映射")
 
 
 def discover(arguments: list[str], skip_non_dossiers: bool = False) -> Inputs:
-    """Dossier paths in a stable order, each once.
+    """Dossier paths in a stable order, each real file once.
 
     Directories are searched recursively for `*.yaml`/`*.yml`, without entering hidden
-    directories (`.git`) or following symbolic links; there, and for glob patterns, a YAML file
-    without the `permitcheck:` key is skipped and counted. A file named explicitly is checked
-    as a dossier, unless `skip_non_dossiers` (for hooks that pass every changed YAML file).
+    directories (`.git`); neither there nor in glob patterns are symbolic links followed, so a
+    link to `.` or `/` can neither repeat nor hang a run. There a YAML file without the
+    top-level `permitcheck` key is skipped, with the reason. A file named explicitly is
+    checked as a dossier, unless `skip_non_dossiers` (for hooks that pass every changed YAML
+    file). Anything that is not a regular file is an error, never read.
     """
     found = Inputs()
-    seen: set[str] = set()
+    seen: set[object] = set()
 
     def add(path: str, explicit: bool) -> None:
-        if path in seen:
+        try:
+            info = os.stat(path)
+            identity: object = (info.st_dev, info.st_ino)
+        except OSError:
+            identity = os.path.normpath(path)  # loading reports why it cannot be read
+        if identity in seen:
             return
-        seen.add(path)
-        if (not explicit or skip_non_dossiers) and not is_dossier(path):
-            found.skipped.append(path)
-        else:
-            found.dossiers.append(path)
+        seen.add(identity)
+        if not explicit or skip_non_dossiers:
+            reason = not_a_dossier(path)
+            if reason is not None:
+                found.skipped.append(Skipped(path, reason))
+                return
+        found.dossiers.append(path)
+
+    def walked(paths: Iterator[str]) -> int:
+        count = 0
+        for path in paths:
+            count += 1
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as exc:
+                found.errors.append(DossierError(files.os_reason(exc), path))
+                continue
+            if stat.S_ISLNK(mode):
+                found.skipped.append(Skipped(path, LINK))
+            elif (problem := files.not_regular(mode)) is not None:
+                found.errors.append(DossierError(problem, path))
+            else:
+                add(path, explicit=False)
+        return count
 
     for argument in arguments:
         if os.path.isdir(argument):
-            for path in _walk(argument):
-                add(path, explicit=False)
+            walked(_walk(argument, found.errors))
         elif os.path.lexists(argument):
             add(argument, explicit=True)
         elif _GLOB.search(argument):
-            matches = sorted(path for path in glob.glob(argument, recursive=True)
-                             if os.path.isfile(path) and path.endswith(_SUFFIXES))
-            if not matches:
-                found.errors.append(DossierError(
-                    t("no YAML file matches this pattern", "没有与此模式匹配的 YAML 文件"),
-                    argument))
-            for path in matches:
-                add(path, explicit=False)
+            if not walked(iter(sorted(_glob(argument, found.errors)))):
+                found.errors.append(
+                    DossierError(
+                        t("no YAML file matches this pattern", "没有与此模式匹配的 YAML 文件"),
+                        argument,
+                    )
+                )
         else:
             found.errors.append(DossierError(t("no such file", "文件不存在"), argument))
     return found
 
 
-def _walk(directory: str) -> list[str]:
-    paths: list[str] = []
-    for root, dirs, files in os.walk(directory, followlinks=False):
+def _walk(
+    directory: str, errors: list[PermitcheckError], depth: int | None = None
+) -> Iterator[str]:
+    """YAML file names under `directory`, in order, without entering hidden or linked folders,
+    nor going more than `depth` levels down when it is given."""
+
+    def failed(exc: OSError) -> None:
+        errors.append(
+            DossierError(
+                t(
+                    f"cannot read the folder: {exc.strerror or exc}",
+                    f"无法读取目录：{exc.strerror or exc}",
+                ),
+                exc.filename or directory,
+            )
+        )
+
+    for root, dirs, names in os.walk(directory, followlinks=False, onerror=failed):
+        below = 0 if root == directory else os.path.relpath(root, directory).count(os.sep) + 1
+        if depth is not None and below + 1 >= depth:
+            dirs[:] = []
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+        for name in sorted(names):
             if name.endswith(_SUFFIXES):
-                full = os.path.join(root, name)
-                if not os.path.islink(full):
-                    paths.append(full)
-    return paths
+                yield os.path.join(root, name)
 
 
+def _glob(pattern: str, errors: list[PermitcheckError]) -> list[str]:
+    """The YAML files `pattern` matches (`*`, `?`, `[...]`, `**` for any folders), found by
+    walking from its literal prefix without following links or entering hidden folders."""
+    parts = pattern.split("/")
+    literal = 0
+    while literal < len(parts) - 1 and not _GLOB.search(parts[literal]):
+        literal += 1
+    prefix = "/".join(parts[:literal])
+    if pattern.startswith("/") and not prefix:
+        prefix = "/"
+    rest = parts[literal:]
+    matcher = re.compile(
+        "".join(_segment(part, last=i == len(rest) - 1) for i, part in enumerate(rest)) + r"\Z",
+        re.DOTALL,
+    )
+    deepest = None if "**" in rest else len(rest)
+    top = prefix or "."
+    if not os.path.isdir(top):
+        return []
+    matches = []
+    for path in _walk(top, errors, deepest):
+        relative = os.path.relpath(path, top)
+        if matcher.match(relative):
+            matches.append(path if prefix else relative)
+    return matches
 
+
+def _segment(part: str, last: bool) -> str:
+    """The regular expression of one `/`-separated part of a glob pattern."""
+    if part == "**":
+        # Any number of visible folders (hidden ones are never entered by the walk).
+        return r"(?:[^/]+/)*(?!\.)[^/]+" if last else r"(?:[^/]+/)*"
+    out = "" if part.startswith(".") or not _GLOB.search(part[:1]) else r"(?!\.)"
+    index = 0
+    while index < len(part):
+        char = part[index]
+        if char == "*":
+            out += r"[^/]*"
+        elif char == "?":
+            out += r"[^/]"
+        elif char == "[":
+            close = part.find(
+                "]", index + 2 if part[index + 1 : index + 2] in ("!", "]") else index + 1
+            )
+            if close == -1:
+                out += re.escape(char)
+            else:
+                body = part[index + 1 : close]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out += "[" + body.replace("\\", "\\\\") + "]"
+                index = close
+        else:
+            out += re.escape(char)
+        index += 1
+    return out + ("" if last else "/")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from permitcheck import checks, conditions, dates, guide, i18n, paths
+from permitcheck.errors import Location
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.loader import LoadedDossier
@@ -41,44 +43,72 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
         for index, subject in _items(rule, data):
             findings.append(_evaluate_one(rule, index, subject, data, dossier, pack, as_of,
                                           warn_days, calendar, window))
+    named = _file_name(dossier)
+    if named is not None:
+        findings.append(named)
     findings.sort(key=lambda f: (f.rule, f.sort_key))
-    secrets = _secrets(dossier)
-    if secrets and not show_personal_data:
+    secrets = dossier.numbers
+    hidden = bool(secrets) and not show_personal_data
+    if hidden:
         findings = [_masked(found, secrets) for found in findings]
+    groups = _group_titles(findings, data, pack)
+    if hidden:
+        groups = {key: _hidden(title, secrets) for key, title in groups.items()}
     setter = _submit_by(findings)
     return DossierResult(
-        path=dossier.path, type=procedure, city=dossier.model.application.city,
+        path=redact(dossier.path, secrets) if hidden else dossier.path, type=procedure,
+        city=dossier.model.application.city,
         city_name=pack.manifest.name, as_of=as_of,
         findings=tuple(findings), submit_by=setter.window_end if setter else None,
         submit_by_rule=setter.rule if setter else None,
         submit_by_subject=setter.subject if setter else None,
-        groups=_group_titles(findings, data, pack),
-        applicant=dossier.model.applicant.name,
+        groups=groups,
+        applicant=redact(dossier.model.applicant.name, secrets) if hidden
+        else dossier.model.applicant.name,
         passport=dossier.model.applicant.passport.number if dossier.model.applicant.passport
         else None)
 
 
+def _hidden(text: Text, secrets: tuple[str, ...]) -> Text:
+    """`text` with every number of the dossier masked, in any letter case."""
+    # One test for both languages before any masking: most messages hold no number.
+    both = f"{text.en}\n{text.zh}".lower()
+    if not any(secret.lower() in both for secret in secrets):
+        return text
+    return Text.model_construct(en=redact(text.en, secrets), zh=redact(text.zh, secrets))
+
+
 def _masked(found: Finding, secrets: tuple[str, ...]) -> Finding:
     """`found` with every number of the dossier masked in its message and fix."""
-    def clean(text: Text) -> Text:
-        if not any(s in text.en or s in text.zh for s in secrets):
-            return text
-        return Text.model_construct(en=redact(text.en, secrets), zh=redact(text.zh, secrets))
-
-    message = clean(found.message)
-    fix = None if found.fix is None else clean(found.fix)
+    message = _hidden(found.message, secrets)
+    fix = None if found.fix is None else _hidden(found.fix, secrets)
     if message is found.message and fix is found.fix:
         return found
     return replace(found, message=message, fix=fix)
 
 
-def _secrets(dossier: LoadedDossier) -> tuple[str, ...]:
-    """Every passport and permit number the dossier gives (masked in every output)."""
-    model = dossier.model
-    numbers = [model.applicant.passport.number if model.applicant.passport else None,
-               model.current_permit.number if model.current_permit else None]
-    numbers += [member.passport.number for member in model.family if member.passport]
-    return tuple(number for number in numbers if number)
+FILE_NAME_RULE = "permitcheck.file-name"
+
+
+def _file_name(dossier: LoadedDossier) -> Finding | None:
+    """A warning when the dossier's file name holds one of its numbers.
+
+    CI logs and pull-request annotations show file names; reports mask the number in the path
+    too, so the file should be renamed (annotations then point at it again).
+    """
+    name = os.path.basename(dossier.path).lower()
+    if not any(number.lower() in name for number in dossier.numbers):
+        return None
+    return Finding(
+        rule=FILE_NAME_RULE, status="warn", severity="warning", subject="",
+        title=i18n.t("File name without personal data", "文件名不含个人信息"),
+        message=i18n.t("The file name contains a passport or permit number; every report shows "
+                       "it masked, so annotations cannot point at the file.",
+                       "文件名中含有护照号码或工作许可证号；各报告中均以掩码显示，"
+                       "因此标注无法指向该文件。"),
+        fix=i18n.t("Rename the file, e.g. after the applicant's name.",
+                   "请重命名该文件，例如以申请人姓名命名。"),
+        sources=(), location=Location(1, 1), group="application", sort_key=("",))
 
 
 def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) -> dict[str, Text]:

@@ -140,13 +140,21 @@ class RenderOptions:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A YAML file found in a folder or by a pattern and not checked, with the reason."""
+
+    path: str
+    reason: Text
+
+
+@dataclass(frozen=True)
 class Report:
     """The results of one run: checked dossiers and the files that could not be checked."""
 
     results: tuple[DossierResult, ...]
     errors: tuple[PermitcheckError, ...]
     fail_on: FailOn = "error"
-    skipped: tuple[str, ...] = ()  # YAML files found that are not dossiers
+    skipped: tuple[Skipped, ...] = ()  # YAML files found that are not dossiers
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)
 
     def all_ready(self) -> bool:

@@ -7,17 +7,16 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import ValidationError
 
-from permitcheck import yamlsafe
+from permitcheck import files, yamlsafe
 from permitcheck.errors import DossierError, Location, PermitcheckError
 from permitcheck.i18n import Text, t
 from permitcheck.model import Dossier
-from permitcheck.privacy import redact
-from permitcheck.strict import codes, describe
+from permitcheck.privacy import numbers_in, redact, scrub, written_numbers
+from permitcheck.strict import codes, describe, unknown_key_hint
 
 _QUOTED = re.compile(r"'([^']*)'")
 MAX_ERRORS = 50  # per file: enough to fix in one go, never a flood
@@ -31,6 +30,15 @@ class LoadedDossier:
     model: Dossier
     data: dict[str, Any]
     source: yamlsafe.Document
+
+    @cached_property
+    def numbers(self) -> tuple[str, ...]:
+        """Every passport and permit number the dossier gives (masked in every output)."""
+        model = self.model
+        numbers = [model.applicant.passport.number if model.applicant.passport else None,
+                   model.current_permit.number if model.current_permit else None]
+        numbers += [member.passport.number for member in model.family if member.passport]
+        return tuple(number for number in numbers if number)
 
     @cached_property
     def base_dir(self) -> str:
@@ -51,24 +59,37 @@ class LoadedDossier:
 
 
 def load_file(path: str) -> LoadedDossier:
-    """Read and validate the dossier at `path`; DossierError with a location otherwise."""
+    """Read and validate the dossier at `path`; DossierError with a location otherwise.
+
+    Only a regular file is read, and never more than the size limit: a FIFO, a device or a huge
+    sparse file is refused before reading.
+    """
     try:
-        raw = FsPath(path).read_bytes()
-    except IsADirectoryError:
-        raise DossierError(t("is a directory, expected a dossier file",
-                             "这是一个目录，应为档案文件"), path) from None
-    except FileNotFoundError:
-        raise DossierError(t("no such file", "文件不存在"), path) from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise DossierError(t(f"cannot read the file: {reason}", f"无法读取文件：{reason}"),
-                           path) from None
+        raw = files.read_regular(path, yamlsafe.MAX_BYTES)
+    except files.Unreadable as exc:
+        raise DossierError(exc.reason, path, Location(1, 1) if exc.too_large else None) from None
     return load_bytes(raw, path)
 
 
 def load_bytes(raw: bytes, path: str) -> LoadedDossier:
-    """Validate a dossier given as bytes; `path` names it in messages."""
-    return validate(yamlsafe.read(path, raw))
+    """Validate a dossier given as bytes; `path` names it in messages.
+
+    Whatever is wrong with the file, its errors never spell out a passport or permit number
+    it holds, however it is written (in the wrong field, as a key, in the file name).
+    """
+    text: str | None = None
+    source: yamlsafe.Document | None = None
+    try:
+        text = yamlsafe.decode(raw, path)
+        source = yamlsafe.parse(text, path)
+        return validate(source)
+    except PermitcheckError as exc:
+        if text is None:
+            text = raw.decode("utf-8", errors="replace")
+        secrets = written_numbers(text)
+        if source is not None:
+            secrets |= numbers_in(source.data)
+        raise scrub(exc, secrets) from None
 
 
 def validate(source: yamlsafe.Document) -> LoadedDossier:
@@ -95,65 +116,85 @@ def located_error(exc: ValidationError, source: yamlsafe.Document,
     """Every validation error, located at what the user wrote, in file order.
 
     Wrong values come before missing keys at the same place: a wrong value often explains
-    the missing ones. The first is raised; the rest ride along in `others`.
+    the missing ones. The first is raised; the rest ride along in `others`. Only the errors
+    shown are described (a "did you mean" costs a string comparison against every choice),
+    so a file with 49,000 wrong values costs no more to report than one with 50.
     """
-    located: list[tuple[tuple[int, int, int], PermitcheckError]] = []
-    seen: set[tuple[str, int, int]] = set()
-    for error in exc.errors(include_url=False):
+    located: dict[tuple[int, int, int, str, tuple[str | int, ...]], Any] = {}
+    for error in exc.errors(include_url=False, include_input=True):
         path = _data_path(source.data, error["loc"])
-        text, where = _describe_error(error, path, source)
+        where = _where(error, path, source)
+        missing = error["type"] in ("missing", "missing_section")
+        # One message per kind of problem and place: Pydantic repeats some for unions.
+        located.setdefault((int(missing), where.line, where.column, error["type"], path),
+                           (error, where))
+    order = sorted(located)
+    shown_errors: list[PermitcheckError] = []
+    seen: set[tuple[str, int, int]] = set()
+    for index, key in enumerate(order):
+        if len(shown_errors) == MAX_ERRORS:
+            more = len(order) - index
+            shown_errors.append(error_cls(t(f"{more} more problems in this file are not shown; "
+                                            "fix these first", f"此文件还有 {more} 个问题未显示；"
+                                            "请先修正以上问题"), source.path,
+                                          located[key][1]))
+            break
+        error, where = located[key]
+        path = key[4]
+        text = _describe_error(error, path)
         value = error.get("input")
         if _personal(path) and isinstance(value, str | int | float) \
                 and not isinstance(value, bool):
             # A passport or permit number is personal data: never repeated in a message.
             text = t(redact(text.en, [str(value)]), redact(text.zh, [str(value)]))
-        key = (text.en, where.line, where.column)
-        if key in seen:
+        if (text.en, where.line, where.column) in seen:
             continue
-        seen.add(key)
-        missing = error["type"] in ("missing", "missing_section")
-        located.append(((int(missing), where.line, where.column),
-                        error_cls(text, source.path, where)))
-    located.sort(key=lambda item: item[0])
-    shown_errors = [item[1] for item in located[:MAX_ERRORS]]
-    if len(located) > MAX_ERRORS:
-        more = len(located) - MAX_ERRORS
-        shown_errors.append(error_cls(t(f"{more} more problems in this file are not shown; fix "
-                                        "these first", f"此文件还有 {more} 个问题未显示；"
-                                        "请先修正以上问题"), source.path,
-                                      located[MAX_ERRORS][1].location))
+        seen.add((text.en, where.line, where.column))
+        shown_errors.append(error_cls(text, source.path, where))
     first = shown_errors[0]
     first.others = tuple(shown_errors[1:])
     return first
 
 
-def _describe_error(error: Any, path: tuple[str | int, ...],
-                    source: yamlsafe.Document) -> tuple[Text, Location]:
-    """The bilingual message of one Pydantic error and where it points in the file."""
+def _where(error: Any, path: tuple[str | int, ...], source: yamlsafe.Document) -> Location:
+    """Where a Pydantic error points in the file: the key, the value, or the missing key's
+    mapping."""
+    kind = error["type"]
+    if kind == "unknown_key":
+        return source.locate((*path, str((error.get("ctx") or {})["at"])))
+    if kind == "missing":
+        return source.locate(path)
+    if kind == "missing_section":
+        return source.locate(("application", "type"), value=True)
+    return source.locate(path, value=True)
+
+
+def _describe_error(error: Any, path: tuple[str | int, ...]) -> Text:
+    """The bilingual message of one Pydantic error."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     where = _dotted(path)
     if kind == "unknown_key":
         inside_en = f" in {where}" if path else ""
         inside_zh = f"（位于 {where}）" if path else ""
-        text = t(ctx["en"].replace("{where}", inside_en), ctx["zh"].replace("{where}", inside_zh))
-        return text, source.locate((*path, str(ctx["at"])))
+        hint = unknown_key_hint(str(ctx["at"]), ctx["allowed"])
+        return t(ctx["en"].replace("{where}", inside_en) + "; " + hint.en,
+                 ctx["zh"].replace("{where}", inside_zh) + "；" + hint.zh)
     if kind == "missing":
         name = error["loc"][-1]
-        return (t(f"missing required key {name!r} in {where or 'the top level'}",
-                  f"{where or '顶层'} 缺少必填的键 {name!r}"), source.locate(path))
+        return t(f"missing required key {name!r} in {where or 'the top level'}",
+                 f"{where or '顶层'} 缺少必填的键 {name!r}")
     if kind == "missing_section":
-        return t(ctx["en"], ctx["zh"]), source.locate(("application", "type"), value=True)
-    value_at = source.locate(path, value=True)
+        return t(ctx["en"], ctx["zh"])
     if path == ("permitcheck",):
         got = describe(error.get("input"))
-        return (t(f"unsupported format version {got}; this permitcheck reads `permitcheck: 1`",
-                  f"不支持的格式版本 {got}；本工具读取 `permitcheck: 1`"), value_at)
+        return t(f"unsupported format version {got}; this permitcheck reads `permitcheck: 1`",
+                 f"不支持的格式版本 {got}；本工具读取 `permitcheck: 1`")
     prefix = f"{where}: " if where else ""
     if "zh" in ctx:  # our own validators give both languages
-        return t(prefix + ctx["en"], prefix + ctx["zh"]), value_at
+        return t(prefix + ctx["en"], prefix + ctx["zh"])
     english, chinese = _message(error)
-    return t(prefix + english, prefix + chinese), value_at
+    return t(prefix + english, prefix + chinese)
 
 
 def _personal(path: tuple[str | int, ...]) -> bool:

@@ -17,12 +17,16 @@ from pydantic import (
 )
 
 from permitcheck.codes import COUNTRIES, LANGUAGES
-from permitcheck.dates import DateSyntaxError, parse_date
+from permitcheck.dates import DateSyntaxError, check_range, parse_date
 from permitcheck.strict import Strict, bilingual_error, describe, shown
 
 
 def _to_date(value: Any) -> date:
     if isinstance(value, date):
+        try:
+            check_range(value)
+        except DateSyntaxError as exc:
+            raise bilingual_error("date_range", exc.en, exc.zh) from None
         return value
     if isinstance(value, str):
         try:
@@ -67,6 +71,7 @@ _to_language = _code(LANGUAGES, ("language", "语言"), "ISO 639-1", "`zh`, `en`
 MAX_FAMILY = 20
 MAX_STAYS = 50
 MAX_ENTRIES = 100
+MAX_CHOICES = 50  # items of a list of codes (terms, pages, fields): each can appear once
 
 Day = Annotated[date, BeforeValidator(_to_date),
                 WithJsonSchema({"type": "string", "format": "date",
@@ -91,7 +96,7 @@ class Application(Strict):
     city: Text = "nanjing"
     submission_date: Day | None = None
     category: Literal["A", "B", "C"] | None = None
-    category_a_basis: list[CategoryABasis] = []
+    category_a_basis: list[CategoryABasis] = Field(default=[], max_length=MAX_CHOICES)
     in_china: bool | None = None
     entry_date: Day | None = None
 
@@ -197,7 +202,7 @@ class EmploymentContract(Document):
     signed_by_applicant: bool | None = None
     employer_seal: bool | None = None
     altered: bool | None = None
-    states: list[ContractTerm] = []
+    states: list[ContractTerm] = Field(default=[], max_length=MAX_CHOICES)
     supplementary_certificate: bool | None = None
     certificate_basis: Literal["intergovernmental_agreement", "representative_office",
                                "overseas_contract_service"] | None = None
@@ -206,7 +211,8 @@ class EmploymentContract(Document):
 
 
 class PassportCopy(Document):
-    pages: list[Literal["information", "visa", "latest_entry", "residence_permit"]] = []
+    pages: list[Literal["information", "visa", "latest_entry", "residence_permit"]] = Field(
+        default=[], max_length=MAX_CHOICES)
 
 
 ChangeField = Literal["name", "passport_number", "position", "category", "nationality",
@@ -215,7 +221,7 @@ ChangeField = Literal["name", "passport_number", "position", "category", "nation
 
 class ChangeEvidence(Document):
     kind: Text
-    supports: list[ChangeField] = []
+    supports: list[ChangeField] = Field(default=[], max_length=MAX_CHOICES)
     issued_on: Day | None = None
 
 
@@ -287,7 +293,7 @@ class CurrentPermit(Strict):
 
 
 class Change(Strict):
-    fields: list[ChangeField] = Field(min_length=1)
+    fields: list[ChangeField] = Field(min_length=1, max_length=MAX_CHOICES)
     occurred_on: Day
 
 
@@ -295,6 +301,14 @@ class Cancellation(Strict):
     reason: Literal["contract_ended", "terminated_early", "death", "incapacity",
                     "employer_terminated", "revoked"]
     occurred_on: Day
+
+
+def _version(value: Any) -> Any:
+    # `true` and `1.0` equal 1 in Python, and a Literal[1] would take them; only the integer is
+    # format version 1.
+    if type(value) is not int:
+        raise ValueError("not an integer")
+    return value
 
 
 _REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -308,7 +322,7 @@ _REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 class Dossier(Strict):
     """A dossier, format version 1 (see spec/dossier-format.md)."""
 
-    permitcheck: Literal[1]
+    permitcheck: Annotated[Literal[1], BeforeValidator(_version)]
     application: Application
     employer: Employer | None = None
     applicant: Applicant

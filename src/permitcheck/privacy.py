@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from permitcheck.errors import PermitcheckError
+from permitcheck.i18n import Text
 
 
 def mask(number: str) -> str:
@@ -17,21 +22,99 @@ def mask(number: str) -> str:
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+# Where a number may be written, rightly or wrongly: under these keys, at any depth.
+_PERSONAL_KEYS = frozenset({"number", "passport", "current_permit"})
+# A number written after one of those keys, even where the YAML does not parse: `number:X1`,
+# `"number": X1`, `number: !!int X1`. Only for masking, never to decide anything.
+_WRITTEN = re.compile(r"""(?i)\b(?:number|passport|current_permit)["']?[ \t]*:[ \t]*"""
+                      r"""(?:!!?[\w:./-]+[ \t]+)?["']?([A-Za-z0-9][A-Za-z0-9-]{3,})""")
+MIN_SECRET = 4  # shorter values (a country code, a day) are never masked
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every occurrence of each secret masked.
-
-    One pass over the text whatever the number of secrets (a batch has thousands): each
-    alphanumeric run is looked up in a set. The rare secret with other characters in it is
-    replaced on its own.
-    """
-    wanted = {s for s in secrets if len(s) >= 4}
+    """`text` with every occurrence of each secret masked: in any letter case, and inside
+    longer words (`scans/passportC01X00T47.pdf`)."""
+    wanted = [secret for secret in secrets if len(secret) >= MIN_SECRET]
     if not wanted:
         return text
-    plain = {s for s in wanted if _TOKEN.fullmatch(s)}
-    if plain:
-        text = _TOKEN.sub(lambda m: mask(m[0]) if m[0] in plain else m[0], text)
-    for secret in sorted(wanted - plain, key=len, reverse=True):
-        text = text.replace(secret, mask(secret))
-    return text
+    # Most texts hold no number: a substring test is far cheaper than the regular expression
+    # (and than compiling it, once per dossier).
+    lowered = text.lower()
+    if not any(secret.lower() in lowered for secret in wanted):
+        return text
+    pattern = _pattern(frozenset(wanted))
+    assert pattern is not None
+    return pattern.sub(lambda found: mask(found[0]), text)
+
+
+@lru_cache(maxsize=256)
+def _pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
+    if not secrets:
+        return None
+    # Longest first: a number that contains another is masked whole.
+    ordered = sorted(secrets, key=lambda s: (-len(s), s))
+    return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+
+
+def written_numbers(text: str) -> set[str]:
+    """Numbers written after a `number`, `passport` or `current_permit` key in raw text.
+
+    For a file that does not parse or validate: masking what may be a number costs a few
+    letters of a message; missing one puts it in a public CI log.
+    """
+    return {found for found in _WRITTEN.findall(text) if any(c.isdigit() for c in found)}
+
+
+def numbers_in(data: Any) -> set[str]:
+    """What may be a passport or permit number in plain dossier data that did not validate.
+
+    The value of a `number`, `passport` or `current_permit` key, whole; and under those keys,
+    every word of five or more letters and digits with a digit in it, in keys and values alike
+    (`{number:C01X00T47}` is read as a key, `issuing_country: C01X00T47` is a mistake).
+    """
+    found: set[str] = set()
+
+    def scalar(value: Any, whole: bool) -> None:
+        if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+            return
+        text = str(value)
+        if whole:
+            found.add(text)
+        found.update(word for word in _TOKEN.findall(text)
+                     if len(word) >= 5 and any(c.isdigit() for c in word))
+
+    def walk(value: Any, personal: bool) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                named = str(key).lower() in _PERSONAL_KEYS
+                if personal:
+                    scalar(key, whole=False)
+                if personal or named:
+                    scalar(item, whole=named)
+                walk(item, personal or named)
+        elif isinstance(value, list):
+            for item in value:
+                if personal:
+                    scalar(item, whole=False)
+                walk(item, personal)
+
+    walk(data, False)
+    return {number for number in found if len(number) >= MIN_SECRET}
+
+
+def scrub(error: PermitcheckError, secrets: Iterable[str]) -> PermitcheckError:
+    """`error` and the others of its file with every secret masked in messages and paths."""
+    wanted = frozenset(secrets)
+    if not wanted:
+        return error
+
+    def one(each: PermitcheckError) -> PermitcheckError:
+        text = Text.model_construct(en=redact(each.text.en, wanted),
+                                    zh=redact(each.text.zh, wanted))
+        path = None if each.path is None else redact(each.path, wanted)
+        return type(each)(text, path, each.location)
+
+    first, *rest = error.all()
+    clean = one(first)
+    clean.others = tuple(one(each) for each in rest)
+    return clean

@@ -302,6 +302,7 @@ class Pack(BaseModel):
         return FsPath(self.files[key])
 
 
+@lru_cache(maxsize=1)
 def builtin_rules_dir() -> FsPath:
     """The rule packs shipped with permitcheck (inside the wheel, or the checkout's `rules/`)."""
     packaged = FsPath(__file__).parent / "rules"
@@ -352,6 +353,11 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     may share data with a sibling, `../china/apostille.yaml`), with symbolic links followed;
     one that is not is refused before it is opened.
     """
+    # As asked for, first: a batch asks for the same pack once per dossier, and resolving its
+    # paths each time cost more than checking some dossiers.
+    asked = (str(root) if root is not None else "", name)
+    if asked in _CACHE:
+        return _CACHE[asked]
     base = root or builtin_rules_dir()
     directory = base / name
     manifest_path = directory / "pack.yaml"
@@ -359,6 +365,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     # below), not a RuntimeError here.
     key = (os.path.realpath(base), os.path.realpath(manifest_path))
     if key in _CACHE:
+        _CACHE[asked] = _CACHE[key]
         return _CACHE[key]
     if not _KEY_NAME.fullmatch(name) or not manifest_path.is_file():
         known = codes(available_packs(base)) or "—"
@@ -406,7 +413,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     pack = Pack(manifest=manifest, rules=tuple(sorted(rules, key=lambda r: r.id)),
                 apostille=apostille, directory=str(directory), documents=documents,
                 files=pack_files)
-    _CACHE[key] = pack
+    _CACHE[key] = _CACHE[asked] = pack
     return pack
 
 

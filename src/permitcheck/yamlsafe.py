@@ -239,32 +239,63 @@ def _too_deep() -> Text:
              f"嵌套超过 {MAX_DEPTH} 层；档案没有这么深的结构")
 
 
+# YAML's own encoding detection (YAML 1.2, section 5.2): a byte order mark, else the pattern
+# of zero bytes around the first character, which is ASCII in any dossier.
+_ENCODINGS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4), (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\xfe\xff", "utf-16-be", 2), (b"\xff\xfe", "utf-16-le", 2), (b"\xef\xbb\xbf", "utf-8", 3),
+)
+
+
+def _encoding(raw: bytes) -> tuple[str, int]:
+    """The encoding of a YAML stream and the length of its byte order mark."""
+    for mark, name, size in _ENCODINGS:
+        if raw.startswith(mark):
+            return name, size
+    head = raw[:4]
+    if len(head) == 4 and head[:3] == b"\0\0\0" and head[3]:
+        return "utf-32-be", 0
+    if len(head) == 4 and head[0] and head[1:] == b"\0\0\0":
+        return "utf-32-le", 0
+    if len(head) >= 2 and not head[0] and head[1]:
+        return "utf-16-be", 0
+    if len(head) >= 2 and head[0] and not head[1]:
+        return "utf-16-le", 0
+    return "utf-8", 0
+
+
 def decode(raw: bytes, path: str, error: type[PermitcheckError] = DossierError) -> str:
-    """UTF-8 text (a BOM is allowed), or a located error naming the first bad byte."""
+    """The text of a YAML file (UTF-8, or UTF-16/32 as YAML allows), or a located error naming
+    the first bad byte."""
     if len(raw) > MAX_BYTES:
         raise error(t(f"the file is {len(raw):,} bytes; a dossier is at most {MAX_BYTES:,} bytes",
                       f"文件大小为 {len(raw):,} 字节；档案最多 {MAX_BYTES:,} 字节"),
                     path, Location(1, 1))
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    encoding, mark = _encoding(raw)
+    raw = raw[mark:]
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        before = raw[: exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        name = "UTF-8" if encoding == "utf-8" else encoding.upper()
         raise error(t(
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save the file as UTF-8",
-            f"字节 0x{raw[exc.start]:02x} 不是 UTF-8 文本；请将文件另存为 UTF-8 编码"),
+            f"byte 0x{raw[exc.start]:02x} is not {name} text; save the file as UTF-8",
+            f"字节 0x{raw[exc.start]:02x} 不是 {name} 文本；请将文件另存为 UTF-8 编码"),
             path, Location(line, column)) from None
     if "\x00" in text:
         offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise error(t("the file contains a NUL byte; it is binary, not a YAML text file",
                       "文件含有 NUL 字节；这是二进制文件，不是 YAML 文本文件"),
-                    path, Location(line, column))
+                    path, _position(text, offset))
     return text
+
+
+def _position(text: str, offset: int) -> Location:
+    """The line and column of the character at `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    return Location(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) -> Document:
@@ -285,8 +316,16 @@ def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) ->
         raise error(t(f"invalid YAML: {english}", f"YAML 语法错误：{_problem_zh(problem)}"),
                     path, _loc(mark) if mark is not None else Location(1, 1)) from None
     except yaml.reader.ReaderError as exc:
-        raise error(t(f"invalid YAML: {exc.reason}", f"YAML 语法错误：{_problem_zh(exc.reason)}"),
-                    path, Location(1, 1)) from None
+        # The reader counts characters of the text; the character itself is named, as it is
+        # invisible.
+        where = _position(text, exc.position) if 0 <= exc.position <= len(text) \
+            else Location(1, 1)
+        found = exc.character  # a code point from libyaml, a character from the Python reader
+        found = ord(found) if isinstance(found, str) and len(found) == 1 else found
+        code = f" U+{found:04X}" if isinstance(found, int) else ""
+        raise error(t(f"invalid YAML: {exc.reason} (found{code})",
+                      f"YAML 语法错误：{_problem_zh(exc.reason)}（出现{code.strip()}）"),
+                    path, where) from None
     except yaml.YAMLError as exc:
         raise error(t(f"invalid YAML: {exc}", "YAML 语法错误"), path, Location(1, 1)) from None
     except RecursionError:

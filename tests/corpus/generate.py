@@ -4,6 +4,7 @@ without a fixed seed), shared by the test suite and bench/corpus.py."""
 from __future__ import annotations
 
 import copy
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,7 +119,11 @@ def duplicates() -> Iterator[tuple[str, bytes]]:
 def encodings() -> Iterator[tuple[str, bytes]]:
     base = (EXAMPLES / "change.yaml").read_bytes()
     yield "bom-utf8", b"\xef\xbb\xbf" + base
+    # YAML allows UTF-16 and UTF-32 (with or without a byte order mark): read as dossiers.
     yield "utf16-le", base.decode().encode("utf-16")
+    yield "utf16-be-no-bom", base.decode().encode("utf-16-be")
+    yield "utf32-le", base.decode().encode("utf-32")
+    yield "utf16-odd-length", base.decode().encode("utf-16")[:-1]
     yield "latin1-name", base.replace(b"Ana Souza", "Ana Sou\xe7a".encode("latin-1"))
     yield "invalid-continuation", base.replace(b"Ana", b"A\xc3\x28a")
     yield "nul-in-middle", base.replace(b"Ana", b"A\x00a")
@@ -227,13 +232,136 @@ def syntax() -> Iterator[tuple[str, bytes]]:
         yield f"syntax-{name}", base.replace(old, new, 1).encode()
 
 
+EXTREME_DATES = ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"]
+
+
+def extreme_dates() -> Iterator[tuple[str, bytes]]:
+    """Dates that parse but that no dossier can mean; month arithmetic on them overflowed."""
+    data = _load("new-permit")
+    for path in [*DATE_FIELDS, ("applicant", "residence_history", 0, "from")]:
+        for extreme in EXTREME_DATES:
+            if path[1] == "residence_history":
+                changed = _set(data, path[:2], [{"country": "DE", "from": extreme}])
+            else:
+                changed = _set(data, path, extreme)
+            yield f"extreme-{_name(path)}-{extreme}", _dump(changed)
+
+
+def leaks() -> Iterator[tuple[str, bytes]]:
+    """Passport and permit numbers written where a message would quote them."""
+    text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
+    passport = "{number: C01X00T47, issuing_country: DE, expiry_date: 2031-05-01}"
+    spellings = {
+        "no-space": "{number:C01X00T47, issuing_country: DE, expiry_date: 2031-05-01}",
+        "number-as-key": "{C01X00T47: 1, issuing_country: DE, expiry_date: 2031-05-01}",
+        "in-country": "{issuing_country: C01X00T47, expiry_date: 2031-05-01}",
+        "in-expiry": "{number: C01X00T47, issuing_country: DE, expiry_date: C01X00T47}",
+        "int-tag": "{number: !!int C01X00T47, issuing_country: DE, expiry_date: 2031-05-01}",
+        "float-tag": "{number: !!float C01X00T47, issuing_country: DE, expiry_date: 2031-05-01}",
+        "bool-tag": "{number: !!bool C01X00T47, issuing_country: DE, expiry_date: 2031-05-01}",
+        "as-list": "[C01X00T47, DE, 2031-05-01]",
+    }
+    assert passport in text
+    for name, spelling in spellings.items():
+        yield f"leak-{name}", text.replace(passport, spelling, 1).encode()
+
+
+def injections() -> Iterator[tuple[str, bytes]]:
+    """Names that try to write a workflow command, close the Markdown report or move text."""
+    data = _load("new-permit")
+    names = {
+        "workflow-command": "Maria\n::error file=README.md,line=1::pwned",
+        "markdown-details": "</details>\n\n## All dossiers ready\n[click](https://evil.example)",
+        "ansi-escape": "Maria \x1b[2J\x1b[31mcleared",
+        "bidi-override": "Maria \u202eKeller",
+        "rich-markup": "[bold red]Maria[/] [link=https://evil.example]x[/link]",
+        "carriage-return": "Ready: all fine\rMaria",
+    }
+    for label, name in names.items():
+        for where in (("applicant", "name"), ("family", 0, "name"), ("employer", "name")):
+            yield f"inject-{label}-{_name(where)}", _dump(_set(data, where, name))
+
+
+def many_errors() -> Iterator[tuple[str, bytes]]:
+    """Thousands of wrong values in one file: 49 documents of 1,000 wrong choices each."""
+    data = _load("change")
+    evidence = [{"supports": ["nonsense"] * 1000} for _ in range(49)]
+    yield "errors-49000-wrong-choices", _dump(_set(data, ("documents", "change_evidence"),
+                                                   evidence))
+    yield "errors-unknown-keys-everywhere", _dump(_set(
+        data, ("applicant", "residence_history"),
+        [{"country": "DE", "from": "2020-01-01", f"k{n}": 1} for n in range(50)]))
+
+
+def versions() -> Iterator[tuple[str, bytes]]:
+    text = (EXAMPLES / "change.yaml").read_text(encoding="utf-8")
+    for version in ("true", "1.0", "'1'", "0x1", "2", "null", "[1]"):
+        yield f"version-{version}", text.replace("permitcheck: 1", f"permitcheck: {version}",
+                                                 1).encode()
+
+
 def handwritten() -> Iterator[tuple[str, bytes]]:
     for path in sorted(HANDWRITTEN.glob("*")):
         yield f"hand-{path.stem}", path.read_bytes()
 
 
 GENERATORS = (wrong_types, bad_dates, bare_words, duplicates, encodings, shapes, nesting,
-              tags, bombs, sizes, syntax, handwritten)
+              tags, bombs, sizes, syntax, extreme_dates, leaks, injections, many_errors, versions,
+              handwritten)
+
+
+# Hostile file systems: each builds its files in an empty folder and gives the arguments of
+# `permitcheck validate` (run from that folder). Dossiers in them are valid and ready.
+def _ready() -> bytes:
+    return (EXAMPLES / "change.yaml").read_bytes()
+
+
+def _fifo(root: Path) -> list[str]:
+    os.mkfifo(root / "pipe.yaml")
+    (root / "ok.yaml").write_bytes(_ready())
+    return ["pipe.yaml", "ok.yaml"]
+
+
+def _fifo_in_folder(root: Path) -> list[str]:
+    (root / "d").mkdir()
+    os.mkfifo(root / "d" / "pipe.yaml")
+    (root / "d" / "ok.yaml").write_bytes(_ready())
+    return ["d"]
+
+
+def _device(root: Path) -> list[str]:
+    (root / "zero.yaml").symlink_to("/dev/zero")
+    (root / "ok.yaml").write_bytes(_ready())
+    return ["zero.yaml", "ok.yaml"]
+
+
+def _sparse(root: Path) -> list[str]:
+    with open(root / "sparse.yaml", "wb") as handle:
+        handle.truncate(6 * 1024**3)
+    return ["sparse.yaml"]
+
+
+def _link_loop(root: Path) -> list[str]:
+    (root / "loop.yaml").symlink_to("loop.yaml")
+    (root / "a.yaml").symlink_to("b.yaml")
+    (root / "b.yaml").symlink_to("a.yaml")
+    (root / "ok.yaml").write_bytes(_ready())
+    return ["loop.yaml", "a.yaml", "ok.yaml"]
+
+
+def _link_farm(root: Path) -> list[str]:
+    (root / "g" / "sub").mkdir(parents=True)
+    (root / "g" / "sub" / "ok.yaml").write_bytes(_ready())
+    for index in range(3):
+        (root / "g" / f"l{index}").symlink_to(".")
+    (root / "g" / "sub" / "up").symlink_to("..")
+    (root / "g" / "root").symlink_to("/")
+    return ["g/**/*.yaml", "g"]
+
+
+FILESYSTEMS = {"fs-fifo-named": _fifo, "fs-fifo-in-folder": _fifo_in_folder,
+               "fs-dev-zero-link": _device, "fs-sparse-6gb": _sparse,
+               "fs-symlink-loops": _link_loop, "fs-link-farm": _link_farm}
 
 
 def corpus() -> dict[str, bytes]:

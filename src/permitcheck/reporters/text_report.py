@@ -75,6 +75,11 @@ def render(report: Report, options: RenderOptions) -> str:
         if report.skipped:
             line += separator + _say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
         lines += [[], [(line, "bold")]]
+        if options.verbose:
+            # Why each YAML file was not checked: a dossier skipped by mistake shows here.
+            colon = "：" if options.lang == "zh" else ": "
+            lines += [[("  " + skipped.path, ""), (colon + skipped.reason.get(options.lang),
+                                                   "dim")] for skipped in report.skipped]
     if not lines:
         return ""
     return _styled(lines, options.width) if options.color else _plain(lines)
