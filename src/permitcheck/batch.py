@@ -35,11 +35,13 @@ class Settings:
 
 def check_one(path: str, settings: Settings) -> DossierResult:
     """Load, pick the rule pack and evaluate one dossier; PermitcheckError if it cannot."""
-    from permitcheck.engine import evaluate
     from permitcheck.loader import load_file
-    from permitcheck.rules import pack_for
 
     dossier = load_file(path)  # its errors never spell out a number of the file
+    # Imported once a dossier has loaded: a run on malformed files never pays for the checker.
+    from permitcheck.engine import evaluate
+    from permitcheck.rules import pack_for
+
     try:
         pack = pack_for(dossier, settings.rules_dir)
         reference = dates.reference_date(settings.as_of,

@@ -338,13 +338,15 @@ def _refuse_overwrite(pairs: list[tuple[str, str | None]], inputs: list[str]) ->
 
 def _report(results: list[DossierResult], errors: list[PermitcheckError], skipped: list[Skipped],
             fail_on: str, rules_dir: Path | None) -> Report:
-    from permitcheck.engine import rule_catalog
-    from permitcheck.findings import Report
-    from permitcheck.rules import load_pack
+    from permitcheck.findings import Report, RuleInfo
 
-    catalog = {}
-    for city in sorted({result.city for result in results}):
-        catalog.update(rule_catalog(load_pack(city, rules_dir)))
+    catalog: dict[str, RuleInfo] = {}
+    if results:  # a run whose every file failed to load never imports the checker
+        from permitcheck.engine import rule_catalog
+        from permitcheck.rules import load_pack
+
+        for city in sorted({result.city for result in results}):
+            catalog.update(rule_catalog(load_pack(city, rules_dir)))
     return Report(results=tuple(sorted(results, key=lambda r: r.path)),
                   # Stable: a file's own errors stay in the order the loader gave (file order).
                   errors=tuple(sorted(errors, key=lambda e: e.path or "")),

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 
 from permitcheck.i18n import Text, t
 
@@ -140,6 +139,8 @@ def write_replacing(path: str, text: str) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     directory, name = os.path.split(path)
+    import tempfile  # only when a report is written to a file
+
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{name}.", suffix=".partial", dir=directory or "."
     )
