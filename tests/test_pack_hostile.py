@@ -68,6 +68,15 @@ def _load_error(root: Path) -> RuleError:
     return caught.value
 
 
+def _assert_edit_fails_at_it(
+    tmp_path: Path, file: str, old: str, new: str, *fragments: str
+) -> None:
+    """A copy of the packs with one edit fails to load, located where the edit is."""
+    root = _rules(tmp_path)
+    target, line = _edit(root, file, old, new)
+    _assert_at(_load_error(root), target, line, *fragments)
+
+
 def _assert_at(error: RuleError, path: Path, line: int, *fragments: str) -> None:
     assert error.path is not None
     assert os.path.realpath(error.path) == os.path.realpath(path), error.located()
@@ -136,9 +145,7 @@ def _assert_cli_located(result: Any, path: Path, line: int, *fragments: str) -> 
 def test_a_kind_on_a_subject_of_the_wrong_type_is_a_located_error(
     tmp_path: Path, file: str, old: str, new: str, message: str
 ) -> None:
-    root = _rules(tmp_path)
-    target, line = _edit(root, file, old, new)
-    _assert_at(_load_error(root), target, line, message)
+    _assert_edit_fails_at_it(tmp_path, file, old, new, message)
 
 
 def test_the_wrong_type_fails_validate_with_a_location_not_a_crash(tmp_path: Path) -> None:
@@ -217,9 +224,7 @@ def test_the_wrong_type_fails_validate_with_a_location_not_a_crash(tmp_path: Pat
 def test_paths_and_values_the_dossier_format_does_not_have_are_located_errors(
     tmp_path: Path, file: str, old: str, new: str, message: str
 ) -> None:
-    root = _rules(tmp_path)
-    target, line = _edit(root, file, old, new)
-    _assert_at(_load_error(root), target, line, message)
+    _assert_edit_fails_at_it(tmp_path, file, old, new, message)
 
 
 def test_every_problem_of_a_rule_file_is_reported_at_once(tmp_path: Path) -> None:
@@ -262,14 +267,13 @@ def test_every_problem_of_a_rule_file_is_reported_at_once(tmp_path: Path) -> Non
 def test_a_group_the_manifest_does_not_declare_is_a_located_error(
     tmp_path: Path, group: str, message: str
 ) -> None:
-    root = _rules(tmp_path)
-    target, line = _edit(
-        root,
+    _assert_edit_fails_at_it(
+        tmp_path,
         RECORD,
         "    subject: documents.criminal_record.issuer\n",
         f'    group: "{group}"\n    subject: documents.criminal_record.issuer\n',
+        message,
     )
-    _assert_at(_load_error(root), target, line, message)
 
 
 def test_family_findings_need_the_family_heading(tmp_path: Path) -> None:
@@ -292,9 +296,13 @@ def test_family_findings_need_the_family_heading(tmp_path: Path) -> None:
 
 
 def test_a_heading_key_must_be_a_plain_name(tmp_path: Path) -> None:
-    root = _rules(tmp_path)
-    target, line = _edit(root, MANIFEST, "  change: {en:", '  "change[0]": {en:')
-    _assert_at(_load_error(root), target, line, "does not have the expected form")
+    _assert_edit_fails_at_it(
+        tmp_path,
+        MANIFEST,
+        "  change: {en:",
+        '  "change[0]": {en:',
+        "does not have the expected form",
+    )
 
 
 # ---- numbers that would overflow date arithmetic ------------------------------------------
@@ -338,9 +346,7 @@ def test_a_heading_key_must_be_a_plain_name(tmp_path: Path) -> None:
 def test_numbers_out_of_range_are_located_errors(
     tmp_path: Path, file: str, old: str, new: str, message: str
 ) -> None:
-    root = _rules(tmp_path)
-    target, line = _edit(root, file, old, new)
-    _assert_at(_load_error(root), target, line, message)
+    _assert_edit_fails_at_it(tmp_path, file, old, new, message)
 
 
 def test_a_step_due_too_far_away_is_a_located_error(tmp_path: Path) -> None:
@@ -411,9 +417,13 @@ def test_source_texts_stay_inside_the_root(tmp_path: Path) -> None:
 
 
 def test_a_missing_data_file_is_located_at_its_key(tmp_path: Path) -> None:
-    root = _rules(tmp_path)
-    target, line = _edit(root, MANIFEST, "windows: windows.yaml", "windows: windos.yaml")
-    _assert_at(_load_error(root), target, line, "data.windows: 'windos.yaml': no such file")
+    _assert_edit_fails_at_it(
+        tmp_path,
+        MANIFEST,
+        "windows: windows.yaml",
+        "windows: windos.yaml",
+        "data.windows: 'windos.yaml': no such file",
+    )
 
 
 def test_a_pack_name_cannot_lead_out_of_the_root(tmp_path: Path) -> None:

@@ -42,15 +42,11 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     lowered = text.lower()
     if not any(secret.lower() in lowered for secret in wanted):
         return text
-    pattern = _pattern(frozenset(wanted))
-    assert pattern is not None
-    return pattern.sub(lambda found: mask(found[0]), text)
+    return _pattern(frozenset(wanted)).sub(lambda found: mask(found[0]), text)
 
 
 @lru_cache(maxsize=256)
-def _pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
-    if not secrets:
-        return None
+def _pattern(secrets: frozenset[str]) -> re.Pattern[str]:
     # Longest first: a number that contains another is masked whole.
     ordered = sorted(secrets, key=lambda s: (-len(s), s))
     return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
