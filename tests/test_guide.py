@@ -188,7 +188,8 @@ def test_steps_without_entry_date_say_how_it_is_counted(runner: CliRunner) -> No
 def test_rules_lists_every_rule(runner: CliRunner) -> None:
     result = run(runner, "rules")
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("nanjing.")]
+    listed = [line.split()[0] for line in result.stdout.splitlines()
+              if line.startswith(("nanjing.", "china."))]
     assert listed == RULE_IDS
     assert result.stdout.splitlines()[-1] == f"{len(RULE_IDS)} rules"
 
@@ -211,9 +212,19 @@ def test_explain_every_rule(runner: CliRunner, rule_id: str) -> None:
     for heading in ("What it checks:", "When it applies:", "Exemptions:",
                     "How to fix a failure:", "Sources:"):
         assert heading in out
-    assert "[FAQ " in out and "“" in out
-    # Every short name cited is explained by the document's title.
-    assert "  FAQ: FAQ Foreigners' China Work Permits and Certificates (2025 version)" in out
+    assert "“" in out
+    # Every source is cited by its short name and section, and every short name cited is
+    # explained by the document's title (the FAQ, or a law for a national rule).
+    pack = load_pack("nanjing")
+    for source in next(rule for rule in pack.rules if rule.id == rule_id).sources:
+        if source.document is None:
+            assert f"[FAQ {source.section}]" in out
+            assert "  FAQ: FAQ Foreigners' China Work Permits and Certificates (2025 version)" \
+                in out
+        else:
+            document = pack.documents[source.document]
+            assert f"[{document.short.en} {source.section}]" in out
+            assert f"  {document.short.en}: {document.title}" in out
     data = json.loads(run(runner, "explain", rule_id, "-f", "json", "--lang", "zh").stdout)
     assert data["id"] == rule_id and data["sources"]
 

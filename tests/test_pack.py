@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
-from helpers import ROOT
+from helpers import ROOT, example_data, patched, to_yaml
 from permitcheck.checks import CHECK_PARAMS
+from permitcheck.engine import evaluate
 from permitcheck.errors import RuleError
 from permitcheck.i18n import Text
+from permitcheck.loader import load_bytes
 from permitcheck.rules import Pack, Rule, Source, load_pack
 
 FAQ = (ROOT / "rules" / "nanjing" / "faq-2025.txt").read_text(encoding="utf-8")
@@ -63,7 +67,11 @@ def test_pack_loads_with_unique_sorted_ids(pack: Pack) -> None:
     ids = [rule.id for rule in pack.rules]
     assert len(ids) == len(set(ids)) >= 60
     assert ids == sorted(ids)
-    assert all(rule.id.startswith("nanjing.") for rule in pack.rules)
+    # The pack's own rules, and the national ones it includes (rules/china/national.yaml).
+    national = yaml.safe_load((ROOT / "rules" / "china" / "national.yaml").read_text("utf-8"))
+    included = {rule["id"] for rule in national["rules"]}
+    assert included and all(rule_id.startswith("china.") for rule_id in included)
+    assert {rule.id for rule in pack.rules if not rule.id.startswith("nanjing.")} == included
 
 
 def test_faq_sections_were_found() -> None:
@@ -276,3 +284,84 @@ def test_a_variant_the_check_does_not_have_is_a_located_error(tmp_path: Path) ->
         load_pack("nanjing", tmp_path / "rules")
     assert caught.value.location is not None
     assert "has no case 'on_the_dya' to word; its cases: `on_the_day`" in caught.value.text.en
+
+
+# ---- National rules a pack includes (issue 11) -------------------------------------------
+
+NATIONAL = "../china/national.yaml"  # as _broken_pack names a file: from rules/nanjing
+
+
+def _located_error(root: Path, file: str) -> str:
+    """The English text of the error loading the pack under `root`, checked to be located in
+    the file whose path ends with `file`."""
+    with pytest.raises(RuleError) as raised:
+        load_pack("nanjing", root)
+    error = raised.value
+    assert error.path is not None and error.path.endswith(file), error.path
+    assert error.location is not None and error.location.line > 1
+    return error.text.en
+
+def test_a_pack_applies_the_national_rules_it_includes(tmp_path: Path) -> None:
+    root = _broken_pack(tmp_path, "include: [../china/national.yaml]\n", "", "pack.yaml")
+    ids = {rule.id for rule in load_pack("nanjing", root).rules}
+    assert "china.extension.lead-time" not in ids
+    assert "china.extension.lead-time" in {rule.id for rule in load_pack("nanjing").rules}
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("../china/nationl.yaml", "include[0]: '../china/nationl.yaml': no such file"),
+    ("../../outside.yaml", "leads outside the rules folder"),
+    ("/etc/passwd", "is an absolute path"),
+])
+def test_an_include_that_cannot_be_read_is_a_located_error(tmp_path: Path, written: str,
+                                                           message: str) -> None:
+    (tmp_path / "outside.yaml").write_text("rules: []\n", encoding="utf-8")
+    root = _broken_pack(tmp_path, "include: [../china/national.yaml]",
+                        f"include: [{written}]", "pack.yaml")
+    assert message in _located_error(root, "pack.yaml")
+
+
+def test_an_included_rule_with_a_pack_rule_id_is_a_duplicate(tmp_path: Path) -> None:
+    root = _broken_pack(tmp_path, "id: china.extension.lead-time",
+                        "id: nanjing.extension.permit.not-expired", NATIONAL)
+    # The pack's own files are read first: the included file holds the second one.
+    message = _located_error(root, "china/national.yaml")
+    assert "duplicate rule id 'nanjing.extension.permit.not-expired'" in message
+    assert "(also in 4-6-extension-change-cancellation.yaml)" in message
+
+
+def test_an_included_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    root = _broken_pack(tmp_path, "include: [../china/national.yaml]",
+                        "include: [../china/national.yaml, ../nanjing/../china/national.yaml]",
+                        "pack.yaml")
+    ids = [rule.id for rule in load_pack("nanjing", root).rules]
+    assert ids.count("china.extension.lead-time") == 1
+
+
+@pytest.mark.parametrize(("check", "message"), [
+    ("{kind: before_date, days: 30, opens: 30}", "`opens` (30 days before) must be more than"),
+    ("{kind: before_date, days: 0}", "must be from 1 to 36,600 days"),
+    ("{kind: before_date, days: 30, opens: 99999}", "must be from 1 to 36,600 days"),
+])
+def test_a_lead_time_that_cannot_be_is_a_located_error(tmp_path: Path, check: str,
+                                                       message: str) -> None:
+    root = _broken_pack(tmp_path, "{kind: before_date, days: 30, opens: 90}", check, NATIONAL)
+    assert message in _located_error(root, "china/national.yaml")
+
+
+def test_a_window_that_opens_words_too_early_itself_unless_the_rule_does(
+        tmp_path: Path) -> None:
+    text = (ROOT / "rules" / "china" / "national.yaml").read_text(encoding="utf-8")
+    variants = text[text.index("    variants:\n"):text.index("    description:\n")]
+    root = _broken_pack(tmp_path, variants, "", NATIONAL)
+    pack = load_pack("nanjing", root)
+    data = patched(example_data("extension"), {"current_permit.expiry_date": "2027-03-31"})
+    loaded = load_bytes(to_yaml(data), "extension.yaml")
+    found = [f for f in evaluate(loaded, pack, date(2026, 12, 30), warn_days=None).findings
+             if f.rule == "china.extension.lead-time"]
+    assert [f.status for f in found] == ["warn"]
+    assert found[0].message.en == (
+        "Too early: the window opens on 2026-12-31, 90 days before 2027-03-31, and 2026-12-30 "
+        "is earlier; a filing before that day may be refused.")
+    assert found[0].fix is not None
+    assert found[0].fix.en == "Submit between 2026-12-31 and 2027-03-01."

@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from dateutil.relativedelta import relativedelta
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from permitcheck import dates, i18n, paths
 from permitcheck.conditions import CENTURY, Condition, DottedPath, between, is_commitment
@@ -25,7 +25,7 @@ from permitcheck.shapes import (
     Need,
     Reads,
 )
-from permitcheck.strict import Strict
+from permitcheck.strict import Strict, bilingual_error
 
 if TYPE_CHECKING:
     from permitcheck.rules import ApostilleTable
@@ -98,9 +98,25 @@ class MinValidity(Params):
 
 
 class BeforeDate(Params):
-    """The reference date is before the subject date (e.g. a permit still valid)."""
+    """The reference date is at least `days` days before the subject date: by default the day
+    before it is the last day (a permit still valid); `days: 30`, a filing due 30 days ahead.
+
+    With `opens`, the window opens `opens` days before the subject date: an earlier reference
+    date is a warning (case `too_early`), never a failure.
+    """
 
     kind: Literal["before_date"]
+    days: Days = 1
+    opens: Days | None = None
+
+    @model_validator(mode="after")
+    def _opens_before_it_closes(self) -> BeforeDate:
+        if self.opens is not None and self.opens <= self.days:
+            raise bilingual_error(
+                "opens", f"`opens` ({self.opens} days before) must be more than `days` "
+                         f"({self.days}): the window opens before it closes",
+                f"`opens`（提前 {self.opens} 天）须大于 `days`（{self.days}）：时限须先开始后截止")
+        return self
 
 
 class WorkingDays(Params):
@@ -173,7 +189,7 @@ Check = Annotated[
 ]
 
 # The cases a kind tells apart, which a rule may word in its own `variants`.
-CHECK_VARIANTS: dict[str, tuple[str, ...]] = {"before_date": ("on_the_day",)}
+CHECK_VARIANTS: dict[str, tuple[str, ...]] = {"before_date": ("on_the_day", "too_early")}
 
 # What each kind puts at a rule message's disposal, checked when a rule file is loaded.
 CHECK_PARAMS: dict[str, tuple[str, ...]] = {
@@ -183,7 +199,7 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "one_of": ("value", "allowed"),
     "max_age": ("date", "last_day", "age", "months"),
     "min_validity": ("date", "needed", "months", "last_day"),
-    "before_date": ("date", "last_day"),
+    "before_date": ("date", "last_day", "days", "first_day", "opens"),
     "working_days": ("date", "deadline", "days", "earliest", "latest", "year"),
     "residence_country": ("country", "allowed"),
     "authentication": ("method", "country", "accepted"),
@@ -493,12 +509,22 @@ def _min_validity(check: MinValidity, value: date, subject: str, ctx: Context) -
 
 
 def _before_date(check: BeforeDate, value: date, subject: str, ctx: Context) -> Outcome:
-    last_day = value - timedelta(days=1)
-    params: dict[str, Value] = {"date": value, "last_day": last_day}
+    # Whole calendar days: 30 days before 2027-03-31 is 2027-03-01.
+    last_day = value - timedelta(days=check.days)
+    params: dict[str, Value] = {"date": value, "last_day": last_day, "days": check.days}
+    first_day = None
+    if check.opens is not None:
+        first_day = value - timedelta(days=check.opens)
+        params |= {"first_day": first_day, "opens": check.opens}
     if ctx.as_of <= last_day:
-        return Outcome("pass", params, window_end=last_day)
+        if first_day is not None and ctx.as_of < first_day:
+            # Too early is not too late: the window still holds, so `submit by` is its end.
+            return Outcome("warn", params, window_end=last_day, window_start=first_day,
+                           message=i18n.NOT_OPEN_YET, fix=i18n.NOT_OPEN_YET_FIX,
+                           variant="too_early")
+        return Outcome("pass", params, window_end=last_day, window_start=first_day)
     # On the date itself (a permit's last day of validity) what is true differs from after it.
-    return Outcome("fail", params, window_end=last_day,
+    return Outcome("fail", params, window_end=last_day, window_start=first_day,
                    variant="on_the_day" if ctx.as_of == value else None)
 
 
@@ -761,7 +787,22 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
         return (f"{s} is at least {n} calendar months after the reference date",
                 f"{s} 不早于参考日期后 {n} 个日历月")
     if kind == "before_date":
-        return (f"the reference date is before {s}", f"参考日期早于 {s}")
+        if check.days == 1 and check.opens is None:
+            return (f"the reference date is before {s}", f"参考日期早于 {s}")
+        n, sample = check.days, date(2027, 3, 31)
+        example = (sample - timedelta(days=n)).isoformat()
+        en = (f"the reference date is at least {n} days before {s}: the last day is {s} minus "
+              f"{n} calendar days (for 2027-03-31, {example}), counted in whole days; later is "
+              "too late")
+        zh = (f"参考日期至少早于 {s} {n} 天：最后一日为 {s} 减去 {n} 个日历日（如 2027-03-31 "
+              f"对应 {example}），按整日计算；晚于该日即为过晚")
+        if check.opens is not None:
+            first = (sample - timedelta(days=check.opens)).isoformat()
+            en += (f"; a reference date more than {check.opens} days before {s} (before "
+                   f"{first} for 2027-03-31) is a warning: the window opens then")
+            zh += (f"；早于 {s} 前 {check.opens} 天（2027-03-31 对应 {first} 之前）给出警告："
+                   "时限自该日起开始")
+        return en, zh
     if kind == "working_days":
         n = check.days
         return (f"the reference date is at most {n} working days after {s}, on China's official "

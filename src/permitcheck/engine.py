@@ -222,8 +222,9 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
         return finding("pass", rule.title, None, cited, window_end=end, window_start=start,
                        window_open=is_open)
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
+    # A rule's own words for a case its check tells apart win over the check's default words.
     variant = rule.variants.get(outcome.variant or "")
-    if variant is not None and outcome.message is None:
+    if variant is not None:
         message, fix = variant.message, variant.fix
     # A failed warning-severity rule is a warning: it blocks only with --fail-on warning.
     status: Status = "warn" if rule.severity == "warning" else outcome.status

@@ -140,6 +140,13 @@ CALENDAR_UNKNOWN_IN_TIME = t(
     "截止日期为 {date} 后的第 {days} 个工作日，{year} 年国家法定节假日安排尚未公布，"
     "无法算出确切日期。截止日期不早于 {earliest}（不晚于 {latest}）：在 {earliest} 前提交一定"
     "不会逾期。")
+NOT_OPEN_YET = t(
+    "Too early: the window opens on {first_day}, {opens} days before {date}, and {as_of} is "
+    "earlier; a filing before that day may be refused.",
+    "过早：时限自 {first_day}（{date} 前 {opens} 天）起开始，参考日期 {as_of} 早于该日；"
+    "此前提交可能不被受理。")
+NOT_OPEN_YET_FIX = t("Submit between {first_day} and {last_day}.",
+                     "请在 {first_day} 至 {last_day} 之间提交。")
 WINDOW_CLOSING = t(
     "Holds now, but only until {last_day}, {days} days after {as_of}: {title}.",
     "目前符合，但仅到 {last_day} 为止（参考日期 {as_of} 后 {days} 天）：{title}。")

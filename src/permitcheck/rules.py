@@ -219,6 +219,9 @@ class PackManifest(RuleModel):
     # Checklist headings: document kinds and dossier sections, with their official names.
     groups: dict[GroupKey, Text]
     terms: dict[str, Text] = {}
+    # Rule files kept outside the pack's folder that it applies too: the national rules every
+    # city of a country shares (`../china/national.yaml`), relative to the pack's folder.
+    include: list[str] = Field(default=[], max_length=50)
 
 
 class ApostilleState(RuleModel):
@@ -383,12 +386,18 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
     # Globbing lists names only: nothing is opened until read_regular has looked at it.
     data_files = set(pack_files.values())
+    rule_files: dict[str, FsPath] = {}
     for rule_path in sorted(directory.glob("*.yaml")):
         real = os.path.realpath(rule_path)
         if rule_path.name == "pack.yaml" or real in data_files:
             continue
         if not _inside(real, key[0]):
             raise RuleError(_outside(t("this rule file", "此规则文件"), base), str(rule_path))
+        rule_files.setdefault(real, rule_path)
+    for real, rule_path in _included(manifest, manifest_source, directory, base):
+        # A file named twice (included and also in the folder) is read once.
+        rule_files.setdefault(real, rule_path)
+    for rule_path in rule_files.values():
         parsed, source = read_rule_file(RuleFile, rule_path)
         problems: list[RuleError] = []
         for index, rule in enumerate(parsed.rules):
@@ -396,7 +405,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
                 raise RuleError(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
                                   f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）"),
                                 str(rule_path), source.locate(("rules", index, "id"), value=True))
-            first_seen[rule.id] = rule_path.name
+            first_seen[rule.id] = _shown_path(rule_path, directory)
             for where, cited in _citations(rule):
                 check_citation(cited, documents, rule_path, source,
                                ("rules", index, *where, "document"))
@@ -488,7 +497,8 @@ def _checked(written: str, base: FsPath, root: FsPath, path: FsPath,
     try:
         return _confined(written, base, root)
     except _FileProblem as exc:
-        key = ".".join(str(step) for step in where)
+        key = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
+                      for step in where).lstrip(".")
         raise RuleError(t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"), str(path),
                         source.locate(where, value=True)) from None
 
@@ -510,6 +520,30 @@ def _manifest_files(manifest: PackManifest, source: yamlsafe.Document, directory
             problems.append(exc)
     _raise_all(problems)
     return found
+
+
+def _included(manifest: PackManifest, source: yamlsafe.Document, directory: FsPath,
+              root: FsPath) -> list[tuple[str, FsPath]]:
+    """The rule files of the manifest's `include`, each checked before anything reads it:
+    (real path, path as named from the pack's folder)."""
+    found: list[tuple[str, FsPath]] = []
+    problems: list[RuleError] = []
+    for position, written in enumerate(manifest.include):
+        try:
+            real = _checked(written, directory, root, FsPath(source.path), source,
+                            ("include", position))
+        except RuleError as exc:
+            problems.append(exc)
+            continue
+        found.append((real, FsPath(os.path.normpath(directory / written))))
+    _raise_all(problems)
+    return found
+
+
+def _shown_path(path: FsPath, directory: FsPath) -> str:
+    """A rule file as a duplicate-id error names it: its name in the pack's folder, else the
+    path from the folder (`../china/national.yaml`)."""
+    return path.name if path.parent == directory else os.path.relpath(path, directory)
 
 
 # --- What a rule reads: paths of the dossier format, values its checks can read -------------
