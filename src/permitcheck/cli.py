@@ -469,6 +469,7 @@ def timeline(
     language = _lang(lang)
 
     def work() -> int:
+        from permitcheck import guide
         from permitcheck import timeline as drawing
         from permitcheck.dates import reference_date
         from permitcheck.engine import evaluate
@@ -479,7 +480,13 @@ def timeline(
         pack = pack_for(loaded, rules_dir)
         reference = reference_date(_parse_as_of(as_of), loaded.model.application.submission_date,
                                    _today())
-        picture = drawing.build(evaluate(loaded, pack, reference, warn_days))
+        letter = loaded.model.notification_letter
+        facts = guide.DossierDates(
+            as_of=reference, entry_date=loaded.model.application.entry_date,
+            letter_issued_on=letter.issued_on if letter is not None else None)
+        windows = guide.step_windows(guide.steps(pack), facts)
+        picture = drawing.build(evaluate(loaded, pack, reference, warn_days), windows,
+                                warn_days)
         if output_format is GuideFormat.json:
             _write(drawing.render_json(picture, language))
             return EXIT_READY
@@ -652,8 +659,7 @@ def steps(
         from permitcheck.rules import load_pack
 
         acceptance: guide.Authority | None = None
-        entry_date: date | None = None
-        submit_by: date | None = None
+        facts = guide.DossierDates(as_of=_today())
         heading: str | None = None
         note: Text | None = None
         known_employer = False
@@ -668,16 +674,20 @@ def steps(
             pack = pack_for(loaded, rules_dir)
             model = loaded.model
             heading = model.applicant.name
-            entry_date = model.application.entry_date
+            reference = reference_date(_parse_as_of(as_of), model.application.submission_date,
+                                       _today())
+            submit_by = None
             if model.application.type != "new":
                 kind = model.application.type
                 article = "an" if kind == "extension" else "a"
                 note = t(f"This dossier is for {article} {kind}; these steps describe a new hire.",
                          f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。")
             else:
-                reference = reference_date(_parse_as_of(as_of),
-                                           model.application.submission_date, _today())
                 submit_by = evaluate(loaded, pack, reference).submit_by
+            letter = model.notification_letter
+            facts = guide.DossierDates(
+                as_of=reference, submit_by=submit_by, entry_date=model.application.entry_date,
+                letter_issued_on=letter.issued_on if letter is not None else None)
             if model.employer is not None:
                 heading += f", {model.employer.name}"
                 try:
@@ -697,25 +707,12 @@ def steps(
                     if known_employer or dossier is None else None
                 step_note = (guide.registration_note(pack, acceptance) if known_employer
                              else None)
-            due = guide.due_date(step, entry_date, submit_by)
-            due_note = None
-            if isinstance(step.due, guide.DueAfter) and entry_date is None:
-                due_note = t("counted from the entry date (`application.entry_date` is not in "
-                             "the dossier)", "自入境之日起计算（档案中未填写 "
-                             "`application.entry_date`）")
-            elif isinstance(step.due, guide.DueAfter) and entry_date is not None:
-                due_note = t(f"{step.due.days} days after entry on {entry_date.isoformat()} (the "
-                             "entry day itself is not counted)",
-                             f"入境日 {entry_date.isoformat()} 后第 {step.due.days} 日（入境当日"
-                             "不计入）")
-            elif step.due == "submit_by" and submit_by is not None:
-                due_note = t("the last day every time window of the dossier still holds "
-                             "(see `permitcheck validate`)",
-                             "档案中各项时限均仍有效的最后一日（见 `permitcheck validate`）")
+            dated = guide.step_dates(step, facts)
             items.append(views.StepView(
                 step=step, authority=authority,
                 place=table.places.get(step.where), also=table.places.get(step.also or ""),
-                due=due, due_note=due_note, note=step_note))
+                due=dated.due, due_note=dated.note, note=step_note, flag=dated.flag,
+                done=dated.done))
         view = views.StepsView(heading=heading, note=note, steps=tuple(items),
                                pack=pack)
         _write(views.render_steps(view, output_format.value, language))

@@ -10,14 +10,15 @@ from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
-from permitcheck.checks import MAX_DAYS, NO_EMPLOYER, Acceptance
+from permitcheck import dates
+from permitcheck.checks import MAX_DAYS, MAX_MONTHS, NO_EMPLOYER, Acceptance
 from permitcheck.conditions import CENTURY, between
 from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
 from permitcheck.rules import Pack, RuleModel, Source, check_citation, read_rule_file
-from permitcheck.strict import codes, shown
+from permitcheck.strict import bilingual_error, codes, shown
 
 
 class District(RuleModel):
@@ -60,10 +61,24 @@ class Registration(RuleModel):
     notes: dict[str, Text] = {}
 
 
+DossierDate = Literal["application.entry_date", "notification_letter.issued_on"]
+
+
 class DueAfter(RuleModel):
-    after: Literal["application.entry_date"]
+    """Due `days` days (the first day not counted) or `months` calendar months (a month end
+    that does not exist clamped) after a date of the dossier."""
+
+    after: DossierDate
     # Bounded, so that a due date after any dossier date stays inside the calendar.
-    days: Annotated[int, between(1, MAX_DAYS, "days", "天", CENTURY)]
+    days: Annotated[int, between(1, MAX_DAYS, "days", "天", CENTURY)] | None = None
+    months: Annotated[int, between(1, MAX_MONTHS, "months", "个月", CENTURY)] | None = None
+
+    @model_validator(mode="after")
+    def _one_count(self) -> DueAfter:
+        if (self.days is None) == (self.months is None):
+            raise bilingual_error("due", "`due` counts either `days` or `months` after its date",
+                                  "`due` 须且只能按 `days` 或 `months` 计算")
+        return self
 
 
 def _due_form(value: Any) -> str:
@@ -84,6 +99,11 @@ class Step(RuleModel):
     where: str
     also: str | None = None
     due: Due | None = None
+    # A dossier date that shows the step done by then (a work visa is used at entry): one
+    # after the step's last day, or before the date it counts from, is flagged.
+    done_by: DossierDate | None = None
+    # What to do when the dossier's dates show the step late (said after the flag).
+    late: Text | None = None
     sources: list[Source] = Field(min_length=1)
 
 
@@ -240,10 +260,140 @@ def registration_authority(pack: Pack, acceptance: Authority | None) -> Authorit
                       f"registration 引用了未知的受理机构 {wanted!r}"), pack.directory)
 
 
-def due_date(step: Step, entry_date: date | None, submit_by: date | None) -> date | None:
-    """The date a step is due, where the dossier gives the facts."""
+@dataclass(frozen=True)
+class DossierDates:
+    """The dates of a dossier the steps are counted from, and the reference date."""
+
+    as_of: date
+    submit_by: date | None = None
+    entry_date: date | None = None
+    letter_issued_on: date | None = None
+
+    def get(self, name: DossierDate) -> date | None:
+        return self.entry_date if name == "application.entry_date" else self.letter_issued_on
+
+
+@dataclass(frozen=True)
+class StepDates:
+    """When a step is due (if the dossier says), how that day was counted, and what is wrong
+    with the step's dates, if anything."""
+
+    due: date | None
+    note: Text | None
+    flag: Text | None = None
+    done: Text | None = None  # the dossier's date that shows the step done
+
+
+def _done(step: Step, facts: DossierDates) -> tuple[date | None, Text | None]:
+    """The dossier's date that shows `step` done, and how it is shown."""
+    if step.done_by is None:
+        return None, None
+    day = facts.get(step.done_by)
+    if day is None:
+        return None, None
+    said = _DATE_NAMES[step.done_by][2]
+    shown_day = day.isoformat()
+    return day, t(said.en.replace("{day}", shown_day) + f" (`{step.done_by}`)",
+                  said.zh.replace("{day}", shown_day) + f"（`{step.done_by}`）")
+
+
+# Each dossier date a step counts from: what it is, the event on that day ("entry on ..."),
+# and how it shows a step done.
+_DATE_NAMES: dict[str, tuple[Text, Text, Text]] = {
+    "application.entry_date": (t("the entry date", "入境日期"), t("entry", "入境"),
+                               t("entered China on {day}", "已于 {day} 入境")),
+    "notification_letter.issued_on": (
+        t("the Notification Letter's issue date", "工作许可通知签发日期"),
+        t("the Notification Letter's issue", "工作许可通知签发"),
+        t("the Notification Letter was issued on {day}", "工作许可通知已于 {day} 签发")),
+}
+_SUBMIT_BY_NOTE = t("the last day every time window of the dossier still holds (see "
+                    "`permitcheck validate`)",
+                    "档案中各项时限均仍有效的最后一日（见 `permitcheck validate`）")
+
+
+def step_dates(step: Step, facts: DossierDates) -> StepDates:
+    """The due date of `step` from the dossier's dates, how it was counted, and a flag when a
+    date of the dossier shows the step late (or a date cannot be right)."""
+    done, shown_done = _done(step, facts)
     if step.due == "submit_by":
-        return submit_by
-    if isinstance(step.due, DueAfter) and entry_date is not None:
-        return entry_date + timedelta(days=step.due.days)
+        if done is not None:
+            # Done (the letter is issued): the day the package had to go in is moot.
+            return StepDates(None, None, done=shown_done)
+        return StepDates(facts.submit_by, _SUBMIT_BY_NOTE if facts.submit_by else None)
+    if not isinstance(step.due, DueAfter):
+        return StepDates(None, None, done=shown_done)
+    after, start = step.due.after, facts.get(step.due.after)
+    name, event, _ = _DATE_NAMES[after]
+    if start is None:
+        return StepDates(None, t(f"counted from {name.en} (`{after}` is not in the dossier)",
+                                 f"自{name.zh}起计算（档案中未填写 `{after}`）"))
+    day = start.isoformat()
+    if step.due.months is not None:
+        n = step.due.months
+        due = dates.window_end(start, n)
+        note = t(f"the last valid day, {n} months after {event.en} on {day} (a month end that "
+                 "does not exist is clamped)",
+                 f"有效期最后一日：{event.zh}日 {day} 后 {n} 个月（目标月份无对应日期时取月末）")
+    else:
+        n = step.due.days or 0
+        due = start + timedelta(days=n)
+        note = t(f"{n} days after {event.en} on {day} (the {event.en} day itself is not counted)",
+                 f"{event.zh}日 {day} 后第 {n} 日（{event.zh}当日不计入）")
+    return StepDates(due, note, _flag(step, start, due, done, facts), shown_done)
+
+
+def _flag(step: Step, start: date, due: date, done: date | None,
+          facts: DossierDates) -> Text | None:
+    """What the dossier's dates say is wrong with a step counted from `start`, due `due`, done
+    (as far as the dossier shows) on `done`."""
+    first, last, today = start.isoformat(), due.isoformat(), facts.as_of.isoformat()
+    if step.done_by is None:
+        return None
+    field, event = step.done_by, _DATE_NAMES[step.done_by][1]
+    then = step.late or t("It must be done again.", "须重新办理。")
+    if done is not None and done > due:
+        return t(f"Late: {event.en} on {done.isoformat()} (`{field}`) is after {last}, the last "
+                 f"day of this step. Check both dates; if they are right: {then.en}",
+                 f"逾期：{event.zh}日 {done.isoformat()}（`{field}`）晚于本步骤最后一日 {last}。"
+                 f"请核对两个日期；如无误：{then.zh}")
+    if done is not None and done < start:
+        return t(f"{event.en[0].upper()}{event.en[1:]} on {done.isoformat()} (`{field}`) is "
+                 f"before {first}, the date this step is counted from: check both dates.",
+                 f"{event.zh}日 {done.isoformat()}（`{field}`）早于本步骤的起算日 {first}："
+                 "请核对两个日期。")
+    if done is None and facts.as_of > due:
+        return t(f"Past: the last day of this step was {last}, before the reference date "
+                 f"{today}. If it was done by then, write the date of {event.en} (`{field}`); "
+                 f"if not: {then.en}",
+                 f"已过期：本步骤最后一日为 {last}，早于参考日期 {today}。如已按时办理，请填写"
+                 f"{event.zh}日期（`{field}`）；否则：{then.zh}")
     return None
+
+
+@dataclass(frozen=True)
+class StepWindow:
+    """A step counted from a date of the dossier, as a window: from that date to its last day."""
+
+    step: str
+    title: Text
+    start: date
+    end: date
+    flagged: bool  # the dossier's dates show it late, or cannot be right
+    done: bool  # a date of the dossier shows it done
+
+
+def step_windows(table: Steps, facts: DossierDates) -> list[StepWindow]:
+    """The windows of the steps whose start the dossier gives (the Notification Letter's issue,
+    the entry), in the order of the steps."""
+    found = []
+    for step in table.steps:
+        if not isinstance(step.due, DueAfter):
+            continue
+        start = facts.get(step.due.after)
+        dated = step_dates(step, facts)
+        if start is None or dated.due is None:
+            continue
+        found.append(StepWindow(step=step.id, title=step.title, start=start, end=dated.due,
+                                flagged=dated.flag is not None, done=dated.done is not None))
+    return found

@@ -292,6 +292,13 @@ class CurrentPermit(Strict):
     expiry_date: Day
 
 
+class NotificationLetter(Strict):
+    """The Notification Letter of Foreigner's Work Permit, once issued: valid 6 months from
+    `issued_on` (the national template), the time to obtain and use the work visa."""
+
+    issued_on: Day
+
+
 class Change(Strict):
     fields: list[ChangeField] = Field(min_length=1, max_length=MAX_CHOICES)
     occurred_on: Day
@@ -331,6 +338,7 @@ class Dossier(Strict):
                                                                   else value)]
     family: list[FamilyMember] = Field(default=[], max_length=MAX_FAMILY)
     current_permit: CurrentPermit | None = None
+    notification_letter: NotificationLetter | None = None
     change: Change | None = None
     cancellation: Cancellation | None = None
 

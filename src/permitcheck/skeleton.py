@@ -18,7 +18,7 @@ application:
   category: B                         # A, B or C / 外国人类别
   # category_a_basis: [talent_program]   # for category A / A类的依据
   in_china: false                     # already in China? / 申请人是否已在中国境内
-employer:
+{entry}employer:
   name: ""                            # the employer's registered name / 用人单位名称
   level: municipal                    # municipal, or provincial / 市级或省（部）属
   registered_in: ""                   # district or zone, see `permitcheck where --help` / 注册地
@@ -30,6 +30,11 @@ applicant:
   # position: ""
 {extra}"""
 
+# A new hire's entry on the work visa: the residence permit is due 30 days after it.
+_ENTRY = """\
+  # entry_date: 2027-03-01            # entry on the work visa, once known / 持工作签证入境日期
+"""
+
 # What extension, change and cancellation dossiers all start with.
 _CURRENT_PERMIT = """\
 current_permit:
@@ -37,7 +42,17 @@ current_permit:
   expiry_date: ""                     # YYYY-MM-DD
 """
 
+# An extension is filed 30 to 90 days before the permit expires (national law).
+_EXTENSION_NOTE = """\
+# File the extension between 90 and 30 days before `expiry_date`: later, the national system
+# refuses it (Administrative Licensing Law Art. 50). 延期须在有效期届满前90日至30日之间申请。
+"""
+
 _NEW_DOCUMENTS = """\
+# Once the Notification Letter is issued: valid 6 months, the time to obtain the visa and enter
+# (`permitcheck steps` and `timeline` show its last valid day).
+# 工作许可通知签发后填写：有效期6个月，须在此期间取得签证并入境。
+# notification_letter: {issued_on: 2027-02-01}
 documents:
   # application_form: {signed_by_applicant: true, employer_seal: true}
   # work_experience:
@@ -61,7 +76,7 @@ documents:
 #      medical_exam: {issued_on: 2026-10-01, institution: recognized_overseas}, photo: true}
 """
 
-_EXTENSION = _CURRENT_PERMIT + """\
+_EXTENSION = _CURRENT_PERMIT + _EXTENSION_NOTE + """\
 documents:
   # application_form: {signed_by_applicant: true, employer_seal: true}
   # passport_copy: {pages: [information, visa, latest_entry]}
@@ -95,5 +110,7 @@ _EXTRA = {"new": _NEW_DOCUMENTS, "extension": _EXTENSION, "change": _CHANGE,
 
 def skeleton(kind: str, name: str, schema: str | None = None) -> str:
     """The skeleton text of a `kind` dossier that will be saved as `name`."""
-    text = _HEAD.format(kind=kind, kind_zh=PROCEDURES[kind].zh, name=name, extra=_EXTRA[kind])
+    entry = _ENTRY if kind == "new" else ""
+    text = _HEAD.format(kind=kind, kind_zh=PROCEDURES[kind].zh, name=name, extra=_EXTRA[kind],
+                        entry=entry)
     return (SCHEMA_COMMENT.format(schema=schema) if schema else "") + text

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding
 from permitcheck.i18n import Lang, Text, t
+
+if TYPE_CHECKING:
+    from permitcheck.guide import StepWindow
 
 # Past this many days before the reference date the axis is cut (a long-closed window is a
 # failure in the checklist; the picture is for planning).
@@ -48,8 +53,11 @@ class Timeline:
     bars: tuple[Bar, ...]
 
 
-def build(result: DossierResult) -> Timeline:
-    """The bars of every finding with a time window, in the checklist's document order."""
+def build(result: DossierResult, steps: Sequence[StepWindow] = (),
+          warn_days: int | None = None) -> Timeline:
+    """The bars of every finding with a time window, in the checklist's document order, then
+    those of the steps counted from the dossier's dates (`steps`: the work visa within the
+    Notification Letter's validity, the residence permit after entry)."""
     order = list(result.groups)
     windows = [f for f in result.findings
                if f.window_end is not None and f.status in ("pass", "warn", "fail")]
@@ -61,7 +69,20 @@ def build(result: DossierResult) -> Timeline:
     bars = tuple(Bar(label=_label(found, result, counts[found.group] > 1), rule=found.rule,
                      start=found.window_start, end=found.window_end,  # type: ignore[arg-type]
                      status=_status(found)) for found in windows)
+    bars += tuple(Bar(label=step.title, rule=f"step:{step.step}", start=step.start,
+                      end=step.end, status=_step_status(step, result.as_of, warn_days))
+                  for step in steps)
     return Timeline(path=result.path, as_of=result.as_of, submit_by=result.submit_by, bars=bars)
+
+
+def _step_status(step: StepWindow, as_of: date, warn_days: int | None) -> str:
+    """A step's window: closed when the dossier's dates show it late (or past and not done),
+    closing soon within `warn_days` when not done yet, else holding."""
+    if step.flagged:
+        return "fail"
+    if not step.done and warn_days is not None and (step.end - as_of).days <= warn_days:
+        return "warn"
+    return "pass"
 
 
 def _status(found: Finding) -> str:

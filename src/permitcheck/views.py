@@ -147,6 +147,8 @@ class StepView:
     due: date | None
     due_note: Text | None
     note: Text | None = None  # what the source leaves open about this step for the employer
+    flag: Text | None = None  # what the dossier's dates say is wrong with this step
+    done: Text | None = None  # the dossier's date that shows the step done
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class StepsView:
 _WHERE = t("Where", "地点")
 _NOTE = t("Note", "注意")
 _DUE = t("Due", "期限")
+_DONE = t("Done", "已办")
 _ALSO = t("Also", "另")
 _BY = t("by {date}", "{date} 前")
 _UNKNOWN_PLACE = t("the employer's acceptance window (run `permitcheck where`)",
@@ -211,6 +214,8 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
                 "due": s.due.isoformat() if s.due else None,
                 "due_note": s.due_note.get(lang) if s.due_note else None,
                 "note": s.note.get(lang) if s.note else None,
+                "done": s.done.get(lang) if s.done else None,
+                "flag": s.flag.get(lang) if s.flag else None,
                 "sources": _sources_json(view.pack, s.step.sources),
             } for s in view.steps],
         })
@@ -230,8 +235,12 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
         due = _due_line(s, lang)
         if due is not None:
             lines.append(f"   {_DUE.get(lang)}{colon}{due}")
+        if s.done is not None:
+            lines.append(f"   {_DONE.get(lang)}{colon}{s.done.get(lang)}")
         if s.note is not None:
             lines.append(f"   {_NOTE.get(lang)}{colon}{s.note.get(lang)}")
+        if s.flag is not None:
+            lines.append(f"   [!] {s.flag.get(lang)}")
     return _text(lines)
 
 
