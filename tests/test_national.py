@@ -114,9 +114,12 @@ def test_steps_show_the_letters_last_valid_day(tmp_path: Path, issued_on: str,
 
 def test_without_the_letter_the_visa_step_says_what_it_is_counted_from(tmp_path: Path) -> None:
     visa = _visa_step(_new_hire(tmp_path, None))
-    assert visa["due"] is None and visa["flag"] is None
+    assert visa["due"] is None and visa["flag"] is None and visa["done"] is None
     assert visa["due_note"] == ("counted from the Notification Letter's issue date "
                                 "(`notification_letter.issued_on` is not in the dossier)")
+    # The entry still shows the visa obtained.
+    entered = _visa_step(_new_hire(tmp_path, None, "2027-03-01"), "--as-of", "2027-03-05")
+    assert entered["done"] == "entered China on 2027-03-01 (`application.entry_date`)"
 
 
 @pytest.mark.parametrize(("entry", "as_of", "flag"), [

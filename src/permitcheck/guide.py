@@ -327,7 +327,8 @@ def step_dates(step: Step, facts: DossierDates) -> StepDates:
     name, event, _ = _DATE_NAMES[after]
     if start is None:
         return StepDates(None, t(f"counted from {name.en} (`{after}` is not in the dossier)",
-                                 f"自{name.zh}起计算（档案中未填写 `{after}`）"))
+                                 f"自{name.zh}起计算（档案中未填写 `{after}`）"),
+                         done=shown_done)
     day = start.isoformat()
     if step.due.months is not None:
         n = step.due.months
