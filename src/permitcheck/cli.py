@@ -480,11 +480,8 @@ def timeline(
         pack = pack_for(loaded, rules_dir)
         reference = reference_date(_parse_as_of(as_of), loaded.model.application.submission_date,
                                    _today())
-        letter = loaded.model.notification_letter
-        facts = guide.DossierDates(
-            as_of=reference, entry_date=loaded.model.application.entry_date,
-            letter_issued_on=letter.issued_on if letter is not None else None)
-        windows = guide.step_windows(guide.steps(pack), facts)
+        windows = guide.step_windows(guide.steps(pack),
+                                     guide.DossierDates.of(loaded.model, reference))
         picture = drawing.build(evaluate(loaded, pack, reference, warn_days), windows,
                                 warn_days)
         if output_format is GuideFormat.json:
@@ -684,10 +681,7 @@ def steps(
                          f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。")
             else:
                 submit_by = evaluate(loaded, pack, reference).submit_by
-            letter = model.notification_letter
-            facts = guide.DossierDates(
-                as_of=reference, submit_by=submit_by, entry_date=model.application.entry_date,
-                letter_issued_on=letter.issued_on if letter is not None else None)
+            facts = guide.DossierDates.of(model, reference, submit_by)
             if model.employer is not None:
                 heading += f", {model.employer.name}"
                 try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -19,6 +19,9 @@ from permitcheck.errors import RuleError, UsageError
 from permitcheck.i18n import Text, t
 from permitcheck.rules import Pack, RuleModel, Source, check_citation, read_rule_file
 from permitcheck.strict import bilingual_error, codes, shown
+
+if TYPE_CHECKING:
+    from permitcheck.model import Dossier
 
 
 class District(RuleModel):
@@ -268,6 +271,13 @@ class DossierDates:
     submit_by: date | None = None
     entry_date: date | None = None
     letter_issued_on: date | None = None
+
+    @classmethod
+    def of(cls, dossier: Dossier, as_of: date, submit_by: date | None = None) -> DossierDates:
+        """The dates `dossier` states, on the reference date `as_of`."""
+        letter = dossier.notification_letter
+        return cls(as_of=as_of, submit_by=submit_by, entry_date=dossier.application.entry_date,
+                   letter_issued_on=letter.issued_on if letter is not None else None)
 
     def get(self, name: DossierDate) -> date | None:
         return self.entry_date if name == "application.entry_date" else self.letter_issued_on
