@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, invoke
 
 GOLDEN = Path(__file__).parent / "golden"
