@@ -18,10 +18,10 @@ NAMES = ["new-permit", "category-a-commitment", "extension", "change", "cancella
 
 
 def _load(name: str) -> dict[str, Any]:
-    from permitcheck import yamlsafe
+    from permitcheck.dossier import yaml_reader
 
     path = EXAMPLES / f"{name}.yaml"
-    data = yamlsafe.read(str(path), path.read_bytes()).data
+    data = yaml_reader.read(str(path), path.read_bytes()).data
     assert isinstance(data, dict)
     return data
 

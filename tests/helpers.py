@@ -10,12 +10,12 @@ from typing import Any
 
 import yaml
 
-from permitcheck import yamlsafe
 from permitcheck.dates import official_calendar, parse_date, reference_date
+from permitcheck.dossier import yaml_reader
+from permitcheck.dossier.loader import load_bytes
 from permitcheck.engine import evaluate
 from permitcheck.findings import DossierResult, Finding
-from permitcheck.loader import load_bytes
-from permitcheck.rules import load_pack
+from permitcheck.rulepack.pack import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -29,7 +29,7 @@ _STEP = re.compile(r"([a-z_]+)|\[(\d+)\]")
 def example_data(name: str) -> dict[str, Any]:
     """The plain data of examples/<name>.yaml (dates stay text, as the loader reads them)."""
     path = EXAMPLES / f"{name}.yaml"
-    data = yamlsafe.read(str(path), path.read_bytes()).data
+    data = yaml_reader.read(str(path), path.read_bytes()).data
     assert isinstance(data, dict)
     return data
 
@@ -113,7 +113,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
     """`permitcheck ARGS` through Typer's runner; whatever happens, never a traceback."""
     from typer.testing import CliRunner
 
-    from permitcheck.cli import app
+    from permitcheck.cli.app import app
 
     result = CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})})
     assert "Traceback" not in result.stdout + result.stderr

@@ -17,7 +17,7 @@ from junitparser import Error, JUnitXml
 
 from helpers import example_without_files, invoke, patched, to_yaml
 from permitcheck import batch
-from permitcheck.privacy import mask
+from permitcheck.dossier.privacy import mask
 
 
 def uri_path(uri: str) -> str:

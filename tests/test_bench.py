@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from helpers import ROOT
-from permitcheck.cli import app
+from permitcheck.cli.app import app
 
 
 def _load_generator() -> Any:

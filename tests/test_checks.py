@@ -9,9 +9,10 @@ import pytest
 from pydantic import TypeAdapter
 
 from helpers import CALENDAR
-from permitcheck import checks, conditions, paths
+from permitcheck.dossier import dotted
 from permitcheck.i18n import Text
-from permitcheck.rules import load_pack
+from permitcheck.rulepack import checks, conditions
+from permitcheck.rulepack.pack import load_pack
 
 AS_OF = date(2026, 12, 7)
 CHECK = TypeAdapter(checks.Check)
@@ -26,7 +27,7 @@ def run(params: dict[str, Any], subject: str, data: dict[str, Any],
 
     ctx = checks.Context(data=data, as_of=as_of, apostille=load_pack("nanjing").apostille,
                          index=index, holds=holds, calendar=CALENDAR)
-    return checks.run(check, paths.parse(subject, index), ctx)
+    return checks.run(check, dotted.parse(subject, index), ctx)
 
 
 def test_present() -> None:

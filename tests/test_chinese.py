@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import EXAMPLES, example_data, invoke, patched, to_yaml
-from permitcheck.rules import load_pack
+from permitcheck.rulepack.pack import load_pack
 
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 RULE_IDS = [rule.id for rule in load_pack("nanjing").rules]

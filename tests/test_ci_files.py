@@ -17,8 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from helpers import EXAMPLES, ROOT, invoke
-from permitcheck import yamlsafe
-from permitcheck.cli import app
+from permitcheck.cli.app import app
+from permitcheck.dossier import yaml_reader
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 
@@ -108,7 +108,7 @@ WORKFLOW = ROOT / "examples" / "ci" / "github-actions.yml"
 
 
 def test_workflow_example_follows_the_github_schema() -> None:
-    workflow = yaml.load(WORKFLOW.read_text(encoding="utf-8"), Loader=yamlsafe._Loader)
+    workflow = yaml.load(WORKFLOW.read_text(encoding="utf-8"), Loader=yaml_reader._Loader)
     errors = list(_validator("github-workflow.json").iter_errors(workflow))
     assert not errors, [e.message for e in errors]
 
@@ -150,7 +150,7 @@ def test_examples_use_and_follow_the_schema(example: Path) -> None:
     schema = json.loads((ROOT / "schema" / "dossier.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema,
                                                 format_checker=jsonschema.FormatChecker())
-    data = yamlsafe.read(str(example), example.read_bytes()).data
+    data = yaml_reader.read(str(example), example.read_bytes()).data
     errors = list(validator.iter_errors(data))
     assert not errors, [e.message for e in errors]
 
@@ -158,10 +158,10 @@ def test_examples_use_and_follow_the_schema(example: Path) -> None:
 def test_schema_rejects_what_the_loader_rejects() -> None:
     schema = json.loads(run("schema").stdout)
     validator = jsonschema.Draft202012Validator(schema)
-    data = yamlsafe.read("x", (EXAMPLES / "change.yaml").read_bytes()).data
+    data = yaml_reader.read("x", (EXAMPLES / "change.yaml").read_bytes()).data
     data["applicant"]["nationalty"] = "BR"
     assert list(validator.iter_errors(data))
-    data = yamlsafe.read("x", (EXAMPLES / "change.yaml").read_bytes()).data
+    data = yaml_reader.read("x", (EXAMPLES / "change.yaml").read_bytes()).data
     data["applicant"]["nationality"] = "XX"
     assert list(validator.iter_errors(data))
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from helpers import CLI_ENV, EXAMPLES, ROOT, example_data, example_file, invoke, patched, to_yaml
 from permitcheck import __version__
-from permitcheck.cli import app
+from permitcheck.cli.app import app
 
 READY = ["new-permit", "category-a-commitment", "extension", "change", "cancellation"]
 ALL_EXAMPLES = [*READY, "not-ready"]

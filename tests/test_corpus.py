@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus.generate import FILESYSTEMS, corpus
-from permitcheck.cli import app
+from permitcheck.cli.app import app
 
 CASES = corpus()
 LOCATED = re.compile(r"^.+:\d+:\d+: \S")

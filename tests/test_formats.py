@@ -15,7 +15,7 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 from helpers import EXAMPLES, ROOT, example_data, invoke, patched, to_yaml, without_files
-from permitcheck.reporters.github_report import command
+from permitcheck.render.github import command
 
 
 def uri_path(uri: str) -> str:

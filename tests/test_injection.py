@@ -13,10 +13,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from helpers import example_data, invoke, patched, to_yaml
-from permitcheck.errors import DossierError, Location
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
 from permitcheck.i18n import Text
-from permitcheck.reporters import FORMATS, renderer
+from permitcheck.problems import DossierError, Location
+from permitcheck.render import FORMATS, renderer
 
 AS_OF = ("--as-of", "2026-12-07")
 LANGS = ["en", "zh"]
@@ -343,7 +343,7 @@ def test_reporters_escape_every_unsafe_character(output_format: str, lang: str) 
 
 
 def test_escape_shows_controls_and_keeps_other_text() -> None:
-    from permitcheck import escape
+    from permitcheck.render import escape
 
     assert (
         escape.text("a\nb\rc\td\x1be\u202ef\x85g\u2028h\x00")

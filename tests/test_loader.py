@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLES
-from permitcheck.errors import DossierError
-from permitcheck.loader import load_bytes, load_file
+from permitcheck.dossier.loader import load_bytes, load_file
+from permitcheck.problems import DossierError
 
 BASE = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
 
@@ -88,7 +88,7 @@ def test_missing_section_points_at_the_procedure() -> None:
 
 
 def _location_of(piece: str, after: str = "") -> object:
-    from permitcheck.errors import Location
+    from permitcheck.problems import Location
 
     offset = BASE.index(after + piece) + len(after)
     return Location(*_position(BASE, offset))

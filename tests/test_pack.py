@@ -11,12 +11,12 @@ import pytest
 import yaml
 
 from helpers import ROOT, example_data, patched, to_yaml
-from permitcheck.checks import CHECK_PARAMS
+from permitcheck.dossier.loader import load_bytes
 from permitcheck.engine import evaluate
-from permitcheck.errors import RuleError
 from permitcheck.i18n import Text
-from permitcheck.loader import load_bytes
-from permitcheck.rules import Pack, Rule, Source, load_pack
+from permitcheck.problems import RuleError
+from permitcheck.rulepack.checks import CHECK_PARAMS
+from permitcheck.rulepack.pack import Pack, Rule, Source, load_pack
 
 FAQ = (ROOT / "rules" / "nanjing" / "faq-2025.txt").read_text(encoding="utf-8")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -163,7 +163,7 @@ def _texts_in(value: object, where: str) -> list[tuple[str, Text]]:
 
 
 def test_windows_and_steps_exist_in_both_languages(pack: Pack) -> None:
-    from permitcheck import guide
+    from permitcheck.rulepack import guide
 
     texts = _texts_in(guide.windows(pack), "windows") + _texts_in(guide.steps(pack), "steps")
     assert len(texts) > 40

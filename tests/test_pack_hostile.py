@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from helpers import CLI_ENV, EXAMPLES, ROOT, invoke
-from permitcheck import guide, rules
-from permitcheck.errors import RuleError
+from permitcheck.problems import RuleError
+from permitcheck.rulepack import guide
+from permitcheck.rulepack import pack as rules
 
 RECORD = "nanjing/3-new-record-medical.yaml"
 FORMS = "nanjing/3-new-forms-experience-degree.yaml"

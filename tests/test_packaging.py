@@ -32,7 +32,8 @@ def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> N
     shutil.copy(EXAMPLES / "change.yaml", outside / "change.yaml")
     env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
     probe = subprocess.run(
-        [sys.executable, "-c", "import permitcheck.rules as r; print(r.builtin_rules_dir())"],
+        [sys.executable, "-c", ("import permitcheck.rulepack.pack as r; "
+                                "print(r.builtin_rules_dir())")],
         cwd=outside, env=env, capture_output=True, text=True, check=True)
     assert probe.stdout.strip() == str(site / "permitcheck" / "rules")
     run = subprocess.run([sys.executable, "-m", "permitcheck", "validate", "change.yaml"],

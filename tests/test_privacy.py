@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLES, invoke
-from permitcheck.privacy import mask
+from permitcheck.dossier.privacy import mask
 
 FORMATS = ["text", "json", "junit", "sarif", "github", "markdown"]
 NEW = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")

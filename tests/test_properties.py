@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, to_yaml
-from permitcheck import yamlsafe
+from permitcheck.dossier import yaml_reader
+from permitcheck.dossier.loader import load_bytes
 from permitcheck.engine import evaluate
-from permitcheck.errors import PermitcheckError
-from permitcheck.loader import load_bytes
-from permitcheck.rules import load_pack
+from permitcheck.problems import PermitcheckError
+from permitcheck.rulepack.pack import load_pack
 
 NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
-DATA = {name: yamlsafe.read(name, (EXAMPLES / f"{name}.yaml").read_bytes()).data
+DATA = {name: yaml_reader.read(name, (EXAMPLES / f"{name}.yaml").read_bytes()).data
         for name in NAMES}
 RAW = {name: (EXAMPLES / f"{name}.yaml").read_bytes() for name in NAMES}
 PACK = load_pack("nanjing")

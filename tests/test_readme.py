@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import ROOT
-from permitcheck.cli import app
+from permitcheck.cli.app import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```sh\n(.*?)```", README, flags=re.S)

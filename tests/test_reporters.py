@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from permitcheck.errors import DossierError, Location
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
 from permitcheck.i18n import Text
-from permitcheck.reporters import FORMATS, renderer
+from permitcheck.problems import DossierError, Location
+from permitcheck.render import FORMATS, renderer
 
 SOURCE = (SourceRef(title="FAQ", section="3(4)", quote="The issuance of a criminal record "
                     "should be within 6 months."),)

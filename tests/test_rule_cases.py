@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from helpers import evaluate_data, example_data, findings_of, patched
-from permitcheck.rules import load_pack
+from permitcheck.rulepack.pack import load_pack
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import EXAMPLES, example_data, invoke, patched, to_yaml
-from permitcheck.cli import app
+from permitcheck.cli.app import app
 
 NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 
@@ -105,7 +105,7 @@ def test_bad_dossier_exits_2(tmp_path: Path) -> None:
 def test_no_windows_says_so() -> None:
     from datetime import date
 
-    from permitcheck.timeline import Timeline, render
+    from permitcheck.render.timeline import Timeline, render
 
     empty = Timeline(path="x.yaml", as_of=date(2026, 12, 7), submit_by=None, bars=())
     assert render(empty, "en", False).splitlines() == [

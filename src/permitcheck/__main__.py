@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from permitcheck.entry import main
+from permitcheck.cli.entry import main
 
 main()

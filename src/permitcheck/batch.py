@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from permitcheck import dates
-from permitcheck.errors import PermitcheckError
+from permitcheck.dossier.privacy import scrub
 from permitcheck.findings import DossierResult
-from permitcheck.privacy import scrub
+from permitcheck.problems import PermitcheckError
 
 # Below this many dossiers, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -35,12 +35,12 @@ class Settings:
 
 def check_one(path: str, settings: Settings) -> DossierResult:
     """Load, pick the rule pack and evaluate one dossier; PermitcheckError if it cannot."""
-    from permitcheck.loader import load_file
+    from permitcheck.dossier.loader import load_file
 
     dossier = load_file(path)  # its errors never spell out a number of the file
     # Imported once a dossier has loaded: a run on malformed files never pays for the checker.
     from permitcheck.engine import evaluate
-    from permitcheck.rules import pack_for
+    from permitcheck.rulepack.pack import pack_for
 
     try:
         pack = pack_for(dossier, settings.rules_dir)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from permitcheck.strict import shown
+from permitcheck.basemodel import shown
 
 _MONTHS = {
     name: number

@@ -8,13 +8,15 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from permitcheck import checks, conditions, dates, guide, i18n, paths
-from permitcheck.errors import Location
+from permitcheck import dates, i18n
+from permitcheck.dossier import dotted
+from permitcheck.dossier.loader import LoadedDossier
+from permitcheck.dossier.privacy import redact
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
-from permitcheck.loader import LoadedDossier
-from permitcheck.privacy import redact
-from permitcheck.rules import Pack, Rule
+from permitcheck.problems import Location
+from permitcheck.rulepack import checks, conditions, guide
+from permitcheck.rulepack.pack import Pack, Rule
 
 DEFAULT_WARN_DAYS = 14
 
@@ -135,7 +137,7 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
     return titles
 
 
-def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[tuple[int | None, paths.Path]]:
+def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[tuple[int | None, dotted.Keys]]:
     """What a rule is evaluated on: (item index for `[*]`, concrete subject path)."""
     if rule.for_each_key is not None:
         for found in _key_paths(data, rule.for_each_key, ()):
@@ -143,15 +145,15 @@ def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[tuple[int | None, pa
         return
     assert rule.subject is not None  # guaranteed by the rule model
     if rule.for_each is None:
-        yield None, paths.parse(rule.subject, None)
+        yield None, dotted.parse(rule.subject, None)
         return
-    items = paths.get(data, paths.parse(rule.for_each.removesuffix("[*]"), None))
+    items = dotted.get(data, dotted.parse(rule.for_each.removesuffix("[*]"), None))
     if isinstance(items, list):
         for index in range(len(items)):
-            yield index, paths.parse(rule.subject, index)
+            yield index, dotted.parse(rule.subject, index)
 
 
-def _key_paths(value: Any, key: str, where: paths.Path) -> Iterator[paths.Path]:
+def _key_paths(value: Any, key: str, where: dotted.Keys) -> Iterator[dotted.Keys]:
     """Every path in the data whose last step is `key`, with a value written there."""
     if isinstance(value, dict):
         for name, item in value.items():
@@ -164,7 +166,7 @@ def _key_paths(value: Any, key: str, where: paths.Path) -> Iterator[paths.Path]:
             yield from _key_paths(item, key, (*where, index))
 
 
-def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
+def _evaluate_one(rule: Rule, index: int | None, subject_path: dotted.Keys,
                   data: Mapping[str, Any], dossier: LoadedDossier, pack: Pack, as_of: date,
                   warn_days: int | None, calendar: dates.WorkingCalendar,
                   window: checks.Acceptance) -> Finding:
@@ -174,10 +176,10 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
     def finding(status: Status, message: Text, fix: Text | None = None,
                 sources: tuple[SourceRef, ...] | None = None,
                 window_end: date | None = None, window_start: date | None = None,
-                window_open: bool = False, at: paths.Path = ()) -> Finding:
+                window_open: bool = False, at: dotted.Keys = ()) -> Finding:
         return Finding(
             rule=rule.id, status=status, severity=rule.severity,
-            subject=paths.dotted(subject_path), title=rule.title, message=message, fix=fix,
+            subject=dotted.to_text(subject_path), title=rule.title, message=message, fix=fix,
             sources=sources if sources is not None else _sources(rule.sources, pack),
             location=dossier.source.locate((*subject_path, *at)),
             group=_group(rule, subject_path),
@@ -207,7 +209,7 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: paths.Path,
                          holds=holds, base_dir=dossier.base_dir, root=dossier.root,
                          written=dossier.data, calendar=calendar, acceptance=window)
     outcome = checks.run(rule.check, subject_path, ctx)
-    params: dict[str, i18n.Value] = {"as_of": as_of, "subject": paths.dotted(subject_path),
+    params: dict[str, i18n.Value] = {"as_of": as_of, "subject": dotted.to_text(subject_path),
                                      "authority": window.name, **outcome.params}
     end, start = outcome.window_end, outcome.window_start
     is_open = end is not None and outcome.status in ("pass", "warn")
@@ -252,8 +254,8 @@ def _nothing_to_check(rule: Rule, index: int | None, data: Mapping[str, Any],
     document is absent, replaced by a commitment, or describes nothing; for a rule on each
     entry of a list, the same of that entry."""
     assert rule.document is not None
-    where = paths.parse(rule.document, index)
-    document = paths.get(data, where)
+    where = dotted.parse(rule.document, index)
+    document = dotted.get(data, where)
     if document is None or document == []:
         return i18n.DOCUMENT_MISSING
     if isinstance(document, list):
@@ -298,7 +300,7 @@ def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
     return pack.cite(sources)
 
 
-def _group(rule: Rule, subject: paths.Path) -> str:
+def _group(rule: Rule, subject: dotted.Keys) -> str:
     """The checklist heading a finding belongs to: a document kind, a family member, a section."""
     if rule.group is not None:
         return rule.group

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from permitcheck.errors import Location, PermitcheckError
 from permitcheck.i18n import Lang, Text
+from permitcheck.problems import Location, PermitcheckError
 
 Status = Literal["pass", "fail", "warn", "exempt", "skip"]
 STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip")
@@ -132,7 +132,7 @@ class RenderOptions:
 
     def number(self, value: str | None) -> str | None:
         """A passport or permit number as this output may show it."""
-        from permitcheck.privacy import mask
+        from permitcheck.dossier.privacy import mask
 
         if value is None or self.show_personal_data:
             return value

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from permitcheck.strict import Strict
+from permitcheck.basemodel import Strict
 
 Lang = Literal["en", "zh"]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

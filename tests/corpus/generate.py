@@ -18,11 +18,11 @@ EXAMPLES = ROOT / "examples"
 
 
 def _load(name: str) -> dict[str, Any]:
-    from permitcheck import yamlsafe
+    from permitcheck.dossier import yaml_reader
 
     path = EXAMPLES / f"{name}.yaml"
     # Our own reader: dates and codes stay text, booleans and numbers stay what they are.
-    data = yamlsafe.read(str(path), path.read_bytes()).data
+    data = yaml_reader.read(str(path), path.read_bytes()).data
     assert isinstance(data, dict)
     return data
 

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from permitcheck import __version__
-from permitcheck.codes import COUNTRIES, LANGUAGES
-from permitcheck.model import Dossier
+from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
+from permitcheck.dossier.model import Dossier
 
 SCHEMA_ID = "https://permitcheck.invalid/schema/dossier-1.schema.json"
 

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from dateutil.relativedelta import relativedelta
 from pydantic import Field, model_validator
 
-from permitcheck import dates, i18n, paths
-from permitcheck.conditions import CENTURY, Condition, DottedPath, between, is_commitment
-from permitcheck.conditions import reads as condition_reads
+from permitcheck import dates, i18n
+from permitcheck.basemodel import Strict, bilingual_error
+from permitcheck.dossier import dotted
 from permitcheck.i18n import Text, Value, t
-from permitcheck.shapes import (
+from permitcheck.rulepack.conditions import CENTURY, Condition, DottedPath, between, is_commitment
+from permitcheck.rulepack.conditions import reads as condition_reads
+from permitcheck.rulepack.shapes import (
     BOOL,
     DATE,
     LIST_OF_MAPPINGS,
@@ -25,10 +27,9 @@ from permitcheck.shapes import (
     Need,
     Reads,
 )
-from permitcheck.strict import Strict, bilingual_error
 
 if TYPE_CHECKING:
-    from permitcheck.rules import ApostilleTable
+    from permitcheck.rulepack.pack import ApostilleTable
 
 Status = Literal["pass", "fail", "warn"]  # warn: holds, but the user must know something
 REGIONS = frozenset({"HK", "MO", "TW"})
@@ -317,7 +318,7 @@ class Outcome:
     # besides the rule's own source.
     apostille: bool = False
     # Where inside the subject the finding points (an entry of a list), when not at the subject.
-    at: paths.Path = ()
+    at: dotted.Keys = ()
     # The early warning (message, fix) when the window closes soon, if not the engine's own.
     closing: tuple[Text, Text] | None = None
     # Which of the rule's `variants` words this outcome, when the check tells cases apart.
@@ -341,8 +342,8 @@ class Context:
     calendar: dates.WorkingCalendar = dates.OFFICIAL
     acceptance: Acceptance = NO_EMPLOYER
 
-    def get(self, dotted: str) -> Any:
-        return paths.get(self.data, paths.parse(dotted, self.index))
+    def get(self, path: str) -> Any:
+        return dotted.get(self.data, dotted.parse(path, self.index))
 
 
 def not_stated(field_path: str) -> Outcome:
@@ -355,10 +356,10 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def run(check: Any, subject_path: paths.Path, ctx: Context) -> Outcome:
+def run(check: Any, subject_path: dotted.Keys, ctx: Context) -> Outcome:
     """Evaluate one check on the value at `subject_path` in the dossier."""
-    value = paths.get(ctx.data, subject_path)
-    subject = paths.dotted(subject_path)
+    value = dotted.get(ctx.data, subject_path)
+    subject = dotted.to_text(subject_path)
     kind: str = check.kind
     if kind == "present":
         return _present(value, written_at(ctx.written, subject_path))
@@ -393,7 +394,7 @@ def entry_kind(value: Any, written: Any) -> EntryKind:
     return "document"
 
 
-def written_at(written: Any, path: paths.Path) -> Any:
+def written_at(written: Any, path: dotted.Keys) -> Any:
     """What the user wrote at `path`; a mapping written where a list is read (a commitment in
     the mapping form) is the list's only entry."""
     current = written
@@ -401,7 +402,7 @@ def written_at(written: Any, path: paths.Path) -> Any:
         if isinstance(step, int) and isinstance(current, dict):
             current = current if step == 0 else None
         else:
-            current = paths.get(current, (step,))
+            current = dotted.get(current, (step,))
     return current
 
 
@@ -744,7 +745,7 @@ def _codes(values: list[str]) -> str:
 
 def describe(check: Any, subject: str) -> tuple[str, str]:
     """What a check verifies, in English and Chinese, for `permitcheck explain`."""
-    from permitcheck.conditions import describe as describe_condition
+    from permitcheck.rulepack.conditions import describe as describe_condition
 
     s = f"`{subject}`"
     kind: str = check.kind

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from permitcheck import dates
-from permitcheck.checks import MAX_DAYS, MAX_MONTHS, NO_EMPLOYER, Acceptance
-from permitcheck.conditions import CENTURY, between
-from permitcheck.errors import RuleError, UsageError
+from permitcheck.basemodel import bilingual_error, codes, shown
 from permitcheck.i18n import Text, t
-from permitcheck.rules import Pack, RuleModel, Source, check_citation, read_rule_file
-from permitcheck.strict import bilingual_error, codes, shown
+from permitcheck.problems import RuleError, UsageError
+from permitcheck.rulepack.checks import MAX_DAYS, MAX_MONTHS, NO_EMPLOYER, Acceptance
+from permitcheck.rulepack.conditions import CENTURY, between
+from permitcheck.rulepack.pack import Pack, RuleModel, Source, check_citation, read_rule_file
 
 if TYPE_CHECKING:
-    from permitcheck.model import Dossier
+    from permitcheck.dossier.model import Dossier
 
 
 class District(RuleModel):

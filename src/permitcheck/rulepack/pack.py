@@ -13,17 +13,19 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from permitcheck import checks, files, yamlsafe
-from permitcheck.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
-from permitcheck.conditions import Condition, DottedPath
-from permitcheck.conditions import reads as condition_reads
-from permitcheck.errors import DossierError, Location, RuleError
+from permitcheck import files
+from permitcheck.basemodel import Strict, bilingual_error, codes, shown
+from permitcheck.dossier import yaml_reader
+from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_error
+from permitcheck.dossier.model import Day
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
-from permitcheck.loader import MAX_ERRORS, LoadedDossier, located_error
-from permitcheck.model import Day
-from permitcheck.shapes import PathProblem, Reads, Shape, Where, entries, keyed, shapes_at
-from permitcheck.strict import Strict, bilingual_error, codes, shown
+from permitcheck.problems import DossierError, Location, RuleError
+from permitcheck.rulepack import checks
+from permitcheck.rulepack.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
+from permitcheck.rulepack.conditions import Condition, DottedPath
+from permitcheck.rulepack.conditions import reads as condition_reads
+from permitcheck.rulepack.shapes import PathProblem, Reads, Shape, Where, entries, keyed, shapes_at
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
@@ -308,10 +310,10 @@ class Pack(BaseModel):
 @lru_cache(maxsize=1)
 def builtin_rules_dir() -> FsPath:
     """The rule packs shipped with permitcheck (inside the wheel, or the checkout's `rules/`)."""
-    packaged = FsPath(__file__).parent / "rules"
+    packaged = FsPath(__file__).parents[1] / "rules"
     if packaged.is_dir():
         return packaged
-    return FsPath(__file__).resolve().parents[2] / "rules"
+    return FsPath(__file__).resolve().parents[3] / "rules"
 
 
 def available_packs(root: FsPath | None = None) -> list[str]:
@@ -325,19 +327,19 @@ def _available_packs(base: str) -> tuple[str, ...]:
                         if _KEY_NAME.fullmatch(name)))
 
 
-def _parse(path: FsPath) -> yamlsafe.Document:
+def _parse(path: FsPath) -> yaml_reader.Document:
     try:
         # Regular files only, never more than a YAML file may hold: a FIFO would block, a
         # device or a huge sparse file would never end.
-        raw = files.read_regular(str(path), yamlsafe.MAX_BYTES)
+        raw = files.read_regular(str(path), yaml_reader.MAX_BYTES)
     except files.Unreadable as exc:
         reason = exc.reason
         raise RuleError(t(f"cannot read this rule-pack file: {reason.en}",
                           f"无法读取此规则包文件：{reason.zh}"), str(path)) from None
-    return yamlsafe.read(str(path), raw, RuleError)
+    return yaml_reader.read(str(path), raw, RuleError)
 
 
-def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yamlsafe.Document]:
+def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yaml_reader.Document]:
     """A rule-pack data file validated by `model`, with its source; errors are located."""
     source = _parse(path)
     try:
@@ -492,7 +494,7 @@ def _confined(written: str, base: FsPath, root: FsPath) -> str:
 
 
 def _checked(written: str, base: FsPath, root: FsPath, path: FsPath,
-             source: yamlsafe.Document, where: Where) -> str:
+             source: yaml_reader.Document, where: Where) -> str:
     """`_confined`, with a problem located at `where` in the file that names it."""
     try:
         return _confined(written, base, root)
@@ -503,7 +505,7 @@ def _checked(written: str, base: FsPath, root: FsPath, path: FsPath,
                         source.locate(where, value=True)) from None
 
 
-def _manifest_files(manifest: PackManifest, source: yamlsafe.Document, directory: FsPath,
+def _manifest_files(manifest: PackManifest, source: yaml_reader.Document, directory: FsPath,
                     root: FsPath) -> dict[str, str]:
     """The real paths of the files the manifest names, each checked before anything reads it."""
     named: list[tuple[str, str | None, Where]] = [
@@ -522,7 +524,7 @@ def _manifest_files(manifest: PackManifest, source: yamlsafe.Document, directory
     return found
 
 
-def _included(manifest: PackManifest, source: yamlsafe.Document, directory: FsPath,
+def _included(manifest: PackManifest, source: yaml_reader.Document, directory: FsPath,
               root: FsPath) -> list[tuple[str, FsPath]]:
     """The rule files of the manifest's `include`, each checked before anything reads it:
     (real path, path as named from the pack's folder)."""
@@ -775,7 +777,7 @@ def _documents_file(path: FsPath, root: FsPath) -> dict[str, SourceDocument]:
 
 
 def check_citation(cited: Source, documents: Collection[str], path: FsPath,
-                   source: yamlsafe.Document, where: tuple[str | int, ...]) -> None:
+                   source: yaml_reader.Document, where: tuple[str | int, ...]) -> None:
     """A citation names the pack's own source or one of its documents; a located error if not."""
     if cited.document is None or cited.document in documents:
         return

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from permitcheck import __version__, escape
-from permitcheck.errors import PermitcheckError
+from permitcheck import __version__
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+from permitcheck.problems import PermitcheckError
+from permitcheck.render import escape
 
 # One encoder for the whole report: json.dumps with any non-default option builds a new encoder
 # per call. Without indent, json uses its C encoder: large batches stay fast. Layout is added

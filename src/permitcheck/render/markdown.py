@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from permitcheck import escape
 from permitcheck.findings import DossierResult, RenderOptions, Report, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, t
+from permitcheck.render import escape
 
 _HEAD = t("permitcheck: {ready} of {total} dossiers ready",
           "permitcheck：{total} 份档案中 {ready} 份可以提交")

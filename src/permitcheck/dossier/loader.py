@@ -11,12 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from permitcheck import files, yamlsafe
-from permitcheck.errors import DossierError, Location, PermitcheckError
+from permitcheck import files
+from permitcheck.basemodel import codes, describe, unknown_key_hint
+from permitcheck.dossier import yaml_reader
+from permitcheck.dossier.model import Dossier
+from permitcheck.dossier.privacy import numbers_in, redact, scrub, written_numbers
 from permitcheck.i18n import Text, t
-from permitcheck.model import Dossier
-from permitcheck.privacy import numbers_in, redact, scrub, written_numbers
-from permitcheck.strict import codes, describe, unknown_key_hint
+from permitcheck.problems import DossierError, Location, PermitcheckError
 
 _QUOTED = re.compile(r"'([^']*)'")
 MAX_ERRORS = 50  # per file: enough to fix in one go, never a flood
@@ -29,7 +30,7 @@ class LoadedDossier:
     path: str
     model: Dossier
     data: dict[str, Any]
-    source: yamlsafe.Document
+    source: yaml_reader.Document
 
     @cached_property
     def numbers(self) -> tuple[str, ...]:
@@ -65,7 +66,7 @@ def load_file(path: str) -> LoadedDossier:
     sparse file is refused before reading.
     """
     try:
-        raw = files.read_regular(path, yamlsafe.MAX_BYTES)
+        raw = files.read_regular(path, yaml_reader.MAX_BYTES)
     except files.Unreadable as exc:
         raise DossierError(exc.reason, path, Location(1, 1) if exc.too_large else None) from None
     return load_bytes(raw, path)
@@ -78,10 +79,10 @@ def load_bytes(raw: bytes, path: str) -> LoadedDossier:
     it holds, however it is written (in the wrong field, as a key, in the file name).
     """
     text: str | None = None
-    source: yamlsafe.Document | None = None
+    source: yaml_reader.Document | None = None
     try:
-        text = yamlsafe.decode(raw, path)
-        source = yamlsafe.parse(text, path)
+        text = yaml_reader.decode(raw, path)
+        source = yaml_reader.parse(text, path)
         return validate(source)
     except PermitcheckError as exc:
         if text is None:
@@ -92,7 +93,7 @@ def load_bytes(raw: bytes, path: str) -> LoadedDossier:
         raise scrub(exc, secrets) from None
 
 
-def validate(source: yamlsafe.Document) -> LoadedDossier:
+def validate(source: yaml_reader.Document) -> LoadedDossier:
     """Validate parsed YAML against the dossier models."""
     data = source.data
     if not isinstance(data, dict):
@@ -111,7 +112,7 @@ def validate(source: yamlsafe.Document) -> LoadedDossier:
     return LoadedDossier(source.path, model, data, source)
 
 
-def located_error(exc: ValidationError, source: yamlsafe.Document,
+def located_error(exc: ValidationError, source: yaml_reader.Document,
                   error_cls: type[PermitcheckError] = DossierError) -> PermitcheckError:
     """Every validation error, located at what the user wrote, in file order.
 
@@ -156,7 +157,7 @@ def located_error(exc: ValidationError, source: yamlsafe.Document,
     return first
 
 
-def _where(error: Any, path: tuple[str | int, ...], source: yamlsafe.Document) -> Location:
+def _where(error: Any, path: tuple[str | int, ...], source: yaml_reader.Document) -> Location:
     """Where a Pydantic error points in the file: the key, the value, or the missing key's
     mapping."""
     kind = error["type"]

@@ -11,10 +11,11 @@ from typing import Any
 
 import yaml
 
-from permitcheck import files, yamlsafe
-from permitcheck.errors import DossierError, PermitcheckError
+from permitcheck import files
+from permitcheck.dossier import yaml_reader
 from permitcheck.findings import Skipped
 from permitcheck.i18n import Text, t
+from permitcheck.problems import DossierError, PermitcheckError
 
 _SUFFIXES = (".yaml", ".yml")
 _PLAIN_KEY = re.compile(rb"(?m)^(?:\xef\xbb\xbf)?permitcheck[ \t]*:")
@@ -51,13 +52,13 @@ def not_a_dossier(path: str) -> Text | None:
     may be a broken dossier: None, so that loading it reports why.
     """
     try:
-        raw = files.read_regular(path, yamlsafe.MAX_BYTES)
+        raw = files.read_regular(path, yaml_reader.MAX_BYTES)
         if _PLAIN_KEY.search(raw):
             # The usual spelling, a line `permitcheck:` at column 0, is a top-level key (or at
             # worst text that looks like one, which loading then reports): parsing the whole
             # file to learn it again cost more than the rest of discovery.
             return None
-        text = yamlsafe.decode(raw, path)
+        text = yaml_reader.decode(raw, path)
     except (files.Unreadable, PermitcheckError):
         return None
     return _top_level(text)

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 
 from pydantic import AfterValidator, BaseModel, PlainValidator, WrapValidator
 
+from permitcheck.basemodel import codes
 from permitcheck.i18n import Text, t
-from permitcheck.strict import codes
 
 # A rule pack names dossier paths (subjects, condition paths, check parameters). Whether each
 # exists, and holds what the check or condition can read, is decided once when the pack loads,
@@ -134,7 +134,7 @@ def _fields(model: type[BaseModel]) -> dict[str, tuple[Shape, ...]]:
 
 
 def _root() -> tuple[Shape, ...]:
-    from permitcheck.model import Dossier  # the dossier format, only when a pack is checked
+    from permitcheck.dossier.model import Dossier  # the dossier format, only when a pack is checked
 
     return (Shape("mapping", model=Dossier),)
 

@@ -16,6 +16,6 @@ def renderer(name: str) -> Renderer:
     """The render function of format `name` (imported on demand: rich only for text)."""
     if name not in FORMATS:
         raise KeyError(name)
-    module = import_module(f"permitcheck.reporters.{name}_report")
+    module = import_module(f"permitcheck.render.{name}")
     render: Renderer = module.render
     return render

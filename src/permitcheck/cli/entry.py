@@ -11,6 +11,6 @@ def main() -> None:
 
         sys.stdout.write(f"permitcheck {__version__}\n")
         return
-    from permitcheck.cli import main as cli_main
+    from permitcheck.cli.app import main as cli_main
 
     cli_main()

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from permitcheck import __version__, escape
+from permitcheck import __version__
 from permitcheck.findings import Finding, RenderOptions, Report, RuleInfo
 from permitcheck.i18n import Lang, Text
+from permitcheck.render import escape
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INVALID = "permitcheck.invalid-dossier"

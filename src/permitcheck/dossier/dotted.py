@@ -6,12 +6,12 @@ import re
 from functools import lru_cache
 from typing import Any
 
-Path = tuple[str | int, ...]
+Keys = tuple[str | int, ...]
 _SEGMENT = re.compile(r"^([a-z_]+)(\[\*\])?$")
 
 
 @lru_cache(maxsize=1024)
-def parse(dotted: str, index: int | None = None) -> Path:
+def parse(dotted: str, index: int | None = None) -> Keys:
     """`family[*].photo` with index 2 -> ('family', 2, 'photo')."""
     steps: list[str | int] = []
     for segment in dotted.split("."):
@@ -26,7 +26,7 @@ def parse(dotted: str, index: int | None = None) -> Path:
     return tuple(steps)
 
 
-def get(data: Any, path: Path) -> Any:
+def get(data: Any, path: Keys) -> Any:
     """The value at `path`, or None where any step is absent."""
     current = data
     for step in path:
@@ -39,7 +39,7 @@ def get(data: Any, path: Path) -> Any:
     return current
 
 
-def dotted(path: Path) -> str:
+def to_text(path: Keys) -> str:
     """('family', 0, 'photo') -> 'family[0].photo'."""
     text = ""
     for step in path:

@@ -15,10 +15,10 @@ import typer
 from permitcheck import __version__
 
 if TYPE_CHECKING:
-    from permitcheck.errors import PermitcheckError
     from permitcheck.findings import DossierResult, RenderOptions, Report, Skipped
     from permitcheck.i18n import Lang as LangCode
     from permitcheck.i18n import Text
+    from permitcheck.problems import PermitcheckError
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
 
@@ -134,8 +134,8 @@ def _use_color(choice: Color) -> bool:
 
 def _run(work: Callable[[], int], lang: LangCode, traceback: bool) -> NoReturn:
     """Run a command's work; the one place errors become messages and exit codes."""
-    from permitcheck import escape
-    from permitcheck.errors import PermitcheckError
+    from permitcheck.problems import PermitcheckError
+    from permitcheck.render import escape
 
     try:
         code = work()
@@ -168,8 +168,8 @@ def _write(text: str) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except OSError as exc:
-        from permitcheck.errors import UsageError
         from permitcheck.i18n import t
+        from permitcheck.problems import UsageError
 
         reason = exc.strerror or str(exc)
         raise UsageError(t(f"cannot write to standard output: {reason}",
@@ -179,8 +179,8 @@ def _write(text: str) -> None:
 def _today() -> date:
     """Today, from the clock, or from PERMITCHECK_TODAY (YYYY-MM-DD) for reproducible runs."""
     from permitcheck.dates import DateSyntaxError, parse_date
-    from permitcheck.errors import UsageError
     from permitcheck.i18n import t
+    from permitcheck.problems import UsageError
 
     text = os.environ.get("PERMITCHECK_TODAY")
     if not text:
@@ -194,8 +194,8 @@ def _today() -> date:
 
 def _parse_as_of(text: str | None) -> date | None:
     from permitcheck.dates import DateSyntaxError, parse_date
-    from permitcheck.errors import UsageError
     from permitcheck.i18n import t
+    from permitcheck.problems import UsageError
 
     if text is None:
         return None
@@ -255,15 +255,15 @@ def validate(
 
     def work() -> int:
         from permitcheck import batch
-        from permitcheck.discover import discover
+        from permitcheck.dossier.discover import discover
 
         targets = _targets(output_formats or [Format.text], outputs or [])
         inputs = discover(paths, skip_non_dossiers)
         _refuse_overwrite(targets, [*inputs.dossiers, *(s.path for s in inputs.skipped)])
         if not inputs.dossiers and not inputs.errors and not skip_non_dossiers:
             # A CI job pointed at the wrong folder must not pass silently.
-            from permitcheck.errors import UsageError
             from permitcheck.i18n import t
+            from permitcheck.problems import UsageError
 
             found = len(inputs.skipped)
             files = "1 YAML file" if found == 1 else f"{found} YAML files"
@@ -292,8 +292,8 @@ def validate(
 
 def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[str, str | None]]:
     """Pairs of (format, file or None for stdout); usage errors for impossible pairings."""
-    from permitcheck.errors import UsageError
     from permitcheck.i18n import t
+    from permitcheck.problems import UsageError
 
     if len(outputs) > len(formats):
         if len(formats) == 1 and formats[0] is Format.text and len(outputs) == 1:
@@ -317,8 +317,8 @@ def _refuse_overwrite(pairs: list[tuple[str, str | None]], inputs: list[str]) ->
     Files are compared by identity (device and inode), so a hard or symbolic link to a dossier
     is recognised too; a path that cannot be examined (a link loop) is that input's own error.
     """
-    from permitcheck.errors import UsageError
     from permitcheck.i18n import t
+    from permitcheck.problems import UsageError
 
     def identity(path: str) -> tuple[int, int] | None:
         try:
@@ -343,7 +343,7 @@ def _report(results: list[DossierResult], errors: list[PermitcheckError], skippe
     catalog: dict[str, RuleInfo] = {}
     if results:  # a run whose every file failed to load never imports the checker
         from permitcheck.engine import rule_catalog
-        from permitcheck.rules import load_pack
+        from permitcheck.rulepack.pack import load_pack
 
         for city in sorted({result.city for result in results}):
             catalog.update(rule_catalog(load_pack(city, rules_dir)))
@@ -357,10 +357,9 @@ def _report(results: list[DossierResult], errors: list[PermitcheckError], skippe
 def _emit(report: Report, targets: list[tuple[str, str | None]], lang: LangCode, color: bool,
           verbose: bool, show_personal_data: bool) -> list[PermitcheckError]:
     """Print the errors, write every report; what could not be written, as errors (printed)."""
-    from permitcheck import escape
-    from permitcheck.errors import PermitcheckError
     from permitcheck.findings import RenderOptions
-    from permitcheck.reporters import renderer
+    from permitcheck.problems import PermitcheckError
+    from permitcheck.render import escape, renderer
 
     for error in report.errors:
         typer.echo(escape.text(error.located(lang)), err=True)
@@ -393,9 +392,9 @@ def _emit(report: Report, targets: list[tuple[str, str | None]], lang: LangCode,
 
 def _write_report(output_format: str, target: str, text: str) -> list[PermitcheckError]:
     """Write one report file whole; the reason as an error if it cannot be written."""
-    from permitcheck.errors import UsageError
     from permitcheck.files import write_replacing
     from permitcheck.i18n import t
+    from permitcheck.problems import UsageError
 
     what_en, what_zh = f"the {output_format} report", f"{output_format} 报告"
     if target.endswith(("/", os.sep)):
@@ -430,9 +429,9 @@ def _reason(exc: OSError) -> Text:
 
 def _github_summary(report: Report, options: RenderOptions) -> list[PermitcheckError]:
     """Append the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides it."""
-    from permitcheck.errors import UsageError
     from permitcheck.i18n import t
-    from permitcheck.reporters import renderer
+    from permitcheck.problems import UsageError
+    from permitcheck.render import renderer
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary:
@@ -469,12 +468,12 @@ def timeline(
     language = _lang(lang)
 
     def work() -> int:
-        from permitcheck import guide
-        from permitcheck import timeline as drawing
         from permitcheck.dates import reference_date
+        from permitcheck.dossier.loader import load_file
         from permitcheck.engine import evaluate
-        from permitcheck.loader import load_file
-        from permitcheck.rules import pack_for
+        from permitcheck.render import timeline as drawing
+        from permitcheck.rulepack import guide
+        from permitcheck.rulepack.pack import pack_for
 
         loaded = load_file(str(dossier))
         pack = pack_for(loaded, rules_dir)
@@ -510,7 +509,7 @@ def schema(
     language = _lang(lang)
 
     def work() -> int:
-        from permitcheck.schema import render
+        from permitcheck.dossier.json_schema import render
 
         _write(render())
         return EXIT_READY
@@ -535,9 +534,9 @@ def init(
     language = _lang(lang)
 
     def work() -> int:
-        from permitcheck.errors import UsageError
+        from permitcheck.dossier.skeleton import skeleton
         from permitcheck.i18n import t
-        from permitcheck.skeleton import skeleton
+        from permitcheck.problems import UsageError
 
         text = skeleton(kind.value, path.name, schema_ref)
         try:
@@ -581,11 +580,12 @@ def where(
     language = _lang(lang)
 
     def work() -> int:
-        from permitcheck import guide, views
-        from permitcheck.errors import DossierError, UsageError
+        from permitcheck.dossier.loader import load_file
         from permitcheck.i18n import t
-        from permitcheck.loader import load_file
-        from permitcheck.rules import load_pack
+        from permitcheck.problems import DossierError, UsageError
+        from permitcheck.render import guide_views
+        from permitcheck.rulepack import guide
+        from permitcheck.rulepack.pack import load_pack
 
         employer_name: str | None = None
         chosen_level = level.value if level else None
@@ -621,11 +621,11 @@ def where(
                 ("employer", "registered_in") if district else ("employer",),
                 value=district is not None)) from None
         table = guide.windows(pack)
-        view = views.WhereView(
+        view = guide_views.WhereView(
             employer=employer_name, level=wanted.level, district_key=district,
             district=table.districts.get(district) if district else None,
             authority=authority, pack=pack)
-        _write(views.render_where(view, output_format.value, language))
+        _write(guide_views.render_where(view, output_format.value, language))
         return EXIT_READY
 
     _run(work, language, traceback)
@@ -649,11 +649,12 @@ def steps(
     language = _lang(lang)
 
     def work() -> int:
-        from permitcheck import guide, views
-        from permitcheck.errors import UsageError
+        from permitcheck.dossier.loader import load_file
         from permitcheck.i18n import PROCEDURES, t
-        from permitcheck.loader import load_file
-        from permitcheck.rules import load_pack
+        from permitcheck.problems import UsageError
+        from permitcheck.render import guide_views
+        from permitcheck.rulepack import guide
+        from permitcheck.rulepack.pack import load_pack
 
         acceptance: guide.Authority | None = None
         facts = guide.DossierDates(as_of=_today())
@@ -665,7 +666,7 @@ def steps(
         else:
             from permitcheck.dates import reference_date
             from permitcheck.engine import evaluate
-            from permitcheck.rules import pack_for
+            from permitcheck.rulepack.pack import pack_for
 
             loaded = load_file(str(dossier))
             pack = pack_for(loaded, rules_dir)
@@ -702,14 +703,14 @@ def steps(
                 step_note = (guide.registration_note(pack, acceptance) if known_employer
                              else None)
             dated = guide.step_dates(step, facts)
-            items.append(views.StepView(
+            items.append(guide_views.StepView(
                 step=step, authority=authority,
                 place=table.places.get(step.where), also=table.places.get(step.also or ""),
                 due=dated.due, due_note=dated.note, note=step_note, flag=dated.flag,
                 done=dated.done))
-        view = views.StepsView(heading=heading, note=note, steps=tuple(items),
+        view = guide_views.StepsView(heading=heading, note=note, steps=tuple(items),
                                pack=pack)
-        _write(views.render_steps(view, output_format.value, language))
+        _write(guide_views.render_steps(view, output_format.value, language))
         return EXIT_READY
 
     _run(work, language, traceback)
@@ -731,13 +732,13 @@ def list_rules(
     language = _lang(lang)
 
     def work() -> int:
-        from permitcheck import views
-        from permitcheck.rules import load_pack
+        from permitcheck.render import guide_views
+        from permitcheck.rulepack.pack import load_pack
 
         pack = load_pack(city, rules_dir)
         chosen = [rule for rule in pack.rules
                   if procedure is None or procedure.value in rule.applies.procedures]
-        _write(views.render_rules(pack, chosen, output_format.value, language))
+        _write(guide_views.render_rules(pack, chosen, output_format.value, language))
         return EXIT_READY
 
     _run(work, language, traceback)
@@ -759,11 +760,11 @@ def explain(
     def work() -> int:
         import difflib
 
-        from permitcheck import views
-        from permitcheck.errors import UsageError
+        from permitcheck.basemodel import shown
         from permitcheck.i18n import t
-        from permitcheck.rules import load_pack
-        from permitcheck.strict import shown
+        from permitcheck.problems import UsageError
+        from permitcheck.render import guide_views
+        from permitcheck.rulepack.pack import load_pack
 
         pack = load_pack(city, rules_dir)
         by_id = {rule.id: rule for rule in pack.rules}
@@ -777,7 +778,7 @@ def explain(
                 "；可用 `permitcheck rules` 查看全部规则"
             raise UsageError(t(f"unknown rule id {shown(rule_id)}{hint_en}",
                                f"未知的规则编号 {shown(rule_id)}{hint_zh}"))
-        _write(views.render_explain(pack, by_id[rule_id], output_format.value, language))
+        _write(guide_views.render_explain(pack, by_id[rule_id], output_format.value, language))
         return EXIT_READY
 
     _run(work, language, traceback)

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from permitcheck.errors import PermitcheckError
 from permitcheck.i18n import Text
+from permitcheck.problems import PermitcheckError
 
 
 def mask(number: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
+from permitcheck.render import escape
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
 _MARKS = {

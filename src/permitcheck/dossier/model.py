@@ -16,9 +16,9 @@ from pydantic import (
     model_validator,
 )
 
-from permitcheck.codes import COUNTRIES, LANGUAGES
+from permitcheck.basemodel import Strict, bilingual_error, describe, shown
 from permitcheck.dates import DateSyntaxError, check_range, parse_date
-from permitcheck.strict import Strict, bilingual_error, describe, shown
+from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
 
 
 def _to_date(value: Any) -> date:

@@ -9,10 +9,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from permitcheck import dates, paths
+from permitcheck import dates
+from permitcheck.basemodel import Strict, bilingual_error, shown
+from permitcheck.dossier import dotted
 from permitcheck.i18n import Text, t
-from permitcheck.shapes import BOOL, DATE, DOCUMENT, LIST_OF_TEXT, NUMBER, TEXT, Need, Reads, Where
-from permitcheck.strict import Strict, bilingual_error, shown
+from permitcheck.rulepack.shapes import (
+    BOOL,
+    DATE,
+    DOCUMENT,
+    LIST_OF_TEXT,
+    NUMBER,
+    TEXT,
+    Need,
+    Reads,
+    Where,
+)
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
@@ -91,7 +102,7 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
     if condition.not_ is not None:
         return not holds(condition.not_, data, as_of, index)
     assert condition.path is not None  # guaranteed by the model validator
-    value = paths.get(data, paths.parse(condition.path, index))
+    value = dotted.get(data, dotted.parse(condition.path, index))
     if condition.present is not None:
         written = value is not None and value != []
         return written == condition.present
@@ -150,7 +161,7 @@ def _decide(condition: Condition, data: Mapping[str, Any], as_of: date,
         return (None if result is None else not result), missing
     assert condition.path is not None
     if condition.present is None and condition.commitment is None \
-            and paths.get(data, paths.parse(condition.path, index)) is None:
+            and dotted.get(data, dotted.parse(condition.path, index)) is None:
         return None, [condition.path]
     return holds(condition, data, as_of, index), []
 

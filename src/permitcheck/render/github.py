@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from permitcheck import escape
 from permitcheck.findings import RenderOptions, Report, cite_all
+from permitcheck.render import escape
 
 
 def command(kind: str, message: str, **properties: str | int) -> str:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from permitcheck import checks, conditions, escape
 from permitcheck.findings import SourceRef, cite_all
-from permitcheck.guide import Authority, District, Place, Step
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
-from permitcheck.rules import Pack, Rule, Source
+from permitcheck.render import escape
+from permitcheck.rulepack import checks, conditions
+from permitcheck.rulepack.guide import Authority, District, Place, Step
+from permitcheck.rulepack.pack import Pack, Rule, Source
 
 _LABELS = {
     "authority": t("Authority", "受理机构"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
+from permitcheck.render import escape
 
 # Every text from a dossier or rule pack goes through escape.text: XML 1.0 cannot hold most
 # control characters at all (the file would not parse), and test viewers and CI logs show the

@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from permitcheck.errors import DossierError, Location, PermitcheckError
+from permitcheck.basemodel import shown
 from permitcheck.i18n import Text, t
-from permitcheck.strict import shown
+from permitcheck.problems import DossierError, Location, PermitcheckError
 
 try:  # libyaml's C parser is several times faster than the pure-Python one.
     _BaseLoader: type[Any] = yaml.CSafeLoader

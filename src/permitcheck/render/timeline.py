@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from permitcheck import escape
 from permitcheck.findings import DossierResult, Finding
 from permitcheck.i18n import Lang, Text, t
+from permitcheck.render import escape
 
 if TYPE_CHECKING:
-    from permitcheck.guide import StepWindow
+    from permitcheck.rulepack.guide import StepWindow
 
 # Past this many days before the reference date the axis is cut (a long-closed window is a
 # failure in the checklist; the picture is for planning).

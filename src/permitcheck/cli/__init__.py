@@ -1,0 +1,3 @@
+"""The command line: parsing, printing and exit codes (app.py; entry.py for --version)."""
+
+from __future__ import annotations
