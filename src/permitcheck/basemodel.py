@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
-
-if TYPE_CHECKING:
-    from permitcheck.i18n import Text
 
 
 def bilingual_error(kind: str, en: str, zh: str, **context: Any) -> PydanticCustomError:
@@ -40,16 +36,6 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return shown(value)
-
-
-def unknown_key_hint(key: str, allowed: Sequence[str]) -> Text:
-    """What to write instead of the unknown key `key`: the closest allowed key, or them all."""
-    from permitcheck.i18n import t
-
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return t(f"did you mean {close[0]!r}?", f"是否应为 {close[0]!r}？")
-    return t(f"expected one of: {codes(allowed)}", f"可用的键：{codes(allowed)}")
 
 
 class Strict(BaseModel):

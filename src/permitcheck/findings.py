@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from permitcheck.dossier.discover import Skipped
 from permitcheck.i18n import Lang, Text
 from permitcheck.problems import Location, PermitcheckError
 
@@ -137,14 +138,6 @@ class RenderOptions:
         if value is None or self.show_personal_data:
             return value
         return mask(value)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A YAML file found in a folder or by a pattern and not checked, with the reason."""
-
-    path: str
-    reason: Text
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
-from permitcheck.basemodel import Strict
+from permitcheck.basemodel import Strict, codes
 
 Lang = Literal["en", "zh"]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -245,3 +246,11 @@ PROCEDURES = {"new": t("new permit", "新办"), "extension": t("extension", "延
 def join(items: list[Text]) -> Text:
     return Text.model_construct(en="; ".join(i.en for i in items) or "—",
                                 zh="；".join(i.zh for i in items) or "—")
+
+
+def unknown_key_hint(key: str, allowed: Sequence[str]) -> Text:
+    """What to write instead of the unknown key `key`: the closest allowed key, or them all."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return t(f"did you mean {close[0]!r}?", f"是否应为 {close[0]!r}？")
+    return t(f"expected one of: {codes(allowed)}", f"可用的键：{codes(allowed)}")

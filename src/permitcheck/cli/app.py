@@ -15,7 +15,8 @@ import typer
 from permitcheck import __version__
 
 if TYPE_CHECKING:
-    from permitcheck.findings import DossierResult, RenderOptions, Report, Skipped
+    from permitcheck.dossier.discover import Skipped
+    from permitcheck.findings import DossierResult, RenderOptions, Report
     from permitcheck.i18n import Lang as LangCode
     from permitcheck.i18n import Text
     from permitcheck.problems import PermitcheckError

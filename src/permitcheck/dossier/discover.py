@@ -13,7 +13,6 @@ import yaml
 
 from permitcheck import files
 from permitcheck.dossier import yaml_reader
-from permitcheck.findings import Skipped
 from permitcheck.i18n import Text, t
 from permitcheck.problems import DossierError, PermitcheckError
 
@@ -33,6 +32,14 @@ LINK = t(
 )
 NO_KEY = t("no top-level `permitcheck` key", "没有顶层的 `permitcheck` 键")
 EMPTY = t("empty: no YAML content", "空文件：没有 YAML 内容")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A YAML file found in a folder or by a pattern and not checked, with the reason."""
+
+    path: str
+    reason: Text
 
 
 @dataclass

@@ -12,11 +12,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from permitcheck import files
-from permitcheck.basemodel import codes, describe, unknown_key_hint
+from permitcheck.basemodel import codes, describe
 from permitcheck.dossier import yaml_reader
 from permitcheck.dossier.model import Dossier
 from permitcheck.dossier.privacy import numbers_in, redact, scrub, written_numbers
-from permitcheck.i18n import Text, t
+from permitcheck.i18n import Text, t, unknown_key_hint
 from permitcheck.problems import DossierError, Location, PermitcheckError
 
 _QUOTED = re.compile(r"'([^']*)'")

@@ -13,7 +13,8 @@ from permitcheck.i18n import PROCEDURES, Lang, Text, t
 from permitcheck.render import escape
 from permitcheck.rulepack import checks, conditions
 from permitcheck.rulepack.guide import Authority, District, Place, Step
-from permitcheck.rulepack.pack import Pack, Rule, Source
+from permitcheck.rulepack.pack import Pack, Rule
+from permitcheck.rulepack.sources import Source
 
 _LABELS = {
     "authority": t("Authority", "受理机构"),

@@ -29,7 +29,7 @@ from permitcheck.rulepack.shapes import (
 )
 
 if TYPE_CHECKING:
-    from permitcheck.rulepack.pack import ApostilleTable
+    from permitcheck.rulepack.apostille import ApostilleTable
 
 Status = Literal["pass", "fail", "warn"]  # warn: holds, but the user must know something
 REGIONS = frozenset({"HK", "MO", "TW"})

@@ -18,7 +18,8 @@ from permitcheck.i18n import Text, t
 from permitcheck.problems import RuleError, UsageError
 from permitcheck.rulepack.checks import MAX_DAYS, MAX_MONTHS, NO_EMPLOYER, Acceptance
 from permitcheck.rulepack.conditions import CENTURY, between
-from permitcheck.rulepack.pack import Pack, RuleModel, Source, check_citation, read_rule_file
+from permitcheck.rulepack.pack import Pack, check_citation, read_rule_file
+from permitcheck.rulepack.sources import RuleModel, Source
 
 if TYPE_CHECKING:
     from permitcheck.dossier.model import Dossier

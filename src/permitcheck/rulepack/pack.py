@@ -14,73 +14,30 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from permitcheck import files
-from permitcheck.basemodel import Strict, bilingual_error, codes, shown
+from permitcheck.basemodel import bilingual_error, codes, shown
 from permitcheck.dossier import yaml_reader
 from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_error
-from permitcheck.dossier.model import Day
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
 from permitcheck.problems import DossierError, Location, RuleError
 from permitcheck.rulepack import checks
+from permitcheck.rulepack.apostille import ApostilleTable
 from permitcheck.rulepack.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
 from permitcheck.rulepack.conditions import Condition, DottedPath
 from permitcheck.rulepack.conditions import reads as condition_reads
 from permitcheck.rulepack.shapes import PathProblem, Reads, Shape, Where, entries, keyed, shapes_at
+from permitcheck.rulepack.sources import (
+    RuleModel,
+    Source,
+    SourceDocument,
+    SourceDocuments,
+)
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
 _KEY = r"^[a-z][a-z0-9_]*$"  # a pack's name, a heading's key
 _KEY_NAME = re.compile(r"[a-z][a-z0-9_]*")  # the same, for re.fullmatch (`$` allows a "\n")
 GroupKey = Annotated[str, Field(pattern=_KEY)]
-
-
-class RuleModel(Strict):
-    """A mapping in a rule file: strict types, unknown keys reported with a suggestion."""
-
-
-
-
-_FAQ_SECTION = re.compile(r"^\d+(\(\d+\))?( note)?$")
-
-
-class Source(RuleModel):
-    """A passage cited for a rule: the pack's own source (the FAQ) unless `document` names
-    another entry of the pack's source documents (a law, a treaty)."""
-
-    document: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
-    section: str = Field(min_length=1)
-    # `quote` is English and `quote_zh` Chinese; the one in the document's own language is
-    # checked word for word against its text, the other is permitcheck's rendering (shown
-    # marked as a translation).
-    quote: str = Field(min_length=10)
-    quote_zh: str = Field(min_length=4)
-
-    @model_validator(mode="after")
-    def _section_form(self) -> Source:
-        if self.document is None and not _FAQ_SECTION.match(self.section):
-            raise bilingual_error(
-                "section", f"section {self.section!r} of the pack's source must look like "
-                           "`3`, `3(4)` or `3 note`",
-                f"规则包主要依据的章节 {self.section!r} 须形如 `3`、`3(4)` 或 `3 note`")
-        return self
-
-
-class SourceDocument(RuleModel):
-    """A document rules cite: its title, short name, publisher and where its text is."""
-
-    title: str
-    title_zh: str
-    short: Text  # before a section number: "FAQ 3(4)", "Civil Code Art. 201"
-    publisher: str
-    published: str
-    url: str | None = None
-    language: Literal["en", "zh"] = "en"
-    # The text quotes are checked against, relative to the file that names it.
-    text: str | None = None
-
-
-class SourceDocuments(RuleModel):
-    documents: dict[str, SourceDocument] = Field(min_length=1)
 
 
 class Exemption(RuleModel):
@@ -224,40 +181,6 @@ class PackManifest(RuleModel):
     # Rule files kept outside the pack's folder that it applies too: the national rules every
     # city of a country shares (`../china/national.yaml`), relative to the pack's folder.
     include: list[str] = Field(default=[], max_length=50)
-
-
-class ApostilleState(RuleModel):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    in_force: Day
-
-
-class ApostilleObjection(RuleModel):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    note: str
-
-
-class ApostilleSourceRef(RuleModel):
-    title: str
-    url: str | None = None
-
-
-class ApostilleTable(RuleModel):
-    china_in_force: Day
-    sources: list[ApostilleSourceRef] = []
-    # What a finding about an apostille cites besides the rule's own source: the Convention
-    # and China's accession (documents of the pack's `sources`).
-    cite: list[Source] = []
-    objections: list[ApostilleObjection] = []
-    states: list[ApostilleState]
-
-    def in_force_with_china(self, country: str) -> Day | None:
-        """The first day the Convention applies between China and `country`, if it ever does."""
-        if any(item.country == country for item in self.objections):
-            return None
-        for item in self.states:
-            if item.country == country:
-                return max(item.in_force, self.china_in_force)
-        return None
 
 
 class Pack(BaseModel):

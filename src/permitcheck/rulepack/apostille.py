@@ -1,0 +1,42 @@
+"""The apostille table of a pack: which states apply the Convention with China, and since when."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from permitcheck.dossier.model import Day
+from permitcheck.rulepack.sources import RuleModel, Source
+
+
+class ApostilleState(RuleModel):
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    in_force: Day
+
+
+class ApostilleObjection(RuleModel):
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    note: str
+
+
+class ApostilleSourceRef(RuleModel):
+    title: str
+    url: str | None = None
+
+
+class ApostilleTable(RuleModel):
+    china_in_force: Day
+    sources: list[ApostilleSourceRef] = []
+    # What a finding about an apostille cites besides the rule's own source: the Convention
+    # and China's accession (documents of the pack's `sources`).
+    cite: list[Source] = []
+    objections: list[ApostilleObjection] = []
+    states: list[ApostilleState]
+
+    def in_force_with_china(self, country: str) -> Day | None:
+        """The first day the Convention applies between China and `country`, if it ever does."""
+        if any(item.country == country for item in self.objections):
+            return None
+        for item in self.states:
+            if item.country == country:
+                return max(item.in_force, self.china_in_force)
+        return None
