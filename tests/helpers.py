@@ -11,11 +11,13 @@ from typing import Any
 import yaml
 
 from permitcheck.dates import official_calendar, parse_date, reference_date
-from permitcheck.dossier import yaml_reader
-from permitcheck.dossier.loader import load_bytes
+from permitcheck.dossier import loader, yaml_reader
+from permitcheck.dossier.loader import LoadedDossier
 from permitcheck.engine import evaluate
 from permitcheck.findings import DossierResult, Finding
-from permitcheck.rulepack.pack import load_pack
+from permitcheck.problems import Problems
+from permitcheck.rulepack import pack as rulepack
+from permitcheck.rulepack.pack import Pack
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -75,6 +77,34 @@ def patched(data: dict[str, Any], set_: dict[str, Any] | None = None,
             target = target[step]
         del target[last]
     return result
+
+
+def load_pack(name: str = "nanjing", root: Path | None = None) -> Pack:
+    """A rule pack that must load."""
+    found = rulepack.load_pack(name, root)
+    assert not isinstance(found, tuple), [problem.located() for problem in found]
+    return found
+
+
+def pack_problems(name: str = "nanjing", root: Path | None = None) -> Problems:
+    """The problems of a rule pack that must not load."""
+    found = rulepack.load_pack(name, root)
+    assert isinstance(found, tuple), "the pack loaded"
+    return found
+
+
+def load_bytes(raw: bytes, path: str) -> LoadedDossier:
+    """A dossier that must load."""
+    found = loader.load_bytes(raw, path)
+    assert not isinstance(found, tuple), [problem.located() for problem in found]
+    return found
+
+
+def dossier_problems(raw: bytes, path: str = "d.yaml") -> Problems:
+    """The problems of a dossier that must not load."""
+    found = loader.load_bytes(raw, path)
+    assert isinstance(found, tuple), "the dossier loaded"
+    return found
 
 
 def to_yaml(data: dict[str, Any]) -> bytes:

@@ -11,7 +11,7 @@ PACKAGE = ROOT / "src" / "permitcheck"
 
 # From the top down: a module may import its own layer and the layers below it, never above.
 # `python -m permitcheck` -> cli -> services -> batch -> (render, engine) -> rulepack -> findings
-# -> dossier -> the bottom (problems, i18n, dates, the strict base model, files).
+# -> dossier -> the bottom (settings, problems, i18n, dates, the strict base model, files).
 LAYERS = (
     ("permitcheck.__main__",),
     ("permitcheck.cli",),
@@ -21,8 +21,9 @@ LAYERS = (
     ("permitcheck.rulepack",),
     ("permitcheck.findings",),
     ("permitcheck.dossier",),
-    ("permitcheck.problems", "permitcheck.i18n", "permitcheck.dates", "permitcheck.basemodel",
-     "permitcheck.files", "permitcheck"),
+    ("permitcheck.settings", "permitcheck.problems", "permitcheck.i18n", "permitcheck.dates",
+     "permitcheck.basemodel", "permitcheck.files"),
+    ("permitcheck",),  # the package itself: its version
 )
 
 
@@ -57,7 +58,8 @@ def _layer(module: str) -> int:
     best = (-1, len(LAYERS))
     for index, prefixes in enumerate(LAYERS):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best[0]:
+            inside = module == prefix or (module.startswith(prefix + ".") and "." in prefix)
+            if inside and len(prefix) > best[0]:
                 best = (len(prefix), index)
     return best[1]
 

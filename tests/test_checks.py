@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from helpers import CALENDAR
+from helpers import CALENDAR, load_pack
 from permitcheck.dossier import dotted
 from permitcheck.i18n import Text
 from permitcheck.rulepack import checks, conditions
-from permitcheck.rulepack.pack import load_pack
 
 AS_OF = date(2026, 12, 7)
 CHECK = TypeAdapter(checks.Check)

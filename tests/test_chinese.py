@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, example_data, invoke, patched, to_yaml
-from permitcheck.rulepack.pack import load_pack
+from helpers import EXAMPLES, example_data, invoke, load_pack, patched, to_yaml
 
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 RULE_IDS = [rule.id for rule in load_pack("nanjing").rules]

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import example_data, example_file, invoke, patched, to_yaml
-from permitcheck.rulepack.pack import load_pack
+from helpers import example_data, example_file, invoke, load_pack, patched, to_yaml
 
 RULE_IDS = [rule.id for rule in load_pack("nanjing").rules]
 

@@ -15,7 +15,7 @@ import pytest
 from helpers import example_data, invoke, patched, to_yaml
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
 from permitcheck.i18n import Text
-from permitcheck.problems import DossierError, Location
+from permitcheck.problems import Location, Problem
 from permitcheck.render import FORMATS, renderer
 
 AS_OF = ("--as-of", "2026-12-07")
@@ -322,7 +322,7 @@ def hostile_report() -> Report:
         groups={"family[0]": text},
         applicant=EVERY,
     )
-    error = DossierError(text, f"bad/{EVERY}.yaml", Location(1, 1))
+    error = Problem(text, f"bad/{EVERY}.yaml", Location(1, 1))
     return Report(results=(result,), errors=(error,))
 
 

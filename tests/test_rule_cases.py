@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import evaluate_data, example_data, findings_of, patched
-from permitcheck.rulepack.pack import load_pack
+from helpers import evaluate_data, example_data, findings_of, load_pack, patched
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 

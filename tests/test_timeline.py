@@ -105,12 +105,13 @@ def test_bad_dossier_exits_2(tmp_path: Path) -> None:
 def test_no_windows_says_so() -> None:
     from datetime import date
 
-    from permitcheck.render.timeline import Timeline, render
+    from permitcheck.findings import RenderOptions
+    from permitcheck.render.timeline import Timeline, render_text
 
     empty = Timeline(path="x.yaml", as_of=date(2026, 12, 7), submit_by=None, bars=())
-    assert render(empty, "en", False).splitlines() == [
+    assert render_text(empty, RenderOptions(lang="en", width=80)).splitlines() == [
         "Timeline — x.yaml", "No time window applies to this dossier."]
-    assert "本档案没有适用的时限。" in render(empty, "zh", False)
+    assert "本档案没有适用的时限。" in render_text(empty, RenderOptions(lang="zh", width=80))
 
 
 def test_a_closed_warning_window_never_sets_submit_by(tmp_path: Path) -> None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
-from permitcheck import dates
 from permitcheck.dossier.privacy import scrub
 from permitcheck.findings import DossierResult
-from permitcheck.problems import PermitcheckError
+from permitcheck.problems import Problem, Problems, Stop
+from permitcheck.settings import Settings
 
 # Below this many dossiers, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -22,66 +19,56 @@ PARALLEL_FROM = 64
 MIN_CHUNK, MAX_CHUNK = 32, 256
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What every dossier of a run is checked with; `today` comes from the caller's clock."""
-
-    as_of: date | None
-    today: date
-    warn_days: int | None
-    rules_dir: Path | None
-    show_personal_data: bool = False
-
-
-def check_one(path: str, settings: Settings) -> DossierResult:
-    """Load, pick the rule pack and evaluate one dossier; PermitcheckError if it cannot."""
+def check_one(path: str, settings: Settings) -> DossierResult | Problems:
+    """Load, pick the rule pack and evaluate one dossier; or the problems that stop it."""
     from permitcheck.dossier.loader import load_file
 
-    dossier = load_file(path)  # its errors never spell out a number of the file
+    dossier = load_file(path)  # its problems never spell out a number of the file
+    if isinstance(dossier, tuple):
+        return dossier
     # Imported once a dossier has loaded: a run on malformed files never pays for the checker.
     from permitcheck.engine import evaluate
     from permitcheck.rulepack.pack import pack_for
 
     try:
         pack = pack_for(dossier, settings.rules_dir)
-        reference = dates.reference_date(settings.as_of,
-                                         dossier.model.application.submission_date,
-                                         settings.today)
+        if isinstance(pack, tuple):
+            raise Stop(*pack)
+        reference = settings.reference_date(dossier.model.application.submission_date)
+        # A pack's data file (the windows) is read when first needed: it may stop here too.
         return evaluate(dossier, pack, reference, settings.warn_days,
                         settings.show_personal_data)
-    except PermitcheckError as exc:
+    except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
-        raise exc if settings.show_personal_data else scrub(exc, dossier.numbers) from None
+        return exc.problems if settings.show_personal_data \
+            else scrub(exc.problems, dossier.numbers)
 
 
-def _check_chunk(job: tuple[Sequence[str], Settings, bool]
-                 ) -> list[DossierResult | PermitcheckError]:
+def _check_chunk(job: tuple[Sequence[str], Settings, bool]) -> list[DossierResult | Problems]:
     paths, settings, catch_bugs = job
-    outcomes: list[DossierResult | PermitcheckError] = []
+    outcomes: list[DossierResult | Problems] = []
     for path in paths:
         try:
             outcomes.append(check_one(path, settings))
-        except PermitcheckError as exc:
-            outcomes.append(exc)
         except Exception as exc:
             if not catch_bugs:
                 raise
             # One file's failure, whatever it is, must not sink the others.
-            outcomes.append(_internal(path, exc))
+            outcomes.append((_internal(path, exc),))
     return outcomes
 
 
-def _internal(path: str, exc: Exception) -> PermitcheckError:
-    """A failure that is a bug in permitcheck, as the error of the one dossier it hit."""
+def _internal(path: str, exc: Exception) -> Problem:
+    """A failure that is a bug in permitcheck, as the problem of the one dossier it hit."""
     from permitcheck.i18n import t
 
     # Only the exception's type: its text may quote the dossier (a passport number).
     name = type(exc).__name__
-    return PermitcheckError(t(
+    return Problem(t(
         f"internal error while checking this dossier ({name}); this is a bug in permitcheck: "
         "run `permitcheck validate --traceback` on this file alone and report it",
         f"检查此档案时发生内部错误（{name}）；这是 permitcheck 的缺陷：请单独对此文件运行 "
-        "`permitcheck validate --traceback` 并报告"), path)
+        "`permitcheck validate --traceback` 并报告"), path, code="internal")
 
 
 def worker_count(jobs: int | None, tasks: int, cores: int | None = None) -> int:
@@ -99,19 +86,21 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def check_all(paths: Sequence[str], settings: Settings, jobs: int | None = None,
-              traceback: bool = False) -> tuple[list[DossierResult], list[PermitcheckError]]:
-    """Results and errors for `paths`; one bad file never stops the others.
+def check_all(paths: Sequence[str], settings: Settings
+              ) -> tuple[list[DossierResult], list[Problem]]:
+    """Results and problems for `paths`; one bad file never stops the others.
 
-    With `traceback`, a bug raises instead of becoming the dossier's error (for bug reports).
+    With `settings.traceback`, a bug raises instead of becoming the dossier's problem (for bug
+    reports).
     If the run is interrupted (Ctrl-C, SIGTERM turned into SystemExit by the CLI), the worker
     processes are killed before the exception goes on: none is left behind.
     """
     cores = os.cpu_count() or 1
-    workers = worker_count(jobs, max(1, len(paths)), cores)
+    workers = worker_count(settings.jobs, max(1, len(paths)), cores)
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(paths) // (workers * 4))))
-    chunks = [(paths[i:i + size], settings, not traceback) for i in range(0, len(paths), size)]
-    workers = worker_count(jobs, len(chunks), cores)
+    chunks = [(paths[i:i + size], settings, not settings.traceback)
+              for i in range(0, len(paths), size)]
+    workers = worker_count(settings.jobs, len(chunks), cores)
     if workers > 1 and len(paths) >= PARALLEL_FROM:
         # Imported here: a run on a few dossiers never pays for the process-pool machinery.
         import multiprocessing
@@ -136,9 +125,6 @@ def check_all(paths: Sequence[str], settings: Settings, jobs: int | None = None,
     else:
         outcomes = [item for chunk in map(_check_chunk, chunks) for item in chunk]
     results = [item for item in outcomes if isinstance(item, DossierResult)]
-    errors: list[PermitcheckError] = []
-    for item in outcomes:
-        if isinstance(item, PermitcheckError):
-            errors.extend(item.all())
-    return results, errors
+    problems = [problem for item in outcomes if isinstance(item, tuple) for problem in item]
+    return results, problems
 

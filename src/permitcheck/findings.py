@@ -10,7 +10,7 @@ from typing import Literal
 
 from permitcheck.dossier.discover import Skipped
 from permitcheck.i18n import Lang, Text
-from permitcheck.problems import Location, PermitcheckError
+from permitcheck.problems import Location, Problem
 
 Status = Literal["pass", "fail", "warn", "exempt", "skip"]
 STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip")
@@ -145,7 +145,7 @@ class Report:
     """The results of one run: checked dossiers and the files that could not be checked."""
 
     results: tuple[DossierResult, ...]
-    errors: tuple[PermitcheckError, ...]
+    errors: tuple[Problem, ...]
     fail_on: FailOn = "error"
     skipped: tuple[Skipped, ...] = ()  # YAML files found that are not dossiers
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)

@@ -1,12 +1,16 @@
-"""The one exception hierarchy of permitcheck; the CLI catches it once and exits 2."""
+"""Problems as values: what stops a file or a command from being checked, located in the file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from permitcheck.i18n import Lang, Text
+
+# Which stage found the problem: a dossier file, a rule pack, the command line, or a bug.
+Code = Literal["dossier", "rules", "usage", "internal"]
 
 
 @dataclass(frozen=True)
@@ -17,32 +21,17 @@ class Location:
     column: int
 
 
-class PermitcheckError(Exception):
-    """Anything that stops a dossier or a rule pack from being checked (exit code 2).
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a file (or of the command line when `path` is None), in both languages.
 
-    The message exists in English and Chinese, like every sentence the user reads.
+    Any problem makes the command exit with code 2 unless a dossier is not ready.
     """
 
-    def __init__(self, text: Text, path: str | None = None, location: Location | None = None,
-                 others: tuple[PermitcheckError, ...] = ()):
-        super().__init__(text.en)
-        self.text = text
-        self.path = path
-        self.location = location
-        # Further problems found in the same file, so the user can fix them in one go.
-        self.others = others
-
-    def __reduce__(self) -> tuple[type[PermitcheckError], tuple[object, ...]]:
-        # Errors cross process boundaries in batch runs; rebuild them from their fields.
-        return (type(self), (self.text, self.path, self.location, self.others))
-
-    @property
-    def message(self) -> str:
-        return self.text.en
-
-    def all(self) -> tuple[PermitcheckError, ...]:
-        """This error and the others found in the same file, in file order."""
-        return (self, *self.others)
+    text: Text
+    path: str | None = None
+    location: Location | None = None
+    code: Code = "dossier"
 
     def located(self, lang: Lang = "en") -> str:
         """`file:line:column: message`, as compilers and editors print it."""
@@ -61,13 +50,45 @@ class PermitcheckError(Exception):
         return f"line {line}, column {column}: {self.text.en}"
 
 
-class DossierError(PermitcheckError):
-    """The dossier file cannot be read or does not follow the dossier format."""
+Problems = tuple[Problem, ...]
 
 
-class RuleError(PermitcheckError):
-    """A rule file or rule pack is invalid."""
+class Stop(Exception):
+    """The one exception of permitcheck: problems that stop the work at hand.
+
+    It carries its problems as its (immutable) arguments, so it pickles as it is. Loaders raise
+    it inside and return the problems as values; the command line catches it once and exits 2.
+    """
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(*problems)
+
+    @property
+    def problems(self) -> Problems:
+        return tuple(self.args)
+
+    def __str__(self) -> str:
+        return "; ".join(problem.located() for problem in self.problems)
+
+    @classmethod
+    def dossier(cls, text: Text, path: str | None = None,
+                location: Location | None = None) -> Stop:
+        """A problem of a dossier file (its YAML or its format)."""
+        return cls(Problem(text, path, location, "dossier"))
+
+    @classmethod
+    def rules(cls, text: Text, path: str | None = None, location: Location | None = None) -> Stop:
+        """A problem of a rule pack."""
+        return cls(Problem(text, path, location, "rules"))
+
+    @classmethod
+    def usage(cls, text: Text, path: str | None = None, location: Location | None = None) -> Stop:
+        """The command line asks for something that cannot be done."""
+        return cls(Problem(text, path, location, "usage"))
 
 
-class UsageError(PermitcheckError):
-    """The command line asks for something that cannot be done."""
+def ordered(problems: Iterable[Problem]) -> Problems:
+    """Problems in file order (those without a location first), as a value."""
+    return tuple(sorted(problems, key=lambda p: (p.location is not None,
+                                                 (p.location.line, p.location.column)
+                                                 if p.location else (0, 0))))

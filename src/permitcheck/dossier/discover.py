@@ -14,7 +14,7 @@ import yaml
 from permitcheck import files
 from permitcheck.dossier import yaml_reader
 from permitcheck.i18n import Text, t
-from permitcheck.problems import DossierError, PermitcheckError
+from permitcheck.problems import Problem, Stop
 
 _SUFFIXES = (".yaml", ".yml")
 _PLAIN_KEY = re.compile(rb"(?m)^(?:\xef\xbb\xbf)?permitcheck[ \t]*:")
@@ -48,7 +48,7 @@ class Inputs:
 
     dossiers: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    errors: list[PermitcheckError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def not_a_dossier(path: str) -> Text | None:
@@ -66,7 +66,7 @@ def not_a_dossier(path: str) -> Text | None:
             # file to learn it again cost more than the rest of discovery.
             return None
         text = yaml_reader.decode(raw, path)
-    except (files.Unreadable, PermitcheckError):
+    except (files.Unreadable, Stop):
         return None
     return _top_level(text)
 
@@ -160,12 +160,12 @@ def discover(arguments: list[str], skip_non_dossiers: bool = False) -> Inputs:
             try:
                 mode = os.lstat(path).st_mode
             except OSError as exc:
-                found.errors.append(DossierError(files.os_reason(exc), path))
+                found.errors.append(Problem(files.os_reason(exc), path))
                 continue
             if stat.S_ISLNK(mode):
                 found.skipped.append(Skipped(path, LINK))
             elif (problem := files.not_regular(mode)) is not None:
-                found.errors.append(DossierError(problem, path))
+                found.errors.append(Problem(problem, path))
             else:
                 add(path, explicit=False)
         return count
@@ -178,25 +178,25 @@ def discover(arguments: list[str], skip_non_dossiers: bool = False) -> Inputs:
         elif _GLOB.search(argument):
             if not walked(iter(sorted(_glob(argument, found.errors)))):
                 found.errors.append(
-                    DossierError(
+                    Problem(
                         t("no YAML file matches this pattern", "没有与此模式匹配的 YAML 文件"),
                         argument,
                     )
                 )
         else:
-            found.errors.append(DossierError(t("no such file", "文件不存在"), argument))
+            found.errors.append(Problem(t("no such file", "文件不存在"), argument))
     return found
 
 
 def _walk(
-    directory: str, errors: list[PermitcheckError], depth: int | None = None
+    directory: str, errors: list[Problem], depth: int | None = None
 ) -> Iterator[str]:
     """YAML file names under `directory`, in order, without entering hidden or linked folders,
     nor going more than `depth` levels down when it is given."""
 
     def failed(exc: OSError) -> None:
         errors.append(
-            DossierError(
+            Problem(
                 t(
                     f"cannot read the folder: {exc.strerror or exc}",
                     f"无法读取目录：{exc.strerror or exc}",
@@ -215,7 +215,7 @@ def _walk(
                 yield os.path.join(root, name)
 
 
-def _glob(pattern: str, errors: list[PermitcheckError]) -> list[str]:
+def _glob(pattern: str, errors: list[Problem]) -> list[str]:
     """The YAML files `pattern` matches (`*`, `?`, `[...]`, `**` for any folders), found by
     walking from its literal prefix without following links or entering hidden folders."""
     parts = pattern.split("/")

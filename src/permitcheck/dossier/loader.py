@@ -17,7 +17,7 @@ from permitcheck.dossier import yaml_reader
 from permitcheck.dossier.model import Dossier
 from permitcheck.dossier.privacy import numbers_in, redact, scrub, written_numbers
 from permitcheck.i18n import Text, t, unknown_key_hint
-from permitcheck.problems import DossierError, Location, PermitcheckError
+from permitcheck.problems import Code, Location, Problem, Problems, Stop
 
 _QUOTED = re.compile(r"'([^']*)'")
 MAX_ERRORS = 50  # per file: enough to fix in one go, never a flood
@@ -59,8 +59,8 @@ class LoadedDossier:
             folder = parent
 
 
-def load_file(path: str) -> LoadedDossier:
-    """Read and validate the dossier at `path`; DossierError with a location otherwise.
+def load_file(path: str) -> LoadedDossier | Problems:
+    """The dossier at `path`, read and validated; or its problems, located in the file.
 
     Only a regular file is read, and never more than the size limit: a FIFO, a device or a huge
     sparse file is refused before reading.
@@ -68,14 +68,14 @@ def load_file(path: str) -> LoadedDossier:
     try:
         raw = files.read_regular(path, yaml_reader.MAX_BYTES)
     except files.Unreadable as exc:
-        raise DossierError(exc.reason, path, Location(1, 1) if exc.too_large else None) from None
+        return (Problem(exc.reason, path, Location(1, 1) if exc.too_large else None),)
     return load_bytes(raw, path)
 
 
-def load_bytes(raw: bytes, path: str) -> LoadedDossier:
-    """Validate a dossier given as bytes; `path` names it in messages.
+def load_bytes(raw: bytes, path: str) -> LoadedDossier | Problems:
+    """A dossier given as bytes, validated, or its problems; `path` names it in messages.
 
-    Whatever is wrong with the file, its errors never spell out a passport or permit number
+    Whatever is wrong with the file, its problems never spell out a passport or permit number
     it holds, however it is written (in the wrong field, as a key, in the file name).
     """
     text: str | None = None
@@ -83,43 +83,43 @@ def load_bytes(raw: bytes, path: str) -> LoadedDossier:
     try:
         text = yaml_reader.decode(raw, path)
         source = yaml_reader.parse(text, path)
-        return validate(source)
-    except PermitcheckError as exc:
+        return _validate(source)
+    except Stop as exc:
         if text is None:
             text = raw.decode("utf-8", errors="replace")
         secrets = written_numbers(text)
         if source is not None:
             secrets |= numbers_in(source.data)
-        raise scrub(exc, secrets) from None
+        return scrub(exc.problems, secrets)
 
 
-def validate(source: yaml_reader.Document) -> LoadedDossier:
-    """Validate parsed YAML against the dossier models."""
+def _validate(source: yaml_reader.Document) -> LoadedDossier:
+    """Validate parsed YAML against the dossier models; Stop with every problem if it fails."""
     data = source.data
     if not isinstance(data, dict):
         got = describe(data)
-        raise DossierError(t(f"expected a mapping that starts with `permitcheck: 1`, got {got}",
+        raise Stop.dossier(t(f"expected a mapping that starts with `permitcheck: 1`, got {got}",
                              f"应为以 `permitcheck: 1` 开头的映射，实际为 {got}"),
                            source.path, source.locate((), value=True))
     if "permitcheck" not in data:
-        raise DossierError(t("not a dossier: the `permitcheck: 1` key is missing",
+        raise Stop.dossier(t("not a dossier: the `permitcheck: 1` key is missing",
                              "不是档案文件：缺少 `permitcheck: 1` 键"),
                            source.path, Location(1, 1))
     try:
         model = Dossier.model_validate(data)
     except ValidationError as exc:
-        raise located_error(exc, source) from None
+        raise Stop(*located_problems(exc, source)) from None
     return LoadedDossier(source.path, model, data, source)
 
 
-def located_error(exc: ValidationError, source: yaml_reader.Document,
-                  error_cls: type[PermitcheckError] = DossierError) -> PermitcheckError:
+def located_problems(exc: ValidationError, source: yaml_reader.Document,
+                     code: Code = "dossier") -> Problems:
     """Every validation error, located at what the user wrote, in file order.
 
     Wrong values come before missing keys at the same place: a wrong value often explains
-    the missing ones. The first is raised; the rest ride along in `others`. Only the errors
-    shown are described (a "did you mean" costs a string comparison against every choice),
-    so a file with 49,000 wrong values costs no more to report than one with 50.
+    the missing ones. At most MAX_ERRORS are given, then how many more there are. Only the
+    problems given are described (a "did you mean" costs a string comparison against every
+    choice), so a file with 49,000 wrong values costs no more to report than one with 50.
     """
     located: dict[tuple[int, int, int, str, tuple[str | int, ...]], Any] = {}
     for error in exc.errors(include_url=False, include_input=True):
@@ -130,15 +130,14 @@ def located_error(exc: ValidationError, source: yaml_reader.Document,
         located.setdefault((int(missing), where.line, where.column, error["type"], path),
                            (error, where))
     order = sorted(located)
-    shown_errors: list[PermitcheckError] = []
+    found: list[Problem] = []
     seen: set[tuple[str, int, int]] = set()
     for index, key in enumerate(order):
-        if len(shown_errors) == MAX_ERRORS:
+        if len(found) == MAX_ERRORS:
             more = len(order) - index
-            shown_errors.append(error_cls(t(f"{more} more problems in this file are not shown; "
-                                            "fix these first", f"此文件还有 {more} 个问题未显示；"
-                                            "请先修正以上问题"), source.path,
-                                          located[key][1]))
+            found.append(Problem(t(f"{more} more problems in this file are not shown; "
+                                   "fix these first", f"此文件还有 {more} 个问题未显示；"
+                                   "请先修正以上问题"), source.path, located[key][1], code))
             break
         error, where = located[key]
         path = key[4]
@@ -151,10 +150,8 @@ def located_error(exc: ValidationError, source: yaml_reader.Document,
         if (text.en, where.line, where.column) in seen:
             continue
         seen.add((text.en, where.line, where.column))
-        shown_errors.append(error_cls(text, source.path, where))
-    first = shown_errors[0]
-    first.others = tuple(shown_errors[1:])
-    return first
+        found.append(Problem(text, source.path, where, code))
+    return tuple(found)
 
 
 def _where(error: Any, path: tuple[str | int, ...], source: yaml_reader.Document) -> Location:

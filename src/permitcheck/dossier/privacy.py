@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from permitcheck.i18n import Text
-from permitcheck.problems import PermitcheckError
+from permitcheck.problems import Problem, Problems
 
 
 def mask(number: str) -> str:
@@ -98,19 +99,16 @@ def numbers_in(data: Any) -> set[str]:
     return {number for number in found if len(number) >= MIN_SECRET}
 
 
-def scrub(error: PermitcheckError, secrets: Iterable[str]) -> PermitcheckError:
-    """`error` and the others of its file with every secret masked in messages and paths."""
+def scrub(problems: Problems, secrets: Iterable[str]) -> Problems:
+    """`problems` with every secret masked in their messages and paths."""
     wanted = frozenset(secrets)
     if not wanted:
-        return error
+        return problems
 
-    def one(each: PermitcheckError) -> PermitcheckError:
+    def one(each: Problem) -> Problem:
         text = Text.model_construct(en=redact(each.text.en, wanted),
                                     zh=redact(each.text.zh, wanted))
         path = None if each.path is None else redact(each.path, wanted)
-        return type(each)(text, path, each.location)
+        return replace(each, text=text, path=path)
 
-    first, *rest = error.all()
-    clean = one(first)
-    clean.others = tuple(one(each) for each in rest)
-    return clean
+    return tuple(one(each) for each in problems)

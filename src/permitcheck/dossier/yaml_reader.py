@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ import yaml
 
 from permitcheck.basemodel import shown
 from permitcheck.i18n import Text, t
-from permitcheck.problems import DossierError, Location, PermitcheckError
+from permitcheck.problems import Location, Stop
 
 try:  # libyaml's C parser is several times faster than the pure-Python one.
     _BaseLoader: type[Any] = yaml.CSafeLoader
@@ -32,6 +33,9 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+
+# Makes the exception raised for a problem: of a dossier, or of a rule pack (Stop.rules).
+StopFor = Callable[[Text, str | None, Location | None], Stop]
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -107,12 +111,12 @@ def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
 class _Builder:
     """Turns a composed node tree into plain data, enforcing the limits above."""
 
-    def __init__(self, doc: Document, error: type[PermitcheckError]):
+    def __init__(self, doc: Document, error: StopFor):
         self.doc = doc
         self.error = error
         self.nodes = 0
 
-    def fail(self, message: Text, node: Any) -> PermitcheckError:
+    def fail(self, message: Text, node: Any) -> Stop:
         return self.error(message, self.doc.path, _loc(node.start_mark))
 
     def build(self, node: Any, depth: int) -> Any:
@@ -264,7 +268,7 @@ def _encoding(raw: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
-def decode(raw: bytes, path: str, error: type[PermitcheckError] = DossierError) -> str:
+def decode(raw: bytes, path: str, error: StopFor = Stop.dossier) -> str:
     """The text of a YAML file (UTF-8, or UTF-16/32 as YAML allows), or a located error naming
     the first bad byte."""
     if len(raw) > MAX_BYTES:
@@ -298,8 +302,8 @@ def _position(text: str, offset: int) -> Location:
     return Location(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
-def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) -> Document:
-    """Parse one YAML document into plain data with locations; `error` is the class raised."""
+def parse(text: str, path: str, error: StopFor = Stop.dossier) -> Document:
+    """Parse one YAML document into plain data with locations; `error` makes what is raised."""
     doc = Document(path=path, data=None)
     loader = _Loader(text)
     try:
@@ -335,6 +339,6 @@ def parse(text: str, path: str, error: type[PermitcheckError] = DossierError) ->
     return doc
 
 
-def read(path: str, raw: bytes, error: type[PermitcheckError] = DossierError) -> Document:
+def read(path: str, raw: bytes, error: StopFor = Stop.dossier) -> Document:
     """Decode and parse a file's bytes."""
     return parse(decode(raw, path, error), path, error)

@@ -1,21 +1,76 @@
-"""Reporters: each renders a Report to a string in one format; none decides the exit code."""
+"""Every output of every command: one registry of formats, each a set of string renderers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib import import_module
+from typing import Any, Literal
 
-from permitcheck.findings import RenderOptions, Report
+from permitcheck.findings import RenderOptions
 
-FORMATS = ("text", "json", "junit", "sarif", "github", "markdown")
+# What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
+# StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline.
+ViewKind = Literal["report", "where", "steps", "rules", "explain", "timeline"]
+_GUIDES: tuple[ViewKind, ...] = ("where", "steps", "rules", "explain")
 
-Renderer = Callable[[Report, RenderOptions], str]
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format: for each kind of view it renders, the function that renders it,
+    named as `module:function` of this package (imported when used: Rich only for text)."""
+
+    name: str
+    suffix: str  # of a file holding this format (a report written to a folder is named so)
+    views: Mapping[ViewKind, str]
+
+    def renders(self, kind: ViewKind) -> bool:
+        return kind in self.views
+
+    def function(self, kind: ViewKind) -> Callable[[Any, RenderOptions], str]:
+        module, _, name = self.views[kind].partition(":")
+        found: Callable[[Any, RenderOptions], str] = getattr(
+            import_module(f"permitcheck.render.{module}"), name)
+        return found
 
 
-def renderer(name: str) -> Renderer:
-    """The render function of format `name` (imported on demand: rich only for text)."""
+REPORTER_BY_NAME: dict[str, Renderer] = {
+    "text": Renderer("text", "txt", {
+        "report": "text:render",
+        **{kind: f"guide_views:{kind}_text" for kind in _GUIDES},
+        "timeline": "timeline:render_text",
+    }),
+    "json": Renderer("json", "json", {
+        "report": "json:render",
+        **{kind: f"guide_views:{kind}_json" for kind in _GUIDES},
+        "timeline": "timeline:render_json",
+    }),
+    "junit": Renderer("junit", "xml", {"report": "junit:render"}),
+    "sarif": Renderer("sarif", "sarif", {"report": "sarif:render"}),
+    "github": Renderer("github", "txt", {"report": "github:render"}),
+    "markdown": Renderer("markdown", "md", {"report": "markdown:render"}),
+}
+
+
+def formats(kind: ViewKind) -> tuple[str, ...]:
+    """The names of the formats that render `kind`: a command's `--format` choices."""
+    return tuple(name for name, renderer in REPORTER_BY_NAME.items() if renderer.renders(kind))
+
+
+def render(kind: ViewKind, view: Any, name: str, options: RenderOptions) -> str:
+    """`view` (of `kind`) in the format `name`; KeyError if that format does not render it."""
+    renderer = REPORTER_BY_NAME[name]
+    if not renderer.renders(kind):
+        raise KeyError(f"{name} does not render {kind}")
+    return renderer.function(kind)(view, options)
+
+
+# The formats of `validate`'s report, and the function that renders one of them.
+FORMATS = formats("report")
+
+
+def renderer(name: str) -> Callable[[Any, RenderOptions], str]:
+    """The function that renders a Report in the format `name` (KeyError if there is none)."""
     if name not in FORMATS:
         raise KeyError(name)
-    module = import_module(f"permitcheck.render.{name}")
-    render: Renderer = module.render
-    return render
+    return REPORTER_BY_NAME[name].function("report")

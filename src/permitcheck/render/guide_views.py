@@ -1,4 +1,4 @@
-"""Renders `where`, `steps`, `rules` and `explain` to strings (text or JSON); no I/O here."""
+"""The views of `where`, `steps`, `rules` and `explain`, rendered as text or JSON; no I/O here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from permitcheck.findings import SourceRef, cite_all
+from permitcheck.findings import RenderOptions, SourceRef, cite_all
 from permitcheck.i18n import PROCEDURES, Lang, Text, t
 from permitcheck.render import escape
 from permitcheck.rulepack import checks, conditions
@@ -105,16 +105,19 @@ def authority_json(authority: Authority, lang: Lang) -> dict[str, Any]:
     }
 
 
-def render_where(view: WhereView, output_format: str, lang: Lang) -> str:
-    authority = view.authority
-    if output_format == "json":
-        return _json({
-            "employer": view.employer,
-            "level": view.level,
-            "registered_in": view.district_key,
-            "authority": authority_json(authority, lang),
-            "sources": _sources_json(view.pack, authority.sources),
-        })
+def where_json(view: WhereView, options: RenderOptions) -> str:
+    lang = options.lang
+    return _json({
+        "employer": view.employer,
+        "level": view.level,
+        "registered_in": view.district_key,
+        "authority": authority_json(view.authority, lang),
+        "sources": _sources_json(view.pack, view.authority.sources),
+    })
+
+
+def where_text(view: WhereView, options: RenderOptions) -> str:
+    lang, authority = options.lang, view.authority
     who = view.employer or ""
     about: list[str] = []
     if view.district is not None:
@@ -200,9 +203,9 @@ def _due_line(view: StepView, lang: Lang) -> str | None:
     return ("；" if lang == "zh" else "; ").join(parts)
 
 
-def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
-    if output_format == "json":
-        return _json({
+def steps_json(view: StepsView, options: RenderOptions) -> str:
+    lang = options.lang
+    return _json({
             "dossier": view.heading,
             "note": view.note.get(lang) if view.note else None,
             "steps": [{
@@ -221,6 +224,10 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
                 "sources": _sources_json(view.pack, s.step.sources),
             } for s in view.steps],
         })
+
+
+def steps_text(view: StepsView, options: RenderOptions) -> str:
+    lang = options.lang
     lines = [_TITLE.get(lang) + (f" — {view.heading}" if view.heading else "")]
     if view.note is not None:
         lines += ["", view.note.get(lang)]
@@ -248,15 +255,25 @@ def render_steps(view: StepsView, output_format: str, lang: Lang) -> str:
 
 # ---- rules and explain ---------------------------------------------------------------------
 
-def render_rules(pack: Pack, rules: list[Rule], output_format: str, lang: Lang) -> str:
-    if output_format == "json":
-        return _json({"pack": pack.manifest.pack, "rules": [{
+@dataclass(frozen=True)
+class RulesView:
+    pack: Pack
+    rules: tuple[Rule, ...]  # those asked for, in the pack's order
+
+
+def rules_json(view: RulesView, options: RenderOptions) -> str:
+    lang = options.lang
+    return _json({"pack": view.pack.manifest.pack, "rules": [{
             "id": rule.id,
             "severity": rule.severity,
             "procedures": list(rule.applies.procedures),
             "title": rule.title.get(lang),
             "sections": list(dict.fromkeys(s.section for s in rule.sources)),
-        } for rule in rules]})
+        } for rule in view.rules]})
+
+
+def rules_text(view: RulesView, options: RenderOptions) -> str:
+    lang, pack, rules = options.lang, view.pack, view.rules
     rows = [(rule.id, _SEVERITIES[rule.severity].get(lang), _faq(pack, rule.sources, lang),
              rule.title.get(lang)) for rule in rules]
     widths = [max((_display_width(row[column]) for row in rows), default=0)
@@ -311,10 +328,17 @@ def _documents(pack: Pack, sources: Iterable[Source], lang: Lang) -> list[str]:
     return [f"{short}{_colon(lang)}{title}" for short, title in titles.items()]
 
 
-def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> str:
+@dataclass(frozen=True)
+class ExplainView:
+    pack: Pack
+    rule: Rule
+
+
+def _explain_parts(view: ExplainView, lang: Lang) -> tuple[str, list[str], list[dict[str, Any]]]:
+    """What the rule checks, when it applies, and its exemptions, in `lang`."""
+    rule = view.rule
     check_en, check_zh = checks.describe(rule.check, rule.subject_text)
     applies = _applies(rule, lang)
-    sources = pack.sources_of(rule)
     exemptions: list[dict[str, Any]] = []
     for exemption in rule.exemptions:
         when_en, when_zh = conditions.describe(exemption.when)
@@ -322,22 +346,33 @@ def render_explain(pack: Pack, rule: Rule, output_format: str, lang: Lang) -> st
             "for": exemption.describe.get(lang),
             "when": when_zh if lang == "zh" else when_en,
             "message": exemption.message.get(lang),
-            "sources": _sources_json(pack, exemption.sources),
+            "sources": _sources_json(view.pack, exemption.sources),
         })
-    if output_format == "json":
-        return _json({
-            "id": rule.id, "severity": rule.severity, "title": rule.title.get(lang),
-            "description": rule.description.get(lang),
-            "checks": check_zh if lang == "zh" else check_en,
-            "applies": applies, "exemptions": exemptions, "fix": rule.fix.get(lang),
-            "sources": _sources_json(pack, sources),
-        })
+    return check_zh if lang == "zh" else check_en, applies, exemptions
+
+
+def explain_json(view: ExplainView, options: RenderOptions) -> str:
+    lang, rule = options.lang, view.rule
+    checks_text, applies, exemptions = _explain_parts(view, lang)
+    return _json({
+        "id": rule.id, "severity": rule.severity, "title": rule.title.get(lang),
+        "description": rule.description.get(lang),
+        "checks": checks_text,
+        "applies": applies, "exemptions": exemptions, "fix": rule.fix.get(lang),
+        "sources": _sources_json(view.pack, view.pack.sources_of(rule)),
+    })
+
+
+def explain_text(view: ExplainView, options: RenderOptions) -> str:
+    lang, rule, pack = options.lang, view.rule, view.pack
+    checks_text, applies, exemptions = _explain_parts(view, lang)
+    sources = pack.sources_of(rule)
     lines = [f"{rule.id} — {rule.title.get(lang)}", "", rule.description.get(lang), ""]
     colon = _colon(lang)
     lines.append(f"{_EXPLAIN['severity'].get(lang)}{colon}{_SEVERITIES[rule.severity].get(lang)}")
     heading = colon.rstrip()
     lines += ["", f"{_EXPLAIN['checks'].get(lang)}{heading}",
-              f"  {check_zh if lang == 'zh' else check_en}"]
+              f"  {checks_text}"]
     lines += ["", f"{_EXPLAIN['applies'].get(lang)}{heading}"] + [f"  {line}" for line in applies]
     lines += ["", f"{_EXPLAIN['exemptions'].get(lang)}{heading}"]
     if not exemptions:

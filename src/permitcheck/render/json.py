@@ -7,7 +7,7 @@ from typing import Any
 
 from permitcheck import __version__
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
-from permitcheck.problems import PermitcheckError
+from permitcheck.problems import Problem
 from permitcheck.render import escape
 
 # One encoder for the whole report: json.dumps with any non-default option builds a new encoder
@@ -85,7 +85,7 @@ def _rule(report: Report, rule_id: str, options: RenderOptions) -> dict[str, Any
     }
 
 
-def _error(error: PermitcheckError, options: RenderOptions) -> dict[str, Any]:
+def _error(error: Problem, options: RenderOptions) -> dict[str, Any]:
     location = error.location
     return {
         "path": error.path,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from permitcheck.findings import DossierResult, Finding
+from permitcheck.findings import DossierResult, Finding, RenderOptions
 from permitcheck.i18n import Lang, Text, t
 from permitcheck.render import escape
 
@@ -98,7 +98,8 @@ def _label(found: Finding, result: DossierResult, shared: bool) -> Text:
     return Text(en=f"{group.en}: {found.title.en}", zh=f"{group.zh}：{found.title.zh}")
 
 
-def render_json(timeline: Timeline, lang: Lang) -> str:
+def render_json(timeline: Timeline, options: RenderOptions) -> str:
+    lang = options.lang
     return escape.json(json.dumps({
         "path": timeline.path,
         "as_of": timeline.as_of.isoformat(),
@@ -128,8 +129,9 @@ def _fit(text: str, width: int) -> str:
     return out + " " * (width - used)
 
 
-def render(timeline: Timeline, lang: Lang, color: bool, width: int = 80) -> str:
-    """The picture, at most `width` columns; symbols and colour only when `color`."""
+def render_text(timeline: Timeline, options: RenderOptions) -> str:
+    """The picture, at most `options.width` columns; symbols and colour only with colour."""
+    lang, color, width = options.lang, options.color, options.width
     from rich.console import Console
     from rich.text import Text as RichText
 

@@ -15,7 +15,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from permitcheck import dates
 from permitcheck.basemodel import bilingual_error, codes, shown
 from permitcheck.i18n import Text, t
-from permitcheck.problems import RuleError, UsageError
+from permitcheck.problems import Stop
 from permitcheck.rulepack.checks import MAX_DAYS, MAX_MONTHS, NO_EMPLOYER, Acceptance
 from permitcheck.rulepack.conditions import CENTURY, between
 from permitcheck.rulepack.pack import Pack, check_citation, read_rule_file
@@ -155,7 +155,7 @@ def _windows(path: FsPath, documents: frozenset[str]) -> Windows:
     for authority in table.authorities:
         for district in authority.serves.registered_in or []:
             if district not in table.districts:
-                raise RuleError(t(f"authority {authority.id!r} serves unknown district "
+                raise Stop.rules(t(f"authority {authority.id!r} serves unknown district "
                                   f"{district!r}", f"受理机构 {authority.id!r} 对应的区域 "
                                   f"{district!r} 未在 districts 中列出"), str(path))
     return table
@@ -169,7 +169,7 @@ def _steps(path: FsPath, documents: frozenset[str]) -> Steps:
     for step in table.steps:
         for place in filter(None, (step.where, step.also)):
             if place not in known:
-                raise RuleError(t(f"step {step.id!r} names unknown place {place!r}",
+                raise Stop.rules(t(f"step {step.id!r} names unknown place {place!r}",
                                   f"步骤 {step.id!r} 引用了未知地点 {place!r}"), str(path))
     return table
 
@@ -229,10 +229,10 @@ def resolve(pack: Pack, employer: Employer) -> Authority | Text:
 
 
 def authority_for(pack: Pack, employer: Employer) -> Authority:
-    """The authority that accepts this employer's applications (FAQ 1); UsageError if none."""
+    """The authority that accepts this employer's applications (FAQ 1); Stop if none."""
     found = resolve(pack, employer)
     if isinstance(found, Text):
-        raise UsageError(found)
+        raise Stop.usage(found)
     return found
 
 
@@ -260,7 +260,7 @@ def registration_authority(pack: Pack, acceptance: Authority | None) -> Authorit
     for authority in table.authorities:
         if authority.id == wanted:
             return authority
-    raise RuleError(t(f"registration names unknown authority {wanted!r}",
+    raise Stop.rules(t(f"registration names unknown authority {wanted!r}",
                       f"registration 引用了未知的受理机构 {wanted!r}"), pack.directory)
 
 

@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from permitcheck import files
 from permitcheck.basemodel import bilingual_error, codes, shown
 from permitcheck.dossier import yaml_reader
-from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_error
+from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_problems
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
-from permitcheck.problems import DossierError, Location, RuleError
+from permitcheck.problems import Location, Problem, Problems, Stop
 from permitcheck.rulepack import checks
 from permitcheck.rulepack.apostille import ApostilleTable
 from permitcheck.rulepack.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
@@ -257,9 +257,9 @@ def _parse(path: FsPath) -> yaml_reader.Document:
         raw = files.read_regular(str(path), yaml_reader.MAX_BYTES)
     except files.Unreadable as exc:
         reason = exc.reason
-        raise RuleError(t(f"cannot read this rule-pack file: {reason.en}",
+        raise Stop.rules(t(f"cannot read this rule-pack file: {reason.en}",
                           f"无法读取此规则包文件：{reason.zh}"), str(path)) from None
-    return yaml_reader.read(str(path), raw, RuleError)
+    return yaml_reader.read(str(path), raw, Stop.rules)
 
 
 def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yaml_reader.Document]:
@@ -268,19 +268,27 @@ def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yaml_read
     try:
         return model.model_validate(source.data), source
     except ValidationError as exc:
-        raise located_error(exc, source, RuleError) from None
+        raise Stop(*located_problems(exc, source, "rules")) from None
 
 
 _CACHE: dict[tuple[str, str], Pack] = {}
 
 
-def load_pack(name: str, root: FsPath | None = None) -> Pack:
-    """Load and validate the pack `name` under `root` (the built-in packs by default).
+def load_pack(name: str, root: FsPath | None = None) -> Pack | Problems:
+    """The pack `name` under `root` (the built-in packs by default), loaded and validated; or
+    the problems of its files, located.
 
     Every file the pack reads must be inside `root` (the folder that holds the packs: packs
     may share data with a sibling, `../china/apostille.yaml`), with symbolic links followed;
     one that is not is refused before it is opened.
     """
+    try:
+        return _load_pack(name, root)
+    except Stop as exc:
+        return exc.problems
+
+
+def _load_pack(name: str, root: FsPath | None) -> Pack:
     # As asked for, first: a batch asks for the same pack once per dossier, and resolving its
     # paths each time cost more than checking some dossiers.
     asked = (str(root) if root is not None else "", name)
@@ -297,10 +305,10 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
         return _CACHE[key]
     if not _KEY_NAME.fullmatch(name) or not manifest_path.is_file():
         known = codes(available_packs(base)) or "—"
-        raise RuleError(t(f"no rule pack {shown(name)} (available: {known})",
+        raise Stop.rules(t(f"no rule pack {shown(name)} (available: {known})",
                           f"没有名为 {shown(name)} 的规则包（可用：{known}）"), str(directory))
     if not _inside(key[1], key[0]):
-        raise RuleError(_outside(t("this pack's folder", "此规则包的文件夹"), base),
+        raise Stop.rules(_outside(t("this pack's folder", "此规则包的文件夹"), base),
                         str(manifest_path))
     manifest, manifest_source = read_rule_file(PackManifest, manifest_path)
     pack_files = _manifest_files(manifest, manifest_source, directory, base)
@@ -317,17 +325,17 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
         if rule_path.name == "pack.yaml" or real in data_files:
             continue
         if not _inside(real, key[0]):
-            raise RuleError(_outside(t("this rule file", "此规则文件"), base), str(rule_path))
+            raise Stop.rules(_outside(t("this rule file", "此规则文件"), base), str(rule_path))
         rule_files.setdefault(real, rule_path)
     for real, rule_path in _included(manifest, manifest_source, directory, base):
         # A file named twice (included and also in the folder) is read once.
         rule_files.setdefault(real, rule_path)
     for rule_path in rule_files.values():
         parsed, source = read_rule_file(RuleFile, rule_path)
-        problems: list[RuleError] = []
+        problems: list[Problem] = []
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
-                raise RuleError(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
+                raise Stop.rules(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
                                   f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）"),
                                 str(rule_path), source.locate(("rules", index, "id"), value=True))
             first_seen[rule.id] = _shown_path(rule_path, directory)
@@ -335,8 +343,9 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
                 check_citation(cited, documents, rule_path, source,
                                ("rules", index, *where, "document"))
             for where, text, value in _rule_problems(rule, manifest.groups):
-                problems.append(RuleError(text, str(rule_path),
-                                          source.locate(("rules", index, *where), value=value)))
+                problems.append(Problem(text, str(rule_path),
+                                        source.locate(("rules", index, *where), value=value),
+                                        "rules"))
             rules.append(rule)
         _raise_all(problems)
     apostille_path = FsPath(pack_files["apostille"])
@@ -351,14 +360,11 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack:
     return pack
 
 
-def _raise_all(problems: list[RuleError]) -> None:
-    """The problems of one file, the first raised with the others, in file order."""
-    if not problems:
-        return
-    problems.sort(key=lambda error: astuple(error.location or Location(0, 0)))
-    first, *others = problems[:MAX_ERRORS]
-    first.others = tuple(others)
-    raise first
+def _raise_all(problems: list[Problem]) -> None:
+    """Stop with the problems of one file, in file order, if there are any."""
+    if problems:
+        problems.sort(key=lambda problem: astuple(problem.location or Location(0, 0)))
+        raise Stop(*problems[:MAX_ERRORS])
 
 
 # --- Files a pack names: inside the rules folder, regular, never opened otherwise -------------
@@ -424,7 +430,7 @@ def _checked(written: str, base: FsPath, root: FsPath, path: FsPath,
     except _FileProblem as exc:
         key = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
                       for step in where).lstrip(".")
-        raise RuleError(t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"), str(path),
+        raise Stop.rules(t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"), str(path),
                         source.locate(where, value=True)) from None
 
 
@@ -435,14 +441,14 @@ def _manifest_files(manifest: PackManifest, source: yaml_reader.Document, direct
         (key, value, ("data", key)) for key, value in manifest.data.model_dump().items()]
     named.append(("text", manifest.source.text, ("source", "text")))
     found: dict[str, str] = {}
-    problems: list[RuleError] = []
+    problems: list[Problem] = []
     for key, written, where in named:
         if written is None:
             continue
         try:
             found[key] = _checked(written, directory, root, FsPath(source.path), source, where)
-        except RuleError as exc:
-            problems.append(exc)
+        except Stop as exc:
+            problems += exc.problems
     _raise_all(problems)
     return found
 
@@ -452,13 +458,13 @@ def _included(manifest: PackManifest, source: yaml_reader.Document, directory: F
     """The rule files of the manifest's `include`, each checked before anything reads it:
     (real path, path as named from the pack's folder)."""
     found: list[tuple[str, FsPath]] = []
-    problems: list[RuleError] = []
+    problems: list[Problem] = []
     for position, written in enumerate(manifest.include):
         try:
             real = _checked(written, directory, root, FsPath(source.path), source,
                             ("include", position))
-        except RuleError as exc:
-            problems.append(exc)
+        except Stop as exc:
+            problems += exc.problems
             continue
         found.append((real, FsPath(os.path.normpath(directory / written))))
     _raise_all(problems)
@@ -473,14 +479,14 @@ def _shown_path(path: FsPath, directory: FsPath) -> str:
 
 # --- What a rule reads: paths of the dossier format, values its checks can read -------------
 
-Problem = tuple[Where, Text, bool]  # where in the rule, what is wrong, point at the value
+RuleFault = tuple[Where, Text, bool]  # where in the rule, what is wrong, point at the value
 
 
-def _rule_problems(rule: Rule, groups: Collection[str]) -> list[Problem]:
+def _rule_problems(rule: Rule, groups: Collection[str]) -> list[RuleFault]:
     """What is wrong with a rule that its schema alone cannot see: paths the dossier format
     does not have, checks and conditions on values they cannot read, [*] with no entry bound
     to it, headings the manifest does not declare. Each would fail or mislead at evaluation."""
-    problems: list[Problem] = []
+    problems: list[RuleFault] = []
 
     def add(where: Where, text: Text, value: bool = True) -> None:
         if all(where != seen for seen, _, _ in problems):  # the first problem at a place
@@ -705,20 +711,20 @@ def check_citation(cited: Source, documents: Collection[str], path: FsPath,
     if cited.document is None or cited.document in documents:
         return
     known = codes(sorted(documents)) or "—"
-    raise RuleError(t(f"unknown source document {cited.document!r}; the pack's documents: "
+    raise Stop.rules(t(f"unknown source document {cited.document!r}; the pack's documents: "
                       f"{known}",
                       f"未知的依据文件 {cited.document!r}；规则包中的依据文件：{known}"),
                     str(path), source.locate(where, value=True))
 
 
-def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack:
-    """The pack named by the dossier's `application.city`; a located error if there is none."""
+def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack | Problems:
+    """The pack named by the dossier's `application.city`; a located problem if there is none."""
     city = dossier.model.application.city
     known = available_packs(rules_dir)
     if city not in known:
         listed = codes(known) or "—"
-        raise DossierError(
+        return (Problem(
             t(f"application.city: no rule pack for {shown(city)}; available: {listed}",
               f"application.city：没有 {shown(city)} 的规则包；可用：{listed}"),
-            dossier.path, dossier.source.locate(("application", "city"), value=True))
+            dossier.path, dossier.source.locate(("application", "city"), value=True)),)
     return load_pack(city, rules_dir)

@@ -1,0 +1,32 @@
+"""The settings of one run, as the command line gives them: one typed value for every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from permitcheck import dates
+
+FailOn = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a command runs with; `today` comes from the caller's clock (the engine reads none)."""
+
+    today: date
+    lang: Literal["en", "zh"] = "en"
+    as_of: date | None = None  # --as-of; None: each dossier's planned submission date
+    warn_days: int | None = 14
+    rules_dir: Path | None = None  # None: the built-in rule packs
+    city: str = "nanjing"  # the pack of a command given no dossier
+    fail_on: FailOn = "error"
+    show_personal_data: bool = False
+    jobs: int | None = None  # worker processes for a batch (None: one per core)
+    traceback: bool = False  # a bug raises instead of becoming a problem of its dossier
+
+    def reference_date(self, planned: date | None) -> date:
+        """The day every time window is measured on, for a dossier planned for `planned`."""
+        return dates.reference_date(self.as_of, planned, self.today)
