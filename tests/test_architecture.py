@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from helpers import ROOT
@@ -89,3 +90,22 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
                     seen.add(imported)
                     stack.append((imported, (*trail, imported)))
     assert cycles == []
+
+
+def test_every_renderer_the_registry_names_exists() -> None:
+    from permitcheck.render import REPORTER_BY_NAME
+
+    for renderer in REPORTER_BY_NAME.values():
+        for kind in renderer.views:
+            assert callable(renderer.function(kind)), (renderer.name, kind)
+
+
+def test_the_format_choices_of_every_command_come_from_the_registry() -> None:
+    from helpers import invoke
+    from permitcheck.render import formats
+
+    for command, kind in (("validate", "report"), ("where", "where"), ("steps", "steps"),
+                          ("rules", "rules"), ("explain", "explain"), ("timeline", "timeline")):
+        shown = invoke(command, "--help", env={"COLUMNS": "200"}).stdout
+        # Typer shows the choices as <a|b> (list[a|b] for a repeatable option): all, no more.
+        assert re.search(r"[<\[]" + re.escape("|".join(formats(kind))) + r"[\]>]", shown), command

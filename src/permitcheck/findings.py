@@ -9,7 +9,7 @@ from datetime import date
 from typing import Literal
 
 from permitcheck.dossier.discover import Skipped
-from permitcheck.i18n import Lang, Text
+from permitcheck.i18n import SEMICOLON, Lang, Text, pick
 from permitcheck.problems import Location, Problem
 
 Status = Literal["pass", "fail", "warn", "exempt", "skip"]
@@ -33,19 +33,23 @@ class SourceRef:
 
     def cite(self, lang: Lang) -> str:
         """`FAQ 3(4)`, `民法典 Art. 201`: the document's short name and the section."""
-        return f"{self.label_zh if lang == 'zh' else self.label} {self.section}"
+        return f"{pick(self.label, self.label_zh, lang)} {self.section}"
+
+    def quote_in(self, lang: Lang) -> str:
+        """The quote in `lang`; the original where no rendering in `lang` exists."""
+        return self.quote_zh if lang == "zh" and self.quote_zh else self.quote
 
 
 def cite_all(sources: Iterable[SourceRef], lang: Lang) -> str:
     """Sections grouped by document, in order: `FAQ 3(3), 3(4); Apostille Convention Art. 3`."""
     by_label: dict[str, list[str]] = {}
     for source in sources:
-        label = source.label_zh if lang == "zh" else source.label
+        label = pick(source.label, source.label_zh, lang)
         sections = by_label.setdefault(label, [])
         if source.section not in sections:
             sections.append(source.section)
-    separator = "；" if lang == "zh" else "; "
-    return separator.join(f"{label} {', '.join(sections)}" for label, sections in by_label.items())
+    return SEMICOLON.get(lang).join(f"{label} {', '.join(sections)}"
+                                    for label, sections in by_label.items())
 
 
 @dataclass(frozen=True)

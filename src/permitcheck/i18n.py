@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal
 
@@ -236,11 +236,51 @@ FILE_TYPE_FIX = t("Scan or export the document again as PDF, JPEG or PNG.",
 IS_NOT_STATED = t("`{field}` is not stated", "未填写 `{field}`")
 NONE_STATED = t("none of {fields} is stated", "{fields} 均未填写")
 IS_WRONG = t("`{field}` is {value} (must be {expected})", "`{field}` 为 {value}（应为 {expected}）")
-ONE_OF = t("one of {values}", "以下之一：{values}")
 MONTHS_DAYS_ZH = "{months} 个月 {days} 天"
 # The four procedures of the FAQ (questions 3 to 6), as every output names them.
 PROCEDURES = {"new": t("new permit", "新办"), "extension": t("extension", "延期"),
               "change": t("change", "变更"), "cancellation": t("cancellation", "注销")}
+
+
+# ---- The bilingual toolkit of every output: punctuation and labels, in one place -----------
+# Chinese takes full-width marks; English a mark and a space.
+COLON = t(": ", "：")
+COMMA = t(", ", "，")
+LIST_COMMA = t(", ", "、")  # between the items of a list (Chinese: the enumeration comma)
+SEMICOLON = t("; ", "；")
+FIX = t("Fix", "处理")
+SOURCES = t("Sources", "依据")
+
+
+def say(text: Text, lang: Lang, **params: object) -> str:
+    """Fill a sentence's `{placeholders}`; `{s}` is the English plural ending for the count
+    `n` (or `total`)."""
+    count = params.get("n", params.get("total"))
+    params.setdefault("s", "" if count == 1 else "s")
+    result = text.get(lang)
+    for name, value in params.items():
+        result = result.replace("{" + name + "}", str(value))
+    return result
+
+
+def pick(en: str, zh: str, lang: Lang) -> str:
+    """The sentence in `lang` of a pair computed in both languages."""
+    return zh if lang == "zh" else en
+
+
+def labelled(label: Text, value: str, lang: Lang) -> str:
+    """`Fix: value`, `处理：value`."""
+    return label.get(lang) + COLON.get(lang) + value
+
+
+def aside(value: str, lang: Lang) -> str:
+    """A remark after a phrase: ` (value)`, `（value）`."""
+    return f"（{value}）" if lang == "zh" else f" ({value})"
+
+
+def joined(mark: Text, parts: Iterable[str], lang: Lang) -> str:
+    """`parts` joined by a mark such as COMMA or SEMICOLON in `lang`."""
+    return mark.get(lang).join(parts)
 
 
 def join(items: list[Text]) -> Text:

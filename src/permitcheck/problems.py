@@ -44,10 +44,12 @@ class Problem:
         """`line L, column C: message`, for reports that carry the path separately."""
         if self.location is None:
             return self.text.get(lang)
-        line, column = self.location.line, self.location.column
-        if lang == "zh":
-            return f"第 {line} 行第 {column} 列：{self.text.zh}"
-        return f"line {line}, column {column}: {self.text.en}"
+        from permitcheck.i18n import say, t
+
+        position = t("line {line}, column {column}: {message}",
+                     "第 {line} 行第 {column} 列：{message}")
+        return say(position, lang, line=self.location.line, column=self.location.column,
+                   message=self.text.get(lang))
 
 
 Problems = tuple[Problem, ...]

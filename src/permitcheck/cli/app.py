@@ -142,14 +142,13 @@ def _run(work: Callable[[], int], lang: LangCode, traceback: bool) -> NoReturn:
     except Exception as exc:
         if traceback:
             raise
-        if lang == "zh":
-            message = (f"permitcheck：内部错误：{type(exc).__name__}: {escape.text(str(exc))}\n"
-                       "这是 permitcheck 的缺陷；请加 --traceback 重新运行并报告。")
-        else:
-            message = (f"permitcheck: internal error: {type(exc).__name__}: "
-                       f"{escape.text(str(exc))}\n"
-                       "This is a bug in permitcheck; run again with --traceback and report it.")
-        typer.echo(message, err=True)
+        from permitcheck.i18n import t
+
+        name, text = type(exc).__name__, escape.text(str(exc))
+        output.note(t(f"permitcheck: internal error: {name}: {text}\n"
+                      "This is a bug in permitcheck; run again with --traceback and report it.",
+                      f"permitcheck：内部错误：{name}: {text}\n"
+                      "这是 permitcheck 的缺陷；请加 --traceback 重新运行并报告。"), lang)
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code)
 

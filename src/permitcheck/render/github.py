@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from permitcheck.findings import RenderOptions, Report, cite_all
+from permitcheck.i18n import FIX, labelled, say, t
 from permitcheck.render import escape
+
+_UNCHECKED = t("Dossier could not be checked", "无法检查的档案")
+_SUMMARY = t("{ready} of {total} dossiers ready; {failed} files could not be checked; "
+             "{skipped} non-dossier YAML files skipped",
+             "{total} 份档案中 {ready} 份可以提交；{failed} 个文件无法检查；"
+             "跳过 {skipped} 个非档案 YAML 文件")
 
 
 def command(kind: str, message: str, **properties: str | int) -> str:
@@ -33,8 +40,7 @@ def render(report: Report, options: RenderOptions) -> str:
             # the reporter's own (before "Fix:").
             message = escape.text(found.message.get(lang))
             if found.fix is not None:
-                message += (("\n处理：" if lang == "zh" else "\nFix: ")
-                            + escape.text(found.fix.get(lang)))
+                message += "\n" + labelled(FIX, escape.text(found.fix.get(lang)), lang)
             cited = f" ({cite_all(found.sources, lang)})" if found.sources else ""
             title = escape.text(found.title.get(lang) + cited)
             lines.append(command(kind, message, file=_file(result.path), line=found.location.line,
@@ -43,15 +49,13 @@ def render(report: Report, options: RenderOptions) -> str:
         where: dict[str, str | int] = {"file": _file(error.path or "permitcheck")}
         if error.location is not None:
             where.update(line=error.location.line, col=error.location.column)
-        title = "无法检查的档案" if lang == "zh" else "Dossier could not be checked"
+        title = _UNCHECKED.get(lang)
         lines.append(command("error", escape.text(error.text.get(lang)), **where,
                              title=title))
     ready = sum(1 for r in report.results if r.ready(report.fail_on))
     total = len(report.results)
     failed = len({error.path for error in report.errors})
-    summary = (f"{total} 份档案中 {ready} 份可以提交；{failed} 个文件无法检查；"
-               f"跳过 {len(report.skipped)} 个非档案 YAML 文件" if lang == "zh" else
-               f"{ready} of {total} dossiers ready; {failed} files could not be checked; "
-               f"{len(report.skipped)} non-dossier YAML files skipped")
+    summary = say(_SUMMARY, lang, ready=ready, total=total, failed=failed,
+                  skipped=len(report.skipped))
     lines.append(command("notice", summary, title="permitcheck"))
     return "\n".join(lines) + "\n"

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from permitcheck.findings import RenderOptions, SourceRef, cite_all
-from permitcheck.i18n import PROCEDURES, Lang, Text, t
+from permitcheck.i18n import (
+    COLON,
+    COMMA,
+    LIST_COMMA,
+    PROCEDURES,
+    SEMICOLON,
+    Lang,
+    Text,
+    aside,
+    joined,
+    pick,
+    say,
+    t,
+)
 from permitcheck.render import escape
+from permitcheck.render.shared import display_width, json_document
 from permitcheck.rulepack import checks, conditions
 from permitcheck.rulepack.guide import Authority, District, Place, Step
 from permitcheck.rulepack.pack import Pack, Rule
@@ -29,17 +42,9 @@ _LEVELS = {"municipal": t("municipal employer", "市级用人单位"),
 _SEVERITIES = {"error": t("error", "错误"), "warning": t("warning", "警告")}
 
 
-def _colon(lang: Lang) -> str:
-    return "：" if lang == "zh" else ": "
-
-
 def _faq(pack: Pack, sources: Iterable[Source], lang: Lang) -> str:
     """`FAQ 3(4); Civil Code Art. 201`: the sections cited, by document."""
     return cite_all(pack.cite(sources), lang)
-
-
-def _json(document: Any) -> str:
-    return escape.json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _text(lines: list[str]) -> str:
@@ -60,18 +65,14 @@ _TRANSLATED = {"en": "（译自英文原文）", "zh": " (translated from the Ch
 
 def _quote(source: SourceRef, lang: Lang) -> str:
     """A quoted source sentence, marked when it is permitcheck's translation."""
-    text = source.quote_zh if lang == "zh" and source.quote_zh else source.quote
+    text = source.quote_in(lang)
     marked = text is not (source.quote_zh if source.original == "zh" else source.quote)
     return f"[{source.cite(lang)}] “{text}”" + (_TRANSLATED[source.original] if marked else "")
 
 
 def _table(rows: list[tuple[str, str]]) -> list[str]:
-    width = max(_display_width(label) for label, _ in rows)
-    return [label + " " * (width - _display_width(label) + 2) + value for label, value in rows]
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
+    width = max(display_width(label) for label, _ in rows)
+    return [label + " " * (width - display_width(label) + 2) + value for label, value in rows]
 
 
 # ---- where ---------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ class WhereView:
 def _window_line(authority: Authority, lang: Lang) -> str:
     window = authority.window.get(lang)
     if authority.floor is not None:
-        window += ("，" if lang == "zh" else ", ") + authority.floor.get(lang)
+        window += COMMA.get(lang) + authority.floor.get(lang)
     return window
 
 
@@ -107,7 +108,7 @@ def authority_json(authority: Authority, lang: Lang) -> dict[str, Any]:
 
 def where_json(view: WhereView, options: RenderOptions) -> str:
     lang = options.lang
-    return _json({
+    return json_document({
         "employer": view.employer,
         "level": view.level,
         "registered_in": view.district_key,
@@ -122,18 +123,16 @@ def where_text(view: WhereView, options: RenderOptions) -> str:
     about: list[str] = []
     if view.district is not None:
         name = view.district.name.get(lang)
-        about.append(f"注册地：{name}（{view.district_key}）" if lang == "zh"
-                     else f"registered in {name} ({view.district_key})")
+        about.append(say(_REGISTERED_IN, lang, name=name, key=view.district_key or ""))
     about.append(_LEVELS[view.level].get(lang))
-    heading = ("，" if lang == "zh" else ", ").join(about)
+    heading = joined(COMMA, about, lang)
     lines = [f"{who} — {heading}" if who else heading, ""]
-    separator = "、" if lang == "zh" else ", "
     lines += _table([
         (_LABELS["authority"].get(lang), authority.name.get(lang)),
         (_LABELS["window"].get(lang), _window_line(authority, lang)),
         (_LABELS["building"].get(lang), authority.building.get(lang)),
         (_LABELS["address"].get(lang), authority.address.get(lang)),
-        (_LABELS["hotline"].get(lang), separator.join(authority.hotline)),
+        (_LABELS["hotline"].get(lang), joined(LIST_COMMA, authority.hotline, lang)),
         (_LABELS["source"].get(lang), _faq(view.pack, authority.sources, lang)),
     ])
     if view.district is not None and view.district.note is not None:
@@ -170,6 +169,8 @@ _DUE = t("Due", "期限")
 _DONE = t("Done", "已办")
 _ALSO = t("Also", "另")
 _BY = t("by {date}", "{date} 前")
+_REGISTERED_IN = t("registered in {name} ({key})", "注册地：{name}（{key}）")
+_RULE_COUNT = t("{n} rule{s}", "共 {n} 条规则")
 _UNKNOWN_PLACE = t("the employer's acceptance window (run `permitcheck where`)",
                    "用人单位对应的受理窗口（见 `permitcheck where`）")
 _TITLE = t("Steps of a new application in Nanjing (FAQ 2)", "南京新办工作许可流程（FAQ第2问）")
@@ -178,9 +179,8 @@ _TITLE = t("Steps of a new application in Nanjing (FAQ 2)", "南京新办工作�
 def _place_line(view: StepView, lang: Lang) -> str:
     if view.authority is not None:
         a = view.authority
-        comma = "，" if lang == "zh" else ", "
-        return comma.join([a.name.get(lang), _window_line(a, lang), a.building.get(lang),
-                           a.address.get(lang)])
+        return joined(COMMA, [a.name.get(lang), _window_line(a, lang), a.building.get(lang),
+                              a.address.get(lang)], lang)
     if view.place is None:
         return _UNKNOWN_PLACE.get(lang)
     return _place_text(view.place, lang)
@@ -189,7 +189,7 @@ def _place_line(view: StepView, lang: Lang) -> str:
 def _place_text(place: Place, lang: Lang) -> str:
     if place.address is None:
         return place.name.get(lang)
-    return place.name.get(lang) + ("，" if lang == "zh" else ", ") + place.address.get(lang)
+    return place.name.get(lang) + COMMA.get(lang) + place.address.get(lang)
 
 
 def _due_line(view: StepView, lang: Lang) -> str | None:
@@ -197,15 +197,15 @@ def _due_line(view: StepView, lang: Lang) -> str | None:
         return None
     parts = []
     if view.due is not None:
-        parts.append(_BY.get(lang).replace("{date}", view.due.isoformat()))
+        parts.append(say(_BY, lang, date=view.due.isoformat()))
     if view.due_note is not None:
         parts.append(view.due_note.get(lang))
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return joined(SEMICOLON, parts, lang)
 
 
 def steps_json(view: StepsView, options: RenderOptions) -> str:
     lang = options.lang
-    return _json({
+    return json_document({
             "dossier": view.heading,
             "note": view.note.get(lang) if view.note else None,
             "steps": [{
@@ -233,11 +233,11 @@ def steps_text(view: StepsView, options: RenderOptions) -> str:
         lines += ["", view.note.get(lang)]
     for number, s in enumerate(view.steps, start=1):
         step = s.step
-        actor = f"（{step.actor.zh}）" if lang == "zh" else f" ({step.actor.en})"
+        actor = aside(step.actor.get(lang), lang)
         cited = _faq(view.pack, step.sources, lang)
         lines += ["", f"{number}. {step.title.get(lang)}{actor}  [{cited}]"]
         lines.append(f"   {step.detail.get(lang)}")
-        colon = _colon(lang)
+        colon = COLON.get(lang)
         lines.append(f"   {_WHERE.get(lang)}{colon}{_place_line(s, lang)}")
         if s.also is not None:
             lines.append(f"   {_ALSO.get(lang)}{colon}{_place_text(s.also, lang)}")
@@ -263,7 +263,7 @@ class RulesView:
 
 def rules_json(view: RulesView, options: RenderOptions) -> str:
     lang = options.lang
-    return _json({"pack": view.pack.manifest.pack, "rules": [{
+    return json_document({"pack": view.pack.manifest.pack, "rules": [{
             "id": rule.id,
             "severity": rule.severity,
             "procedures": list(rule.applies.procedures),
@@ -276,15 +276,15 @@ def rules_text(view: RulesView, options: RenderOptions) -> str:
     lang, pack, rules = options.lang, view.pack, view.rules
     rows = [(rule.id, _SEVERITIES[rule.severity].get(lang), _faq(pack, rule.sources, lang),
              rule.title.get(lang)) for rule in rules]
-    widths = [max((_display_width(row[column]) for row in rows), default=0)
+    widths = [max((display_width(row[column]) for row in rows), default=0)
               for column in range(3)]
     lines = []
     for row in rows:
-        cells = [cell + " " * (width - _display_width(cell))
+        cells = [cell + " " * (width - display_width(cell))
                  for cell, width in zip(row[:3], widths, strict=True)]
         lines.append("  ".join([*cells, row[3]]))
     count = len(rules)
-    lines += ["", f"共 {count} 条规则" if lang == "zh" else f"{count} rule{'s' * (count != 1)}"]
+    lines += ["", say(_RULE_COUNT, lang, n=count)]
     return _text(lines)
 
 
@@ -303,15 +303,15 @@ _EXPLAIN = {
 
 
 def _applies(rule: Rule, lang: Lang) -> list[str]:
-    comma = "、" if lang == "zh" else ", "
-    procedures = comma.join(PROCEDURES[p].get(lang) for p in rule.applies.procedures)
-    lines = [f"{_EXPLAIN['procedures'].get(lang)}{_colon(lang)}{procedures}"]
+    procedures = joined(LIST_COMMA, (PROCEDURES[p].get(lang) for p in rule.applies.procedures),
+                        lang)
+    lines = [f"{_EXPLAIN['procedures'].get(lang)}{COLON.get(lang)}{procedures}"]
     if rule.applies.categories is not None:
-        lines.append(f"{_EXPLAIN['categories'].get(lang)}{_colon(lang)}"
-                     f"{comma.join(rule.applies.categories)}")
+        lines.append(f"{_EXPLAIN['categories'].get(lang)}{COLON.get(lang)}"
+                     f"{joined(LIST_COMMA, rule.applies.categories, lang)}")
     if rule.applies.when is not None:
         en, zh = conditions.describe(rule.applies.when)
-        lines.append(zh if lang == "zh" else en)
+        lines.append(pick(en, zh, lang))
     if rule.for_each is not None:
         lines.append(f"{_EXPLAIN['for_each'].get(lang)} `{rule.for_each}`")
     return lines
@@ -323,9 +323,9 @@ def _documents(pack: Pack, sources: Iterable[Source], lang: Lang) -> list[str]:
     main = pack.manifest.source
     for source in sources:
         document = main if source.document is None else pack.documents[source.document]
-        titles.setdefault(document.short.get(lang), document.title_zh if lang == "zh"
-                          else document.title)
-    return [f"{short}{_colon(lang)}{title}" for short, title in titles.items()]
+        titles.setdefault(document.short.get(lang),
+                          pick(document.title, document.title_zh, lang))
+    return [f"{short}{COLON.get(lang)}{title}" for short, title in titles.items()]
 
 
 @dataclass(frozen=True)
@@ -344,17 +344,17 @@ def _explain_parts(view: ExplainView, lang: Lang) -> tuple[str, list[str], list[
         when_en, when_zh = conditions.describe(exemption.when)
         exemptions.append({
             "for": exemption.describe.get(lang),
-            "when": when_zh if lang == "zh" else when_en,
+            "when": pick(when_en, when_zh, lang),
             "message": exemption.message.get(lang),
             "sources": _sources_json(view.pack, exemption.sources),
         })
-    return check_zh if lang == "zh" else check_en, applies, exemptions
+    return pick(check_en, check_zh, lang), applies, exemptions
 
 
 def explain_json(view: ExplainView, options: RenderOptions) -> str:
     lang, rule = options.lang, view.rule
     checks_text, applies, exemptions = _explain_parts(view, lang)
-    return _json({
+    return json_document({
         "id": rule.id, "severity": rule.severity, "title": rule.title.get(lang),
         "description": rule.description.get(lang),
         "checks": checks_text,
@@ -368,7 +368,7 @@ def explain_text(view: ExplainView, options: RenderOptions) -> str:
     checks_text, applies, exemptions = _explain_parts(view, lang)
     sources = pack.sources_of(rule)
     lines = [f"{rule.id} — {rule.title.get(lang)}", "", rule.description.get(lang), ""]
-    colon = _colon(lang)
+    colon = COLON.get(lang)
     lines.append(f"{_EXPLAIN['severity'].get(lang)}{colon}{_SEVERITIES[rule.severity].get(lang)}")
     heading = colon.rstrip()
     lines += ["", f"{_EXPLAIN['checks'].get(lang)}{heading}",
@@ -380,7 +380,7 @@ def explain_text(view: ExplainView, options: RenderOptions) -> str:
     for exemption in rule.exemptions:
         when_en, when_zh = conditions.describe(exemption.when)
         lines.append(f"  - {exemption.describe.get(lang)}{colon}"
-                     f"{when_zh if lang == 'zh' else when_en}")
+                     f"{pick(when_en, when_zh, lang)}")
         lines += [f"    {_quote(source, lang)}" for source in pack.cite(exemption.sources)]
     lines += ["", f"{_EXPLAIN['fix'].get(lang)}{heading}", f"  {rule.fix.get(lang)}"]
     lines += ["", f"{_EXPLAIN['sources'].get(lang)}{heading}"]

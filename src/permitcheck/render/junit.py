@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
+from permitcheck.i18n import FIX, labelled
 from permitcheck.render import escape
 
 # Every text from a dossier or rule pack goes through escape.text: XML 1.0 cannot hold most
@@ -73,7 +74,7 @@ def _details(found: Finding, options: RenderOptions) -> str:
     lang = options.lang
     lines = [escape.text(found.message.get(lang))]
     if found.fix is not None:
-        lines.append(("处理：" if lang == "zh" else "Fix: ") + escape.text(found.fix.get(lang)))
+        lines.append(labelled(FIX, escape.text(found.fix.get(lang)), lang))
     cited = f"{escape.text(cite_all(found.sources, lang))}; " if found.sources else ""
     lines.append(f"{cited}{found.location.line}:{found.location.column}")
     return "\n".join(lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from permitcheck.findings import DossierResult, RenderOptions, Report, cite_all
-from permitcheck.i18n import PROCEDURES, Lang, t
+from permitcheck.i18n import FIX, PROCEDURES, Lang, say, t
 from permitcheck.render import escape
 
 _HEAD = t("permitcheck: {ready} of {total} dossiers ready",
@@ -15,16 +15,14 @@ _NOT_READY = t("not ready", "尚不能提交")
 _PROBLEMS = t("{fails} to fix, {warns} warnings", "{fails} 项需处理，{warns} 项警告")
 _ERRORS = t("Could not be checked", "无法检查")
 _SKIPPED = t("{n} YAML file{s} skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
-_FIX = t("Fix", "处理")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
-_LINE = t("line", "第 {n} 行")
+_LINE = t("line {n}", "第 {n} 行")
 
 
 def render(report: Report, options: RenderOptions) -> str:
     lang = options.lang
     ready = sum(1 for r in report.results if r.ready(report.fail_on))
-    lines = ["## " + _HEAD.get(lang).replace("{ready}", str(ready))
-             .replace("{total}", str(len(report.results))), ""]
+    lines = ["## " + say(_HEAD, lang, ready=ready, total=len(report.results)), ""]
     if report.results:
         lines += [_COLUMNS.get(lang), "|---|---|---|---|---|"]
         for result in report.results:
@@ -75,12 +73,11 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
         mark = "❌" if found.blocks(report.fail_on) else "⚠️"
         group = result.groups.get(found.group)
         heading = group.get(lang) if group else found.group
-        line_label = _LINE.get(lang).replace("{n}", str(found.location.line)) if lang == "zh" \
-            else f"line {found.location.line}"
+        line_label = say(_LINE, lang, n=found.location.line)
         text = (f"- {mark} **{escape.markdown(heading)}**: "
                 f"{escape.markdown_message(found.message.get(lang))}")
         if found.fix is not None:
-            text += f" *{_FIX.get(lang)}:* {escape.markdown_message(found.fix.get(lang))}"
+            text += f" *{FIX.get(lang)}:* {escape.markdown_message(found.fix.get(lang))}"
         cited = f"{escape.markdown(cite_all(found.sources, lang))}, " if found.sources else ""
         text += f" ({cited}{escape.markdown_code(found.rule)}, {line_label})"
         lines.append(text)

@@ -10,12 +10,16 @@ from urllib.parse import quote
 
 from permitcheck import __version__
 from permitcheck.findings import Finding, RenderOptions, Report, RuleInfo
-from permitcheck.i18n import Lang, Text
+from permitcheck.i18n import FIX, SOURCES, Lang, Text, labelled, t
 from permitcheck.render import escape
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INVALID = "permitcheck.invalid-dossier"
 _LEVELS = {"fail": "error", "warn": "warning"}
+
+
+_INVALID = t("The dossier cannot be read or does not follow the dossier format",
+             "档案无法读取或不符合档案格式")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -82,10 +86,9 @@ def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
         return text.get(lang)
 
     sources = "\n".join(
-        f"- {s.cite(lang)}: “{s.quote_zh if lang == 'zh' and s.quote_zh else s.quote}” "
+        f"- {s.cite(lang)}: “{s.quote_in(lang)}” "
         f"({s.title})" for s in rule.sources)
-    fix_label = "处理" if lang == "zh" else "Fix"
-    source_label = "依据" if lang == "zh" else "Sources"
+    fix_label, source_label = FIX.get(lang), SOURCES.get(lang)
     return {
         "id": rule.id,
         "name": rule.id.replace(".", "-"),
@@ -107,8 +110,7 @@ def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
 
 
 def _invalid_rule(lang: Lang) -> dict[str, Any]:
-    text = ("档案无法读取或不符合档案格式" if lang == "zh"
-            else "The dossier cannot be read or does not follow the dossier format")
+    text = _INVALID.get(lang)
     return {"id": INVALID, "name": "invalid-dossier", "shortDescription": {"text": text},
             "defaultConfiguration": {"level": "error"}}
 
@@ -118,7 +120,7 @@ def _result(found: Finding, path: str, index: dict[str, int], report: Report,
     lang = options.lang
     message = found.message.get(lang)
     if found.fix is not None:
-        message += ("\n处理：" if lang == "zh" else "\nFix: ") + found.fix.get(lang)
+        message += "\n" + labelled(FIX, found.fix.get(lang), lang)
     return {
         "ruleId": found.rule,
         "ruleIndex": index[found.rule],

@@ -5,7 +5,20 @@ from __future__ import annotations
 import io
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
-from permitcheck.i18n import PROCEDURES, Lang, Text, t
+from permitcheck.i18n import (
+    COLON,
+    COMMA,
+    FIX,
+    LIST_COMMA,
+    PROCEDURES,
+    SEMICOLON,
+    Lang,
+    aside,
+    joined,
+    labelled,
+    say,
+    t,
+)
 from permitcheck.render import escape
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
@@ -21,7 +34,7 @@ _ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
 _PROCEDURES = {**PROCEDURES,
                "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）")}
 _AS_OF = t("as of", "参考日期")
-_FIX = t("Fix", "处理")
+_PASSPORT = t("passport {number}", "护照 {number}")
 _SOURCE = {"en": "", "zh": "依据 "}  # before the citations: `[FAQ 3(4)]`, `[依据 FAQ 3(4)]`
 _READY = t("Ready", "可以提交")
 _NOT_READY = t("Not ready", "尚不能提交")
@@ -42,16 +55,6 @@ _SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非
 _TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
 
 
-def _say(text: Text, lang: Lang, **params: object) -> str:
-    """Fill a sentence; `{s}` is the English plural ending for the count `n` (or `total`)."""
-    count = params.get("n", params.get("total"))
-    params.setdefault("s", "" if count == 1 else "s")
-    result = text.get(lang)
-    for name, value in params.items():
-        result = result.replace("{" + name + "}", str(value))
-    return result
-
-
 # Text and its Rich style ("" for none). Segments hold names, paths and messages from the
 # dossier as written; both renderings below pass them through escape.text (plain text a line at
 # a time), so no control character, new line or workflow command reaches the terminal or the
@@ -68,16 +71,16 @@ def render(report: Report, options: RenderOptions) -> str:
     failed_files = {error.path for error in report.errors}
     if len(report.results) + len(failed_files) > 1 or report.skipped:
         ready = sum(1 for r in report.results if r.ready(report.fail_on))
-        separator = "；" if options.lang == "zh" else "; "
-        line = _say(_TOTAL, options.lang, ready=ready, total=len(report.results))
+        separator = SEMICOLON.get(options.lang)
+        line = say(_TOTAL, options.lang, ready=ready, total=len(report.results))
         if report.errors:
-            line += separator + _say(_ERRORS, options.lang, n=len(failed_files))
+            line += separator + say(_ERRORS, options.lang, n=len(failed_files))
         if report.skipped:
-            line += separator + _say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
+            line += separator + say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
         lines += [[], [(line, "bold")]]
         if options.verbose:
             # Why each YAML file was not checked: a dossier skipped by mistake shows here.
-            colon = "：" if options.lang == "zh" else ": "
+            colon = COLON.get(options.lang)
             lines += [[("  " + skipped.path, ""), (colon + skipped.reason.get(options.lang),
                                                    "dim")] for skipped in report.skipped]
     if not lines:
@@ -111,15 +114,14 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
 def _dossier(lines: list[list[Segment]], result: DossierResult, report: Report,
              options: RenderOptions) -> None:
     lang = options.lang
-    comma = "，" if lang == "zh" else ", "
+    comma = COMMA.get(lang)
     lines.append([(result.path, "bold"),
                   (f" — {_PROCEDURES[result.type].get(lang)}{comma}"
                    f"{result.city_name.get(lang)}{comma}{_AS_OF.get(lang)} "
                    f"{result.as_of.isoformat()}", "")])
     who = result.applicant
     if result.passport is not None:
-        who += (f"（护照 {options.number(result.passport)}）" if lang == "zh"
-                else f" (passport {options.number(result.passport)})")
+        who += aside(say(_PASSPORT, lang, number=options.number(result.passport) or ""), lang)
     if who:
         lines.append([(who, "dim")])
     groups: dict[str, list[Finding]] = {}
@@ -147,7 +149,7 @@ def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions)
         line.append((f"  ({found.rule})", "dim"))
     lines.append(line)
     if found.fix is not None and found.status in ("fail", "warn"):
-        lines.append([("      ", ""), (_FIX.get(lang) + ("：" if lang == "zh" else ": "), "bold"),
+        lines.append([("      ", ""), (labelled(FIX, "", lang), "bold"),
                       (found.fix.get(lang), "")])
 
 
@@ -176,36 +178,36 @@ def _summary(result: DossierResult, report: Report,
                    and not f.blocks(report.fail_on))
     parts: list[str] = []
     if missing:
-        parts.append(_say(_MISSING, lang, n=missing))
+        parts.append(say(_MISSING, lang, n=missing))
     if to_fix:
-        parts.append(_say(_TO_FIX, lang, n=to_fix))
+        parts.append(say(_TO_FIX, lang, n=to_fix))
     if not parts and (counts["pass"] or not warnings):
-        parts.append(_say(_PASSED, lang, n=counts["pass"]))
+        parts.append(say(_PASSED, lang, n=counts["pass"]))
     if warnings:
-        parts.append(_say(_WARNINGS, lang, n=warnings))
+        parts.append(say(_WARNINGS, lang, n=warnings))
     if counts["exempt"]:
-        parts.append(_say(_EXEMPT, lang, n=counts["exempt"]))
+        parts.append(say(_EXEMPT, lang, n=counts["exempt"]))
     tail: list[str] = []
     closed = result.closed()
     if closed:
         # A closed window is always named: another window still open must not hide it.
-        named = ("、" if lang == "zh" else ", ").join(dict.fromkeys(
-            _say(_CLOSED_ONE, lang, title=_title(result, found, lang),
+        named = LIST_COMMA.get(lang).join(dict.fromkeys(
+            say(_CLOSED_ONE, lang, title=_title(result, found, lang),
                  date=found.window_end.isoformat() if found.window_end else "—")
             for found in closed))
-        tail.append(_say(_CLOSED, lang, what=named))
+        tail.append(say(_CLOSED, lang, what=named))
     if result.submit_by is not None:
         setter = _setter(result, lang)
         holds = _OTHERS_HOLD if closed else _SUBMIT_BY
-        tail.append(_say(holds, lang, date=result.submit_by.isoformat()) + (
-            f" ({_say(_SET_BY, lang, what=setter)})" if lang == "en" and setter else
-            f"（{_say(_SET_BY, lang, what=setter)}）" if setter else ""))
+        tail.append(say(holds, lang, date=result.submit_by.isoformat()) + (
+            aside(say(_SET_BY, lang, what=setter), lang) if setter else ""))
     elif not closed:
         tail.append(_NOTHING_TO_CHECK.get(lang))
     if counts["skip"] and options.verbose:
-        tail.append(_say(_SKIPPED, lang, n=counts["skip"]))
+        tail.append(say(_SKIPPED, lang, n=counts["skip"]))
     ready = result.ready(report.fail_on)
     head = (_READY if ready else _NOT_READY).get(lang)
-    comma, semicolon, colon = ("，", "；", "：") if lang == "zh" else (", ", "; ", ": ")
+    semicolon = SEMICOLON.get(lang)
     return [(head, "bold green" if ready else "bold red"),
-            (colon + comma.join(parts) + semicolon + semicolon.join(tail), "")]
+            (COLON.get(lang) + joined(COMMA, parts, lang) + semicolon
+             + semicolon.join(tail), "")]

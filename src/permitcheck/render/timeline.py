@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 from permitcheck.findings import DossierResult, Finding, RenderOptions
 from permitcheck.i18n import Lang, Text, t
 from permitcheck.render import escape
+from permitcheck.render.shared import display_width, json_document
 
 if TYPE_CHECKING:
     from permitcheck.rulepack.guide import StepWindow
@@ -100,7 +100,7 @@ def _label(found: Finding, result: DossierResult, shared: bool) -> Text:
 
 def render_json(timeline: Timeline, options: RenderOptions) -> str:
     lang = options.lang
-    return escape.json(json.dumps({
+    return json_document({
         "path": timeline.path,
         "as_of": timeline.as_of.isoformat(),
         "submit_by": timeline.submit_by.isoformat() if timeline.submit_by else None,
@@ -108,19 +108,15 @@ def render_json(timeline: Timeline, options: RenderOptions) -> str:
                      "start": bar.start.isoformat() if bar.start else None,
                      "end": bar.end.isoformat(), "status": bar.status}
                     for bar in timeline.bars],
-    }, ensure_ascii=False, indent=2)) + "\n"
-
-
-def _width_of(text: str) -> int:
-    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
+    })
 
 
 def _fit(text: str, width: int) -> str:
     """`text` cut or padded to `width` display columns (CJK characters take two)."""
     out, used = "", 0
     for char in text:
-        size = _width_of(char)
-        if used + size > width - (1 if _width_of(text) > width else 0):
+        size = display_width(char)
+        if used + size > width - (1 if display_width(text) > width else 0):
             out += "…"
             used += 1
             break
@@ -146,7 +142,7 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
     if not timeline.bars:
         console.print(_NO_WINDOWS.get(lang))
         return buffer.getvalue()
-    tail = 1 + len("2026-01-01") + 1 + max(_width_of(s.get(lang)) for s in _STATUS.values())
+    tail = 1 + len("2026-01-01") + 1 + max(display_width(s.get(lang)) for s in _STATUS.values())
     span = max(min(width, 120) - _LABEL - 1 - tail, 20)
     left, right = _axis(timeline)
     days = max((right - left).days, 1)
