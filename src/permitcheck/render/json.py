@@ -38,12 +38,6 @@ def render(report: Report, options: RenderOptions) -> str:
                        f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n')
 
 
-def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
-    """The report as plain data (what `render` serialises)."""
-    parsed: dict[str, Any] = json.loads(render(report, options))
-    return parsed
-
-
 def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> dict[str, Any]:
     return {
         "path": result.path,

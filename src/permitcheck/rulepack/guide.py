@@ -228,14 +228,6 @@ def resolve(pack: Pack, employer: Employer) -> Authority | Text:
              f"本规则包中没有受理 {employer.level!r} 级单位的窗口")
 
 
-def authority_for(pack: Pack, employer: Employer) -> Authority:
-    """The authority that accepts this employer's applications (FAQ 1); Stop if none."""
-    found = resolve(pack, employer)
-    if isinstance(found, Text):
-        raise Stop.usage(found)
-    return found
-
-
 def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
     """The window that serves a dossier's employer (None: the dossier names none), as rule
     messages name it, and the problem the check of FAQ 1 reports when there is one."""
