@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -17,6 +17,8 @@ from permitcheck.cli import output
 from permitcheck.render import formats
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from permitcheck.i18n import Lang as LangCode
     from permitcheck.render import ViewKind
     from permitcheck.settings import Settings
@@ -42,32 +44,13 @@ GuideFormat = Enum("GuideFormat", {name: name for name in formats("where")},  # 
 TEXT, GUIDE_TEXT = Format("text"), GuideFormat("text")
 
 
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-
-
-class Lang(str, Enum):
-    en = "en"
-    zh = "zh"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-class Level(str, Enum):
-    municipal = "municipal"
-    provincial = "provincial"
-
-
-class Procedure(str, Enum):
-    new = "new"
-    extension = "extension"
-    change = "change"
-    cancellation = "cancellation"
+# The choices of options, as Typer offers and checks them (Enum values: `.value`).
+Lang = Enum("Lang", {"en": "en", "zh": "zh"}, type=str)
+Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
+Level = Enum("Level", {"municipal": "municipal", "provincial": "provincial"}, type=str)
+Procedure = Enum("Procedure", {"new": "new", "extension": "extension", "change": "change",
+                              "cancellation": "cancellation"}, type=str)
+FailOn = Enum("FailOn", {"error": "error", "warning": "warning"}, type=str)
 
 
 # Options shared by every command.
@@ -191,6 +174,21 @@ def _show(kind: ViewKind, view: object, output_format: str, settings: Settings,
     options = RenderOptions(lang=settings.lang, color=color, width=width)
     output.write(render(kind, view, output_format, options))
     return EXIT_READY
+
+
+def _guide(kind: ViewKind, output_format: Enum, lang: Lang | None, traceback: bool,
+           build: Callable[[ModuleType, Settings], object], **options: Any) -> None:
+    """Run a guide command: `options` make its settings, its service builds the view, which
+    is printed in the chosen format."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck import services
+
+        settings = _settings(language, traceback=traceback, **options)
+        return _show(kind, build(services, settings), str(output_format.value), settings)
+
+    _run(work, language, traceback)
 
 
 # ---- validate ------------------------------------------------------------------------------
@@ -360,17 +358,10 @@ def where(
     traceback: TracebackOption = False,
 ) -> None:
     """Which acceptance window, address and hotline serve this employer (FAQ 1)."""
-    language = _lang(lang)
-
-    def work() -> int:
-        from permitcheck import services
-
-        settings = _settings(language, rules_dir=rules_dir, city=city)
-        view = services.find_window(None if dossier is None else str(dossier), registered_in,
-                                    level.value if level else None, settings)
-        return _show("where", view, output_format.value, settings)
-
-    _run(work, language, traceback)
+    _guide("where", output_format, lang, traceback, lambda services, settings:
+           services.find_window(None if dossier is None else str(dossier), registered_in,
+                                level.value if level else None, settings),
+           rules_dir=rules_dir, city=city)
 
 
 # ---- steps ---------------------------------------------------------------------------------
@@ -388,16 +379,9 @@ def steps(
     traceback: TracebackOption = False,
 ) -> None:
     """The steps of a new application in order (FAQ 2), with due dates and places."""
-    language = _lang(lang)
-
-    def work() -> int:
-        from permitcheck import services
-
-        settings = _settings(language, as_of=as_of, rules_dir=rules_dir, city=city)
-        view = services.plan_steps(None if dossier is None else str(dossier), settings)
-        return _show("steps", view, output_format.value, settings)
-
-    _run(work, language, traceback)
+    _guide("steps", output_format, lang, traceback, lambda services, settings:
+           services.plan_steps(None if dossier is None else str(dossier), settings),
+           as_of=as_of, rules_dir=rules_dir, city=city)
 
 
 # ---- rules and explain ---------------------------------------------------------------------
@@ -413,16 +397,9 @@ def list_rules(
     traceback: TracebackOption = False,
 ) -> None:
     """List the rules of a pack: id, severity, FAQ section and title."""
-    language = _lang(lang)
-
-    def work() -> int:
-        from permitcheck import services
-
-        settings = _settings(language, rules_dir=rules_dir, city=city)
-        view = services.list_rules(procedure.value if procedure else None, settings)
-        return _show("rules", view, output_format.value, settings)
-
-    _run(work, language, traceback)
+    _guide("rules", output_format, lang, traceback, lambda services, settings:
+           services.list_rules(procedure.value if procedure else None, settings),
+           rules_dir=rules_dir, city=city)
 
 
 @app.command()
@@ -436,16 +413,8 @@ def explain(
     traceback: TracebackOption = False,
 ) -> None:
     """What a rule checks, when it applies, its exemptions and the FAQ sentences behind it."""
-    language = _lang(lang)
-
-    def work() -> int:
-        from permitcheck import services
-
-        settings = _settings(language, rules_dir=rules_dir, city=city)
-        return _show("explain", services.explain_rule(rule_id, settings), output_format.value,
-                     settings)
-
-    _run(work, language, traceback)
+    _guide("explain", output_format, lang, traceback, lambda services, settings:
+           services.explain_rule(rule_id, settings), rules_dir=rules_dir, city=city)
 
 
 def main() -> None:
