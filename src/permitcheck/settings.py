@@ -7,8 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from permitcheck import dates
-
 FailOn = Literal["error", "warning"]
 
 
@@ -29,4 +27,6 @@ class Settings:
 
     def reference_date(self, planned: date | None) -> date:
         """The day every time window is measured on, for a dossier planned for `planned`."""
+        from permitcheck import dates  # imported when used: --help needs no date arithmetic
+
         return dates.reference_date(self.as_of, planned, self.today)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
@@ -15,13 +18,11 @@ import typer
 from permitcheck import __version__
 from permitcheck.cli import output
 from permitcheck.render import formats
+from permitcheck.settings import Settings  # only the standard library: cheap at start-up
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from permitcheck.i18n import Lang as LangCode
     from permitcheck.render import ViewKind
-    from permitcheck.settings import Settings
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
 
@@ -176,19 +177,54 @@ def _show(kind: ViewKind, view: object, output_format: str, settings: Settings,
     return EXIT_READY
 
 
-def _guide(kind: ViewKind, output_format: Enum, lang: Lang | None, traceback: bool,
-           build: Callable[[ModuleType, Settings], object], **options: Any) -> None:
-    """Run a guide command: `options` make its settings, its service builds the view, which
-    is printed in the chosen format."""
-    language = _lang(lang)
+# The options every guide command (where, steps, rules, explain) ends with, declared once.
+_GUIDE_OPTIONS = (
+    inspect.Parameter("city", inspect.Parameter.KEYWORD_ONLY, default="nanjing",
+                      annotation=CityOption),
+    inspect.Parameter("output_format", inspect.Parameter.KEYWORD_ONLY, default=GUIDE_TEXT,
+                      annotation=FormatOption),
+    inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None,
+                      annotation=LangOption),
+    inspect.Parameter("rules_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
+                      annotation=RulesOption),
+    inspect.Parameter("traceback", inspect.Parameter.KEYWORD_ONLY, default=False,
+                      annotation=TracebackOption),
+)
 
-    def work() -> int:
-        from permitcheck import services
 
-        settings = _settings(language, traceback=traceback, **options)
-        return _show(kind, build(services, settings), str(output_format.value), settings)
+def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable[..., None]]:
+    """A guide command from a function of its own options (and `settings`, `services`) that
+    returns the view: the shared options are added to its signature for Typer; the view is
+    printed in the chosen format."""
 
-    _run(work, language, traceback)
+    def decorate(build: Callable[..., object]) -> Callable[..., None]:
+        own = [parameter for name, parameter
+               in inspect.signature(build, eval_str=True).parameters.items()
+               if name not in ("settings", "services")]
+
+        @functools.wraps(build)
+        def command(**given: Any) -> None:
+            language = _lang(given["lang"])
+
+            def work() -> int:
+                from permitcheck import services
+
+                mine = {parameter.name: given[parameter.name] for parameter in own}
+                settings = _settings(language, traceback=given["traceback"],
+                                     rules_dir=given["rules_dir"], city=given["city"],
+                                     as_of=given.get("as_of"))
+                view = build(**mine, settings=settings, services=services)
+                return _show(kind, view, str(given["output_format"].value), settings)
+
+            _run(work, language, given["traceback"])
+
+        command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [*own, *_GUIDE_OPTIONS], return_annotation=None)
+        command.__annotations__ = {parameter.name: parameter.annotation
+                                   for parameter in [*own, *_GUIDE_OPTIONS]}
+        return command
+
+    return decorate
 
 
 # ---- validate ------------------------------------------------------------------------------
@@ -341,6 +377,7 @@ def init(
 # ---- where ---------------------------------------------------------------------------------
 
 @app.command()
+@_guide_command("where")
 def where(
     dossier: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
         help="A dossier whose `employer` decides the window.", show_default=False)] = None,
@@ -351,70 +388,50 @@ def where(
     level: Annotated[Optional[Level], typer.Option(  # noqa: UP045
         "--level", help="municipal, or provincial for a provincial or ministerial unit "
                         "(overrides the dossier; default municipal).")] = None,
-    city: CityOption = "nanjing",
-    output_format: FormatOption = GUIDE_TEXT,
-    lang: LangOption = None,
-    rules_dir: RulesOption = None,
-    traceback: TracebackOption = False,
-) -> None:
+    *, settings: Settings, services: ModuleType,
+) -> object:
     """Which acceptance window, address and hotline serve this employer (FAQ 1)."""
-    _guide("where", output_format, lang, traceback, lambda services, settings:
-           services.find_window(None if dossier is None else str(dossier), registered_in,
-                                level.value if level else None, settings),
-           rules_dir=rules_dir, city=city)
+    return services.find_window(None if dossier is None else str(dossier), registered_in,
+                                level.value if level else None, settings)
 
 
 # ---- steps ---------------------------------------------------------------------------------
 
 @app.command()
+@_guide_command("steps")
 def steps(
     dossier: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
         help="A dossier: gives the places for its employer and the dates that are due.",
         show_default=False)] = None,
     as_of: AsOfOption = None,
-    city: CityOption = "nanjing",
-    output_format: FormatOption = GUIDE_TEXT,
-    lang: LangOption = None,
-    rules_dir: RulesOption = None,
-    traceback: TracebackOption = False,
-) -> None:
+    *, settings: Settings, services: ModuleType,
+) -> object:
     """The steps of a new application in order (FAQ 2), with due dates and places."""
-    _guide("steps", output_format, lang, traceback, lambda services, settings:
-           services.plan_steps(None if dossier is None else str(dossier), settings),
-           as_of=as_of, rules_dir=rules_dir, city=city)
+    return services.plan_steps(None if dossier is None else str(dossier), settings)
 
 
 # ---- rules and explain ---------------------------------------------------------------------
 
 @app.command("rules")
+@_guide_command("rules")
 def list_rules(
     procedure: Annotated[Optional[Procedure], typer.Option(  # noqa: UP045
         "--procedure", "-p", help="Only the rules of this procedure.")] = None,
-    city: CityOption = "nanjing",
-    output_format: FormatOption = GUIDE_TEXT,
-    lang: LangOption = None,
-    rules_dir: RulesOption = None,
-    traceback: TracebackOption = False,
-) -> None:
+    *, settings: Settings, services: ModuleType,
+) -> object:
     """List the rules of a pack: id, severity, FAQ section and title."""
-    _guide("rules", output_format, lang, traceback, lambda services, settings:
-           services.list_rules(procedure.value if procedure else None, settings),
-           rules_dir=rules_dir, city=city)
+    return services.list_rules(procedure.value if procedure else None, settings)
 
 
 @app.command()
+@_guide_command("explain")
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, as "
                                            "`permitcheck rules` lists them.")],
-    city: CityOption = "nanjing",
-    output_format: FormatOption = GUIDE_TEXT,
-    lang: LangOption = None,
-    rules_dir: RulesOption = None,
-    traceback: TracebackOption = False,
-) -> None:
+    *, settings: Settings, services: ModuleType,
+) -> object:
     """What a rule checks, when it applies, its exemptions and the FAQ sentences behind it."""
-    _guide("explain", output_format, lang, traceback, lambda services, settings:
-           services.explain_rule(rule_id, settings), rules_dir=rules_dir, city=city)
+    return services.explain_rule(rule_id, settings)
 
 
 def main() -> None:

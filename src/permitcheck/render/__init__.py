@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from permitcheck.findings import RenderOptions
+if TYPE_CHECKING:
+    # Only for types: choosing a format must not import the models (start-up time).
+    from permitcheck.findings import RenderOptions
 
 # What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
 # StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline.
