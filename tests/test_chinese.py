@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from helpers import EXAMPLES, example_data, invoke, load_pack, patched, to_yaml
 
@@ -51,12 +50,7 @@ def test_the_detector_finds_english() -> None:
     assert english_in("规则 nanjing.new.degree.present（FAQ 3(3)）") == []
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str) -> Any:
+def run(*args: str) -> Any:
     return invoke(*args, "--lang", "zh")
 
 
@@ -67,14 +61,14 @@ def assert_chinese(text: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_validate_text(runner: CliRunner, name: str) -> None:
-    result = run(runner, "validate", str(EXAMPLES / f"{name}.yaml"), "--verbose")
+def test_validate_text(name: str) -> None:
+    result = run("validate", str(EXAMPLES / f"{name}.yaml"), "--verbose")
     assert_chinese(result.stdout)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_validate_json_messages(runner: CliRunner, name: str) -> None:
-    report = json.loads(run(runner, "validate", str(EXAMPLES / f"{name}.yaml"), "-f",
+def test_validate_json_messages(name: str) -> None:
+    report = json.loads(run("validate", str(EXAMPLES / f"{name}.yaml"), "-f",
                             "json").stdout)
     for finding in report["dossiers"][0]["findings"]:
         for field in ("title", "message", "fix"):
@@ -87,8 +81,7 @@ def test_validate_json_messages(runner: CliRunner, name: str) -> None:
             assert_chinese(source["quote_zh"])
 
 
-def test_every_rule_message_and_fix_in_chinese_when_failing(runner: CliRunner,
-                                                            tmp_path: Path) -> None:
+def test_every_rule_message_and_fix_in_chinese_when_failing(tmp_path: Path) -> None:
     """The not-ready example plus a few mutations make failing messages with their values."""
     data = patched(example_data("not-ready"), {
         "documents.degree.obtained_in": "HK", "documents.degree.authentication": "apostille",
@@ -97,7 +90,7 @@ def test_every_rule_message_and_fix_in_chinese_when_failing(runner: CliRunner,
         delete=["documents.application_form"])
     path = tmp_path / "more.yaml"
     path.write_bytes(to_yaml(data))
-    result = run(runner, "validate", str(path))
+    result = run("validate", str(path))
     assert result.exit_code == 1
     assert_chinese(result.stdout)
 
@@ -107,28 +100,28 @@ def test_every_rule_message_and_fix_in_chinese_when_failing(runner: CliRunner,
     ["--registered-in", "jiangning"], ["--registered-in", "jiangning_development_zone"],
     ["--level", "provincial"], ["--registered-in", "pukou"],
 ])
-def test_where(runner: CliRunner, args: list[str]) -> None:
-    assert_chinese(run(runner, "where", *args).stdout)
+def test_where(args: list[str]) -> None:
+    assert_chinese(run("where", *args).stdout)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_where_and_steps_for_each_example(runner: CliRunner, name: str) -> None:
+def test_where_and_steps_for_each_example(name: str) -> None:
     path = str(EXAMPLES / f"{name}.yaml")
-    assert_chinese(run(runner, "where", path).stdout)
-    assert_chinese(run(runner, "steps", path).stdout)
+    assert_chinese(run("where", path).stdout)
+    assert_chinese(run("steps", path).stdout)
 
 
-def test_steps_without_dossier(runner: CliRunner) -> None:
-    assert_chinese(run(runner, "steps").stdout)
+def test_steps_without_dossier() -> None:
+    assert_chinese(run("steps").stdout)
 
 
-def test_rules(runner: CliRunner) -> None:
-    assert_chinese(run(runner, "rules").stdout)
+def test_rules() -> None:
+    assert_chinese(run("rules").stdout)
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
-def test_explain(runner: CliRunner, rule_id: str) -> None:
-    assert_chinese(run(runner, "explain", rule_id).stdout)
+def test_explain(rule_id: str) -> None:
+    assert_chinese(run("explain", rule_id).stdout)
 
 
 ERRORS = {
@@ -146,10 +139,10 @@ ERRORS = {
 
 
 @pytest.mark.parametrize("name", sorted(ERRORS))
-def test_errors_in_chinese(runner: CliRunner, tmp_path: Path, name: str) -> None:
+def test_errors_in_chinese(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(ERRORS[name])
-    result = run(runner, "validate", str(path))
+    result = run("validate", str(path))
     assert result.exit_code == 2
     assert_chinese(result.stderr)
 
@@ -165,13 +158,13 @@ def test_errors_in_chinese(runner: CliRunner, tmp_path: Path, name: str) -> None
     ("  type: new", "  type: renewal"),
     ("  passport_copy: {pages: [information]}", "  passport_copy: {pages: information}"),
 ])
-def test_dossier_errors_in_chinese(runner: CliRunner, tmp_path: Path, old: str,
+def test_dossier_errors_in_chinese(tmp_path: Path, old: str,
                                    new: str) -> None:
     text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "d.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = run(runner, "validate", str(path))
+    result = run("validate", str(path))
     assert result.exit_code == 2
     assert_chinese(result.stderr)
 
@@ -180,7 +173,7 @@ def test_dossier_errors_in_chinese(runner: CliRunner, tmp_path: Path, old: str,
     ["where", "--registered-in", "mars"], ["where"], ["explain", "nanjing.nope"],
     ["validate", "missing.yaml"], ["validate", "x.yaml", "--as-of", "03/04/2026"],
 ])
-def test_usage_errors_in_chinese(runner: CliRunner, args: list[str]) -> None:
-    result = run(runner, *args)
+def test_usage_errors_in_chinese(args: list[str]) -> None:
+    result = run(*args)
     assert result.exit_code == 2
     assert_chinese(result.stderr)

@@ -19,12 +19,7 @@ ALL_EXAMPLES = [*READY, "not-ready"]
 ANSI = re.compile(r"\x1b\[")
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> Any:
+def run(*args: str, env: dict[str, str] | None = None) -> Any:
     return invoke(*args, env=env)
 
 
@@ -38,16 +33,16 @@ def write(tmp_path: Path, name: str, data: dict[str, Any] | bytes) -> str:
 
 
 @pytest.mark.parametrize("name", READY)
-def test_ready_examples_exit_0(runner: CliRunner, name: str) -> None:
-    result = run(runner, "validate", example(name))
+def test_ready_examples_exit_0(name: str) -> None:
+    result = run("validate", example(name))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.splitlines()[-1].startswith("Ready: ")
     assert "[FAIL]" not in result.stdout
 
 
-def test_not_ready_example(runner: CliRunner) -> None:
-    result = run(runner, "validate", example("not-ready"))
+def test_not_ready_example() -> None:
+    result = run("validate", example("not-ready"))
     assert result.exit_code == 1
     assert result.stderr == ""
     out = result.stdout
@@ -61,8 +56,8 @@ def test_not_ready_example(runner: CliRunner) -> None:
     assert not ANSI.search(out)
 
 
-def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
-    out = run(runner, "validate", example("new-permit")).stdout
+def test_checklist_groups_by_document_in_pack_order() -> None:
+    out = run("validate", example("new-permit")).stdout
     lines = out.splitlines()
     assert lines[1] == "Maria Keller (passport C01****47)"
     headings = [line for line in lines[2:] if line and not line.startswith(" ")][:-1]
@@ -74,37 +69,37 @@ def test_checklist_groups_by_document_in_pack_order(runner: CliRunner) -> None:
         "Employer", "Reference date"]
 
 
-def test_summary_names_a_closed_window_beside_an_open_one(runner: CliRunner) -> None:
+def test_summary_names_a_closed_window_beside_an_open_one() -> None:
     """A missed deadline is named even when another window still holds (audit 2026, item 14):
     the change was due 2026-12-11; the permit holds until 2027-09-29."""
-    out = run(runner, "validate", example("change"), "--as-of", "2026-12-20").stdout
+    out = run("validate", example("change"), "--as-of", "2026-12-20").stdout
     summary = out.splitlines()[-1]
     assert summary.startswith("Not ready: ")
     assert "closed: Change of permit information (last day 2026-12-11)" in summary
     assert "the other windows hold until 2027-09-29 (set by Current work permit)" in summary
     assert "submit by" not in summary
-    markdown = run(runner, "validate", example("change"), "--as-of", "2026-12-20",
+    markdown = run("validate", example("change"), "--as-of", "2026-12-20",
                    "-f", "markdown").stdout
     assert "closed: Change of permit information" in markdown
 
 
-def test_summary_names_submit_by(runner: CliRunner) -> None:
-    out = run(runner, "validate", example("new-permit")).stdout
+def test_summary_names_submit_by() -> None:
+    out = run("validate", example("new-permit")).stdout
     assert out.splitlines()[-1] == ("Ready: 44 checks passed; submit by 2027-03-15 "
                                     "(set by Certificate of no criminal record)")
     assert out.count("[ok]") == 44
 
 
-def test_as_of_overrides_the_submission_date(runner: CliRunner) -> None:
-    result = run(runner, "validate", example("new-permit"), "--as-of", "2027-03-16")
+def test_as_of_overrides_the_submission_date() -> None:
+    result = run("validate", example("new-permit"), "--as-of", "2027-03-16")
     assert result.exit_code == 1
     assert "Issued 2026-09-15, 6 months and 1 day before 2027-03-16" in result.stdout
 
 
-def test_a_planned_date_gone_by_does_not_freeze_the_clock(runner: CliRunner) -> None:
+def test_a_planned_date_gone_by_does_not_freeze_the_clock() -> None:
     """Without --as-of, a planned date before today is not the reference date: today is, and a
     warning says the planned date has passed (the extension's permit expires 2027-01-15)."""
-    result = run(runner, "validate", example("extension"), "-f", "json",
+    result = run("validate", example("extension"), "-f", "json",
                  env={"PERMITCHECK_TODAY": "2027-01-22"})
     assert result.exit_code == 1
     dossier = json.loads(result.stdout)["dossiers"][0]
@@ -112,28 +107,28 @@ def test_a_planned_date_gone_by_does_not_freeze_the_clock(runner: CliRunner) -> 
     statuses = {f["rule"]: f["status"] for f in dossier["findings"]}
     assert statuses["nanjing.extension.permit.not-expired"] == "fail"
     assert statuses["nanjing.all.submission-date.passed"] == "warn"
-    text = run(runner, "validate", example("extension"), env={"PERMITCHECK_TODAY": "2027-01-22"})
+    text = run("validate", example("extension"), env={"PERMITCHECK_TODAY": "2027-01-22"})
     assert ("[WARN] The planned submission date 2026-12-03 is before the reference date "
             "2027-01-22") in text.stdout
     # The same in every command that measures windows.
-    timeline = run(runner, "timeline", example("extension"),
+    timeline = run("timeline", example("extension"),
                    env={"PERMITCHECK_TODAY": "2027-01-22"})
     assert "as of 2027-01-22" in timeline.stdout
     # --as-of still wins.
-    pinned = run(runner, "validate", example("extension"), "--as-of", "2026-12-03",
+    pinned = run("validate", example("extension"), "--as-of", "2026-12-03",
                  env={"PERMITCHECK_TODAY": "2027-01-22"})
     assert pinned.exit_code == 0
 
 
-def test_a_bad_permitcheck_today_is_a_usage_error(runner: CliRunner) -> None:
-    result = run(runner, "validate", example("extension"), env={"PERMITCHECK_TODAY": "tomorrow"})
+def test_a_bad_permitcheck_today_is_a_usage_error() -> None:
+    result = run("validate", example("extension"), env={"PERMITCHECK_TODAY": "tomorrow"})
     assert result.exit_code == 2
     assert result.stderr.startswith("permitcheck: PERMITCHECK_TODAY: ")
 
 
 @pytest.mark.parametrize("bad", ["03/04/2026", "2026-02-30", "soon"])
-def test_bad_as_of_is_a_usage_error(runner: CliRunner, bad: str) -> None:
-    result = run(runner, "validate", example("new-permit"), "--as-of", bad)
+def test_bad_as_of_is_a_usage_error(bad: str) -> None:
+    result = run("validate", example("new-permit"), "--as-of", bad)
     assert result.exit_code == 2
     assert result.stderr.startswith("permitcheck: --as-of: ")
     assert "Traceback" not in result.output
@@ -186,8 +181,8 @@ def assert_report_contract(report: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("name", ALL_EXAMPLES)
-def test_json_matches_the_report_contract(runner: CliRunner, name: str) -> None:
-    result = run(runner, "validate", example(name), "--format", "json")
+def test_json_matches_the_report_contract(name: str) -> None:
+    result = run("validate", example(name), "--format", "json")
     assert result.exit_code == (1 if name == "not-ready" else 0)
     report = json.loads(result.stdout)
     assert_report_contract(report)
@@ -197,15 +192,15 @@ def test_json_matches_the_report_contract(runner: CliRunner, name: str) -> None:
     assert dossier["submit_by"] is not None or name == "not-ready"
 
 
-def test_json_is_byte_stable_and_independent_of_argument_order(runner: CliRunner) -> None:
-    first = run(runner, "validate", example("change"), example("extension"), "-f", "json")
-    second = run(runner, "validate", example("extension"), example("change"), "-f", "json")
+def test_json_is_byte_stable_and_independent_of_argument_order() -> None:
+    first = run("validate", example("change"), example("extension"), "-f", "json")
+    second = run("validate", example("extension"), example("change"), "-f", "json")
     assert first.stdout == second.stdout
     assert first.exit_code == second.exit_code == 0
 
 
-def test_json_finding_points_at_the_key(runner: CliRunner) -> None:
-    report = json.loads(run(runner, "validate", example("not-ready"), "-f", "json").stdout)
+def test_json_finding_points_at_the_key() -> None:
+    report = json.loads(run("validate", example("not-ready"), "-f", "json").stdout)
     findings = {f["rule"]: f for f in report["dossiers"][0]["findings"]}
     age = findings["nanjing.new.medical-exam.age"]
     assert age["subject"] == "documents.medical_exam.issued_on"
@@ -220,10 +215,10 @@ def test_json_finding_points_at_the_key(runner: CliRunner) -> None:
 
 # ---- errors ------------------------------------------------------------------------------
 
-def test_malformed_dossier_exits_2_with_location(runner: CliRunner, tmp_path: Path) -> None:
+def test_malformed_dossier_exits_2_with_location(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.yaml", b"permitcheck: 1\napplication:\n  type: new\n"
                                       b"  submission_date: 31/02/2026\n")
-    result = run(runner, "validate", bad)
+    result = run("validate", bad)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         f"{bad}:4:20: application.submission_date: '31/02/2026' is ambiguous: the order of "
@@ -232,9 +227,9 @@ def test_malformed_dossier_exits_2_with_location(runner: CliRunner, tmp_path: Pa
     assert result.stdout == ""
 
 
-def test_json_lists_errors(runner: CliRunner, tmp_path: Path) -> None:
+def test_json_lists_errors(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.yaml", b"permitcheck: 1\npermitcheck: 1\n")
-    result = run(runner, "validate", bad, example("change"), "-f", "json")
+    result = run("validate", bad, example("change"), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.stdout)
     assert_report_contract(report)
@@ -246,63 +241,62 @@ def test_json_lists_errors(runner: CliRunner, tmp_path: Path) -> None:
     assert len(report["dossiers"]) == 1
 
 
-def test_not_ready_wins_over_errors_in_a_batch(runner: CliRunner, tmp_path: Path) -> None:
+def test_not_ready_wins_over_errors_in_a_batch(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.yaml", b"- not a dossier\n")
-    result = run(runner, "validate", bad, example("not-ready"))
+    result = run("validate", bad, example("not-ready"))
     assert result.exit_code == 1
     assert f"{bad}:1:1: expected a mapping" in result.stderr
     assert "0 of 1 dossier ready; 1 file could not be checked" in result.stdout
 
 
-def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
-    result = run(runner, "validate", str(tmp_path / "nope.yaml"))
+def test_missing_file(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
 
 
-def test_unknown_city(runner: CliRunner, tmp_path: Path) -> None:
+def test_unknown_city(tmp_path: Path) -> None:
     data = patched(example_data("change"), {"application.city": "shanghai"})
     path = write(tmp_path, "sh.yaml", data)
-    result = run(runner, "validate", path)
+    result = run("validate", path)
     assert result.exit_code == 2
     assert re.match(rf"{re.escape(path)}:\d+:9: application.city: no rule pack for 'shanghai'; "
                     "available: `nanjing`", result.stderr)
 
 
-def test_no_arguments_is_usage_error(runner: CliRunner) -> None:
-    result = run(runner, "validate")
+def test_no_arguments_is_usage_error() -> None:
+    result = run("validate")
     assert result.exit_code == 2
     assert "Missing argument" in result.output
 
 
-def test_bad_format_is_usage_error(runner: CliRunner) -> None:
-    result = run(runner, "validate", example("change"), "--format", "xml")
+def test_bad_format_is_usage_error() -> None:
+    result = run("validate", example("change"), "--format", "xml")
     assert result.exit_code == 2
 
 
-def test_internal_error_has_no_traceback_unless_asked(runner: CliRunner,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_has_no_traceback_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     import permitcheck.engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(permitcheck.engine, "evaluate", broken)
-    result = run(runner, "timeline", example("change"))
+    result = run("timeline", example("change"))
     assert result.exit_code == 2
     assert "internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.output
     # In a batch, the bug is the error of the dossier it hit (the others are still checked).
-    result = run(runner, "validate", example("change"))
+    result = run("validate", example("change"))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{example('change')}: internal error while checking this "
                                     "dossier (RuntimeError); this is a bug in permitcheck")
     # Asked for: the exception propagates (invoke() would refuse it, rightly, anywhere else).
-    result = runner.invoke(app, ["validate", example("change"), "--traceback"], env=CLI_ENV)
+    result = CliRunner().invoke(app, ["validate", example("change"), "--traceback"], env=CLI_ENV)
     assert isinstance(result.exception, RuntimeError)
 
 
-def test_invalid_rule_pack_exits_2_with_location(runner: CliRunner, tmp_path: Path) -> None:
+def test_invalid_rule_pack_exits_2_with_location(tmp_path: Path) -> None:
     import shutil
 
     rules = tmp_path / "rules"
@@ -311,7 +305,7 @@ def test_invalid_rule_pack_exits_2_with_location(runner: CliRunner, tmp_path: Pa
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("check: {kind: before_date}", "check: {kind: befor_date}", 1),
                       encoding="utf-8")
-    result = run(runner, "validate", example("change"), "--rules", str(rules))
+    result = run("validate", example("change"), "--rules", str(rules))
     assert result.exit_code == 2
     assert re.match(rf"{re.escape(str(target))}:\d+:\d+: .*unknown kind 'befor_date'; expected "
                     r"one of: .*\(did you mean 'before_date'\?\)", result.stderr)
@@ -319,21 +313,21 @@ def test_invalid_rule_pack_exits_2_with_location(runner: CliRunner, tmp_path: Pa
 
 # ---- options -----------------------------------------------------------------------------
 
-def test_fail_on_warning(runner: CliRunner, tmp_path: Path) -> None:
+def test_fail_on_warning(tmp_path: Path) -> None:
     data = patched(example_data("cancellation"), {
         "cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"})
     path = write(tmp_path, "late.yaml", data)
-    default = run(runner, "validate", path)
+    default = run("validate", path)
     assert default.exit_code == 0
     assert "[WARN] The contract ended on 2026-11-02" in default.stdout
     assert "1 warning;" in default.stdout.splitlines()[-1]
-    strict = run(runner, "validate", path, "--fail-on", "warning")
+    strict = run("validate", path, "--fail-on", "warning")
     assert strict.exit_code == 1
     assert strict.stdout.splitlines()[-1].startswith("Not ready: 1 to fix")
 
 
-def test_chinese_output(runner: CliRunner) -> None:
-    result = run(runner, "validate", example("not-ready"), "--lang", "zh")
+def test_chinese_output() -> None:
+    result = run("validate", example("not-ready"), "--lang", "zh")
     assert result.exit_code == 1
     assert "缺少无犯罪记录证明。" in result.stdout
     assert result.stdout.splitlines()[-1] == (
@@ -341,44 +335,44 @@ def test_chinese_output(runner: CliRunner) -> None:
         "护照或国际旅行证件（最后一日 2026-10-31）")
 
 
-def test_language_defaults_from_locale(runner: CliRunner) -> None:
-    result = run(runner, "validate", example("change"), env={"LANG": "zh_CN.UTF-8"})
+def test_language_defaults_from_locale() -> None:
+    result = run("validate", example("change"), env={"LANG": "zh_CN.UTF-8"})
     assert "可以提交" in result.stdout
-    result = run(runner, "validate", example("change"), env={"LC_ALL": "en_US.UTF-8",
+    result = run("validate", example("change"), env={"LC_ALL": "en_US.UTF-8",
                                                              "LANG": "zh_CN.UTF-8"})
     assert result.stdout.splitlines()[-1].startswith("Ready")
 
 
-def test_colour_only_when_asked_or_on_a_terminal(runner: CliRunner) -> None:
-    plain = run(runner, "validate", example("not-ready"))
+def test_colour_only_when_asked_or_on_a_terminal() -> None:
+    plain = run("validate", example("not-ready"))
     assert not ANSI.search(plain.stdout)
-    coloured = run(runner, "validate", example("not-ready"), "--color", "always")
+    coloured = run("validate", example("not-ready"), "--color", "always")
     assert ANSI.search(coloured.stdout)
     assert "✗" in coloured.stdout
-    no_color = run(runner, "validate", example("not-ready"), env={"NO_COLOR": "1"})
+    no_color = run("validate", example("not-ready"), env={"NO_COLOR": "1"})
     assert not ANSI.search(no_color.stdout)
 
 
-def test_verbose_lists_rules_that_do_not_apply(runner: CliRunner) -> None:
-    out = run(runner, "validate", example("new-permit"), "--verbose").stdout
+def test_verbose_lists_rules_that_do_not_apply() -> None:
+    out = run("validate", example("new-permit"), "--verbose").stdout
     assert "[skip] Does not apply to this dossier." in out
     assert "(nanjing.new.degree.original)" in out
 
 
-def test_version_and_help(runner: CliRunner) -> None:
-    result = run(runner, "--version")
+def test_version_and_help() -> None:
+    result = run("--version")
     assert result.exit_code == 0 and result.stdout == f"permitcheck {__version__}\n"
-    result = run(runner, "validate", "--help")
+    result = run("validate", "--help")
     assert result.exit_code == 0
     assert "--as-of" in result.stdout and "Exit codes" in result.stdout
 
 
-def test_user_files_are_never_modified(runner: CliRunner, tmp_path: Path) -> None:
+def test_user_files_are_never_modified(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
     original = (EXAMPLES / "not-ready.yaml").read_bytes()
     path.write_bytes(original)
-    run(runner, "validate", str(path), "-f", "json")
-    run(runner, "validate", str(path))
+    run("validate", str(path), "-f", "json")
+    run("validate", str(path))
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.yaml"]
 
@@ -406,41 +400,41 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_malformed_inputs_exit_2_located_without_traceback(runner: CliRunner, tmp_path: Path,
+def test_malformed_inputs_exit_2_located_without_traceback(tmp_path: Path,
                                                           name: str) -> None:
     path = write(tmp_path, f"{name}.yaml", MALFORMED[name])
-    result = run(runner, "validate", path)
+    result = run("validate", path)
     assert result.exit_code == 2, result.output
     assert re.match(rf"{re.escape(path)}:\d+:\d+: \S", result.stderr), result.stderr
     assert "Traceback" not in result.output
-    as_json = run(runner, "validate", path, "-f", "json")
+    as_json = run("validate", path, "-f", "json")
     assert as_json.exit_code == 2
     report = json.loads(as_json.stdout)
     assert report["dossiers"] == [] and report["errors"][0]["location"]["line"] >= 1
 
 
-def test_a_folder_without_dossiers_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+def test_a_folder_without_dossiers_is_an_error(tmp_path: Path) -> None:
     """A CI job pointed at the wrong folder must not pass silently."""
     (tmp_path / "settings.yaml").write_text("a: 1\n", encoding="utf-8")
-    result = run(runner, "validate", str(tmp_path))
+    result = run("validate", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "permitcheck: no dossier found (1 YAML file skipped, none of them a dossier)",
         f"{tmp_path / 'settings.yaml'}: skipped: no top-level `permitcheck` key"]
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run(runner, "validate", str(empty)).exit_code == 2
+    assert run("validate", str(empty)).exit_code == 2
     # A hook given only non-dossier files has nothing to do, and that is fine.
-    hook = run(runner, "validate", "--skip-non-dossiers", str(tmp_path / "settings.yaml"))
+    hook = run("validate", "--skip-non-dossiers", str(tmp_path / "settings.yaml"))
     assert hook.exit_code == 0
 
 
 def test_sarif_paths_are_relative_to_the_working_directory(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.yaml").write_bytes((EXAMPLES / "not-ready.yaml").read_bytes())
     monkeypatch.chdir(tmp_path)
-    result = run(runner, "validate", str(tmp_path / "sub" / "d.yaml"), "-f", "sarif")
+    result = run("validate", str(tmp_path / "sub" / "d.yaml"), "-f", "sarif")
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in json.loads(result.stdout)["runs"][0]["results"]}
     assert uris == {"sub/d.yaml"}
