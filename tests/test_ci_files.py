@@ -84,6 +84,7 @@ def _pre_commit(repo: Path, home: Path, hooks: Path) -> subprocess.CompletedProc
         cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=600)
 
 
+@pytest.mark.slow  # pre-commit builds the hook's environment: pip installs, seconds
 def test_pre_commit_runs_the_hook(dossier_repository: Path, hook_repository: Path,
                                   tmp_path: Path) -> None:
     """pre-commit itself installs this repository as a hook repository and runs the hook."""

@@ -9,9 +9,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from helpers import EXAMPLES, ROOT
 
 
+@pytest.mark.slow  # builds a wheel: seconds
 def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     build = subprocess.run(
