@@ -47,9 +47,15 @@ print(os.waitstatus_to_exitcode(status), time.perf_counter() - start, usage.ru_m
 
 def run_one(command: list[str], cwd: str | None = None) -> tuple[int, float, float]:
     """Exit code, wall seconds and peak resident megabytes of one `command` process."""
-    done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *command], capture_output=True,
-                          text=True, check=True, env={**os.environ, "NO_COLOR": "1"}, cwd=cwd,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCHER, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        cwd=cwd,
+        timeout=60,
+    )
     code, wall, kib = done.stdout.split()
     return int(code), float(wall), int(kib) / 1024  # ru_maxrss is in KiB on Linux
 
@@ -69,7 +75,8 @@ def main() -> None:
             path = Path(work) / (re.sub(r"[^A-Za-z0-9._-]", "_", name)[:80] + ".yaml")
             path.write_bytes(raw)
             code, wall, megabytes = run_one(
-                [permitcheck, "validate", str(path), "--as-of", "2026-12-07"])
+                [permitcheck, "validate", str(path), "--as-of", "2026-12-07"]
+            )
             rows.append((name, code, wall, megabytes))
             path.unlink()
         for name, build in sorted(generator.FILESYSTEMS.items()):
@@ -77,25 +84,32 @@ def main() -> None:
             folder.mkdir()
             arguments = build(folder)
             code, wall, megabytes = run_one(
-                [permitcheck, "validate", *arguments, "--as-of", "2026-12-07"], cwd=str(folder))
+                [permitcheck, "validate", *arguments, "--as-of", "2026-12-07"], cwd=str(folder)
+            )
             rows.append((name, code, wall, megabytes))
             shutil.rmtree(folder)
 
     def table(title: str, key: Any) -> None:
         print(f"\n{title}")
         print(f"  {'input':56} {'exit':>4} {'s':>7} {'MB':>7}")
-        for name, code, wall, megabytes in sorted(rows, key=key, reverse=True)[:args.show]:
+        for name, code, wall, megabytes in sorted(rows, key=key, reverse=True)[: args.show]:
             print(f"  {name[:56]:56} {code:>4} {wall:7.3f} {megabytes:7.1f}")
 
-    print(f"{len(rows)} inputs; exit codes: "
-          + ", ".join(f"{code}: {sum(1 for r in rows if r[1] == code)}"
-                      for code in sorted({r[1] for r in rows})))
+    print(
+        f"{len(rows)} inputs; exit codes: "
+        + ", ".join(
+            f"{code}: {sum(1 for r in rows if r[1] == code)}"
+            for code in sorted({r[1] for r in rows})
+        )
+    )
     table("slowest", lambda r: r[2])
     table("largest", lambda r: r[3])
     over = [r for r in rows if r[2] >= SECONDS or r[3] >= MEGABYTES]
     unexpected = [r for r in rows if r[1] not in (0, 1, 2)]
-    print(f"\nover {SECONDS:g} s or {MEGABYTES} MB: {len(over)}; "
-          f"exit codes other than 0, 1, 2: {len(unexpected)}")
+    print(
+        f"\nover {SECONDS:g} s or {MEGABYTES} MB: {len(over)}; "
+        f"exit codes other than 0, 1, 2: {len(unexpected)}"
+    )
     for name, code, wall, megabytes in over + unexpected:
         print(f"  {name}: exit {code}, {wall:.3f} s, {megabytes:.1f} MB")
     if over or unexpected:

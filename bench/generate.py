@@ -13,8 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-NAMES = ["new-permit", "category-a-commitment", "extension", "change", "cancellation",
-         "not-ready"]
+NAMES = ["new-permit", "category-a-commitment", "extension", "change", "cancellation", "not-ready"]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -55,8 +54,7 @@ def generate(folder: Path, count: int, seed: int = 1) -> list[Path]:
     for number in range(count):
         name = NAMES[number % len(NAMES)]
         path = folder / f"{number:05d}-{name}.yaml"
-        text = yaml.safe_dump(_vary(bases[name], number, rng), sort_keys=False,
-                              allow_unicode=True)
+        text = yaml.safe_dump(_vary(bases[name], number, rng), sort_keys=False, allow_unicode=True)
         path.write_text(header + text, encoding="utf-8")
         paths.append(path)
     return paths

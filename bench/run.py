@@ -36,13 +36,18 @@ def measure(command: list[str], repeat: int, cwd: Path | None = None) -> dict[st
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False, env={**os.environ, "NO_COLOR": "1"})
+        subprocess.run(
+            command,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return {"min": min(walls), "median": statistics.median(walls),
-            "cpu": statistics.median(cpus)}
+    return {"min": min(walls), "median": statistics.median(walls), "cpu": statistics.median(cpus)}
 
 
 def main() -> None:
@@ -58,42 +63,57 @@ def main() -> None:
     generate(small, 1000)
     generate(large, args.large)
     schema = work / "dossier.schema.json"
-    schema.write_text(subprocess.run([permitcheck, "schema"], capture_output=True, text=True,
-                                     check=True).stdout, encoding="utf-8")
+    schema.write_text(
+        subprocess.run([permitcheck, "schema"], capture_output=True, text=True, check=True).stdout,
+        encoding="utf-8",
+    )
     one = small / "00000-new-permit.yaml"
     r = args.repeat
     imports = "import typer, yaml, pydantic, dateutil.relativedelta"
     rows = {
         "python -c pass": measure([PYTHON, "-c", "pass"], r),
-        "minimal typer app --help": measure([PYTHON, str(HERE / "minimal_typer.py"), "--help"],
-                                            r),
+        "minimal typer app --help": measure([PYTHON, str(HERE / "minimal_typer.py"), "--help"], r),
         # What any Typer command costs beyond its imports: Typer 0.29 builds Pydantic
         # adapters for the parameters of the command it runs (not for --help).
         "minimal typer app running its command": measure(
-            [PYTHON, str(HERE / "minimal_typer.py"), "--name", "x"], r),
+            [PYTHON, str(HERE / "minimal_typer.py"), "--name", "x"], r
+        ),
         "imports: typer yaml pydantic dateutil": measure([PYTHON, "-c", imports], r),
         "imports: + rich.console rich.table": measure(
-            [PYTHON, "-c", imports + ", rich.console, rich.table"], r),
+            [PYTHON, "-c", imports + ", rich.console, rich.table"], r
+        ),
         "permitcheck --version": measure([permitcheck, "--version"], r),
         "permitcheck --help": measure([permitcheck, "--help"], r),
         "validate 1 dossier --format json": measure(
-            [permitcheck, "validate", str(one), "--format", "json"], r, cwd=small),
+            [permitcheck, "validate", str(one), "--format", "json"], r, cwd=small
+        ),
         "validate 1 dossier (text)": measure([permitcheck, "validate", str(one)], r, cwd=small),
         "validate 1,000 dossiers (json)": measure(
-            [permitcheck, "validate", str(small), "--format", "json"], 3),
+            [permitcheck, "validate", str(small), "--format", "json"], 3
+        ),
         f"validate {args.large:,} dossiers (json)": measure(
-            [permitcheck, "validate", str(large), "--format", "json"], 2),
+            [permitcheck, "validate", str(large), "--format", "json"], 2
+        ),
         f"check-jsonschema {args.large:,} files": measure(
-            [checker, "--schemafile", str(schema), *sorted(str(p) for p in large.glob("*.yaml"))],
-            1),
+            [checker, "--schemafile", str(schema), *sorted(str(p) for p in large.glob("*.yaml"))], 1
+        ),
         "check-jsonschema 1,000 files": measure(
-            [checker, "--schemafile", str(schema), *sorted(str(p) for p in small.glob("*.yaml"))],
-            1),
+            [checker, "--schemafile", str(schema), *sorted(str(p) for p in small.glob("*.yaml"))], 1
+        ),
         # A floor: libyaml's C loader reading the same files, nothing checked, one core.
-        f"yaml CSafeLoader only, {args.large:,} files": measure([PYTHON, "-c", (
-            "import sys, yaml, pathlib\n"
-            "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
-            "    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)\n"), str(large)], 1),
+        f"yaml CSafeLoader only, {args.large:,} files": measure(
+            [
+                PYTHON,
+                "-c",
+                (
+                    "import sys, yaml, pathlib\n"
+                    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
+                    "    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)\n"
+                ),
+                str(large),
+            ],
+            1,
+        ),
     }
     print(f"{'command':42} {'min s':>8} {'median s':>9} {'cpu s':>8}")
     for name, row in rows.items():
@@ -107,19 +127,37 @@ def main() -> None:
     throughput = rows[f"check-jsonschema {args.large:,} files"]["median"] / rows[big]["median"]
     cores = rows[big]["cpu"] / rows[big]["median"]
     targets = [
-        ("--help vs minimal Typer --help", ratio("permitcheck --help",
-                                                 "minimal typer app --help"), "<=", 1.0),
-        ("--version vs python -c pass", ratio("permitcheck --version", "python -c pass"),
-         "<=", 8.0),
-        ("validate json (1) vs bare imports", ratio("validate 1 dossier --format json",
-                                                    "imports: typer yaml pydantic dateutil"),
-         "<=", 1.5),
-        ("validate text (1) vs imports + rich", ratio("validate 1 dossier (text)",
-                                                      "imports: + rich.console rich.table"),
-         "<=", 1.5),
+        (
+            "--help vs minimal Typer --help",
+            ratio("permitcheck --help", "minimal typer app --help"),
+            "<=",
+            1.0,
+        ),
+        (
+            "--version vs python -c pass",
+            ratio("permitcheck --version", "python -c pass"),
+            "<=",
+            8.0,
+        ),
+        (
+            "validate json (1) vs bare imports",
+            ratio("validate 1 dossier --format json", "imports: typer yaml pydantic dateutil"),
+            "<=",
+            1.5,
+        ),
+        (
+            "validate text (1) vs imports + rich",
+            ratio("validate 1 dossier (text)", "imports: + rich.console rich.table"),
+            "<=",
+            1.5,
+        ),
         (f"throughput vs check-jsonschema ({args.large:,})", throughput, ">=", 15.0),
-        (f"time {args.large:,} / time 1,000 (linear: ~{args.large / 1000:.0f})", scaling,
-         "<=", args.large / 1000 * 1.25),
+        (
+            f"time {args.large:,} / time 1,000 (linear: ~{args.large / 1000:.0f})",
+            scaling,
+            "<=",
+            args.large / 1000 * 1.25,
+        ),
         (f"cores used on {args.large:,} (cpu / wall)", cores, ">=", 1.5),
     ]
     print()

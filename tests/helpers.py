@@ -23,8 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 # The environment of a CLI test: no colour setting, no locale language, no GitHub summary file
 # (the tests that want one set it).
-CLI_ENV = {"NO_COLOR": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8",
-           "GITHUB_STEP_SUMMARY": ""}
+CLI_ENV = {
+    "NO_COLOR": "",
+    "LC_ALL": "",
+    "LC_MESSAGES": "",
+    "LANG": "C.UTF-8",
+    "GITHUB_STEP_SUMMARY": "",
+}
 _STEP = re.compile(r"([a-z_]+)|\[(\d+)\]")
 
 
@@ -55,8 +60,9 @@ def _steps(dotted: str) -> list[str | int]:
     return [int(index) if index else name for name, index in _STEP.findall(dotted)]
 
 
-def patched(data: dict[str, Any], set_: dict[str, Any] | None = None,
-            delete: list[str] | None = None) -> dict[str, Any]:
+def patched(
+    data: dict[str, Any], set_: dict[str, Any] | None = None, delete: list[str] | None = None
+) -> dict[str, Any]:
     """A deep copy of `data` with dotted paths (`family[0].photo`) set or deleted."""
     result = copy.deepcopy(data)
     for dotted, value in (set_ or {}).items():
@@ -116,9 +122,13 @@ def to_yaml(data: dict[str, Any]) -> bytes:
 CALENDAR = official_calendar(until=2026)
 
 
-def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
-                  path: str = "case.yaml", warn_days: int | None = None,
-                  today: str | date | None = None) -> DossierResult:
+def evaluate_data(
+    data: dict[str, Any],
+    as_of: str | date | None = None,
+    path: str = "case.yaml",
+    warn_days: int | None = None,
+    today: str | date | None = None,
+) -> DossierResult:
     """Evaluate as `validate` does: on `as_of`, else the planned date unless it is before
     `today` (when given), else `today`."""
     # Placed beside the examples, so `file:` paths resolve as they do for the examples.
@@ -130,13 +140,15 @@ def evaluate_data(data: dict[str, Any], as_of: str | date | None = None,
     planned = dossier.model.application.submission_date
     reference = as_of or planned if today is None else reference_date(as_of, planned, today)
     assert reference is not None, "cases need a submission_date or an as_of"
-    return evaluate(dossier, load_pack(dossier.model.application.city), reference, warn_days,
-                    calendar=CALENDAR)
+    return evaluate(
+        dossier, load_pack(dossier.model.application.city), reference, warn_days, calendar=CALENDAR
+    )
 
 
 def findings_of(result: DossierResult, rule: str, subject: str | None = None) -> list[Finding]:
-    return [f for f in result.findings
-            if f.rule == rule and (subject is None or f.subject == subject)]
+    return [
+        f for f in result.findings if f.rule == rule and (subject is None or f.subject == subject)
+    ]
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
@@ -147,8 +159,9 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
 
     result = CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})})
     assert "Traceback" not in result.stdout + result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     return result
 
 

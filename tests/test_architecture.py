@@ -22,8 +22,14 @@ LAYERS = (
     ("permitcheck.rulepack",),
     ("permitcheck.findings",),
     ("permitcheck.dossier",),
-    ("permitcheck.settings", "permitcheck.problems", "permitcheck.i18n", "permitcheck.dates",
-     "permitcheck.basemodel", "permitcheck.files"),
+    (
+        "permitcheck.settings",
+        "permitcheck.problems",
+        "permitcheck.i18n",
+        "permitcheck.dates",
+        "permitcheck.basemodel",
+        "permitcheck.files",
+    ),
     ("permitcheck",),  # the package itself: its version
 )
 
@@ -70,8 +76,12 @@ def test_every_module_has_a_layer() -> None:
 
 
 def test_imports_run_down_the_layers() -> None:
-    upward = sorted(f"{module} -> {imported}" for module, imports in _graph().items()
-                    for imported in imports if _layer(imported) < _layer(module))
+    upward = sorted(
+        f"{module} -> {imported}"
+        for module, imports in _graph().items()
+        for imported in imports
+        if _layer(imported) < _layer(module)
+    )
     assert upward == []
 
 
@@ -104,8 +114,14 @@ def test_the_format_choices_of_every_command_come_from_the_registry() -> None:
     from helpers import invoke
     from permitcheck.render import formats
 
-    for command, kind in (("validate", "report"), ("where", "where"), ("steps", "steps"),
-                          ("rules", "rules"), ("explain", "explain"), ("timeline", "timeline")):
+    for command, kind in (
+        ("validate", "report"),
+        ("where", "where"),
+        ("steps", "steps"),
+        ("rules", "rules"),
+        ("explain", "explain"),
+        ("timeline", "timeline"),
+    ):
         shown = invoke(command, "--help", env={"COLUMNS": "200"}).stdout
         # Typer shows the choices as <a|b> (list[a|b] for a repeatable option): all, no more.
         assert re.search(r"[<\[]" + re.escape("|".join(formats(kind))) + r"[\]>]", shown), command

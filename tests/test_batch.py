@@ -90,8 +90,10 @@ def numbers_in(data: dict[str, Any]) -> list[str]:
 
 def numbered(data: dict[str, Any], serial: int, name: str) -> dict[str, Any]:
     """`data` with its own applicant name and unique passport and permit numbers."""
-    changes: dict[str, Any] = {"applicant.name": name,
-                               "applicant.passport.number": f"PQ{serial:05d}K7"}
+    changes: dict[str, Any] = {
+        "applicant.name": name,
+        "applicant.passport.number": f"PQ{serial:05d}K7",
+    }
     for index, _ in enumerate(data.get("family", [])):
         changes[f"family[{index}].passport.number"] = f"FM{serial:04d}Z{index}X"
     if "current_permit" in data:
@@ -156,20 +158,41 @@ def build(root: Path) -> Folder:
     # 8 malformed dossiers, 9 errors.
     bad: dict[str, tuple[dict[str, Any] | bytes, int]] = {
         "broken/syntax.yaml": (b"permitcheck: 1\napplication: [\n", 1),
-        "broken/bad-date.yaml": (numbered(patched(base("change"), {
-            "change.occurred_on": "03/04/2026"}), 901, "Bad Date"), 1),
-        "broken/unknown-key.yaml": (numbered(patched(base("change"), {
-            "applicant.nationalty": "BR"}), 902, "Unknown Key"), 1),
+        "broken/bad-date.yaml": (
+            numbered(
+                patched(base("change"), {"change.occurred_on": "03/04/2026"}), 901, "Bad Date"
+            ),
+            1,
+        ),
+        "broken/unknown-key.yaml": (
+            numbered(patched(base("change"), {"applicant.nationalty": "BR"}), 902, "Unknown Key"),
+            1,
+        ),
         "broken/deeper/duplicate-key.yaml": (
-            b"permitcheck: 1\napplication:\n  type: new\n  type: extension\n", 1),
+            b"permitcheck: 1\napplication:\n  type: new\n  type: extension\n",
+            1,
+        ),
         # A dossier wrapped in a list: a broken dossier, reported rather than skipped.
         "broken/deeper/top-level-list.yaml": (b"[\npermitcheck: 1\n]\n", 1),
         "broken/two-documents.yaml": (b"permitcheck: 1\n---\npermitcheck: 1\n", 1),
-        "broken/two-problems.yaml": (numbered(patched(base("extension"), {
-            "applicant.nationalty": "IE", "current_permit.expiry_date": "03/04/2026"}),
-            903, "Two Problems"), 2),
-        "broken/number-is-a-list.yaml": (patched(numbered(base("new-permit"), 904, "List"), {
-            "applicant.passport.number": ["LQ7734519"]}), 1),
+        "broken/two-problems.yaml": (
+            numbered(
+                patched(
+                    base("extension"),
+                    {"applicant.nationalty": "IE", "current_permit.expiry_date": "03/04/2026"},
+                ),
+                903,
+                "Two Problems",
+            ),
+            2,
+        ),
+        "broken/number-is-a-list.yaml": (
+            patched(
+                numbered(base("new-permit"), 904, "List"),
+                {"applicant.passport.number": ["LQ7734519"]},
+            ),
+            1,
+        ),
     }
     for relative, (content, count) in bad.items():
         path = folder.put(relative, content)
@@ -193,8 +216,9 @@ def build(root: Path) -> Folder:
     # 4 files that are not YAML, one of them a dossier backup.
     folder.ignored.append(folder.put("README.md", b"# Dossiers\n"))
     folder.ignored.append(folder.put("notes.txt", b"permitcheck: 1\n"))
-    folder.ignored.append(folder.put("ready/new-permit/copy-0.yaml.bak",
-                                     numbered(base("not-ready"), 960, "Backup")))
+    folder.ignored.append(
+        folder.put("ready/new-permit/copy-0.yaml.bak", numbered(base("not-ready"), 960, "Backup"))
+    )
     folder.ignored.append(folder.put("report.json", b"{}\n"))
     return folder
 
@@ -221,8 +245,9 @@ def test_the_folder_is_what_the_tests_assume(folder: Folder) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_exit_code_and_errors_on_stderr_in_every_format(folder: Folder, outputs: dict[str, Any],
-                                                        fmt: str) -> None:
+def test_exit_code_and_errors_on_stderr_in_every_format(
+    folder: Folder, outputs: dict[str, Any], fmt: str
+) -> None:
     result = outputs[fmt]
     assert result.exit_code == 1, result.stderr
     lines = result.stderr.splitlines()
@@ -236,8 +261,9 @@ def test_json_counts(folder: Folder, outputs: dict[str, Any]) -> None:
     report = json.loads(outputs["json"].stdout)
     assert [d["path"] for d in report["dossiers"]] == folder.dossiers
     assert sorted(d["path"] for d in report["dossiers"] if d["ready"]) == sorted(folder.ready)
-    assert sorted(d["path"] for d in report["dossiers"] if not d["ready"]) == \
-        sorted(folder.not_ready)
+    assert sorted(d["path"] for d in report["dossiers"] if not d["ready"]) == sorted(
+        folder.not_ready
+    )
     per_file: dict[str, int] = {}
     for error in report["errors"]:
         per_file[error["path"]] = per_file.get(error["path"], 0) + 1
@@ -255,8 +281,9 @@ def test_json_counts(folder: Folder, outputs: dict[str, Any]) -> None:
 
 def test_text_summary_line(outputs: dict[str, Any]) -> None:
     out = outputs["text"].stdout
-    assert out.splitlines()[-1] == ("20 of 30 dossiers ready; 8 files could not be checked; "
-                                    "6 YAML files skipped (not dossiers)")
+    assert out.splitlines()[-1] == (
+        "20 of 30 dossiers ready; 8 files could not be checked; 6 YAML files skipped (not dossiers)"
+    )
     assert out.count("\nReady: ") + out.startswith("Ready: ") == 20
     assert out.count("\nNot ready: ") == 10
 
@@ -278,8 +305,9 @@ def test_junit_counts(folder: Folder, outputs: dict[str, Any]) -> None:
     report = json.loads(outputs["json"].stdout)
     fails = sum(d["counts"]["fail"] for d in report["dossiers"])
     assert xml.failures == fails > 0
-    assert sorted(name for name, suite in suites.items() if suite.failures) == \
-        sorted(folder.not_ready)
+    assert sorted(name for name, suite in suites.items() if suite.failures) == sorted(
+        folder.not_ready
+    )
 
 
 def test_sarif_counts(folder: Folder, outputs: dict[str, Any]) -> None:
@@ -309,8 +337,10 @@ def test_github_counts(folder: Folder, outputs: dict[str, Any]) -> None:
     assert names.count("error") == fails + folder.errors
     assert names.count("warning") == warns
     # Counted in files, as the text summary counts them (8 files hold the 9 errors).
-    assert lines[-1] == ("::notice title=permitcheck::20 of 30 dossiers ready; 8 files could "
-                         "not be checked; 6 non-dossier YAML files skipped")
+    assert lines[-1] == (
+        "::notice title=permitcheck::20 of 30 dossiers ready; 8 files could "
+        "not be checked; 6 non-dossier YAML files skipped"
+    )
     for path, count in folder.malformed.items():
         located = [line for line in lines if line.startswith(f"::error file={path},")]
         assert len(located) == count, path
@@ -326,13 +356,12 @@ def test_markdown_counts(folder: Folder, outputs: dict[str, Any]) -> None:
     for path in folder.not_ready:
         assert f"| ❌ | `{path}` |" in out
         assert f"<details><summary><code>{path}</code></summary>" in out
-    errors = lines[lines.index("### Could not be checked") + 2:]
+    errors = lines[lines.index("### Could not be checked") + 2 :]
     assert sum(1 for line in errors if line.startswith("- `")) == 9
     assert "6 YAML files skipped (not dossiers)." in lines
 
 
-def test_hidden_and_non_yaml_files_are_never_read(folder: Folder,
-                                                  outputs: dict[str, Any]) -> None:
+def test_hidden_and_non_yaml_files_are_never_read(folder: Folder, outputs: dict[str, Any]) -> None:
     for fmt, result in outputs.items():
         for path in folder.ignored:
             assert path not in result.stdout + result.stderr, (fmt, path)
@@ -346,7 +375,8 @@ def test_glob_patterns_find_the_same_dossiers(folder: Folder, outputs: dict[str,
     assert result.stdout == outputs["json"].stdout
     only_yaml = json.loads(run("validate", f"{root}/**/*.yaml", "-f", "json").stdout)
     assert [d["path"] for d in only_yaml["dossiers"]] == [
-        path for path in folder.dossiers if path.endswith(".yaml")]
+        path for path in folder.dossiers if path.endswith(".yaml")
+    ]
     assert only_yaml["skipped"] == sum(1 for p in folder.skipped if p.endswith(".yaml"))
 
 
@@ -356,8 +386,9 @@ def test_parallel_and_serial_runs_give_identical_json(tmp_path: Path) -> None:
     for number in range(110):
         kind = number % 11
         if kind == 10:
-            content: bytes = b"permitcheck: 1\napplication: {type: new, submission_date: " \
-                             b"03/04/2026}\n"
+            content: bytes = (
+                b"permitcheck: 1\napplication: {type: new, submission_date: 03/04/2026}\n"
+            )
             expected["errors"] += 1
         elif kind >= 7:
             content = to_yaml(numbered(base("not-ready"), number, f"N {number}"))
@@ -391,11 +422,15 @@ def test_missing_path_and_empty_pattern_are_located_errors(tmp_path: Path) -> No
     result = run("validate", str(ready), missing, pattern)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"{missing}: no such file", f"{pattern}: no YAML file matches this pattern"]
+        f"{missing}: no such file",
+        f"{pattern}: no YAML file matches this pattern",
+    ]
     assert result.stdout.splitlines()[-1] == "1 of 1 dossier ready; 2 files could not be checked"
     report = json.loads(run("validate", str(ready), missing, pattern, "-f", "json").stdout)
     assert [(e["path"], e["location"]) for e in report["errors"]] == [
-        (missing, None), (pattern, None)]
+        (missing, None),
+        (pattern, None),
+    ]
     assert [d["ready"] for d in report["dossiers"]] == [True]
     # A not-ready dossier still wins: exit 1.
     blocked = tmp_path / "blocked.yaml"
@@ -405,18 +440,29 @@ def test_missing_path_and_empty_pattern_are_located_errors(tmp_path: Path) -> No
 
 # ---- personal data -------------------------------------------------------------------------
 
+
 def everything(result: Any, *files: Path) -> str:
-    return result.stdout + result.stderr + "".join(
-        f.read_text(encoding="utf-8") for f in files if f.exists())
+    return (
+        result.stdout
+        + result.stderr
+        + "".join(f.read_text(encoding="utf-8") for f in files if f.exists())
+    )
 
 
-def test_no_number_leaks_in_any_format(folder: Folder, outputs: dict[str, Any],
-                                       tmp_path: Path) -> None:
+def test_no_number_leaks_in_any_format(
+    folder: Folder, outputs: dict[str, Any], tmp_path: Path
+) -> None:
     summary = tmp_path / "summary.md"
     reports = tmp_path / "reports"
     pairs = [arg for fmt in FORMATS[1:] for arg in ("-f", fmt, "-o", str(reports / fmt))]
-    combined = run("validate", str(folder.root), *pairs, "-f", "text",
-                   env={"GITHUB_STEP_SUMMARY": str(summary)})
+    combined = run(
+        "validate",
+        str(folder.root),
+        *pairs,
+        "-f",
+        "text",
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert combined.exit_code == 1
     texts = {fmt: result.stdout + result.stderr for fmt, result in outputs.items()}
     texts["combined"] = everything(combined, summary, *(reports / fmt for fmt in FORMATS[1:]))
@@ -427,15 +473,18 @@ def test_no_number_leaks_in_any_format(folder: Folder, outputs: dict[str, Any],
     # The numbers are there, masked, so the check above is not vacuous.
     some = folder.passports[folder.ready[0]]
     assert f"(passport {mask(some)})" in texts["text"]
-    applicants = {d["path"]: d["applicant"]["passport"]
-                  for d in json.loads(outputs["json"].stdout)["dossiers"]}
+    applicants = {
+        d["path"]: d["applicant"]["passport"]
+        for d in json.loads(outputs["json"].stdout)["dossiers"]
+    }
     assert applicants == {path: mask(number) for path, number in folder.passports.items()}
 
 
 def test_show_personal_data_shows_the_applicant_passport(folder: Folder) -> None:
     text = run("validate", str(folder.root), "--show-personal-data").stdout
-    report = json.loads(run("validate", str(folder.root), "--show-personal-data",
-                            "-f", "json").stdout)
+    report = json.loads(
+        run("validate", str(folder.root), "--show-personal-data", "-f", "json").stdout
+    )
     applicants = {d["path"]: d["applicant"]["passport"] for d in report["dossiers"]}
     assert applicants == folder.passports
     for number in folder.passports.values():
@@ -445,16 +494,28 @@ def test_show_personal_data_shows_the_applicant_passport(folder: Folder) -> None
 LEAKY: dict[str, tuple[str, dict[str, Any], str]] = {
     # case: (example, changes, the number that must not appear)
     "number-list": ("new-permit", {"applicant.passport.number": ["KV5512093"]}, "KV5512093"),
-    "number-mapping": ("new-permit", {"applicant.passport.number": {"value": "KV5512094"}},
-                       "KV5512094"),
-    "number-unquoted-digits": ("change", {"current_permit.number": 320100209876543210},
-                               "320100209876543210"),
+    "number-mapping": (
+        "new-permit",
+        {"applicant.passport.number": {"value": "KV5512094"}},
+        "KV5512094",
+    ),
+    "number-unquoted-digits": (
+        "change",
+        {"current_permit.number": 320100209876543210},
+        "320100209876543210",
+    ),
     "number-float": ("change", {"current_permit.number": 3201002098.765432}, "3201002098"),
     "passport-is-the-number": ("new-permit", {"applicant.passport": "KV5512095"}, "KV5512095"),
-    "family-passport-is-the-number": ("new-permit", {"family[0].passport": "KV5512096"},
-                                      "KV5512096"),
-    "permit-is-the-number": ("extension", {"current_permit": "320100201234512345"},
-                             "320100201234512345"),
+    "family-passport-is-the-number": (
+        "new-permit",
+        {"family[0].passport": "KV5512096"},
+        "KV5512096",
+    ),
+    "permit-is-the-number": (
+        "extension",
+        {"current_permit": "320100201234512345"},
+        "320100201234512345",
+    ),
 }
 
 
@@ -475,9 +536,13 @@ def test_malformed_number_never_leaks(tmp_path: Path, case: str) -> None:
 def test_number_quoted_in_a_finding_is_masked(tmp_path: Path) -> None:
     """A scan named after the passport number: the finding about it must not spell it out."""
     number = "KV5512097"
-    data = patched(base("new-permit"), {
-        "applicant.passport.number": number,
-        "documents.passport_copy.file": f"scans/passport-{number}.pdf"})
+    data = patched(
+        base("new-permit"),
+        {
+            "applicant.passport.number": number,
+            "documents.passport_copy.file": f"scans/passport-{number}.pdf",
+        },
+    )
     path = tmp_path / "named-scan.yaml"
     path.write_bytes(to_yaml(data))
     texts = {}

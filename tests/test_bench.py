@@ -38,8 +38,11 @@ def test_generated_dossiers_are_valid_and_mixed(tmp_path: Path) -> None:
     for path in paths:
         validator.validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
-    result = CliRunner().invoke(app, ["validate", str(tmp_path / "d"), "--format", "json",
-                                      "--show-personal-data"], env={"NO_COLOR": "1"})
+    result = CliRunner().invoke(
+        app,
+        ["validate", str(tmp_path / "d"), "--format", "json", "--show-personal-data"],
+        env={"NO_COLOR": "1"},
+    )
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["errors"] == []

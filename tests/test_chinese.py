@@ -36,10 +36,10 @@ def english_in(text: str) -> list[str]:
     """English prose left in `text`, ignoring code, identifiers, paths and user data."""
     for value in sorted(USER_DATA, key=len, reverse=True):
         text = text.replace(value, " ")
-    text = re.sub(r"`[^`]*`", " ", text)                      # keys, values, commands
-    text = re.sub(r"(?:https?://|www\.)\S+", " ", text)        # addresses
-    text = re.sub(r"'[^']*'", " ", text)                       # a quoted value the user wrote
-    text = re.sub(r"\S*\w[./_\\]\w\S*", " ", text)             # paths, ids, dotted names
+    text = re.sub(r"`[^`]*`", " ", text)  # keys, values, commands
+    text = re.sub(r"(?:https?://|www\.)\S+", " ", text)  # addresses
+    text = re.sub(r"'[^']*'", " ", text)  # a quoted value the user wrote
+    text = re.sub(r"\S*\w[./_\\]\w\S*", " ", text)  # paths, ids, dotted names
     text = re.sub(r"\b(?:FAQ|YAML|ISO|UTF-8|NUL|JSON)\b", " ", text)
     return ENGLISH.findall(text)
 
@@ -68,8 +68,7 @@ def test_validate_text(name: str) -> None:
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_validate_json_messages(name: str) -> None:
-    report = json.loads(run("validate", str(EXAMPLES / f"{name}.yaml"), "-f",
-                            "json").stdout)
+    report = json.loads(run("validate", str(EXAMPLES / f"{name}.yaml"), "-f", "json").stdout)
     for finding in report["dossiers"][0]["findings"]:
         for field in ("title", "message", "fix"):
             if finding[field] is not None:
@@ -83,11 +82,16 @@ def test_validate_json_messages(name: str) -> None:
 
 def test_every_rule_message_and_fix_in_chinese_when_failing(tmp_path: Path) -> None:
     """The not-ready example plus a few mutations make failing messages with their values."""
-    data = patched(example_data("not-ready"), {
-        "documents.degree.obtained_in": "HK", "documents.degree.authentication": "apostille",
-        "documents.medical_exam.issued_on": "2026-12-08",
-        "applicant.residence_history": [{"country": "FR", "from": "2020-01-01"}]},
-        delete=["documents.application_form"])
+    data = patched(
+        example_data("not-ready"),
+        {
+            "documents.degree.obtained_in": "HK",
+            "documents.degree.authentication": "apostille",
+            "documents.medical_exam.issued_on": "2026-12-08",
+            "applicant.residence_history": [{"country": "FR", "from": "2020-01-01"}],
+        },
+        delete=["documents.application_form"],
+    )
     path = tmp_path / "more.yaml"
     path.write_bytes(to_yaml(data))
     result = run("validate", str(path))
@@ -95,11 +99,17 @@ def test_every_rule_message_and_fix_in_chinese_when_failing(tmp_path: Path) -> N
     assert_chinese(result.stdout)
 
 
-@pytest.mark.parametrize("args", [
-    ["--registered-in", "jianye"], ["--registered-in", "jiangbei_new_area"],
-    ["--registered-in", "jiangning"], ["--registered-in", "jiangning_development_zone"],
-    ["--level", "provincial"], ["--registered-in", "pukou"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--registered-in", "jianye"],
+        ["--registered-in", "jiangbei_new_area"],
+        ["--registered-in", "jiangning"],
+        ["--registered-in", "jiangning_development_zone"],
+        ["--level", "provincial"],
+        ["--registered-in", "pukou"],
+    ],
+)
 def test_where(args: list[str]) -> None:
     assert_chinese(run("where", *args).stdout)
 
@@ -147,19 +157,21 @@ def test_errors_in_chinese(tmp_path: Path, name: str) -> None:
     assert_chinese(result.stderr)
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("issued_on: 2026-09-15", "issued_on: 03/04/2026"),
-    ("issued_on: 2026-09-15", "issued_on: 2026-02-30"),
-    ("issuer: police", "issuer: polise"),
-    ("  degree:", "  degre:"),
-    ("nationality: DE", "nationality: de"),
-    ("sworn_declaration: false", "sworn_declaration: no"),
-    ("  name: Maria Keller\n", ""),
-    ("  type: new", "  type: renewal"),
-    ("  passport_copy: {pages: [information]}", "  passport_copy: {pages: information}"),
-])
-def test_dossier_errors_in_chinese(tmp_path: Path, old: str,
-                                   new: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("issued_on: 2026-09-15", "issued_on: 03/04/2026"),
+        ("issued_on: 2026-09-15", "issued_on: 2026-02-30"),
+        ("issuer: police", "issuer: polise"),
+        ("  degree:", "  degre:"),
+        ("nationality: DE", "nationality: de"),
+        ("sworn_declaration: false", "sworn_declaration: no"),
+        ("  name: Maria Keller\n", ""),
+        ("  type: new", "  type: renewal"),
+        ("  passport_copy: {pages: [information]}", "  passport_copy: {pages: information}"),
+    ],
+)
+def test_dossier_errors_in_chinese(tmp_path: Path, old: str, new: str) -> None:
     text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "d.yaml"
@@ -169,10 +181,16 @@ def test_dossier_errors_in_chinese(tmp_path: Path, old: str,
     assert_chinese(result.stderr)
 
 
-@pytest.mark.parametrize("args", [
-    ["where", "--registered-in", "mars"], ["where"], ["explain", "nanjing.nope"],
-    ["validate", "missing.yaml"], ["validate", "x.yaml", "--as-of", "03/04/2026"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["where", "--registered-in", "mars"],
+        ["where"],
+        ["explain", "nanjing.nope"],
+        ["validate", "missing.yaml"],
+        ["validate", "x.yaml", "--as-of", "03/04/2026"],
+    ],
+)
 def test_usage_errors_in_chinese(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2

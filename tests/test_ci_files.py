@@ -36,6 +36,7 @@ def run(*args: str) -> Any:
 
 # ---- pre-commit ----------------------------------------------------------------------------
 
+
 def test_pre_commit_hooks_file_follows_its_schema() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     errors = list(_validator("pre-commit-hooks.json").iter_errors(hooks))
@@ -61,8 +62,13 @@ def dossier_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This project as pre-commit sees a hook repository: its files, committed."""
     copy = tmp_path_factory.mktemp("hook-repo")
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name in listed.splitlines():
         source = ROOT / name
         if source.is_file():
@@ -76,17 +82,39 @@ def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pre_commit(repo: Path, home: Path, hooks: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "permitcheck",
-         "--all-files", "--color", "never"],
-        cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hooks),
+            "permitcheck",
+            "--all-files",
+            "--color",
+            "never",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
 
 
 @pytest.mark.slow  # pre-commit builds the hook's environment: pip installs, seconds
-def test_pre_commit_runs_the_hook(dossier_repository: Path, hook_repository: Path,
-                                  tmp_path: Path) -> None:
+def test_pre_commit_runs_the_hook(
+    dossier_repository: Path, hook_repository: Path, tmp_path: Path
+) -> None:
     """pre-commit itself installs this repository as a hook repository and runs the hook."""
     home = tmp_path / "pre-commit-home"
     passing = _pre_commit(dossier_repository, home, hook_repository)
@@ -128,14 +156,18 @@ def test_workflow_example_command_runs(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.stdout.startswith("::")
     sarif = json.loads((tmp_path / "reports" / "permitcheck.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0"
-    assert (tmp_path / "reports" / "permitcheck.junit.xml").read_text(encoding="utf-8") \
+    assert (
+        (tmp_path / "reports" / "permitcheck.junit.xml")
+        .read_text(encoding="utf-8")
         .startswith("<?xml")
+    )
     assert summary.read_text(encoding="utf-8").startswith("## permitcheck: 5 of 6 dossiers ready")
     upload = next(step for step in steps if step.get("name") == "Upload to code scanning")
     assert upload["with"]["sarif_file"] == "reports/permitcheck.sarif"
 
 
 # ---- JSON Schema of the dossier format ---------------------------------------------------
+
 
 def test_schema_command_matches_the_committed_schema() -> None:
     result = run("schema")
@@ -149,8 +181,7 @@ def test_examples_use_and_follow_the_schema(example: Path) -> None:
     first = example.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/dossier.schema.json"
     schema = json.loads((ROOT / "schema" / "dossier.schema.json").read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema,
-                                                format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     data = yaml_reader.read(str(example), example.read_bytes()).data
     errors = list(validator.iter_errors(data))
     assert not errors, [e.message for e in errors]
@@ -189,12 +220,12 @@ def fill(text: str) -> str:
         if line and not line.startswith((" ", "#")):
             section = line.split(":")[0]
         stripped = line.strip()
-        if stripped.startswith("passport: {number: \"\""):
+        if stripped.startswith('passport: {number: ""'):
             line = "  " + PASSPORT
         elif ': ""' in stripped and not stripped.startswith("#"):
             key = stripped.split(":")[0]
             value = FILLED[(section, key)]
-            line = line[:line.index('""')] + value
+            line = line[: line.index('""')] + value
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -228,4 +259,5 @@ def test_init_with_schema_comment(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
     run("init", str(path), "--schema", "dossier.schema.json")
     assert path.read_text(encoding="utf-8").startswith(
-        "# yaml-language-server: $schema=dossier.schema.json\n")
+        "# yaml-language-server: $schema=dossier.schema.json\n"
+    )

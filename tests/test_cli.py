@@ -48,7 +48,8 @@ def test_not_ready_example() -> None:
     out = result.stdout
     assert out.splitlines()[-1] == (
         "Not ready: 3 missing, 6 to fix; closed: Medical examination certificate (last day "
-        "2026-10-30), Passport or international travel document (last day 2026-10-31)")
+        "2026-10-30), Passport or international travel document (last day 2026-10-31)"
+    )
     assert "[FAIL] The certificate of no criminal record is missing.  [FAQ 3(4)]" in out
     assert "Fix: Apply for a certificate of no criminal record" in out
     assert "apostille from IN is not accepted" in out
@@ -62,11 +63,18 @@ def test_checklist_groups_by_document_in_pack_order() -> None:
     assert lines[1] == "Maria Keller (passport C01****47)"
     headings = [line for line in lines[2:] if line and not line.startswith(" ")][:-1]
     assert headings == [
-        "Application form", "Proof of work experience", "Highest degree certificate",
-        "Certificate of no criminal record", "Medical examination certificate",
-        "Employment contract or certificate", "Passport or international travel document",
-        "Family member 1: Lukas Keller (spouse)", "Family member 2: Emma Keller (child)",
-        "Employer", "Reference date"]
+        "Application form",
+        "Proof of work experience",
+        "Highest degree certificate",
+        "Certificate of no criminal record",
+        "Medical examination certificate",
+        "Employment contract or certificate",
+        "Passport or international travel document",
+        "Family member 1: Lukas Keller (spouse)",
+        "Family member 2: Emma Keller (child)",
+        "Employer",
+        "Reference date",
+    ]
 
 
 def test_summary_names_a_closed_window_beside_an_open_one() -> None:
@@ -78,15 +86,15 @@ def test_summary_names_a_closed_window_beside_an_open_one() -> None:
     assert "closed: Change of permit information (last day 2026-12-11)" in summary
     assert "the other windows hold until 2027-09-29 (set by Current work permit)" in summary
     assert "submit by" not in summary
-    markdown = run("validate", example("change"), "--as-of", "2026-12-20",
-                   "-f", "markdown").stdout
+    markdown = run("validate", example("change"), "--as-of", "2026-12-20", "-f", "markdown").stdout
     assert "closed: Change of permit information" in markdown
 
 
 def test_summary_names_submit_by() -> None:
     out = run("validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == ("Ready: 44 checks passed; submit by 2027-03-15 "
-                                    "(set by Certificate of no criminal record)")
+    assert out.splitlines()[-1] == (
+        "Ready: 44 checks passed; submit by 2027-03-15 (set by Certificate of no criminal record)"
+    )
     assert out.count("[ok]") == 44
 
 
@@ -99,8 +107,9 @@ def test_as_of_overrides_the_submission_date() -> None:
 def test_a_planned_date_gone_by_does_not_freeze_the_clock() -> None:
     """Without --as-of, a planned date before today is not the reference date: today is, and a
     warning says the planned date has passed (the extension's permit expires 2027-01-15)."""
-    result = run("validate", example("extension"), "-f", "json",
-                 env={"PERMITCHECK_TODAY": "2027-01-22"})
+    result = run(
+        "validate", example("extension"), "-f", "json", env={"PERMITCHECK_TODAY": "2027-01-22"}
+    )
     assert result.exit_code == 1
     dossier = json.loads(result.stdout)["dossiers"][0]
     assert dossier["as_of"] == "2027-01-22" and not dossier["ready"]
@@ -108,15 +117,20 @@ def test_a_planned_date_gone_by_does_not_freeze_the_clock() -> None:
     assert statuses["nanjing.extension.permit.not-expired"] == "fail"
     assert statuses["nanjing.all.submission-date.passed"] == "warn"
     text = run("validate", example("extension"), env={"PERMITCHECK_TODAY": "2027-01-22"})
-    assert ("[WARN] The planned submission date 2026-12-03 is before the reference date "
-            "2027-01-22") in text.stdout
+    assert (
+        "[WARN] The planned submission date 2026-12-03 is before the reference date 2027-01-22"
+    ) in text.stdout
     # The same in every command that measures windows.
-    timeline = run("timeline", example("extension"),
-                   env={"PERMITCHECK_TODAY": "2027-01-22"})
+    timeline = run("timeline", example("extension"), env={"PERMITCHECK_TODAY": "2027-01-22"})
     assert "as of 2027-01-22" in timeline.stdout
     # --as-of still wins.
-    pinned = run("validate", example("extension"), "--as-of", "2026-12-03",
-                 env={"PERMITCHECK_TODAY": "2027-01-22"})
+    pinned = run(
+        "validate",
+        example("extension"),
+        "--as-of",
+        "2026-12-03",
+        env={"PERMITCHECK_TODAY": "2027-01-22"},
+    )
     assert pinned.exit_code == 0
 
 
@@ -136,10 +150,30 @@ def test_bad_as_of_is_a_usage_error(bad: str) -> None:
 
 # ---- JSON: the contract of spec/report-format.md -------------------------------------------
 
-DOSSIER_KEYS = {"path", "type", "city", "as_of", "ready", "submit_by", "submit_by_rule",
-                "submit_by_subject", "counts", "applicant", "findings"}
-FINDING_KEYS = {"rule", "status", "severity", "subject", "title", "message", "fix", "sources",
-                "location"}
+DOSSIER_KEYS = {
+    "path",
+    "type",
+    "city",
+    "as_of",
+    "ready",
+    "submit_by",
+    "submit_by_rule",
+    "submit_by_subject",
+    "counts",
+    "applicant",
+    "findings",
+}
+FINDING_KEYS = {
+    "rule",
+    "status",
+    "severity",
+    "subject",
+    "title",
+    "message",
+    "fix",
+    "sources",
+    "location",
+}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -171,8 +205,9 @@ def assert_report_contract(report: dict[str, Any]) -> None:
             assert rule["sources"] and all(s["quote"] for s in rule["sources"])
             assert set(finding["location"]) == {"line", "column"}
             assert finding["location"]["line"] >= 1 and finding["location"]["column"] >= 1
-        failing = any(f["status"] == "fail" and f["severity"] == "error"
-                      for f in dossier["findings"])
+        failing = any(
+            f["status"] == "fail" and f["severity"] == "error" for f in dossier["findings"]
+        )
         assert dossier["ready"] is not failing
     paths = [d["path"] for d in report["dossiers"]]
     assert paths == sorted(paths)
@@ -206,7 +241,7 @@ def test_json_finding_points_at_the_key() -> None:
     assert age["subject"] == "documents.medical_exam.issued_on"
     text = (EXAMPLES / "not-ready.yaml").read_text(encoding="utf-8").splitlines()
     line = text[age["location"]["line"] - 1]
-    assert line[age["location"]["column"] - 1:].startswith("issued_on: 2026-04-30")
+    assert line[age["location"]["column"] - 1 :].startswith("issued_on: 2026-04-30")
     missing = findings["nanjing.new.criminal-record.present"]
     assert missing["subject"] == "documents.criminal_record"
     assert text[missing["location"]["line"] - 1] == "documents:"
@@ -215,14 +250,19 @@ def test_json_finding_points_at_the_key() -> None:
 
 # ---- errors ------------------------------------------------------------------------------
 
+
 def test_malformed_dossier_exits_2_with_location(tmp_path: Path) -> None:
-    bad = write(tmp_path, "bad.yaml", b"permitcheck: 1\napplication:\n  type: new\n"
-                                      b"  submission_date: 31/02/2026\n")
+    bad = write(
+        tmp_path,
+        "bad.yaml",
+        b"permitcheck: 1\napplication:\n  type: new\n  submission_date: 31/02/2026\n",
+    )
     result = run("validate", bad)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         f"{bad}:4:20: application.submission_date: '31/02/2026' is ambiguous: the order of "
-        "day and month differs between countries; write the date as YYYY-MM-DD")
+        "day and month differs between countries; write the date as YYYY-MM-DD"
+    )
     assert "Traceback" not in result.output
     assert result.stdout == ""
 
@@ -233,11 +273,14 @@ def test_json_lists_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2
     report = json.loads(result.stdout)
     assert_report_contract(report)
-    assert report["errors"] == [{
-        "path": bad,
-        "message": "line 2, column 1: duplicate key 'permitcheck' (first written at line 1); "
-                   "each key may appear once, remove or merge one of them",
-        "location": {"line": 2, "column": 1}}]
+    assert report["errors"] == [
+        {
+            "path": bad,
+            "message": "line 2, column 1: duplicate key 'permitcheck' (first written at line 1); "
+            "each key may appear once, remove or merge one of them",
+            "location": {"line": 2, "column": 1},
+        }
+    ]
     assert len(report["dossiers"]) == 1
 
 
@@ -260,8 +303,11 @@ def test_unknown_city(tmp_path: Path) -> None:
     path = write(tmp_path, "sh.yaml", data)
     result = run("validate", path)
     assert result.exit_code == 2
-    assert re.match(rf"{re.escape(path)}:\d+:9: application.city: no rule pack for 'shanghai'; "
-                    "available: `nanjing`", result.stderr)
+    assert re.match(
+        rf"{re.escape(path)}:\d+:9: application.city: no rule pack for 'shanghai'; "
+        "available: `nanjing`",
+        result.stderr,
+    )
 
 
 def test_no_arguments_is_usage_error() -> None:
@@ -289,8 +335,10 @@ def test_internal_error_has_no_traceback_unless_asked(monkeypatch: pytest.Monkey
     # In a batch, the bug is the error of the dossier it hit (the others are still checked).
     result = run("validate", example("change"))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{example('change')}: internal error while checking this "
-                                    "dossier (RuntimeError); this is a bug in permitcheck")
+    assert result.stderr.startswith(
+        f"{example('change')}: internal error while checking this "
+        "dossier (RuntimeError); this is a bug in permitcheck"
+    )
     # Asked for: the exception propagates (invoke() would refuse it, rightly, anywhere else).
     result = CliRunner().invoke(app, ["validate", example("change"), "--traceback"], env=CLI_ENV)
     assert isinstance(result.exception, RuntimeError)
@@ -303,19 +351,26 @@ def test_invalid_rule_pack_exits_2_with_location(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "rules", rules)
     target = rules / "nanjing" / "4-6-extension-change-cancellation.yaml"
     text = target.read_text(encoding="utf-8")
-    target.write_text(text.replace("check: {kind: before_date}", "check: {kind: befor_date}", 1),
-                      encoding="utf-8")
+    target.write_text(
+        text.replace("check: {kind: before_date}", "check: {kind: befor_date}", 1), encoding="utf-8"
+    )
     result = run("validate", example("change"), "--rules", str(rules))
     assert result.exit_code == 2
-    assert re.match(rf"{re.escape(str(target))}:\d+:\d+: .*unknown kind 'befor_date'; expected "
-                    r"one of: .*\(did you mean 'before_date'\?\)", result.stderr)
+    assert re.match(
+        rf"{re.escape(str(target))}:\d+:\d+: .*unknown kind 'befor_date'; expected "
+        r"one of: .*\(did you mean 'before_date'\?\)",
+        result.stderr,
+    )
 
 
 # ---- options -----------------------------------------------------------------------------
 
+
 def test_fail_on_warning(tmp_path: Path) -> None:
-    data = patched(example_data("cancellation"), {
-        "cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"})
+    data = patched(
+        example_data("cancellation"),
+        {"cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"},
+    )
     path = write(tmp_path, "late.yaml", data)
     default = run("validate", path)
     assert default.exit_code == 0
@@ -332,14 +387,16 @@ def test_chinese_output() -> None:
     assert "缺少无犯罪记录证明。" in result.stdout
     assert result.stdout.splitlines()[-1] == (
         "尚不能提交：缺少 3 项，6 项需处理；已超出时限：体检证明（最后一日 2026-10-30）、"
-        "护照或国际旅行证件（最后一日 2026-10-31）")
+        "护照或国际旅行证件（最后一日 2026-10-31）"
+    )
 
 
 def test_language_defaults_from_locale() -> None:
     result = run("validate", example("change"), env={"LANG": "zh_CN.UTF-8"})
     assert "可以提交" in result.stdout
-    result = run("validate", example("change"), env={"LC_ALL": "en_US.UTF-8",
-                                                             "LANG": "zh_CN.UTF-8"})
+    result = run(
+        "validate", example("change"), env={"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}
+    )
     assert result.stdout.splitlines()[-1].startswith("Ready")
 
 
@@ -388,20 +445,21 @@ MALFORMED = {
     "scalar": b"42\n",
     "python-tag": b"permitcheck: !!python/object/apply:os.system [echo pwned]\n",
     "duplicate": b"permitcheck: 1\npermitcheck: 1\n",
-    "ambiguous-date": to_yaml(patched(example_data("change"),
-                                      {"change.occurred_on": "03/04/2026"})),
-    "impossible-date": to_yaml(patched(example_data("change"),
-                                       {"change.occurred_on": "2026-02-30"})),
+    "ambiguous-date": to_yaml(
+        patched(example_data("change"), {"change.occurred_on": "03/04/2026"})
+    ),
+    "impossible-date": to_yaml(
+        patched(example_data("change"), {"change.occurred_on": "2026-02-30"})
+    ),
     "unknown-key": to_yaml(patched(example_data("change"), {"applicant.nationalty": "BR"})),
     "wrong-type": to_yaml(patched(example_data("change"), {"change.fields": "passport_number"})),
     "bool-code": b"permitcheck: 1\napplication: {type: new}\napplicant: {name: A, "
-                 b"nationality: false}\ndocuments: {}\nemployer: {name: E}\n",
+    b"nationality: false}\ndocuments: {}\nemployer: {name: E}\n",
 }
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_malformed_inputs_exit_2_located_without_traceback(tmp_path: Path,
-                                                          name: str) -> None:
+def test_malformed_inputs_exit_2_located_without_traceback(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, f"{name}.yaml", MALFORMED[name])
     result = run("validate", path)
     assert result.exit_code == 2, result.output
@@ -420,7 +478,8 @@ def test_a_folder_without_dossiers_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "permitcheck: no dossier found (1 YAML file skipped, none of them a dossier)",
-        f"{tmp_path / 'settings.yaml'}: skipped: no top-level `permitcheck` key"]
+        f"{tmp_path / 'settings.yaml'}: skipped: no top-level `permitcheck` key",
+    ]
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run("validate", str(empty)).exit_code == 2
@@ -430,11 +489,14 @@ def test_a_folder_without_dossiers_is_an_error(tmp_path: Path) -> None:
 
 
 def test_sarif_paths_are_relative_to_the_working_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.yaml").write_bytes((EXAMPLES / "not-ready.yaml").read_bytes())
     monkeypatch.chdir(tmp_path)
     result = run("validate", str(tmp_path / "sub" / "d.yaml"), "-f", "sarif")
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in json.loads(result.stdout)["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(result.stdout)["runs"][0]["results"]
+    }
     assert uris == {"sub/d.yaml"}

@@ -11,37 +11,53 @@ from helpers import CALENDAR
 from permitcheck import dates
 
 
-@pytest.mark.parametrize("text", ["2026-03-15", "15 March 2026", "15 Mar 2026", "March 15, 2026",
-                                  "Mar 15 2026", "2026年3月15日", " 2026-03-15 "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-15",
+        "15 March 2026",
+        "15 Mar 2026",
+        "March 15, 2026",
+        "Mar 15 2026",
+        "2026年3月15日",
+        " 2026-03-15 ",
+    ],
+)
 def test_accepted_spellings(text: str) -> None:
     assert dates.parse_date(text) == date(2026, 3, 15)
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("03/04/2026", "ambiguous"),
-    ("25/04/2026", "ambiguous"),
-    ("2026.03.04", "ambiguous"),
-    ("2026-02-30", "not a real date"),
-    ("2027-02-29", "not a real date"),
-    ("30 Febtember 2026", "not a month name"),
-    ("tomorrow", "expected a date"),
-    ("2026-3-5", "ambiguous"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("03/04/2026", "ambiguous"),
+        ("25/04/2026", "ambiguous"),
+        ("2026.03.04", "ambiguous"),
+        ("2026-02-30", "not a real date"),
+        ("2027-02-29", "not a real date"),
+        ("30 Febtember 2026", "not a month name"),
+        ("tomorrow", "expected a date"),
+        ("2026-3-5", "ambiguous"),
+    ],
+)
 def test_refused_spellings(text: str, reason: str) -> None:
     with pytest.raises(dates.DateSyntaxError, match=reason):
         dates.parse_date(text)
 
 
-@pytest.mark.parametrize(("start", "months", "end"), [
-    (date(2026, 3, 15), 6, date(2026, 9, 15)),   # same day number
-    (date(2026, 8, 31), 6, date(2027, 2, 28)),   # month end clamped, never rolled into March
-    (date(2026, 1, 31), 1, date(2026, 2, 28)),
-    (date(2027, 8, 31), 6, date(2028, 2, 29)),   # leap year February
-    (date(2028, 2, 29), 6, date(2028, 8, 29)),
-    (date(2028, 2, 29), 12, date(2029, 2, 28)),  # leap day plus a year
-    (date(2026, 3, 31), -1, date(2026, 2, 28)),
-    (date(2026, 12, 31), 6, date(2027, 6, 30)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (date(2026, 3, 15), 6, date(2026, 9, 15)),  # same day number
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),  # month end clamped, never rolled into March
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2027, 8, 31), 6, date(2028, 2, 29)),  # leap year February
+        (date(2028, 2, 29), 6, date(2028, 8, 29)),
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),  # leap day plus a year
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2026, 12, 31), 6, date(2027, 6, 30)),
+    ],
+)
 def test_window_end(start: date, months: int, end: date) -> None:
     assert dates.window_end(start, months) == end
 
@@ -53,12 +69,15 @@ def test_exactly_six_months_is_inside_and_one_day_more_is_outside() -> None:
     assert last + timedelta(days=1) > dates.window_end(issued, 6)
 
 
-@pytest.mark.parametrize(("event", "deadline"), [
-    (date(2026, 9, 28), date(2026, 10, 16)),   # National Day; make-up Saturday 10-10 counts
-    (date(2026, 9, 14), date(2026, 9, 28)),    # make-up Sunday 09-20 counts, Mid-autumn 09-25 not
-    (date(2026, 2, 9), date(2026, 2, 28)),     # Spring Festival; make-up 02-14 and 02-28 count
-    (date(2026, 12, 1), date(2026, 12, 15)),   # ordinary weeks
-])
+@pytest.mark.parametrize(
+    ("event", "deadline"),
+    [
+        (date(2026, 9, 28), date(2026, 10, 16)),  # National Day; make-up Saturday 10-10 counts
+        (date(2026, 9, 14), date(2026, 9, 28)),  # make-up Sunday 09-20 counts, Mid-autumn 09-25 not
+        (date(2026, 2, 9), date(2026, 2, 28)),  # Spring Festival; make-up 02-14 and 02-28 count
+        (date(2026, 12, 1), date(2026, 12, 15)),  # ordinary weeks
+    ],
+)
 def test_ten_working_days(event: date, deadline: date) -> None:
     assert dates.add_working_days(event, 10) == deadline
 
@@ -66,10 +85,19 @@ def test_ten_working_days(event: date, deadline: date) -> None:
 def test_working_days_agree_with_a_second_calendar_for_2026() -> None:
     """Cross-check chinesecalendar against the `holidays` package (which knows make-up days)."""
     cn = holidays.country_holidays("CN", years=2026)
-    workdays = {d for d in (date(2026, 1, 1) + timedelta(days=i) for i in range(365))
-                if (d.weekday() < 5 and d not in cn)}
-    make_up = {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
-               date(2026, 9, 20), date(2026, 10, 10)}
+    workdays = {
+        d
+        for d in (date(2026, 1, 1) + timedelta(days=i) for i in range(365))
+        if (d.weekday() < 5 and d not in cn)
+    }
+    make_up = {
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+    }
     expected = workdays | make_up
     for offset in range(365):
         day = date(2026, 1, 1) + timedelta(days=offset)
@@ -82,16 +110,20 @@ def test_unpublished_year_is_never_guessed() -> None:
     assert raised.value.year == 2027
 
 
-@pytest.mark.parametrize(("event", "earliest", "latest"), [
-    # 2026-12-21..29 hold 7 working days: 3 more from 30 December on, when 30 Dec to 3 Jan may
-    # all be New Year holidays: between 1 and 6 January (audit 2026, item 8).
-    (date(2026, 12, 18), date(2027, 1, 1), date(2027, 1, 6)),
-    (date(2026, 12, 28), date(2027, 1, 7), date(2027, 1, 14)),
-    # Known to the end: exact, whatever the year after.
-    (date(2026, 12, 1), date(2026, 12, 15), date(2026, 12, 15)),
-])
-def test_a_deadline_into_an_unpublished_year_is_a_range(event: date, earliest: date,
-                                                         latest: date) -> None:
+@pytest.mark.parametrize(
+    ("event", "earliest", "latest"),
+    [
+        # 2026-12-21..29 hold 7 working days: 3 more from 30 December on, when 30 Dec to 3 Jan may
+        # all be New Year holidays: between 1 and 6 January (audit 2026, item 8).
+        (date(2026, 12, 18), date(2027, 1, 1), date(2027, 1, 6)),
+        (date(2026, 12, 28), date(2027, 1, 7), date(2027, 1, 14)),
+        # Known to the end: exact, whatever the year after.
+        (date(2026, 12, 1), date(2026, 12, 15), date(2026, 12, 15)),
+    ],
+)
+def test_a_deadline_into_an_unpublished_year_is_a_range(
+    event: date, earliest: date, latest: date
+) -> None:
     deadline = dates.working_deadline(event, 10, CALENDAR)
     assert (deadline.earliest, deadline.latest) == (earliest, latest)
     assert (deadline.unknown_year is None) == (earliest == latest)

@@ -28,9 +28,14 @@ def uri_path(uri: str) -> str:
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 INVALID = "permitcheck.invalid-dossier"
-ENV = {"NO_COLOR": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8",
-       # Never append to a real job summary when the tests themselves run in GitHub Actions.
-       "GITHUB_STEP_SUMMARY": ""}
+ENV = {
+    "NO_COLOR": "",
+    "LC_ALL": "",
+    "LC_MESSAGES": "",
+    "LANG": "C.UTF-8",
+    # Never append to a real job summary when the tests themselves run in GitHub Actions.
+    "GITHUB_STEP_SUMMARY": "",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -68,24 +73,34 @@ def blocks(finding: dict[str, Any], fail_on: str) -> bool:
 
 def shown(report: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(dossier, finding) for every failed or warned finding, in report order."""
-    return [(dossier, finding) for dossier in report["dossiers"]
-            for finding in dossier["findings"] if finding["status"] in ("fail", "warn")]
+    return [
+        (dossier, finding)
+        for dossier in report["dossiers"]
+        for finding in dossier["findings"]
+        if finding["status"] in ("fail", "warn")
+    ]
 
 
 @pytest.fixture
 def malformed(tmp_path: Path) -> list[str]:
     """Two files that cannot be checked: a YAML syntax error, and one with two problems."""
     syntax = write(tmp_path / "broken" / "syntax.yaml", b"permitcheck: 1\napplication: [\n")
-    two = write(tmp_path / "broken" / "two-problems.yaml", patched(
-        example_data("extension"), {"applicant.nationalty": "IE",
-                                    "current_permit.expiry_date": "03/04/2026"}))
+    two = write(
+        tmp_path / "broken" / "two-problems.yaml",
+        patched(
+            example_data("extension"),
+            {"applicant.nationalty": "IE", "current_permit.expiry_date": "03/04/2026"},
+        ),
+    )
     return [syntax, two]
 
 
 # ---- the vendored schemas --------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["sarif-2.1.0.json", "github-workflow.json",
-                                  "pre-commit-hooks.json"])
+
+@pytest.mark.parametrize(
+    "name", ["sarif-2.1.0.json", "github-workflow.json", "pre-commit-hooks.json"]
+)
 def test_vendored_schemas_are_valid_schemas(name: str) -> None:
     schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)
@@ -95,6 +110,7 @@ def test_vendored_schemas_are_valid_schemas(name: str) -> None:
 
 
 # ---- SARIF -----------------------------------------------------------------------------------
+
 
 def sarif_validator() -> Any:
     schema = json.loads((SCHEMAS / "sarif-2.1.0.json").read_text(encoding="utf-8"))
@@ -106,15 +122,18 @@ def sarif_validator() -> Any:
 
 
 def assert_valid_sarif(document: dict[str, Any]) -> None:
-    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                for e in sarif_validator().iter_errors(document)]
+    problems = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in sarif_validator().iter_errors(document)
+    ]
     assert problems == []
     assert document["version"] == "2.1.0"
     assert len(document["runs"]) == 1
 
 
-def sarif_matches_json(document: dict[str, Any], report: dict[str, Any],
-                       fail_on: str = "error") -> None:
+def sarif_matches_json(
+    document: dict[str, Any], report: dict[str, Any], fail_on: str = "error"
+) -> None:
     """Rule metadata, levels and locations of the SARIF log agree with the JSON report."""
     run_ = document["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
@@ -129,7 +148,8 @@ def sarif_matches_json(document: dict[str, Any], report: dict[str, Any],
     sections: dict[str, set[str]] = {}
     for _, finding in shown(report):
         sections.setdefault(finding["rule"], set()).update(
-            source["section"] for source in finding["sources"])
+            source["section"] for source in finding["sources"]
+        )
     for rule in rules:
         if rule["id"] == INVALID:
             continue
@@ -142,19 +162,33 @@ def sarif_matches_json(document: dict[str, Any], report: dict[str, Any],
             assert f" {section}: “" in rule["help"]["markdown"], rule["id"]
     assert set(ids) - {INVALID} == set(sections)
 
-    expected = [(dossier["path"], finding["rule"], finding["location"]["line"],
-                 finding["location"]["column"],
-                 "error" if blocks(finding, fail_on) else "warning", finding["message"])
-                for dossier, finding in shown(report)]
+    expected = [
+        (
+            dossier["path"],
+            finding["rule"],
+            finding["location"]["line"],
+            finding["location"]["column"],
+            "error" if blocks(finding, fail_on) else "warning",
+            finding["message"],
+        )
+        for dossier, finding in shown(report)
+    ]
     actual = []
     for result in results:
         if result["ruleId"] == INVALID:
             continue
         (location,) = result["locations"]
         physical = location["physicalLocation"]
-        actual.append((uri_path(physical["artifactLocation"]["uri"]), result["ruleId"],
-                       physical["region"]["startLine"], physical["region"]["startColumn"],
-                       result["level"], result["message"]["text"]))
+        actual.append(
+            (
+                uri_path(physical["artifactLocation"]["uri"]),
+                result["ruleId"],
+                physical["region"]["startLine"],
+                physical["region"]["startColumn"],
+                result["level"],
+                result["message"]["text"],
+            )
+        )
     assert [entry[:5] for entry in actual] == [entry[:5] for entry in expected]
     for got, want in zip(actual, expected, strict=True):
         assert got[5].startswith(want[5])
@@ -169,8 +203,10 @@ def sarif_matches_json(document: dict[str, Any], report: dict[str, Any],
         assert result["level"] == "error"
         physical = result["locations"][0]["physicalLocation"]
         assert uri_path(physical["artifactLocation"]["uri"]) == error["path"]
-        assert physical["region"] == {"startLine": error["location"]["line"],
-                                      "startColumn": error["location"]["column"]}
+        assert physical["region"] == {
+            "startLine": error["location"]["line"],
+            "startColumn": error["location"]["column"],
+        }
         assert error["message"].endswith(result["message"]["text"])
 
 
@@ -205,8 +241,11 @@ def test_sarif_with_malformed_files_is_valid(malformed: list[str]) -> None:
     report = json_report(*args)
     assert len(report["errors"]) == 3
     sarif_matches_json(document, report)
-    uris = [uri_path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
-            for r in document["runs"][0]["results"] if r["ruleId"] == INVALID]
+    uris = [
+        uri_path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for r in document["runs"][0]["results"]
+        if r["ruleId"] == INVALID
+    ]
     assert uris == [malformed[0], malformed[1], malformed[1]]
 
 
@@ -220,22 +259,30 @@ def test_sarif_of_malformed_files_only_is_valid(malformed: list[str]) -> None:
 
 @pytest.mark.parametrize("fail_on", ["error", "warning"])
 def test_sarif_levels_follow_fail_on(tmp_path: Path, fail_on: str) -> None:
-    late = write(tmp_path / "late.yaml", patched(example_data("cancellation"), {
-        "cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"}))
+    late = write(
+        tmp_path / "late.yaml",
+        patched(
+            example_data("cancellation"),
+            {"cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"},
+        ),
+    )
     args = [late, example("not-ready"), "--fail-on", fail_on]
     document = json.loads(run("validate", *args, "-f", "sarif").stdout)
     assert_valid_sarif(document)
     report = json_report(*args)
     sarif_matches_json(document, report, fail_on)
-    levels = {r["level"] for r in document["runs"][0]["results"]
-              if uri_path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
-              == late}
+    levels = {
+        r["level"]
+        for r in document["runs"][0]["results"]
+        if uri_path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) == late
+    }
     assert levels == {"warning" if fail_on == "error" else "error"}
 
 
 def test_sarif_in_chinese_is_valid() -> None:
-    result = run("validate", example("not-ready"), example("new-permit"), "-f", "sarif",
-                 "--lang", "zh")
+    result = run(
+        "validate", example("not-ready"), example("new-permit"), "-f", "sarif", "--lang", "zh"
+    )
     document = json.loads(result.stdout)
     assert_valid_sarif(document)
     rules = document["runs"][0]["tool"]["driver"]["rules"]
@@ -251,8 +298,10 @@ def test_sarif_uri_is_a_uri_reference(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "my dossiers" / "not ready.yaml", example_data("not-ready"))
     document = json.loads(run("validate", "my dossiers", "-f", "sarif").stdout)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in document["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in document["runs"][0]["results"]
+    }
     assert len(uris) == 1
     (uri,) = uris
     assert unquote(uri) == "my dossiers/not ready.yaml"
@@ -261,16 +310,36 @@ def test_sarif_uri_is_a_uri_reference(tmp_path: Path, monkeypatch: pytest.Monkey
 
 # ---- JUnit -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("lang", "fail_on"), [("en", "error"), ("zh", "error"),
-                                               ("en", "warning")])
-def test_junit_counts_agree_with_json(tmp_path: Path, malformed: list[str], lang: str,
-                                      fail_on: str) -> None:
-    late = write(tmp_path / "late.yaml", patched(example_data("cancellation"), {
-        "cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"}))
+
+@pytest.mark.parametrize(("lang", "fail_on"), [("en", "error"), ("zh", "error"), ("en", "warning")])
+def test_junit_counts_agree_with_json(
+    tmp_path: Path, malformed: list[str], lang: str, fail_on: str
+) -> None:
+    late = write(
+        tmp_path / "late.yaml",
+        patched(
+            example_data("cancellation"),
+            {"cancellation.reason": "contract_ended", "cancellation.occurred_on": "2026-11-02"},
+        ),
+    )
     args = [*(example(name) for name in EXAMPLE_NAMES), late, *malformed]
     junit_file, json_file = tmp_path / "out" / "report.xml", tmp_path / "out" / "report.json"
-    result = run("validate", *args, "--lang", lang, "--fail-on", fail_on,
-                 "-f", "junit", "-o", str(junit_file), "-f", "json", "-o", str(json_file))
+    result = run(
+        "validate",
+        *args,
+        "--lang",
+        lang,
+        "--fail-on",
+        fail_on,
+        "-f",
+        "junit",
+        "-o",
+        str(junit_file),
+        "-f",
+        "json",
+        "-o",
+        str(json_file),
+    )
     assert result.exit_code == 1
     assert result.stdout == ""
     report = json.loads(json_file.read_text(encoding="utf-8"))
@@ -287,20 +356,27 @@ def test_junit_counts_agree_with_json(tmp_path: Path, malformed: list[str], lang
         suite = suites[dossier["path"]]
         cases = list(suite)
         findings = dossier["findings"]
-        want = {"tests": len(findings),
-                "failures": sum(1 for f in findings if blocks(f, fail_on)),
-                "errors": 0,
-                "skipped": sum(1 for f in findings if f["status"] == "skip")}
-        got = {"tests": suite.tests, "failures": suite.failures, "errors": suite.errors,
-               "skipped": suite.skipped}
+        want = {
+            "tests": len(findings),
+            "failures": sum(1 for f in findings if blocks(f, fail_on)),
+            "errors": 0,
+            "skipped": sum(1 for f in findings if f["status"] == "skip"),
+        }
+        got = {
+            "tests": suite.tests,
+            "failures": suite.failures,
+            "errors": suite.errors,
+            "skipped": suite.skipped,
+        }
         assert got == want, dossier["path"]
         kinds = [type(r) for case in cases for r in case.result]
         assert len(cases) == want["tests"]
         assert kinds.count(Failure) == want["failures"]
         assert kinds.count(Skipped) == want["skipped"]
         assert Error not in kinds
-        failed = sorted(case.classname for case in cases
-                        if any(isinstance(r, Failure) for r in case.result))
+        failed = sorted(
+            case.classname for case in cases if any(isinstance(r, Failure) for r in case.result)
+        )
         assert failed == sorted(f["rule"] for f in findings if blocks(f, fail_on))
         for key in totals:
             totals[key] += want[key]
@@ -316,7 +392,11 @@ def test_junit_counts_agree_with_json(tmp_path: Path, malformed: list[str], lang
         totals["tests"] += 1
         totals["errors"] += 1
     assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (
-        totals["tests"], totals["failures"], totals["errors"], totals["skipped"])
+        totals["tests"],
+        totals["failures"],
+        totals["errors"],
+        totals["skipped"],
+    )
     assert totals["failures"] > 0 and totals["errors"] == 2
     if lang == "zh":
         assert "不适用于本档案" in raw.decode("utf-8")
@@ -351,7 +431,7 @@ def decode(line: str) -> tuple[str, dict[str, str], str]:
     match = COMMAND.match(line)
     assert match, line
     kind = match.group(1)
-    rest = line[len("::" + kind):]
+    rest = line[len("::" + kind) :]
     head, _, message = rest.partition("::")
     properties: dict[str, str] = {}
     if head:
@@ -363,8 +443,12 @@ def decode(line: str) -> tuple[str, dict[str, str], str]:
 
 def test_github_command_round_trip() -> None:
     message = "100% sure: a, b\nsecond line\r\nthird %0A literal"
-    properties = {"file": "dir/a:b,c%.yaml", "line": 3, "col": 14,
-                  "title": "Title: one, two (FAQ 3(4), 3(5))\n%"}
+    properties = {
+        "file": "dir/a:b,c%.yaml",
+        "line": 3,
+        "col": 14,
+        "title": "Title: one, two (FAQ 3(4), 3(5))\n%",
+    }
     line = command("warning", message, **properties)
     assert "\n" not in line and "\r" not in line
     kind, decoded, text = decode(line)
@@ -381,13 +465,25 @@ def test_github_annotations_agree_with_json(malformed: list[str]) -> None:
     assert result.stdout.endswith("\n")
     decoded = [decode(line) for line in lines]
     report = json_report(*args)
-    expected = [("error" if blocks(f, "error") else "warning", d["path"],
-                 str(f["location"]["line"]), str(f["location"]["column"]), f["message"])
-                for d, f in shown(report)]
-    expected += [("error", e["path"], str(e["location"]["line"]),
-                  str(e["location"]["column"]), None) for e in report["errors"]]
-    annotations = [(kind, props["file"], props["line"], props["col"], message)
-                   for kind, props, message in decoded if kind != "notice"]
+    expected = [
+        (
+            "error" if blocks(f, "error") else "warning",
+            d["path"],
+            str(f["location"]["line"]),
+            str(f["location"]["column"]),
+            f["message"],
+        )
+        for d, f in shown(report)
+    ]
+    expected += [
+        ("error", e["path"], str(e["location"]["line"]), str(e["location"]["column"]), None)
+        for e in report["errors"]
+    ]
+    annotations = [
+        (kind, props["file"], props["line"], props["col"], message)
+        for kind, props, message in decoded
+        if kind != "notice"
+    ]
     assert [a[:4] for a in annotations] == [e[:4] for e in expected]
     for got, want in zip(annotations, expected, strict=True):
         if want[4] is not None:
@@ -397,9 +493,11 @@ def test_github_annotations_agree_with_json(malformed: list[str]) -> None:
     notices = [message for kind, _, message in decoded if kind == "notice"]
     ready = sum(1 for d in report["dossiers"] if d["ready"])
     failed_files = len({e["path"] for e in report["errors"]})
-    assert notices == [f"{ready} of {len(report['dossiers'])} dossiers ready; "
-                       f"{failed_files} files could not be checked; "
-                       "0 non-dossier YAML files skipped"]
+    assert notices == [
+        f"{ready} of {len(report['dossiers'])} dossiers ready; "
+        f"{failed_files} files could not be checked; "
+        "0 non-dossier YAML files skipped"
+    ]
 
 
 def test_github_step_summary_is_appended(tmp_path: Path) -> None:
@@ -424,6 +522,7 @@ def test_no_step_summary_without_github_format(tmp_path: Path) -> None:
 
 # ---- Markdown --------------------------------------------------------------------------------
 
+
 def cells(row: str) -> list[str]:
     """The cells of a GFM table row: split at `|` not escaped by a backslash."""
     assert row.startswith("| ") and row.endswith(" |"), row
@@ -444,14 +543,15 @@ def test_markdown_table_row_per_dossier_with_escaped_pipes(tmp_path: Path) -> No
     start = lines.index("| | Dossier | Procedure | Result | Submit by |")
     assert lines[start + 1] == "|---|---|---|---|---|"
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line:
             break
         rows.append(cells(line))
     assert all(len(row) == 5 for row in rows)
     report = json_report(*args)
     assert [row[1] for row in rows] == [
-        "`" + d["path"].replace("|", "\\|") + "`" for d in report["dossiers"]]
+        "`" + d["path"].replace("|", "\\|") + "`" for d in report["dossiers"]
+    ]
     assert [row[0] for row in rows] == ["✅" if d["ready"] else "❌" for d in report["dossiers"]]
     assert [row[4] for row in rows] == [d["submit_by"] or "—" for d in report["dossiers"]]
     not_ready = next(row for row in rows if row[0] == "❌")
@@ -467,13 +567,16 @@ def test_markdown_details_for_not_ready_dossiers() -> None:
     out = run("validate", *args, "-f", "markdown").stdout
     report = json_report(*args)
     opened = re.findall(r"<details><summary><code>(.*?)</code></summary>", out)
-    with_problems = [d["path"] for d in report["dossiers"]
-                     if any(f["status"] in ("fail", "warn") for f in d["findings"])]
+    with_problems = [
+        d["path"]
+        for d in report["dossiers"]
+        if any(f["status"] in ("fail", "warn") for f in d["findings"])
+    ]
     assert example("not-ready") in with_problems
     assert opened == with_problems
     assert out.count("</details>") == len(with_problems)
-    details = out[out.index(f"<code>{example('not-ready')}</code>"):]
-    details = details[:details.index("</details>")]
+    details = out[out.index(f"<code>{example('not-ready')}</code>") :]
+    details = details[: details.index("</details>")]
     (dossier,) = [d for d in report["dossiers"] if d["path"] == example("not-ready")]
     failing = [f for f in dossier["findings"] if f["status"] == "fail"]
     assert details.count("- ❌ ") == len(failing) == 9
@@ -484,22 +587,47 @@ def test_markdown_details_for_not_ready_dossiers() -> None:
 
 # ---- several reports in one run --------------------------------------------------------------
 
+
 def test_several_formats_with_outputs_and_one_to_stdout(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     args = [example("not-ready"), example("change")]
-    result = run("validate", *args,
-                 "-f", "json", "-o", str(out / "r.json"),
-                 "-f", "sarif", "-o", str(out / "r.sarif"),
-                 "-f", "junit", "-o", str(out / "junit" / "r.xml"),
-                 "-f", "github", "-o", str(out / "annotations.txt"),
-                 "-f", "markdown")
+    result = run(
+        "validate",
+        *args,
+        "-f",
+        "json",
+        "-o",
+        str(out / "r.json"),
+        "-f",
+        "sarif",
+        "-o",
+        str(out / "r.sarif"),
+        "-f",
+        "junit",
+        "-o",
+        str(out / "junit" / "r.xml"),
+        "-f",
+        "github",
+        "-o",
+        str(out / "annotations.txt"),
+        "-f",
+        "markdown",
+    )
     assert result.exit_code == 1
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "annotations.txt", "junit/r.xml", "r.json", "r.sarif"]
+        "annotations.txt",
+        "junit/r.xml",
+        "r.json",
+        "r.sarif",
+    ]
     assert result.stdout == run("validate", *args, "-f", "markdown").stdout
     assert result.stdout.startswith("## permitcheck: 1 of 2 dossiers ready")
-    for fmt, name in (("json", "r.json"), ("sarif", "r.sarif"), ("junit", "junit/r.xml"),
-                      ("github", "annotations.txt")):
+    for fmt, name in (
+        ("json", "r.json"),
+        ("sarif", "r.sarif"),
+        ("junit", "junit/r.xml"),
+        ("github", "annotations.txt"),
+    ):
         alone = run("validate", *args, "-f", fmt).stdout
         assert (out / name).read_text(encoding="utf-8") == alone, fmt
     assert_valid_sarif(json.loads((out / "r.sarif").read_text(encoding="utf-8")))
@@ -522,17 +650,31 @@ def test_two_formats_to_stdout_is_a_usage_error() -> None:
 
 
 def test_more_outputs_than_formats_is_a_usage_error(tmp_path: Path) -> None:
-    result = run("validate", example("change"), "-f", "json", "-f", "sarif",
-                 "-o", str(tmp_path / "a"), "-o", str(tmp_path / "b"), "-o", str(tmp_path / "c"))
+    result = run(
+        "validate",
+        example("change"),
+        "-f",
+        "json",
+        "-f",
+        "sarif",
+        "-o",
+        str(tmp_path / "a"),
+        "-o",
+        str(tmp_path / "b"),
+        "-o",
+        str(tmp_path / "c"),
+    )
     assert result.exit_code == 2
     assert "more --output files than --format options" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("how", ["same-path", "other-spelling", "symlink", "inside-directory",
-                                 "matched-by-glob"])
-def test_output_over_a_dossier_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          how: str) -> None:
+@pytest.mark.parametrize(
+    "how", ["same-path", "other-spelling", "symlink", "inside-directory", "matched-by-glob"]
+)
+def test_output_over_a_dossier_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     dossier = tmp_path / "team" / "d.yaml"
     original = (EXAMPLES / "not-ready.yaml").read_bytes()

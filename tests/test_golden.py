@@ -26,38 +26,67 @@ def _cases() -> list[tuple[str, tuple[str, ...]]]:
         path = f"examples/{name}.yaml"
         for lang in LANGS:
             for fmt in REPORTS:
-                cases.append((f"validate-{name}-{fmt}-{lang}",
-                              ("validate", path, "-f", fmt, "--lang", lang)))
-            cases.append((f"validate-{name}-verbose-{lang}",
-                          ("validate", path, "-v", "--color", "always", "--lang", lang)))
+                cases.append(
+                    (f"validate-{name}-{fmt}-{lang}", ("validate", path, "-f", fmt, "--lang", lang))
+                )
+            cases.append(
+                (
+                    f"validate-{name}-verbose-{lang}",
+                    ("validate", path, "-v", "--color", "always", "--lang", lang),
+                )
+            )
             for fmt in ("text", "json"):
                 for command in ("where", "steps"):
-                    cases.append((f"{command}-{name}-{fmt}-{lang}",
-                                  (command, path, "-f", fmt, "--lang", lang)))
-                cases.append((f"timeline-{name}-{fmt}-{lang}",
-                               ("timeline", path, "-f", fmt, "--lang", lang)))
-            cases.append((f"timeline-{name}-color-{lang}",
-                          ("timeline", path, "--color", "always", "--width", "100",
-                           "--lang", lang)))
+                    cases.append(
+                        (
+                            f"{command}-{name}-{fmt}-{lang}",
+                            (command, path, "-f", fmt, "--lang", lang),
+                        )
+                    )
+                cases.append(
+                    (f"timeline-{name}-{fmt}-{lang}", ("timeline", path, "-f", fmt, "--lang", lang))
+                )
+            cases.append(
+                (
+                    f"timeline-{name}-color-{lang}",
+                    ("timeline", path, "--color", "always", "--width", "100", "--lang", lang),
+                )
+            )
     for lang in LANGS:
         for fmt in ("text", "json"):
             cases.append((f"rules-{fmt}-{lang}", ("rules", "-f", fmt, "--lang", lang)))
-            cases.append((f"rules-new-{fmt}-{lang}",
-                          ("rules", "-p", "new", "-f", fmt, "--lang", lang)))
+            cases.append(
+                (f"rules-new-{fmt}-{lang}", ("rules", "-p", "new", "-f", fmt, "--lang", lang))
+            )
             cases.append((f"steps-{fmt}-{lang}", ("steps", "-f", fmt, "--lang", lang)))
-            cases.append((f"where-jianye-{fmt}-{lang}",
-                          ("where", "--registered-in", "jianye", "-f", fmt, "--lang", lang)))
-            cases.append((f"where-provincial-{fmt}-{lang}",
-                          ("where", "--level", "provincial", "-f", fmt, "--lang", lang)))
-        cases.append((f"validate-folder-{lang}",
-                      ("validate", "examples", "-f", "json", "--lang", lang)))
+            cases.append(
+                (
+                    f"where-jianye-{fmt}-{lang}",
+                    ("where", "--registered-in", "jianye", "-f", fmt, "--lang", lang),
+                )
+            )
+            cases.append(
+                (
+                    f"where-provincial-{fmt}-{lang}",
+                    ("where", "--level", "provincial", "-f", fmt, "--lang", lang),
+                )
+            )
+        cases.append(
+            (f"validate-folder-{lang}", ("validate", "examples", "-f", "json", "--lang", lang))
+        )
         for fmt in REPORTS:
-            cases.append((f"validate-handwritten-{fmt}-{lang}",
-                          ("validate", "tests/corpus/handwritten", "-f", fmt, "--lang", lang)))
-        cases.append((f"validate-missing-{lang}", ("validate", "examples/nothing.yaml",
-                                                   "--lang", lang)))
-        cases.append((f"explain-unknown-{lang}", ("explain", "nanjing.new.pasport",
-                                                  "--lang", lang)))
+            cases.append(
+                (
+                    f"validate-handwritten-{fmt}-{lang}",
+                    ("validate", "tests/corpus/handwritten", "-f", fmt, "--lang", lang),
+                )
+            )
+        cases.append(
+            (f"validate-missing-{lang}", ("validate", "examples/nothing.yaml", "--lang", lang))
+        )
+        cases.append(
+            (f"explain-unknown-{lang}", ("explain", "nanjing.new.pasport", "--lang", lang))
+        )
         cases.append((f"where-nothing-{lang}", ("where", "--lang", lang)))
         cases.append((f"schema-{lang}", ("schema", "--lang", lang)))
     return cases
@@ -81,23 +110,27 @@ def _compare(name: str, actual: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "args"), _cases(), ids=[name for name, _ in _cases()])
-def test_output_is_unchanged(name: str, args: tuple[str, ...],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_is_unchanged(
+    name: str, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     _compare(name, _run(args))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_every_explanation_is_unchanged(fmt: str, lang: str,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_explanation_is_unchanged(
+    fmt: str, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     listed = invoke("rules", "-f", "json")
     import json
 
     ids = [rule["id"] for rule in json.loads(listed.stdout)["rules"]]
-    _compare(f"explain-all-{fmt}-{lang}",
-             "".join(_run(("explain", rule_id, "-f", fmt, "--lang", lang)) for rule_id in ids))
+    _compare(
+        f"explain-all-{fmt}-{lang}",
+        "".join(_run(("explain", rule_id, "-f", fmt, "--lang", lang)) for rule_id in ids),
+    )
 
 
 @pytest.mark.parametrize("kind", ["new", "extension", "change", "cancellation"])
@@ -105,8 +138,11 @@ def test_every_skeleton_is_unchanged(kind: str, tmp_path: Path) -> None:
     target = tmp_path / "dossier.yaml"
     result = invoke("init", str(target), "--type", kind, "--schema", "dossier.schema.json")
     stderr = result.stderr.replace(str(target), "DOSSIER")
-    _compare(f"init-{kind}", f"exit: {result.exit_code}\n--- file\n"
-             f"{target.read_text(encoding='utf-8')}--- stderr\n{stderr}")
+    _compare(
+        f"init-{kind}",
+        f"exit: {result.exit_code}\n--- file\n"
+        f"{target.read_text(encoding='utf-8')}--- stderr\n{stderr}",
+    )
 
 
 def test_no_golden_output_is_left_over() -> None:

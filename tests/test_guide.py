@@ -24,33 +24,70 @@ example = example_file
 # ---- where ---------------------------------------------------------------------------------
 
 AUTHORITIES = [
-    (["--registered-in", "jianye"], "municipal",
-     "Nanjing Municipal Bureau of Science and Technology", "025-68505314, 025-68505315",
-     "No. 265 Jiangdong Middle Road"),
-    (["--registered-in", "gulou"], "municipal",
-     "Nanjing Municipal Bureau of Science and Technology", "025-68505314", "Windows A314 and A315"),
-    (["--level", "provincial"], "provincial",
-     "Jiangsu Provincial Department of Science and Technology", "025-83666281",
-     "Window RC04, Zone C"),
-    (["--level", "provincial", "--registered-in", "jiangning"], "provincial",
-     "Jiangsu Provincial Department of Science and Technology", "025-83666281",
-     "No. 145 Hanzhongmen Street"),
-    (["--registered-in", "jiangbei_new_area"], "jiangbei_new_area",
-     "Science and Technology Innovation and Big Data Management Bureau of Nanjing Jiangbei New "
-     "Area Management Committee", "025-83146818", "Windows B17 and B22, 3rd floor"),
-    (["--registered-in", "nanjing_free_trade_zone"], "jiangbei_new_area",
-     "Jiangbei New Area Management Committee", "025-83146818", "292 Binjiang Avenue"),
-    (["--registered-in", "jiangning"], "jiangning",
-     "Jiangning District Science and Technology Bureau", "025-87180602", "Window F01, 3rd floor"),
-    (["--registered-in", "jiangning_development_zone"], "jiangning_development_zone",
-     "Jiangning Development Zone Science and Technology Talent Bureau", "025-52110731",
-     "Building C1, Jiulonghu International Enterprise Headquarters Park"),
+    (
+        ["--registered-in", "jianye"],
+        "municipal",
+        "Nanjing Municipal Bureau of Science and Technology",
+        "025-68505314, 025-68505315",
+        "No. 265 Jiangdong Middle Road",
+    ),
+    (
+        ["--registered-in", "gulou"],
+        "municipal",
+        "Nanjing Municipal Bureau of Science and Technology",
+        "025-68505314",
+        "Windows A314 and A315",
+    ),
+    (
+        ["--level", "provincial"],
+        "provincial",
+        "Jiangsu Provincial Department of Science and Technology",
+        "025-83666281",
+        "Window RC04, Zone C",
+    ),
+    (
+        ["--level", "provincial", "--registered-in", "jiangning"],
+        "provincial",
+        "Jiangsu Provincial Department of Science and Technology",
+        "025-83666281",
+        "No. 145 Hanzhongmen Street",
+    ),
+    (
+        ["--registered-in", "jiangbei_new_area"],
+        "jiangbei_new_area",
+        "Science and Technology Innovation and Big Data Management Bureau of Nanjing Jiangbei New "
+        "Area Management Committee",
+        "025-83146818",
+        "Windows B17 and B22, 3rd floor",
+    ),
+    (
+        ["--registered-in", "nanjing_free_trade_zone"],
+        "jiangbei_new_area",
+        "Jiangbei New Area Management Committee",
+        "025-83146818",
+        "292 Binjiang Avenue",
+    ),
+    (
+        ["--registered-in", "jiangning"],
+        "jiangning",
+        "Jiangning District Science and Technology Bureau",
+        "025-87180602",
+        "Window F01, 3rd floor",
+    ),
+    (
+        ["--registered-in", "jiangning_development_zone"],
+        "jiangning_development_zone",
+        "Jiangning Development Zone Science and Technology Talent Bureau",
+        "025-52110731",
+        "Building C1, Jiulonghu International Enterprise Headquarters Park",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("args", "authority", "name", "hotline", "place"), AUTHORITIES)
-def test_where_gives_each_authority(args: list[str], authority: str,
-                                   name: str, hotline: str, place: str) -> None:
+def test_where_gives_each_authority(
+    args: list[str], authority: str, name: str, hotline: str, place: str
+) -> None:
     result = run("where", *args)
     assert result.exit_code == 0, result.output
     assert name in result.stdout and hotline in result.stdout and place in result.stdout
@@ -60,8 +97,10 @@ def test_where_gives_each_authority(args: list[str], authority: str,
     assert data["sources"][0]["section"] == "1"
 
 
-@pytest.mark.parametrize("name", ["new-permit", "category-a-commitment", "extension", "change",
-                                  "cancellation", "not-ready"])
+@pytest.mark.parametrize(
+    "name",
+    ["new-permit", "category-a-commitment", "extension", "change", "cancellation", "not-ready"],
+)
 def test_where_from_a_dossier_agrees_with_the_options(name: str) -> None:
     employer = example_data(name)["employer"]
     options = ["--level", employer.get("level", "municipal")]
@@ -93,12 +132,14 @@ def test_where_needs_a_district_for_a_municipal_employer() -> None:
 
 def test_where_points_at_the_dossier_line(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
-    path.write_bytes(to_yaml(patched(example_data("new-permit"),
-                                     {"employer.registered_in": "mars"})))
+    path.write_bytes(
+        to_yaml(patched(example_data("new-permit"), {"employer.registered_in": "mars"}))
+    )
     result = run("where", str(path))
     assert result.exit_code == 2
-    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: unknown district or zone 'mars'",
-                    result.stderr)
+    assert re.match(
+        rf"{re.escape(str(path))}:\d+:\d+: unknown district or zone 'mars'", result.stderr
+    )
 
 
 def test_where_notes_the_jiangbei_boundary() -> None:
@@ -115,33 +156,45 @@ def test_where_in_chinese() -> None:
 
 # ---- steps ---------------------------------------------------------------------------------
 
+
 def test_steps_without_a_dossier() -> None:
     result = run("steps")
     assert result.exit_code == 0
     titles = re.findall(r"^\d\. (.+?) \(", result.stdout, flags=re.M)
-    assert titles == ["Register the employer's account",
-                      "Apply for the Notification Letter of Foreigner's Work Permit",
-                      "Apply for the work visa", "Get the electronic social security card",
-                      "Apply for the work residence permit"]
+    assert titles == [
+        "Register the employer's account",
+        "Apply for the Notification Letter of Foreigner's Work Permit",
+        "Apply for the work visa",
+        "Get the electronic social security card",
+        "Apply for the work residence permit",
+    ]
     assert "Exit-Entry Administration Branch" in result.stdout
     assert "Jiangsu International Travel Health Care Center, 39 Chuangzhi Road" in result.stdout
 
 
 def test_steps_show_the_residence_permit_deadline(tmp_path: Path) -> None:
     path = tmp_path / "entered.yaml"
-    path.write_bytes(to_yaml(patched(example_data("new-permit"),
-                                     {"application.entry_date": "2027-01-10"})))
+    path.write_bytes(
+        to_yaml(patched(example_data("new-permit"), {"application.entry_date": "2027-01-10"}))
+    )
     result = run("steps", str(path))
     assert result.exit_code == 0
     # The entry day is not counted (Civil Code art. 201): the 30th day after entry is the last.
-    assert ("Due: by 2027-02-09; 30 days after entry on 2027-01-10 (the entry day itself is "
-            "not counted)") in result.stdout
+    assert (
+        "Due: by 2027-02-09; 30 days after entry on 2027-01-10 (the entry day itself is "
+        "not counted)"
+    ) in result.stdout
     assert "[FAQ 2(5); Civil Code Art. 201]" in result.stdout
     assert "Due: by 2027-03-15" in result.stdout  # the Notification Letter's submit_by
     data = json.loads(run("steps", str(path), "-f", "json").stdout)
     due = {step["id"]: step["due"] for step in data["steps"]}
-    assert due == {"account": None, "notification": "2027-03-15", "visa": None,
-                   "social_security_card": None, "residence_permit": "2027-02-09"}
+    assert due == {
+        "account": None,
+        "notification": "2027-03-15",
+        "visa": None,
+        "social_security_card": None,
+        "residence_permit": "2027-02-09",
+    }
 
 
 def test_steps_use_the_employers_windows() -> None:
@@ -177,11 +230,15 @@ def test_steps_without_entry_date_say_how_it_is_counted() -> None:
 
 # ---- rules and explain -------------------------------------------------------------------
 
+
 def test_rules_lists_every_rule() -> None:
     result = run("rules")
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines()
-              if line.startswith(("nanjing.", "china."))]
+    listed = [
+        line.split()[0]
+        for line in result.stdout.splitlines()
+        if line.startswith(("nanjing.", "china."))
+    ]
     assert listed == RULE_IDS
     assert result.stdout.splitlines()[-1] == f"{len(RULE_IDS)} rules"
 
@@ -189,8 +246,9 @@ def test_rules_lists_every_rule() -> None:
 def test_rules_filter_by_procedure() -> None:
     data = json.loads(run("rules", "--procedure", "cancellation", "-f", "json").stdout)
     ids = [rule["id"] for rule in data["rules"]]
-    assert ids and all(rule_id.startswith(("nanjing.cancellation.", "nanjing.all."))
-                       for rule_id in ids)
+    assert ids and all(
+        rule_id.startswith(("nanjing.cancellation.", "nanjing.all.")) for rule_id in ids
+    )
     assert "nanjing.new.degree.present" not in ids
     assert all("cancellation" in rule["procedures"] for rule in data["rules"])
 
@@ -201,8 +259,13 @@ def test_explain_every_rule(rule_id: str) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith(f"{rule_id} — ")
-    for heading in ("What it checks:", "When it applies:", "Exemptions:",
-                    "How to fix a failure:", "Sources:"):
+    for heading in (
+        "What it checks:",
+        "When it applies:",
+        "Exemptions:",
+        "How to fix a failure:",
+        "Sources:",
+    ):
         assert heading in out
     assert "“" in out
     # Every source is cited by its short name and section, and every short name cited is
@@ -211,8 +274,9 @@ def test_explain_every_rule(rule_id: str) -> None:
     for source in next(rule for rule in pack.rules if rule.id == rule_id).sources:
         if source.document is None:
             assert f"[FAQ {source.section}]" in out
-            assert "  FAQ: FAQ Foreigners' China Work Permits and Certificates (2025 version)" \
-                in out
+            assert (
+                "  FAQ: FAQ Foreigners' China Work Permits and Certificates (2025 version)" in out
+            )
         else:
             document = pack.documents[source.document]
             assert f"[{document.short.en} {source.section}]" in out
@@ -223,10 +287,12 @@ def test_explain_every_rule(rule_id: str) -> None:
 
 def test_explain_shows_exemptions_and_conditions() -> None:
     out = run("explain", "nanjing.new.work-experience.present").stdout
-    assert ("`documents.work_experience` is given as a signed commitment and "
-            "`application.category` is `A` "
-            "and `application.category_a_basis` includes any of `talent_program`, "
-            "`international_achievement`") in out
+    assert (
+        "`documents.work_experience` is given as a signed commitment and "
+        "`application.category` is `A` "
+        "and `application.category_a_basis` includes any of `talent_program`, "
+        "`international_achievement`"
+    ) in out
     assert "may be submitted under a commitment-based system" in out
 
 

@@ -40,25 +40,50 @@ MUTATIONS = [
     ("sworn_declaration: false", "sworn_declaration: no", "no", "expected true or false, got 'no'"),
     ("nationality: DE", "nationality: de", "de", "write it in capitals: `DE`"),
     ("nationality: DE", "nationality: XX", "XX", "not an ISO 3166-1"),
-    ("language: de\n      translation", "language: german\n      translation", "german",
-     "not an ISO 639-1"),
+    (
+        "language: de\n      translation",
+        "language: german\n      translation",
+        "german",
+        "not an ISO 639-1",
+    ),
     ("permitcheck: 1", "permitcheck: 2", "2", "unsupported format version 2"),
-    ("  type: new", "  type: renewal", "renewal",
-     "expected one of: `new`, `extension`, `change`, `cancellation`"),
-    ("  passport_copy: {pages: [information]}", "  passport_copy: {pages: [informaton]}",
-     "informaton", "did you mean 'information'"),
-    ("    photo: true\n  - relation: child", "    photo: yes\n  - relation: child", "yes",
-     "expected true or false"),
+    (
+        "  type: new",
+        "  type: renewal",
+        "renewal",
+        "expected one of: `new`, `extension`, `change`, `cancellation`",
+    ),
+    (
+        "  passport_copy: {pages: [information]}",
+        "  passport_copy: {pages: [informaton]}",
+        "informaton",
+        "did you mean 'information'",
+    ),
+    (
+        "    photo: true\n  - relation: child",
+        "    photo: yes\n  - relation: child",
+        "yes",
+        "expected true or false",
+    ),
     ("  category: B", "  category: D", "D", "expected one of: `A`, `B`, `C`"),
-    ("  application_form: {signed_by_applicant: true, employer_seal: true}",
-     "  application_form: [signed]", "[signed]", "expected a mapping"),
-    ("  work_experience:\n", "  work_experience: {commitment: yes}\n  unused:\n", "unused",
-     "unknown key 'unused'"),
+    (
+        "  application_form: {signed_by_applicant: true, employer_seal: true}",
+        "  application_form: [signed]",
+        "[signed]",
+        "expected a mapping",
+    ),
+    (
+        "  work_experience:\n",
+        "  work_experience: {commitment: yes}\n  unused:\n",
+        "unused",
+        "unknown key 'unused'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "at", "message"), MUTATIONS,
-                         ids=[m[3][:40] for m in MUTATIONS])
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"), MUTATIONS, ids=[m[3][:40] for m in MUTATIONS]
+)
 def test_located_errors(old: str, new: str, at: str, message: str) -> None:
     assert old in BASE, old
     text = BASE.replace(old, new, 1)
@@ -78,9 +103,13 @@ def test_missing_keys_point_at_their_parent() -> None:
 
 
 def test_missing_section_points_at_the_procedure() -> None:
-    error = _error(_mutated(
-        "employer:\n  name: Jinling Robotics Co., Ltd.\n  level: municipal\n"
-        "  registered_in: jianye\n", ""))
+    error = _error(
+        _mutated(
+            "employer:\n  name: Jinling Robotics Co., Ltd.\n  level: municipal\n"
+            "  registered_in: jianye\n",
+            "",
+        )
+    )
     assert "a new application needs the `employer` section" in error.text.en
     assert error.location == _location_of("new", after="type: ")
 
@@ -98,8 +127,10 @@ def test_country_code_no_stays_norway() -> None:
 
 
 def test_language_code_no_stays_norwegian() -> None:
-    raw = _mutated("    language: de\n    translation: {seal: translation_company}\n  criminal",
-                   "    language: no\n    translation: {seal: translation_company}\n  criminal")
+    raw = _mutated(
+        "    language: de\n    translation: {seal: translation_company}\n  criminal",
+        "    language: no\n    translation: {seal: translation_company}\n  criminal",
+    )
     assert load_bytes(raw, "d.yaml").model.documents.degree.language == "no"  # type: ignore[union-attr]
 
 
@@ -124,20 +155,23 @@ def test_every_problem_in_a_file_is_reported_in_file_order() -> None:
     assert lines == sorted(lines) and len(lines) == 2
 
 
-@pytest.mark.parametrize(("raw", "line", "column", "message"), [
-    (b"", 1, 1, "the file is empty"),
-    (b"# only a comment\n", 1, 1, "the file is empty"),
-    (b"- a\n- b\n", 1, 1, "got a list"),
-    (b"just text\n", 1, 1, "got 'just text'"),
-    (b"permitcheck: 1\napplication: [\n", 3, 1, "invalid YAML"),
-    (b"permitcheck: 1\n\tapplication: {}\n", 2, 1, "invalid YAML"),
-    (b"a: !!python/object/apply:os.system [echo hi]\n", 1, 4, "YAML tag"),
-    (b"permitcheck: 1\nx: \xff\xfe\n", 2, 4, "not UTF-8"),
-    (b"permitcheck: 1\x00\n", 1, 15, "NUL byte"),
-    (b"application: {type: new}\n", 1, 1, "`permitcheck: 1` key is missing"),
-    (b"permitcheck: 1\n---\npermitcheck: 1\n", 2, 1, "invalid YAML"),
-    (b"? [a, b]\n: c\n", 1, 3, "a key must be a plain word"),
-])
+@pytest.mark.parametrize(
+    ("raw", "line", "column", "message"),
+    [
+        (b"", 1, 1, "the file is empty"),
+        (b"# only a comment\n", 1, 1, "the file is empty"),
+        (b"- a\n- b\n", 1, 1, "got a list"),
+        (b"just text\n", 1, 1, "got 'just text'"),
+        (b"permitcheck: 1\napplication: [\n", 3, 1, "invalid YAML"),
+        (b"permitcheck: 1\n\tapplication: {}\n", 2, 1, "invalid YAML"),
+        (b"a: !!python/object/apply:os.system [echo hi]\n", 1, 4, "YAML tag"),
+        (b"permitcheck: 1\nx: \xff\xfe\n", 2, 4, "not UTF-8"),
+        (b"permitcheck: 1\x00\n", 1, 15, "NUL byte"),
+        (b"application: {type: new}\n", 1, 1, "`permitcheck: 1` key is missing"),
+        (b"permitcheck: 1\n---\npermitcheck: 1\n", 2, 1, "invalid YAML"),
+        (b"? [a, b]\n: c\n", 1, 3, "a key must be a plain word"),
+    ],
+)
 def test_malformed_files(raw: bytes, line: int, column: int, message: str) -> None:
     error = _error(raw)
     assert message in error.text.en
@@ -166,8 +200,7 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    for path, message in ((tmp_path / "absent.yaml", "no such file"),
-                          (tmp_path, "is a directory")):
+    for path, message in ((tmp_path / "absent.yaml", "no such file"), (tmp_path, "is a directory")):
         problems = load_file(str(path))
         assert isinstance(problems, tuple) and message in problems[0].text.en
 

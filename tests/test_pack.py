@@ -54,11 +54,17 @@ def pack() -> Pack:
 
 
 def _texts(rule: Rule) -> list[tuple[str, Text]]:
-    texts = [("title", rule.title), ("message", rule.message), ("fix", rule.fix),
-             ("description", rule.description)]
+    texts = [
+        ("title", rule.title),
+        ("message", rule.message),
+        ("fix", rule.fix),
+        ("description", rule.description),
+    ]
     for number, exemption in enumerate(rule.exemptions):
-        texts += [(f"exemptions[{number}].describe", exemption.describe),
-                  (f"exemptions[{number}].message", exemption.message)]
+        texts += [
+            (f"exemptions[{number}].describe", exemption.describe),
+            (f"exemptions[{number}].message", exemption.message),
+        ]
     return texts
 
 
@@ -113,8 +119,10 @@ def test_a_citation_of_an_unknown_document_is_a_located_error(tmp_path: Path) ->
     shutil.copytree(ROOT / "rules", tmp_path / "rules")
     path = tmp_path / "rules" / "nanjing" / "3-note-files.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("- {section: \"3 note\"", "- {document: civil_kode, "
-                                 "section: \"3 note\"", 1), encoding="utf-8")
+    path.write_text(
+        text.replace('- {section: "3 note"', '- {document: civil_kode, section: "3 note"', 1),
+        encoding="utf-8",
+    )
     caught = pack_problems("nanjing", tmp_path / "rules")[0]
     assert caught.location is not None
     assert "unknown source document 'civil_kode'" in caught.text.en
@@ -165,11 +173,11 @@ def test_windows_and_steps_exist_in_both_languages(pack: Pack) -> None:
 
     texts = _texts_in(guide.windows(pack), "windows") + _texts_in(guide.steps(pack), "steps")
     assert len(texts) > 40
-    problems = [where for where, text in texts
-                if not CJK.search(text.zh) or not text.en.strip()]
+    problems = [where for where, text in texts if not CJK.search(text.zh) or not text.en.strip()]
     assert not problems, problems
-    quotes = [s for a in guide.windows(pack).authorities for s in a.sources] + \
-        [s for step in guide.steps(pack).steps for s in step.sources]
+    quotes = [s for a in guide.windows(pack).authorities for s in a.sources] + [
+        s for step in guide.steps(pack).steps for s in step.sources
+    ]
     for source in quotes:
         assert _quoted(pack, source), source.quote[:50]
         assert CJK.search(source.quote_zh)
@@ -177,8 +185,18 @@ def test_windows_and_steps_exist_in_both_languages(pack: Pack) -> None:
 
 def test_every_clause_of_the_faq_has_a_rule(pack: Pack) -> None:
     cited = {s.section for rule in pack.rules for s in rule.sources}
-    clauses = {f"3({n})" for n in range(1, 9)} | {"3 note", "4(1)", "4(2)", "4(3)", "5(1)",
-                                                   "5(2)", "5 note", "6(1)", "6(2)", "6 note"}
+    clauses = {f"3({n})" for n in range(1, 9)} | {
+        "3 note",
+        "4(1)",
+        "4(2)",
+        "4(3)",
+        "5(1)",
+        "5(2)",
+        "5 note",
+        "6(1)",
+        "6(2)",
+        "6 note",
+    }
     assert clauses <= cited, sorted(clauses - cited)
 
 
@@ -196,8 +214,12 @@ def test_rule_groups_have_headings(pack: Pack) -> None:
     for rule in pack.rules:
         if rule.subject is None:
             continue  # a rule over every key: grouped by where each value is found
-        group = rule.group or (rule.document or rule.subject).split(".")[1 if (
-            rule.document or rule.subject).startswith("documents.") else 0]
+        group = (
+            rule.group
+            or (rule.document or rule.subject).split(".")[
+                1 if (rule.document or rule.subject).startswith("documents.") else 0
+            ]
+        )
         group = group.removesuffix("[*]")
         assert group in pack.manifest.groups, (rule.id, group)
 
@@ -229,26 +251,51 @@ def _broken_pack(tmp_path: Path, old: str, new: str, file: str = RULE_FILE) -> P
     return root
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("    check: {kind: present}", "    check: {kind: presnt}",
-     "unknown kind 'presnt'; expected one of: "),
-    ("    applies: {procedures: [new]}", "    aplies: {procedures: [new]}",
-     "unknown key 'aplies' in rules[0]; did you mean 'applies'?"),
-    ("    applies: {procedures: [new]}", "    applies: {procedures: [neww]}",
-     "expected one of: `new`, `extension`, `change`, `cancellation`"),
-    ("zh: \"缺少外国人来华工作许可申请表。\"}", "zh: \"\"}", "must not be empty"),
-    ("zh: \"缺少外国人来华工作许可申请表。\"}", "de: \"x\"}", "unknown key 'de'"),
-    ("The application form is not complete: {problems}.",
-     "The application form is not complete: {problem}.", "uses {problem}, which check kind facts"),
-    ("  - id: nanjing.new.application-form.signed-sealed",
-     "  - id: nanjing.new.application-form.present", "duplicate rule id"),
-    ("    check: {kind: present}", "    check: !!python/object/apply:os.system [echo]",
-     "YAML tag"),
-    ("    check: {kind: max_age, months: 6}", "    check: {kind: max_age, months: six}",
-     "expected a whole number"),
-])
-def test_invalid_rule_files_give_located_errors(tmp_path: Path, old: str, new: str,
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    check: {kind: present}",
+            "    check: {kind: presnt}",
+            "unknown kind 'presnt'; expected one of: ",
+        ),
+        (
+            "    applies: {procedures: [new]}",
+            "    aplies: {procedures: [new]}",
+            "unknown key 'aplies' in rules[0]; did you mean 'applies'?",
+        ),
+        (
+            "    applies: {procedures: [new]}",
+            "    applies: {procedures: [neww]}",
+            "expected one of: `new`, `extension`, `change`, `cancellation`",
+        ),
+        ('zh: "缺少外国人来华工作许可申请表。"}', 'zh: ""}', "must not be empty"),
+        ('zh: "缺少外国人来华工作许可申请表。"}', 'de: "x"}', "unknown key 'de'"),
+        (
+            "The application form is not complete: {problems}.",
+            "The application form is not complete: {problem}.",
+            "uses {problem}, which check kind facts",
+        ),
+        (
+            "  - id: nanjing.new.application-form.signed-sealed",
+            "  - id: nanjing.new.application-form.present",
+            "duplicate rule id",
+        ),
+        (
+            "    check: {kind: present}",
+            "    check: !!python/object/apply:os.system [echo]",
+            "YAML tag",
+        ),
+        (
+            "    check: {kind: max_age, months: 6}",
+            "    check: {kind: max_age, months: six}",
+            "expected a whole number",
+        ),
+    ],
+)
+def test_invalid_rule_files_give_located_errors(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
     file = RULE_FILE
     if "max_age" in old:
         file = "3-new-record-medical.yaml"
@@ -261,8 +308,11 @@ def test_invalid_rule_files_give_located_errors(tmp_path: Path, old: str, new: s
 
 
 def test_condition_needs_exactly_one_operator(tmp_path: Path) -> None:
-    root = _broken_pack(tmp_path, "{path: documents.degree.obtained_in, equals: CN}",
-                        "{path: documents.degree.obtained_in}")
+    root = _broken_pack(
+        tmp_path,
+        "{path: documents.degree.obtained_in, equals: CN}",
+        "{path: documents.degree.obtained_in}",
+    )
     assert "a condition needs exactly one of" in pack_problems("nanjing", root)[0].text.en
 
 
@@ -295,6 +345,7 @@ def _located_error(root: Path, file: str) -> str:
     assert error.location is not None and error.location.line > 1
     return error.text.en
 
+
 def test_a_pack_applies_the_national_rules_it_includes(tmp_path: Path) -> None:
     root = _broken_pack(tmp_path, "include: [../china/national.yaml]\n", "", "pack.yaml")
     ids = {rule.id for rule in load_pack("nanjing", root).rules}
@@ -302,22 +353,31 @@ def test_a_pack_applies_the_national_rules_it_includes(tmp_path: Path) -> None:
     assert "china.extension.lead-time" in {rule.id for rule in load_pack("nanjing").rules}
 
 
-@pytest.mark.parametrize(("written", "message"), [
-    ("../china/nationl.yaml", "include[0]: '../china/nationl.yaml': no such file"),
-    ("../../outside.yaml", "leads outside the rules folder"),
-    ("/etc/passwd", "is an absolute path"),
-])
-def test_an_include_that_cannot_be_read_is_a_located_error(tmp_path: Path, written: str,
-                                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("../china/nationl.yaml", "include[0]: '../china/nationl.yaml': no such file"),
+        ("../../outside.yaml", "leads outside the rules folder"),
+        ("/etc/passwd", "is an absolute path"),
+    ],
+)
+def test_an_include_that_cannot_be_read_is_a_located_error(
+    tmp_path: Path, written: str, message: str
+) -> None:
     (tmp_path / "outside.yaml").write_text("rules: []\n", encoding="utf-8")
-    root = _broken_pack(tmp_path, "include: [../china/national.yaml]",
-                        f"include: [{written}]", "pack.yaml")
+    root = _broken_pack(
+        tmp_path, "include: [../china/national.yaml]", f"include: [{written}]", "pack.yaml"
+    )
     assert message in _located_error(root, "pack.yaml")
 
 
 def test_an_included_rule_with_a_pack_rule_id_is_a_duplicate(tmp_path: Path) -> None:
-    root = _broken_pack(tmp_path, "id: china.extension.lead-time",
-                        "id: nanjing.extension.permit.not-expired", NATIONAL)
+    root = _broken_pack(
+        tmp_path,
+        "id: china.extension.lead-time",
+        "id: nanjing.extension.permit.not-expired",
+        NATIONAL,
+    )
     # The pack's own files are read first: the included file holds the second one.
     message = _located_error(root, "china/national.yaml")
     assert "duplicate rule id 'nanjing.extension.permit.not-expired'" in message
@@ -325,37 +385,47 @@ def test_an_included_rule_with_a_pack_rule_id_is_a_duplicate(tmp_path: Path) -> 
 
 
 def test_an_included_file_named_twice_is_read_once(tmp_path: Path) -> None:
-    root = _broken_pack(tmp_path, "include: [../china/national.yaml]",
-                        "include: [../china/national.yaml, ../nanjing/../china/national.yaml]",
-                        "pack.yaml")
+    root = _broken_pack(
+        tmp_path,
+        "include: [../china/national.yaml]",
+        "include: [../china/national.yaml, ../nanjing/../china/national.yaml]",
+        "pack.yaml",
+    )
     ids = [rule.id for rule in load_pack("nanjing", root).rules]
     assert ids.count("china.extension.lead-time") == 1
 
 
-@pytest.mark.parametrize(("check", "message"), [
-    ("{kind: before_date, days: 30, opens: 30}", "`opens` (30 days before) must be more than"),
-    ("{kind: before_date, days: 0}", "must be from 1 to 36,600 days"),
-    ("{kind: before_date, days: 30, opens: 99999}", "must be from 1 to 36,600 days"),
-])
-def test_a_lead_time_that_cannot_be_is_a_located_error(tmp_path: Path, check: str,
-                                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        ("{kind: before_date, days: 30, opens: 30}", "`opens` (30 days before) must be more than"),
+        ("{kind: before_date, days: 0}", "must be from 1 to 36,600 days"),
+        ("{kind: before_date, days: 30, opens: 99999}", "must be from 1 to 36,600 days"),
+    ],
+)
+def test_a_lead_time_that_cannot_be_is_a_located_error(
+    tmp_path: Path, check: str, message: str
+) -> None:
     root = _broken_pack(tmp_path, "{kind: before_date, days: 30, opens: 90}", check, NATIONAL)
     assert message in _located_error(root, "china/national.yaml")
 
 
-def test_a_window_that_opens_words_too_early_itself_unless_the_rule_does(
-        tmp_path: Path) -> None:
+def test_a_window_that_opens_words_too_early_itself_unless_the_rule_does(tmp_path: Path) -> None:
     text = (ROOT / "rules" / "china" / "national.yaml").read_text(encoding="utf-8")
-    variants = text[text.index("    variants:\n"):text.index("    description:\n")]
+    variants = text[text.index("    variants:\n") : text.index("    description:\n")]
     root = _broken_pack(tmp_path, variants, "", NATIONAL)
     pack = load_pack("nanjing", root)
     data = patched(example_data("extension"), {"current_permit.expiry_date": "2027-03-31"})
     loaded = load_bytes(to_yaml(data), "extension.yaml")
-    found = [f for f in evaluate(loaded, pack, date(2026, 12, 30), warn_days=None).findings
-             if f.rule == "china.extension.lead-time"]
+    found = [
+        f
+        for f in evaluate(loaded, pack, date(2026, 12, 30), warn_days=None).findings
+        if f.rule == "china.extension.lead-time"
+    ]
     assert [f.status for f in found] == ["warn"]
     assert found[0].message.en == (
         "Too early: the window opens on 2026-12-31, 90 days before 2027-03-31, and 2026-12-30 "
-        "is earlier; a filing before that day may be refused.")
+        "is earlier; a filing before that day may be refused."
+    )
     assert found[0].fix is not None
     assert found[0].fix.en == "Submit between 2026-12-31 and 2027-03-01."

@@ -18,8 +18,22 @@ from helpers import EXAMPLES, ROOT
 def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(dist), str(ROOT)], capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert build.returncode == 0, build.stdout + build.stderr
     (wheel,) = dist.glob("permitcheck-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -35,11 +49,25 @@ def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> N
     shutil.copy(EXAMPLES / "change.yaml", outside / "change.yaml")
     env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
     probe = subprocess.run(
-        [sys.executable, "-c", ("import permitcheck.rulepack.pack as r; "
-                                "print(r.builtin_rules_dir())")],
-        cwd=outside, env=env, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            ("import permitcheck.rulepack.pack as r; print(r.builtin_rules_dir())"),
+        ],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert probe.stdout.strip() == str(site / "permitcheck" / "rules")
-    run = subprocess.run([sys.executable, "-m", "permitcheck", "validate", "change.yaml"],
-                         cwd=outside, env=env, capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "permitcheck", "validate", "change.yaml"],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1].startswith("Ready: ")

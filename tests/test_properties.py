@@ -14,21 +14,35 @@ from permitcheck.dossier import loader, yaml_reader
 from permitcheck.engine import evaluate
 
 NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
-DATA = {name: yaml_reader.read(name, (EXAMPLES / f"{name}.yaml").read_bytes()).data
-        for name in NAMES}
+DATA = {
+    name: yaml_reader.read(name, (EXAMPLES / f"{name}.yaml").read_bytes()).data for name in NAMES
+}
 RAW = {name: (EXAMPLES / f"{name}.yaml").read_bytes() for name in NAMES}
 PACK = load_pack("nanjing")
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-    st.text(max_size=40), st.sampled_from(["NO", "yes", "on", "2026-02-30", "03/04/2026",
-                                           "2026-12-07", "zh", "DE", "", "~", "true"]),
-    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)).map(str))
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
-    max_leaves=12)
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.sampled_from(
+        ["NO", "yes", "on", "2026-02-30", "03/04/2026", "2026-12-07", "zh", "DE", "", "~", "true"]
+    ),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)).map(str),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -94,14 +108,18 @@ def test_byte_mutations(name: str, data: st.DataObject) -> None:
     for _ in range(data.draw(st.integers(1, 4))):
         position = data.draw(st.integers(0, len(raw)))
         kind = data.draw(st.sampled_from(["insert", "delete", "replace"]))
-        chunk = data.draw(st.binary(min_size=1, max_size=4) | st.sampled_from(
-            [b":", b"-", b"[", b"{", b"\t", b"\n", b"  ", b"&a", b"*a", b"!!", b"#", b'"']))
+        chunk = data.draw(
+            st.binary(min_size=1, max_size=4)
+            | st.sampled_from(
+                [b":", b"-", b"[", b"{", b"\t", b"\n", b"  ", b"&a", b"*a", b"!!", b"#", b'"']
+            )
+        )
         if kind == "insert":
             raw[position:position] = chunk
         elif kind == "delete":
-            del raw[position:position + len(chunk)]
+            del raw[position : position + len(chunk)]
         else:
-            raw[position:position + len(chunk)] = chunk
+            raw[position : position + len(chunk)] = chunk
     outcome(bytes(raw))
 
 

@@ -38,19 +38,29 @@ def test_only_the_cli_touches_stdout_argv_and_exit() -> None:
         if path.parent.name == "cli":
             continue
         text = path.read_text(encoding="utf-8")
-        for forbidden in (r"sys\.argv", r"sys\.exit", r"sys\.stdout", r"(?<![.\w])print\(",
-                          r"date\.today\(", r"datetime\.now\(", r"typer\.Exit"):
+        for forbidden in (
+            r"sys\.argv",
+            r"sys\.exit",
+            r"sys\.stdout",
+            r"(?<![.\w])print\(",
+            r"date\.today\(",
+            r"datetime\.now\(",
+            r"typer\.Exit",
+        ):
             assert not re.search(forbidden, text), f"{path.name} uses {forbidden}"
 
 
 def test_version_imports_nothing_heavy() -> None:
     """`permitcheck --version` answers without Typer, Pydantic, YAML or Rich."""
-    script = ("import sys; sys.argv = ['permitcheck', '--version']\n"
-              "from permitcheck.cli.entry import main\n"
-              "main()\n"
-              "heavy = sorted(m for m in ('typer', 'pydantic', 'yaml', 'rich', 'click')"
-              " if m in sys.modules)\n"
-              "print('heavy:', heavy)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
+    script = (
+        "import sys; sys.argv = ['permitcheck', '--version']\n"
+        "from permitcheck.cli.entry import main\n"
+        "main()\n"
+        "heavy = sorted(m for m in ('typer', 'pydantic', 'yaml', 'rich', 'click')"
+        " if m in sys.modules)\n"
+        "print('heavy:', heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert done.stdout.splitlines() == [f"permitcheck {__version__}", "heavy: []"]

@@ -15,8 +15,12 @@ from permitcheck.cli.app import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
-COMMANDS = [line.strip() for block in BLOCKS for line in block.splitlines()
-            if line.strip().startswith("permitcheck ")]
+COMMANDS = [
+    line.strip()
+    for block in BLOCKS
+    for line in block.splitlines()
+    if line.strip().startswith("permitcheck ")
+]
 
 
 def test_the_readme_shows_commands() -> None:
@@ -24,8 +28,7 @@ def test_the_readme_shows_commands() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch,
-                             tmp_path: Path) -> None:
+def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each command, run in a copy of the repository's examples (commands may write files)."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     shutil.copytree(ROOT / "schema", tmp_path / "schema")
@@ -66,9 +69,12 @@ def test_readme_text_outputs_match_the_tool(monkeypatch: pytest.MonkeyPatch) -> 
     assert "\n".join(chinese.splitlines()[:6]) in README
 
 
-@pytest.mark.parametrize("name", ["new-permit", "category-a-commitment", "extension", "change",
-                                  "cancellation", "not-ready"])
-def test_readme_shows_the_timeline_of_each_example(name: str,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "name",
+    ["new-permit", "category-a-commitment", "extension", "change", "cancellation", "not-ready"],
+)
+def test_readme_shows_the_timeline_of_each_example(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     picture = _output(monkeypatch, "timeline", f"examples/{name}.yaml")
     assert f"```text\n{picture}```" in README

@@ -16,43 +16,74 @@ from permitcheck.i18n import Text
 from permitcheck.problems import Location, Problem
 from permitcheck.render import FORMATS, renderer
 
-SOURCE = (SourceRef(title="FAQ", section="3(4)", quote="The issuance of a criminal record "
-                    "should be within 6 months."),)
+SOURCE = (
+    SourceRef(
+        title="FAQ",
+        section="3(4)",
+        quote="The issuance of a criminal record should be within 6 months.",
+    ),
+)
 
 
-def finding(rule: str, status: str, *, check: str = "max_age", severity: str = "error",
-            window: date | None = None) -> Finding:
+def finding(
+    rule: str,
+    status: str,
+    *,
+    check: str = "max_age",
+    severity: str = "error",
+    window: date | None = None,
+) -> Finding:
     return Finding(
-        rule=rule, status=status, severity=severity,  # type: ignore[arg-type]
+        rule=rule,
+        status=status,
+        severity=severity,  # type: ignore[arg-type]
         subject="documents.criminal_record.issued_on",
         title=Text(en="Record at most 6 months old", zh="无犯罪记录证明在6个月内出具"),
         message=Text(en=f"{rule} says {status}", zh=f"{rule} 结果 {status}"),
         fix=Text(en="Get a new one", zh="请重新申请") if status in ("fail", "warn") else None,
-        sources=SOURCE, location=Location(31, 3), group="criminal_record", check=check,
-        window_end=window)
+        sources=SOURCE,
+        location=Location(31, 3),
+        group="criminal_record",
+        check=check,
+        window_end=window,
+    )
 
 
 def result(*findings: Finding) -> DossierResult:
     return DossierResult(
-        path="a.yaml", type="new", city="nanjing", city_name=Text(en="Nanjing", zh="南京"),
+        path="a.yaml",
+        type="new",
+        city="nanjing",
+        city_name=Text(en="Nanjing", zh="南京"),
         as_of=date(2026, 12, 7),
-        findings=tuple(findings), submit_by=date(2027, 3, 15),
-        submit_by_rule="r.age", submit_by_subject="documents.criminal_record.issued_on",
-        groups={"criminal_record": Text(en="Certificate of no criminal record",
-                                        zh="无犯罪记录证明")})
+        findings=tuple(findings),
+        submit_by=date(2027, 3, 15),
+        submit_by_rule="r.age",
+        submit_by_subject="documents.criminal_record.issued_on",
+        groups={
+            "criminal_record": Text(en="Certificate of no criminal record", zh="无犯罪记录证明")
+        },
+    )
 
 
-REPORT = Report(results=(result(finding("r.age", "fail"), finding("r.present", "pass",
-                                                                   check="present"),
-                                finding("r.skip", "skip"), finding("r.exempt", "exempt")),),
-                errors=(Problem(Text(en="expected a date", zh="应为日期"), "b.yaml",
-                                     Location(4, 7)),))
+REPORT = Report(
+    results=(
+        result(
+            finding("r.age", "fail"),
+            finding("r.present", "pass", check="present"),
+            finding("r.skip", "skip"),
+            finding("r.exempt", "exempt"),
+        ),
+    ),
+    errors=(Problem(Text(en="expected a date", zh="应为日期"), "b.yaml", Location(4, 7)),),
+)
 
 
 def _json_messages(out: str) -> list[str]:
     data = json.loads(out)
-    return ([f["message"] for d in data["dossiers"] for f in d["findings"]]
-            + [e["message"] for e in data["errors"]])
+    return [f["message"] for d in data["dossiers"] for f in d["findings"]] + [
+        e["message"] for e in data["errors"]
+    ]
 
 
 def _junit_messages(out: str) -> list[str]:
@@ -69,8 +100,9 @@ def _sarif_messages(out: str) -> list[str]:
 
 def _github_messages(out: str) -> list[str]:
     lines = out.splitlines()
-    commands = [re.fullmatch(r"::(?:error|warning|notice)(?: [^:]*)?::(.*)", line)
-                for line in lines]
+    commands = [
+        re.fullmatch(r"::(?:error|warning|notice)(?: [^:]*)?::(.*)", line) for line in lines
+    ]
     assert all(commands), lines  # every line a workflow command, nothing else
     return [match[1] for match in commands if match]
 
@@ -83,8 +115,12 @@ def _markdown_messages(out: str) -> list[str]:
 # How to read each format, written independently of the registry: a format added without a
 # reader here, or a reader left for a format that is gone, fails the test below.
 READERS: dict[str, Callable[[str], list[str]]] = {
-    "text": str.splitlines, "json": _json_messages, "junit": _junit_messages,
-    "sarif": _sarif_messages, "github": _github_messages, "markdown": _markdown_messages,
+    "text": str.splitlines,
+    "json": _json_messages,
+    "junit": _junit_messages,
+    "sarif": _sarif_messages,
+    "github": _github_messages,
+    "markdown": _markdown_messages,
 }
 
 
@@ -155,7 +191,8 @@ def test_chinese_text() -> None:
     assert "  [不通过] r.age 结果 fail  [依据 FAQ 3(4)]  (r.age)" in text
     assert text.splitlines()[-3] == (
         "尚不能提交：1 项需处理，1 项以承诺或豁免满足；"
-        "请于 2027-03-15 前提交（取决于无犯罪记录证明）")
+        "请于 2027-03-15 前提交（取决于无犯罪记录证明）"
+    )
 
 
 def test_warnings_do_not_block_by_default() -> None:
@@ -166,8 +203,9 @@ def test_warnings_do_not_block_by_default() -> None:
     assert text.splitlines()[-1] == "Ready: 1 warning; submit by 2027-03-15"
     strict = Report(results=report.results, errors=(), fail_on="warning")
     assert not strict.all_ready()
-    assert renderer("text")(strict, RenderOptions()).splitlines()[-1].startswith(
-        "Not ready: 1 to fix")
+    assert (
+        renderer("text")(strict, RenderOptions()).splitlines()[-1].startswith("Not ready: 1 to fix")
+    )
 
 
 def test_json_report() -> None:
@@ -180,15 +218,23 @@ def test_json_report() -> None:
     assert dossier["submit_by"] == "2027-03-15"
     first = dossier["findings"][0]
     assert first == {
-        "rule": "r.age", "status": "fail", "severity": "error",
+        "rule": "r.age",
+        "status": "fail",
+        "severity": "error",
         "subject": "documents.criminal_record.issued_on",
-        "title": "Record at most 6 months old", "message": "r.age says fail",
+        "title": "Record at most 6 months old",
+        "message": "r.age says fail",
         "fix": "Get a new one",
         "sources": [{"title": "FAQ", "section": "3(4)"}],
-        "location": {"line": 31, "column": 3}}
-    assert data["errors"] == [{"path": "b.yaml",
-                               "message": "line 4, column 7: expected a date",
-                               "location": {"line": 4, "column": 7}}]
+        "location": {"line": 31, "column": 3},
+    }
+    assert data["errors"] == [
+        {
+            "path": "b.yaml",
+            "message": "line 4, column 7: expected a date",
+            "location": {"line": 4, "column": 7},
+        }
+    ]
 
 
 def test_json_is_one_finding_per_line() -> None:
@@ -197,7 +243,8 @@ def test_json_is_one_finding_per_line() -> None:
     assert len(finding_lines) == 4
     assert renderer("json")(Report(results=(), errors=()), RenderOptions()) == (
         '{\n  "tool": "permitcheck",\n  "version": "0.1.0",\n  "dossiers": [],\n'
-        '  "errors": [],\n  "skipped": 0,\n  "rules": {}\n}\n')
+        '  "errors": [],\n  "skipped": 0,\n  "rules": {}\n}\n'
+    )
 
 
 def test_json_in_chinese_keeps_the_characters() -> None:

@@ -38,22 +38,30 @@ def test_rule_case(case: dict[str, Any]) -> None:
     as_of = case.get("as_of")
     # Early warnings are a layer of their own: off unless a case asks for them.
     today = case.get("today")
-    result = evaluate_data(data, str(as_of) if as_of else None,
-                           warn_days=case.get("warn_days"), today=str(today) if today else None)
+    result = evaluate_data(
+        data,
+        str(as_of) if as_of else None,
+        warn_days=case.get("warn_days"),
+        today=str(today) if today else None,
+    )
     found = findings_of(result, case["rule"], case.get("subject"))
     assert found, f"rule {case['rule']} produced no finding" + (
-        f" for subject {case.get('subject')}" if case.get("subject") else "")
+        f" for subject {case.get('subject')}" if case.get("subject") else ""
+    )
     statuses = {f.status for f in found}
     assert statuses == {case["expect"]}, [(f.subject, f.status, f.message.en) for f in found]
     if "message_contains" in case:
-        assert any(case["message_contains"] in f.message.en for f in found), \
-            [f.message.en for f in found]
+        assert any(case["message_contains"] in f.message.en for f in found), [
+            f.message.en for f in found
+        ]
     if "message_not_contains" in case:
-        assert not any(case["message_not_contains"] in f.message.en for f in found), \
-            [f.message.en for f in found]
+        assert not any(case["message_not_contains"] in f.message.en for f in found), [
+            f.message.en for f in found
+        ]
     if "fix_contains" in case:
-        assert any(f.fix is not None and case["fix_contains"] in f.fix.en for f in found), \
-            [f.fix.en if f.fix else None for f in found]
+        assert any(f.fix is not None and case["fix_contains"] in f.fix.en for f in found), [
+            f.fix.en if f.fix else None for f in found
+        ]
     if "cites" in case:
         # Every citation named (`Apostille Convention Art. 3`) is among the finding's sources.
         cited = {source.cite("en") for f in found for source in f.sources}

@@ -51,7 +51,7 @@ def test_key_dates_of_the_new_permit() -> None:
 def test_closed_and_closing_windows() -> None:
     out = run(str(EXAMPLES / "not-ready.yaml")).stdout
     assert "2026-10-30 closed" in out  # medical exam issued 2026-04-30
-    assert "submit by" not in out       # no date on which every window holds
+    assert "submit by" not in out  # no date on which every window holds
     change = run(str(EXAMPLES / "change.yaml")).stdout
     assert "2026-12-11 closes soon" in change
     assert "2027-09-29 holds" in change  # the permit to change is valid until its expiry
@@ -79,8 +79,11 @@ def test_json() -> None:
     assert data["as_of"] == "2026-12-07" and data["submit_by"] == "2027-03-15"
     windows = {w["rule"]: w for w in data["windows"]}
     record = windows["nanjing.new.criminal-record.age"]
-    assert (record["start"], record["end"], record["status"]) == \
-        ("2026-09-15", "2027-03-15", "pass")
+    assert (record["start"], record["end"], record["status"]) == (
+        "2026-09-15",
+        "2027-03-15",
+        "pass",
+    )
     assert windows["nanjing.new.passport.validity"]["start"] is None
 
 
@@ -110,7 +113,9 @@ def test_no_windows_says_so() -> None:
 
     empty = Timeline(path="x.yaml", as_of=date(2026, 12, 7), submit_by=None, bars=())
     assert render_text(empty, RenderOptions(lang="en", width=80)).splitlines() == [
-        "Timeline — x.yaml", "No time window applies to this dossier."]
+        "Timeline — x.yaml",
+        "No time window applies to this dossier.",
+    ]
     assert "本档案没有适用的时限。" in render_text(empty, RenderOptions(lang="zh", width=80))
 
 
@@ -125,10 +130,13 @@ def test_a_closed_warning_window_never_sets_submit_by(tmp_path: Path) -> None:
     assert statuses["nanjing.cancellation.not-expired"] == "warn"
 
 
-@pytest.mark.parametrize(("as_of", "submit_by"), [
-    ("2027-01-06", "2027-01-07"),  # certainly in time up to the earliest possible deadline
-    ("2027-01-08", "2027-01-08"),  # within the range: at once, never a day already gone by
-])
+@pytest.mark.parametrize(
+    ("as_of", "submit_by"),
+    [
+        ("2027-01-06", "2027-01-07"),  # certainly in time up to the earliest possible deadline
+        ("2027-01-08", "2027-01-08"),  # within the range: at once, never a day already gone by
+    ],
+)
 def test_submit_by_is_never_a_day_gone_by(as_of: str, submit_by: str) -> None:
     from helpers import evaluate_data
 

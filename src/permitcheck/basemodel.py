@@ -17,7 +17,7 @@ def bilingual_error(kind: str, en: str, zh: str, **context: Any) -> PydanticCust
 def shown(value: object, limit: int = 60) -> str:
     """`repr(value)`, cut to `limit` characters: what the user wrote, never a flood."""
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 4] + "…" + text[-1]
+    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-1]
 
 
 def codes(values: Iterable[object]) -> str:
@@ -42,8 +42,9 @@ class Strict(BaseModel):
     """A mapping whose keys are exactly its fields: unknown keys are errors with a suggestion."""
 
     # defer_build: a schema is built when first used, once, not for every class at import.
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=False,
-                              defer_build=True)
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, populate_by_name=False, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -56,14 +57,19 @@ class Strict(BaseModel):
             raise bilingual_error(
                 "mapping_type",
                 f"expected a mapping (key: value lines) with keys {keys}, got {got}",
-                f"应为映射（“键: 值”形式的行），可用的键：{keys}；实际为 {got}")
+                f"应为映射（“键: 值”形式的行），可用的键：{keys}；实际为 {got}",
+            )
         for key in data:
             if key not in allowed:
                 # The hint ("did you mean") is left to whoever shows the message: computing it
                 # for thousands of errors of which 50 are shown cost seconds.
                 raise bilingual_error(
-                    "unknown_key", f"unknown key {shown(key)}{{where}}",
-                    f"未知的键 {shown(key)}{{where}}", at=key, allowed=tuple(allowed))
+                    "unknown_key",
+                    f"unknown key {shown(key)}{{where}}",
+                    f"未知的键 {shown(key)}{{where}}",
+                    at=key,
+                    allowed=tuple(allowed),
+                )
         return data
 
     @classmethod

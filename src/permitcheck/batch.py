@@ -36,12 +36,10 @@ def check_one(path: str, settings: Settings) -> DossierResult | Problems:
             raise Stop(*pack)
         reference = settings.reference_date(dossier.model.application.submission_date)
         # A pack's data file (the windows) is read when first needed: it may stop here too.
-        return evaluate(dossier, pack, reference, settings.warn_days,
-                        settings.show_personal_data)
+        return evaluate(dossier, pack, reference, settings.warn_days, settings.show_personal_data)
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
-        return exc.problems if settings.show_personal_data \
-            else scrub(exc.problems, dossier.numbers)
+        return exc.problems if settings.show_personal_data else scrub(exc.problems, dossier.numbers)
 
 
 def _check_chunk(job: tuple[Sequence[str], Settings, bool]) -> list[DossierResult | Problems]:
@@ -64,11 +62,16 @@ def _internal(path: str, exc: Exception) -> Problem:
 
     # Only the exception's type: its text may quote the dossier (a passport number).
     name = type(exc).__name__
-    return Problem(t(
-        f"internal error while checking this dossier ({name}); this is a bug in permitcheck: "
-        "run `permitcheck validate --traceback` on this file alone and report it",
-        f"检查此档案时发生内部错误（{name}）；这是 permitcheck 的缺陷：请单独对此文件运行 "
-        "`permitcheck validate --traceback` 并报告"), path, code="internal")
+    return Problem(
+        t(
+            f"internal error while checking this dossier ({name}); this is a bug in permitcheck: "
+            "run `permitcheck validate --traceback` on this file alone and report it",
+            f"检查此档案时发生内部错误（{name}）；这是 permitcheck 的缺陷：请单独对此文件运行 "
+            "`permitcheck validate --traceback` 并报告",
+        ),
+        path,
+        code="internal",
+    )
 
 
 def worker_count(jobs: int | None, tasks: int, cores: int | None = None) -> int:
@@ -86,8 +89,9 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def check_all(paths: Sequence[str], settings: Settings
-              ) -> tuple[list[DossierResult], list[Problem]]:
+def check_all(
+    paths: Sequence[str], settings: Settings
+) -> tuple[list[DossierResult], list[Problem]]:
     """Results and problems for `paths`; one bad file never stops the others.
 
     With `settings.traceback`, a bug raises instead of becoming the dossier's problem (for bug
@@ -98,8 +102,9 @@ def check_all(paths: Sequence[str], settings: Settings
     cores = os.cpu_count() or 1
     workers = worker_count(settings.jobs, max(1, len(paths)), cores)
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(paths) // (workers * 4))))
-    chunks = [(paths[i:i + size], settings, not settings.traceback)
-              for i in range(0, len(paths), size)]
+    chunks = [
+        (paths[i : i + size], settings, not settings.traceback) for i in range(0, len(paths), size)
+    ]
     workers = worker_count(settings.jobs, len(chunks), cores)
     if workers > 1 and len(paths) >= PARALLEL_FROM:
         # Imported here: a run on a few dossiers never pays for the process-pool machinery.
@@ -107,9 +112,11 @@ def check_all(paths: Sequence[str], settings: Settings
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                   initializer=_worker_start)
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        )
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_start
+        )
         try:
             outcomes = [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
         except BaseException:
@@ -127,4 +134,3 @@ def check_all(paths: Sequence[str], settings: Settings
     results = [item for item in outcomes if isinstance(item, DossierResult)]
     problems = [problem for item in outcomes if isinstance(item, tuple) for problem in item]
     return results, problems
-

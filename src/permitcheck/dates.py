@@ -14,10 +14,22 @@ from permitcheck.basemodel import shown
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")], start=1)
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
     for name in names
 }
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -56,17 +68,21 @@ def parse_date(text: str) -> date:
         raise DateSyntaxError(
             f"{shown(text)} is ambiguous: the order of day and month differs between countries; "
             "write the date as YYYY-MM-DD",
-            f"{shown(text)} 有歧义：各国日、月的书写顺序不同；请写成 YYYY-MM-DD")
+            f"{shown(text)} 有歧义：各国日、月的书写顺序不同；请写成 YYYY-MM-DD",
+        )
     raise DateSyntaxError(
         f"expected a date such as 2026-03-15 (or 15 March 2026, 2026年3月15日), got {shown(text)}",
-        f"应为日期，例如 2026-03-15（或 15 March 2026、2026年3月15日），实际为 {shown(text)}")
+        f"应为日期，例如 2026-03-15（或 15 March 2026、2026年3月15日），实际为 {shown(text)}",
+    )
 
 
 def _month(name: str, text: str) -> int:
     number = _MONTHS.get(name.lower())
     if number is None:
-        raise DateSyntaxError(f"{shown(name)} in {shown(text)} is not a month name",
-                              f"{shown(text)} 中的 {shown(name)} 不是月份名称")
+        raise DateSyntaxError(
+            f"{shown(name)} in {shown(text)} is not a month name",
+            f"{shown(text)} 中的 {shown(name)} 不是月份名称",
+        )
     return number
 
 
@@ -80,8 +96,9 @@ def _make(year: int, month: int, day: int, text: str) -> date:
     try:
         value = date(year, month, day)
     except ValueError as exc:
-        raise DateSyntaxError(f"{shown(text)} is not a real date ({exc})",
-                              f"{shown(text)} 不是真实存在的日期") from None
+        raise DateSyntaxError(
+            f"{shown(text)} is not a real date ({exc})", f"{shown(text)} 不是真实存在的日期"
+        ) from None
     check_range(value, text)
     return value
 
@@ -94,7 +111,8 @@ def check_range(value: date, text: str | None = None) -> None:
     raise DateSyntaxError(
         f"{written} is outside the years {FIRST_YEAR}–{LAST_YEAR} a dossier date can mean; "
         "check the date",
-        f"{written} 不在档案日期可能的年份范围 {FIRST_YEAR}–{LAST_YEAR} 之内；请核对日期")
+        f"{written} 不在档案日期可能的年份范围 {FIRST_YEAR}–{LAST_YEAR} 之内；请核对日期",
+    )
 
 
 def add_months(start: date, months: int) -> date:
@@ -216,13 +234,13 @@ class WorkingDeadline:
 # New Year from 30 December, Labour Day and National Day have fixed dates; the lunar
 # holidays float within their windows, so at most their length may be lost in the window.
 _POSSIBLE_BREAKS: tuple[tuple[tuple[int, int], tuple[int, int], int | None], ...] = (
-    ((1, 1), (1, 3), None),      # New Year (30 and 31 December: see WorkingCalendar.settled)
-    ((1, 20), (2, 28), 7),       # Spring Festival: 8 or 9 days from the eve, 21 Jan to 20 Feb
-    ((4, 3), (4, 7), None),      # Qingming
-    ((4, 29), (5, 6), None),     # Labour Day
-    ((5, 28), (6, 26), 3),       # Dragon Boat Festival
-    ((9, 6), (9, 28), 3),        # Mid-Autumn Festival, when apart from National Day
-    ((9, 29), (10, 8), None),    # National Day (with Mid-Autumn when they meet)
+    ((1, 1), (1, 3), None),  # New Year (30 and 31 December: see WorkingCalendar.settled)
+    ((1, 20), (2, 28), 7),  # Spring Festival: 8 or 9 days from the eve, 21 Jan to 20 Feb
+    ((4, 3), (4, 7), None),  # Qingming
+    ((4, 29), (5, 6), None),  # Labour Day
+    ((5, 28), (6, 26), 3),  # Dragon Boat Festival
+    ((9, 6), (9, 28), 3),  # Mid-Autumn Festival, when apart from National Day
+    ((9, 29), (10, 8), None),  # National Day (with Mid-Autumn when they meet)
     ((12, 30), (12, 31), None),  # the next New Year
 )
 
@@ -247,8 +265,9 @@ def _latest_possible(first: date, remaining: int) -> date:
     return day
 
 
-def working_deadline(start: date, days: int,
-                     calendar: WorkingCalendar = OFFICIAL) -> WorkingDeadline:
+def working_deadline(
+    start: date, days: int, calendar: WorkingCalendar = OFFICIAL
+) -> WorkingDeadline:
     """The `days`-th working day after `start`, counted on every day whose status is settled;
     where the count runs into an unpublished year, the range the deadline surely lies in.
 
@@ -261,9 +280,11 @@ def working_deadline(start: date, days: int,
         if not calendar.settled(current):
             remaining = days - counted
             year = current.year if not calendar.knows(current.year) else current.year + 1
-            return WorkingDeadline(earliest=current + timedelta(days=remaining - 1),
-                                   latest=_latest_possible(current, remaining),
-                                   unknown_year=year)
+            return WorkingDeadline(
+                earliest=current + timedelta(days=remaining - 1),
+                latest=_latest_possible(current, remaining),
+                unknown_year=year,
+            )
         if calendar.is_working_day(current):
             counted += 1
     return WorkingDeadline(earliest=current, latest=current)

@@ -21,10 +21,14 @@ from permitcheck.rulepack.pack import Pack, Rule
 DEFAULT_WARN_DAYS = 14
 
 
-def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
-             warn_days: int | None = DEFAULT_WARN_DAYS,
-             show_personal_data: bool = False,
-             calendar: dates.WorkingCalendar = dates.OFFICIAL) -> DossierResult:
+def evaluate(
+    dossier: LoadedDossier,
+    pack: Pack,
+    as_of: date,
+    warn_days: int | None = DEFAULT_WARN_DAYS,
+    show_personal_data: bool = False,
+    calendar: dates.WorkingCalendar = dates.OFFICIAL,
+) -> DossierResult:
     """Every rule of `pack` for this dossier's procedure, evaluated on `as_of`.
 
     The reference date is always given: the engine never reads the clock. A time window that
@@ -36,15 +40,19 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
     data = dossier.model.model_dump(by_alias=True)
     procedure = dossier.model.application.type
     employer = dossier.model.employer
-    window = guide.acceptance(pack, None if employer is None else guide.Employer(
-        employer.level, employer.registered_in))
+    window = guide.acceptance(
+        pack, None if employer is None else guide.Employer(employer.level, employer.registered_in)
+    )
     findings: list[Finding] = []
     for rule in pack.rules:
         if procedure not in rule.applies.procedures:
             continue
         for index, subject in _items(rule, data):
-            findings.append(_evaluate_one(rule, index, subject, data, dossier, pack, as_of,
-                                          warn_days, calendar, window))
+            findings.append(
+                _evaluate_one(
+                    rule, index, subject, data, dossier, pack, as_of, warn_days, calendar, window
+                )
+            )
     named = _file_name(dossier)
     if named is not None:
         findings.append(named)
@@ -58,17 +66,23 @@ def evaluate(dossier: LoadedDossier, pack: Pack, as_of: date,
         groups = {key: _hidden(title, secrets) for key, title in groups.items()}
     setter = _submit_by(findings)
     return DossierResult(
-        path=redact(dossier.path, secrets) if hidden else dossier.path, type=procedure,
+        path=redact(dossier.path, secrets) if hidden else dossier.path,
+        type=procedure,
         city=dossier.model.application.city,
-        city_name=pack.manifest.name, as_of=as_of,
-        findings=tuple(findings), submit_by=setter.window_end if setter else None,
+        city_name=pack.manifest.name,
+        as_of=as_of,
+        findings=tuple(findings),
+        submit_by=setter.window_end if setter else None,
         submit_by_rule=setter.rule if setter else None,
         submit_by_subject=setter.subject if setter else None,
         groups=groups,
-        applicant=redact(dossier.model.applicant.name, secrets) if hidden
+        applicant=redact(dossier.model.applicant.name, secrets)
+        if hidden
         else dossier.model.applicant.name,
-        passport=dossier.model.applicant.passport.number if dossier.model.applicant.passport
-        else None)
+        passport=dossier.model.applicant.passport.number
+        if dossier.model.applicant.passport
+        else None,
+    )
 
 
 def _hidden(text: Text, secrets: tuple[str, ...]) -> Text:
@@ -102,15 +116,25 @@ def _file_name(dossier: LoadedDossier) -> Finding | None:
     if not any(number.lower() in name for number in dossier.numbers):
         return None
     return Finding(
-        rule=FILE_NAME_RULE, status="warn", severity="warning", subject="",
+        rule=FILE_NAME_RULE,
+        status="warn",
+        severity="warning",
+        subject="",
         title=i18n.t("File name without personal data", "文件名不含个人信息"),
-        message=i18n.t("The file name contains a passport or permit number; every report shows "
-                       "it masked, so annotations cannot point at the file.",
-                       "文件名中含有护照号码或工作许可证号；各报告中均以掩码显示，"
-                       "因此标注无法指向该文件。"),
-        fix=i18n.t("Rename the file, e.g. after the applicant's name.",
-                   "请重命名该文件，例如以申请人姓名命名。"),
-        sources=(), location=Location(1, 1), group="application", sort_key=("",))
+        message=i18n.t(
+            "The file name contains a passport or permit number; every report shows "
+            "it masked, so annotations cannot point at the file.",
+            "文件名中含有护照号码或工作许可证号；各报告中均以掩码显示，因此标注无法指向该文件。",
+        ),
+        fix=i18n.t(
+            "Rename the file, e.g. after the applicant's name.",
+            "请重命名该文件，例如以申请人姓名命名。",
+        ),
+        sources=(),
+        location=Location(1, 1),
+        group="application",
+        sort_key=("",),
+    )
 
 
 def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) -> dict[str, Text]:
@@ -119,19 +143,27 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
 
     def position(key: str) -> tuple[int, int, str]:
         if key.startswith("family["):
-            return (order.index("family") if "family" in order else len(order),
-                    int(key[len("family["):-1]), key)
+            return (
+                order.index("family") if "family" in order else len(order),
+                int(key[len("family[") : -1]),
+                key,
+            )
         return (order.index(key) if key in order else len(order), 0, key)
 
     titles: dict[str, Text] = {}
     for key in sorted({found.group for found in findings}, key=position):
         if key.startswith("family["):
-            index = int(key[len("family["):-1])
+            index = int(key[len("family[") : -1])
             member = data["family"][index]
             relation = member["relation"]
-            titles[key] = i18n.render_both(pack.manifest.groups["family"], {
-                "name": member["name"], "number": index + 1,
-                "relation": pack.manifest.terms.get(relation, Text(en=relation, zh=relation))})
+            titles[key] = i18n.render_both(
+                pack.manifest.groups["family"],
+                {
+                    "name": member["name"],
+                    "number": index + 1,
+                    "relation": pack.manifest.terms.get(relation, Text(en=relation, zh=relation)),
+                },
+            )
         else:
             titles[key] = pack.manifest.groups.get(key, Text(en=key, zh=key))
     return titles
@@ -166,27 +198,50 @@ def _key_paths(value: Any, key: str, where: dotted.Keys) -> Iterator[dotted.Keys
             yield from _key_paths(item, key, (*where, index))
 
 
-def _evaluate_one(rule: Rule, index: int | None, subject_path: dotted.Keys,
-                  data: Mapping[str, Any], dossier: LoadedDossier, pack: Pack, as_of: date,
-                  warn_days: int | None, calendar: dates.WorkingCalendar,
-                  window: checks.Acceptance) -> Finding:
+def _evaluate_one(
+    rule: Rule,
+    index: int | None,
+    subject_path: dotted.Keys,
+    data: Mapping[str, Any],
+    dossier: LoadedDossier,
+    pack: Pack,
+    as_of: date,
+    warn_days: int | None,
+    calendar: dates.WorkingCalendar,
+    window: checks.Acceptance,
+) -> Finding:
     def holds(condition: conditions.Condition) -> bool:
         return conditions.holds(condition, data, as_of, index)
 
-    def finding(status: Status, message: Text, fix: Text | None = None,
-                sources: tuple[SourceRef, ...] | None = None,
-                window_end: date | None = None, window_start: date | None = None,
-                window_open: bool = False, at: dotted.Keys = ()) -> Finding:
+    def finding(
+        status: Status,
+        message: Text,
+        fix: Text | None = None,
+        sources: tuple[SourceRef, ...] | None = None,
+        window_end: date | None = None,
+        window_start: date | None = None,
+        window_open: bool = False,
+        at: dotted.Keys = (),
+    ) -> Finding:
         return Finding(
-            rule=rule.id, status=status, severity=rule.severity,
-            subject=dotted.to_text(subject_path), title=rule.title, message=message, fix=fix,
+            rule=rule.id,
+            status=status,
+            severity=rule.severity,
+            subject=dotted.to_text(subject_path),
+            title=rule.title,
+            message=message,
+            fix=fix,
             sources=sources if sources is not None else _sources(rule.sources, pack),
             location=dossier.source.locate((*subject_path, *at)),
             group=_group(rule, subject_path),
             check=rule.check.kind,
-            window_end=window_end, window_start=window_start, window_open=window_open,
+            window_end=window_end,
+            window_start=window_start,
+            window_open=window_open,
             sort_key=tuple(
-                f"{step:06d}" if isinstance(step, int) else step for step in subject_path))
+                f"{step:06d}" if isinstance(step, int) else step for step in subject_path
+            ),
+        )
 
     applies = rule.applies
     category = data["application"].get("category")
@@ -196,8 +251,12 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: dotted.Keys,
         return finding("skip", i18n.NOT_APPLICABLE)
     for exemption in rule.exemptions:
         if holds(exemption.when):
-            return finding(exemption.status, exemption.message, exemption.fix,
-                           _sources(exemption.sources, pack))
+            return finding(
+                exemption.status,
+                exemption.message,
+                exemption.fix,
+                _sources(exemption.sources, pack),
+            )
     # A rule about the document itself (presence) judges absence and commitments; every other
     # rule on that document has nothing to check when it is absent or replaced by a commitment.
     about_presence = rule.check.kind == "present" and rule.subject == rule.document
@@ -205,12 +264,25 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: dotted.Keys,
         nothing = _nothing_to_check(rule, index, data, dossier.data)
         if nothing is not None:
             return finding("skip", nothing)
-    ctx = checks.Context(data=data, as_of=as_of, apostille=pack.apostille, index=index,
-                         holds=holds, base_dir=dossier.base_dir, root=dossier.root,
-                         written=dossier.data, calendar=calendar, acceptance=window)
+    ctx = checks.Context(
+        data=data,
+        as_of=as_of,
+        apostille=pack.apostille,
+        index=index,
+        holds=holds,
+        base_dir=dossier.base_dir,
+        root=dossier.root,
+        written=dossier.data,
+        calendar=calendar,
+        acceptance=window,
+    )
     outcome = checks.run(rule.check, subject_path, ctx)
-    params: dict[str, i18n.Value] = {"as_of": as_of, "subject": dotted.to_text(subject_path),
-                                     "authority": window.name, **outcome.params}
+    params: dict[str, i18n.Value] = {
+        "as_of": as_of,
+        "subject": dotted.to_text(subject_path),
+        "authority": window.name,
+        **outcome.params,
+    }
     end, start = outcome.window_end, outcome.window_start
     is_open = end is not None and outcome.status in ("pass", "warn")
     cited = _sources(rule.sources, pack)
@@ -219,10 +291,12 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: dotted.Keys,
     if outcome.status == "pass":
         closing = _closing_soon(rule, end, as_of, warn_days, params, outcome.closing)
         if closing is not None:
-            return finding("warn", *closing, cited, window_end=end, window_start=start,
-                           window_open=is_open)
-        return finding("pass", rule.title, None, cited, window_end=end, window_start=start,
-                       window_open=is_open)
+            return finding(
+                "warn", *closing, cited, window_end=end, window_start=start, window_open=is_open
+            )
+        return finding(
+            "pass", rule.title, None, cited, window_end=end, window_start=start, window_open=is_open
+        )
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
     # A rule's own words for a case its check tells apart win over the check's default words.
     variant = rule.variants.get(outcome.variant or "")
@@ -235,21 +309,35 @@ def _evaluate_one(rule: Rule, index: int | None, subject_path: dotted.Keys,
         params["accepted_for"] = i18n.join([e.describe for e in allowed])
         # Whether the commitment is allowed may hang on facts the dossier does not state:
         # then ask for them rather than for the document.
-        missing = list(dict.fromkeys(path for e in allowed
-                                     for path in conditions.undecided(e.when, data, as_of, index)))
+        missing = list(
+            dict.fromkeys(
+                path for e in allowed for path in conditions.undecided(e.when, data, as_of, index)
+            )
+        )
         if missing:
             params["missing"] = missing
             message, fix = i18n.COMMITMENT_UNDECIDED, i18n.COMMITMENT_UNDECIDED_FIX
         else:
-            message = (i18n.COMMITMENT_NOT_ACCEPTED if message is i18n.COMMITMENT_NEVER
-                        else i18n.COMMITMENT_ENTRY_NOT_ACCEPTED)
-    return finding(status, i18n.render_both(message, params), i18n.render_both(fix, params),
-                   cited, window_end=end, window_start=start, window_open=is_open,
-                   at=outcome.at)
+            message = (
+                i18n.COMMITMENT_NOT_ACCEPTED
+                if message is i18n.COMMITMENT_NEVER
+                else i18n.COMMITMENT_ENTRY_NOT_ACCEPTED
+            )
+    return finding(
+        status,
+        i18n.render_both(message, params),
+        i18n.render_both(fix, params),
+        cited,
+        window_end=end,
+        window_start=start,
+        window_open=is_open,
+        at=outcome.at,
+    )
 
 
-def _nothing_to_check(rule: Rule, index: int | None, data: Mapping[str, Any],
-                      written: Any) -> Text | None:
+def _nothing_to_check(
+    rule: Rule, index: int | None, data: Mapping[str, Any], written: Any
+) -> Text | None:
     """Why a rule about a document's contents has nothing to check, if it has not: the
     document is absent, replaced by a commitment, or describes nothing; for a rule on each
     entry of a list, the same of that entry."""
@@ -259,8 +347,11 @@ def _nothing_to_check(rule: Rule, index: int | None, data: Mapping[str, Any],
     if document is None or document == []:
         return i18n.DOCUMENT_MISSING
     if isinstance(document, list):
-        if index is None or not isinstance(rule.for_each, str) \
-                or rule.for_each.removesuffix("[*]") != rule.document:
+        if (
+            index is None
+            or not isinstance(rule.for_each, str)
+            or rule.for_each.removesuffix("[*]") != rule.document
+        ):
             return None  # the rule checks the list itself; presence judges its entries
         where = (*where, index)  # a rule on each entry judges that entry
         document = document[index]
@@ -272,17 +363,26 @@ def _nothing_to_check(rule: Rule, index: int | None, data: Mapping[str, Any],
     return None
 
 
-def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: int | None,
-                  params: dict[str, i18n.Value],
-                  own: tuple[Text, Text] | None) -> tuple[Text, Text] | None:
+def _closing_soon(
+    rule: Rule,
+    window_end: date | None,
+    as_of: date,
+    warn_days: int | None,
+    params: dict[str, i18n.Value],
+    own: tuple[Text, Text] | None,
+) -> tuple[Text, Text] | None:
     """The early warning for a window that holds but closes within `warn_days` days (`own`:
     the check's own sentences for it)."""
     if window_end is None or warn_days is None or (window_end - as_of).days > warn_days:
         return None
     if own is not None:
         return i18n.render_both(own[0], params), i18n.render_both(own[1], params)
-    values = {**params, "last_day": window_end, "days": (window_end - as_of).days,
-              "title": rule.title}
+    values = {
+        **params,
+        "last_day": window_end,
+        "days": (window_end - as_of).days,
+        "title": rule.title,
+    }
     document = rule.check.kind in ("max_age", "min_validity")
     fix = i18n.DOCUMENT_CLOSING_FIX if document else i18n.DEADLINE_CLOSING_FIX
     return i18n.render_both(i18n.WINDOW_CLOSING, values), i18n.render_both(fix, values)
@@ -290,10 +390,17 @@ def _closing_soon(rule: Rule, window_end: date | None, as_of: date, warn_days: i
 
 def rule_catalog(pack: Pack) -> dict[str, RuleInfo]:
     """Every rule of `pack` as reporters describe it."""
-    return {rule.id: RuleInfo(id=rule.id, title=rule.title, description=rule.description,
-                              fix=rule.fix, severity=rule.severity,
-                              sources=_sources(pack.sources_of(rule), pack))
-            for rule in pack.rules}
+    return {
+        rule.id: RuleInfo(
+            id=rule.id,
+            title=rule.title,
+            description=rule.description,
+            fix=rule.fix,
+            severity=rule.severity,
+            sources=_sources(pack.sources_of(rule), pack),
+        )
+        for rule in pack.rules
+    }
 
 
 def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:

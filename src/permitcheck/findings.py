@@ -48,8 +48,9 @@ def cite_all(sources: Iterable[SourceRef], lang: Lang) -> str:
         sections = by_label.setdefault(label, [])
         if source.section not in sections:
             sections.append(source.section)
-    return SEMICOLON.get(lang).join(f"{label} {', '.join(sections)}"
-                                    for label, sections in by_label.items())
+    return SEMICOLON.get(lang).join(
+        f"{label} {', '.join(sections)}" for label, sections in by_label.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,17 @@ class DossierResult:
 
     def closed(self) -> tuple[Finding, ...]:
         """The time windows that have already closed on the reference date."""
-        return tuple(f for f in self.findings if f.window_end is not None and not f.window_open
-                     and f.status in ("fail", "warn"))
+        return tuple(
+            f
+            for f in self.findings
+            if f.window_end is not None and not f.window_open and f.status in ("fail", "warn")
+        )
 
     def counts(self) -> dict[str, int]:
         tally = Counter(f.status for f in self.findings)
-        return {status: tally.get(status, 0) for status in ("fail", "warn", "pass", "exempt",
-                                                              "skip")}
+        return {
+            status: tally.get(status, 0) for status in ("fail", "warn", "pass", "exempt", "skip")
+        }
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,16 @@ class Problem:
             return self.text.get(lang)
         from permitcheck.i18n import say, t
 
-        position = t("line {line}, column {column}: {message}",
-                     "第 {line} 行第 {column} 列：{message}")
-        return say(position, lang, line=self.location.line, column=self.location.column,
-                   message=self.text.get(lang))
+        position = t(
+            "line {line}, column {column}: {message}", "第 {line} 行第 {column} 列：{message}"
+        )
+        return say(
+            position,
+            lang,
+            line=self.location.line,
+            column=self.location.column,
+            message=self.text.get(lang),
+        )
 
 
 Problems = tuple[Problem, ...]
@@ -73,8 +79,7 @@ class Stop(Exception):
         return "; ".join(problem.located() for problem in self.problems)
 
     @classmethod
-    def dossier(cls, text: Text, path: str | None = None,
-                location: Location | None = None) -> Stop:
+    def dossier(cls, text: Text, path: str | None = None, location: Location | None = None) -> Stop:
         """A problem of a dossier file (its YAML or its format)."""
         return cls(Problem(text, path, location, "dossier"))
 
@@ -91,6 +96,12 @@ class Stop(Exception):
 
 def ordered(problems: Iterable[Problem]) -> Problems:
     """Problems in file order (those without a location first), as a value."""
-    return tuple(sorted(problems, key=lambda p: (p.location is not None,
-                                                 (p.location.line, p.location.column)
-                                                 if p.location else (0, 0))))
+    return tuple(
+        sorted(
+            problems,
+            key=lambda p: (
+                p.location is not None,
+                (p.location.line, p.location.column) if p.location else (0, 0),
+            ),
+        )
+    )

@@ -37,8 +37,11 @@ def load_pack(settings: Settings, dossier: LoadedDossier | None = None) -> Pack:
     """The rule pack the dossier names (else `settings.city`); Stop with its problems."""
     from permitcheck.rulepack.pack import load_pack, pack_for
 
-    found = load_pack(settings.city, settings.rules_dir) if dossier is None \
+    found = (
+        load_pack(settings.city, settings.rules_dir)
+        if dossier is None
         else pack_for(dossier, settings.rules_dir)
+    )
     if isinstance(found, tuple):
         raise Stop(*found)
     return found
@@ -46,8 +49,13 @@ def load_pack(settings: Settings, dossier: LoadedDossier | None = None) -> Pack:
 
 # ---- validate ------------------------------------------------------------------------------
 
-def check_paths(paths: list[str], settings: Settings, skip_non_dossiers: bool = False,
-                writes: Sequence[str] = ()) -> Report:
+
+def check_paths(
+    paths: list[str],
+    settings: Settings,
+    skip_non_dossiers: bool = False,
+    writes: Sequence[str] = (),
+) -> Report:
     """Find the dossiers among `paths` and check each: the report of the run.
 
     `writes` are the files the run will write (its reports): one that is a file being read is
@@ -63,11 +71,23 @@ def check_paths(paths: list[str], settings: Settings, skip_non_dossiers: bool = 
         found = len(inputs.skipped)
         files = "1 YAML file" if found == 1 else f"{found} YAML files"
         # Each skipped file with the reason: a dossier skipped by mistake shows here.
-        raise Stop(Problem(t(f"no dossier found ({files} skipped, none of them a dossier)",
-                             f"未找到档案（跳过了 {found} 个 YAML 文件，均不是档案）"),
-                           code="usage"),
-                   *(Problem(t(f"skipped: {skipped.reason.en}", f"已跳过：{skipped.reason.zh}"),
-                             skipped.path, code="usage") for skipped in inputs.skipped[:10]))
+        raise Stop(
+            Problem(
+                t(
+                    f"no dossier found ({files} skipped, none of them a dossier)",
+                    f"未找到档案（跳过了 {found} 个 YAML 文件，均不是档案）",
+                ),
+                code="usage",
+            ),
+            *(
+                Problem(
+                    t(f"skipped: {skipped.reason.en}", f"已跳过：{skipped.reason.zh}"),
+                    skipped.path,
+                    code="usage",
+                )
+                for skipped in inputs.skipped[:10]
+            ),
+        )
     results, problems = batch.check_all(inputs.dossiers, settings)
     return _report(results, [*inputs.errors, *problems], inputs.skipped, settings)
 
@@ -87,14 +107,21 @@ def _refuse_overwrite(writes: Sequence[str], inputs: list[str]) -> None:
     read = {key for key in map(identity, inputs) if key is not None}
     for target in writes:
         if identity(target) in read:
-            raise Stop.usage(t(f"--output {target} is one of the dossiers being checked; "
-                               "permitcheck never writes over your files",
-                               f"--output {target} 是正在检查的档案之一；"
-                               "permitcheck 不会覆盖您的文件"))
+            raise Stop.usage(
+                t(
+                    f"--output {target} is one of the dossiers being checked; "
+                    "permitcheck never writes over your files",
+                    f"--output {target} 是正在检查的档案之一；permitcheck 不会覆盖您的文件",
+                )
+            )
 
 
-def _report(checked: list[DossierResult], problems: list[Problem], skipped: list[Skipped],
-            settings: Settings) -> Report:
+def _report(
+    checked: list[DossierResult],
+    problems: list[Problem],
+    skipped: list[Skipped],
+    settings: Settings,
+) -> Report:
     from permitcheck.findings import Report, RuleInfo
 
     catalog: dict[str, RuleInfo] = {}
@@ -106,18 +133,22 @@ def _report(checked: list[DossierResult], problems: list[Problem], skipped: list
             pack = load_named(city, settings.rules_dir)
             if not isinstance(pack, tuple):  # it loaded for its dossiers a moment ago
                 catalog.update(rule_catalog(pack))
-    return Report(results=tuple(sorted(checked, key=lambda r: r.path)),
-                  # Stable: a file's own problems stay in the order the loader gave (file order).
-                  errors=tuple(sorted(problems, key=lambda e: e.path or "")),
-                  fail_on=settings.fail_on,
-                  skipped=tuple(sorted(skipped, key=lambda s: s.path)),
-                  rules=catalog)
+    return Report(
+        results=tuple(sorted(checked, key=lambda r: r.path)),
+        # Stable: a file's own problems stay in the order the loader gave (file order).
+        errors=tuple(sorted(problems, key=lambda e: e.path or "")),
+        fail_on=settings.fail_on,
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        rules=catalog,
+    )
 
 
 # ---- where ---------------------------------------------------------------------------------
 
-def find_window(dossier: str | None, registered_in: str | None, level: str | None,
-                settings: Settings) -> WhereView:
+
+def find_window(
+    dossier: str | None, registered_in: str | None, level: str | None, settings: Settings
+) -> WhereView:
     """The acceptance window that serves an employer (FAQ 1): from the dossier's `employer`,
     overridden by `registered_in` and `level`."""
     from permitcheck.render.guide_views import WhereView
@@ -132,18 +163,26 @@ def find_window(dossier: str | None, registered_in: str | None, level: str | Non
         employer = loaded.model.employer
         if employer is None and (registered_in is None and level is None):
             raise Stop.dossier(
-                t("the dossier has no `employer` section; add it, or give --registered-in "
-                  "or --level", "档案中没有 `employer` 部分；请补充，或使用 --registered-in "
-                  "或 --level"), loaded.path, loaded.source.locate(()))
+                t(
+                    "the dossier has no `employer` section; add it, or give --registered-in "
+                    "or --level",
+                    "档案中没有 `employer` 部分；请补充，或使用 --registered-in 或 --level",
+                ),
+                loaded.path,
+                loaded.source.locate(()),
+            )
         if employer is not None:
             employer_name = employer.name
             chosen_level = chosen_level or employer.level
             district = district or employer.registered_in
     elif registered_in is None and level is None:
-        raise Stop.usage(t("give a dossier, or --registered-in (and --level provincial for "
-                           "a provincial or ministerial employer)",
-                           "请指定档案文件，或使用 --registered-in（省部属单位加 "
-                           "--level provincial）"))
+        raise Stop.usage(
+            t(
+                "give a dossier, or --registered-in (and --level provincial for "
+                "a provincial or ministerial employer)",
+                "请指定档案文件，或使用 --registered-in（省部属单位加 --level provincial）",
+            )
+        )
     pack = load_pack(settings)
     wanted = guide.Employer(level=chosen_level or "municipal", registered_in=district)
     authority = guide.resolve(pack, wanted)
@@ -151,13 +190,23 @@ def find_window(dossier: str | None, registered_in: str | None, level: str | Non
         if loaded is None or registered_in is not None or level is not None:
             raise Stop.usage(authority)
         # The dossier decided: point at what it says.
-        raise Stop.dossier(authority, loaded.path, loaded.source.locate(
-            ("employer", "registered_in") if district else ("employer",),
-            value=district is not None))
+        raise Stop.dossier(
+            authority,
+            loaded.path,
+            loaded.source.locate(
+                ("employer", "registered_in") if district else ("employer",),
+                value=district is not None,
+            ),
+        )
     table = guide.windows(pack)
-    return WhereView(employer=employer_name, level=wanted.level, district_key=district,
-                     district=table.districts.get(district) if district else None,
-                     authority=authority, pack=pack)
+    return WhereView(
+        employer=employer_name,
+        level=wanted.level,
+        district_key=district,
+        district=table.districts.get(district) if district else None,
+        authority=authority,
+        pack=pack,
+    )
 
 
 def _with_city(settings: Settings, dossier: LoadedDossier) -> Settings:
@@ -168,6 +217,7 @@ def _with_city(settings: Settings, dossier: LoadedDossier) -> Settings:
 
 
 # ---- steps ---------------------------------------------------------------------------------
+
 
 def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
     """The steps of a new application (FAQ 2) with their places and, for a dossier, the dates
@@ -195,15 +245,18 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
         if model.application.type != "new":
             kind = model.application.type
             article = "an" if kind == "extension" else "a"
-            note = t(f"This dossier is for {article} {kind}; these steps describe a new hire.",
-                     f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。")
+            note = t(
+                f"This dossier is for {article} {kind}; these steps describe a new hire.",
+                f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。",
+            )
         else:
             submit_by = evaluate(loaded, pack, reference).submit_by
         facts = guide.DossierDates.of(model, reference, submit_by)
         if model.employer is not None:
             heading += f", {model.employer.name}"
-            found = guide.resolve(pack, guide.Employer(model.employer.level,
-                                                       model.employer.registered_in))
+            found = guide.resolve(
+                pack, guide.Employer(model.employer.level, model.employer.registered_in)
+            )
             if isinstance(found, guide.Authority):
                 acceptance, known_employer = found, True
             # else: shown as "see permitcheck where"
@@ -214,27 +267,43 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
         if step.where == "acceptance":
             authority = acceptance
         elif step.where == "registration":
-            authority = guide.registration_authority(pack, acceptance) \
-                if known_employer or dossier is None else None
+            authority = (
+                guide.registration_authority(pack, acceptance)
+                if known_employer or dossier is None
+                else None
+            )
             step_note = guide.registration_note(pack, acceptance) if known_employer else None
         dated = guide.step_dates(step, facts)
-        items.append(StepView(
-            step=step, authority=authority,
-            place=table.places.get(step.where), also=table.places.get(step.also or ""),
-            due=dated.due, due_note=dated.note, note=step_note, flag=dated.flag,
-            done=dated.done))
+        items.append(
+            StepView(
+                step=step,
+                authority=authority,
+                place=table.places.get(step.where),
+                also=table.places.get(step.also or ""),
+                due=dated.due,
+                due_note=dated.note,
+                note=step_note,
+                flag=dated.flag,
+                done=dated.done,
+            )
+        )
     return StepsView(heading=heading, note=note, steps=tuple(items), pack=pack)
 
 
 # ---- rules and explain ---------------------------------------------------------------------
+
 
 def list_rules(procedure: str | None, settings: Settings) -> RulesView:
     """The rules of the pack, or those of one procedure."""
     from permitcheck.render.guide_views import RulesView
 
     pack = load_pack(settings)
-    return RulesView(pack=pack, rules=tuple(
-        rule for rule in pack.rules if procedure is None or procedure in rule.applies.procedures))
+    return RulesView(
+        pack=pack,
+        rules=tuple(
+            rule for rule in pack.rules if procedure is None or procedure in rule.applies.procedures
+        ),
+    )
 
 
 def explain_rule(rule_id: str, settings: Settings) -> ExplainView:
@@ -248,16 +317,25 @@ def explain_rule(rule_id: str, settings: Settings) -> ExplainView:
         close = difflib.get_close_matches(rule_id, list(by_id), n=3, cutoff=0.5)
         if not close:
             close = [known for known in by_id if rule_id in known][:3]
-        hint_en = f"; did you mean: {', '.join(close)}?" if close else \
-            "; `permitcheck rules` lists them"
-        hint_zh = f"；是否应为：{', '.join(close)}？" if close else \
-            "；可用 `permitcheck rules` 查看全部规则"
-        raise Stop.usage(t(f"unknown rule id {shown(rule_id)}{hint_en}",
-                           f"未知的规则编号 {shown(rule_id)}{hint_zh}"))
+        hint_en = (
+            f"; did you mean: {', '.join(close)}?" if close else "; `permitcheck rules` lists them"
+        )
+        hint_zh = (
+            f"；是否应为：{', '.join(close)}？"
+            if close
+            else "；可用 `permitcheck rules` 查看全部规则"
+        )
+        raise Stop.usage(
+            t(
+                f"unknown rule id {shown(rule_id)}{hint_en}",
+                f"未知的规则编号 {shown(rule_id)}{hint_zh}",
+            )
+        )
     return ExplainView(pack=pack, rule=by_id[rule_id])
 
 
 # ---- timeline ------------------------------------------------------------------------------
+
 
 def draw_timeline(dossier: str, settings: Settings) -> Timeline:
     """Each dated document's validity window, and the steps counted from the dossier's dates."""
@@ -269,11 +347,13 @@ def draw_timeline(dossier: str, settings: Settings) -> Timeline:
     pack = load_pack(settings, loaded)
     reference = settings.reference_date(loaded.model.application.submission_date)
     windows = guide.step_windows(guide.steps(pack), guide.DossierDates.of(loaded.model, reference))
-    return timeline.build(evaluate(loaded, pack, reference, settings.warn_days), windows,
-                          settings.warn_days)
+    return timeline.build(
+        evaluate(loaded, pack, reference, settings.warn_days), windows, settings.warn_days
+    )
 
 
 # ---- init ----------------------------------------------------------------------------------
+
 
 def create_dossier(path: str, kind: str, schema_ref: str | None) -> None:
     """Write a commented skeleton to `path`; an existing file is never overwritten."""
@@ -284,9 +364,14 @@ def create_dossier(path: str, kind: str, schema_ref: str | None) -> None:
         with open(path, "x", encoding="utf-8") as handle:  # "x": fails if it exists
             handle.write(text)
     except FileExistsError:
-        raise Stop.usage(t(f"{path} already exists; permitcheck never overwrites a file",
-                           f"{path} 已存在；permitcheck 不会覆盖已有文件")) from None
+        raise Stop.usage(
+            t(
+                f"{path} already exists; permitcheck never overwrites a file",
+                f"{path} 已存在；permitcheck 不会覆盖已有文件",
+            )
+        ) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise Stop.usage(t(f"cannot create {path}: {reason}",
-                           f"无法创建 {path}：{reason}")) from None
+        raise Stop.usage(
+            t(f"cannot create {path}: {reason}", f"无法创建 {path}：{reason}")
+        ) from None

@@ -60,20 +60,34 @@ def wrong_types() -> Iterator[tuple[str, bytes]]:
     for example in ("new-permit", "change"):
         data = _load(example)
         for path, _ in _leaves(data):
-            for label, wrong in (("list", ["x", "y"]), ("mapping", {"k": "v"}),
-                                 ("number", 12345)):
+            for label, wrong in (("list", ["x", "y"]), ("mapping", {"k": "v"}), ("number", 12345)):
                 if path == ("permitcheck",) and label == "number":
                     continue  # 12345 is simply an unsupported version; covered elsewhere
                 yield f"type-{example}-{_name(path)}-{label}", _dump(_set(data, path, wrong))
 
 
-DATE_FIELDS = [("application", "submission_date"), ("applicant", "date_of_birth"),
-               ("applicant", "passport", "expiry_date"),
-               ("documents", "criminal_record", "issued_on"),
-               ("documents", "medical_exam", "issued_on"), ("family", 0, "date_of_birth")]
-BAD_DATES = ["2026-02-30", "2026-13-01", "2026-00-10", "0000-01-01", "03/04/2026",
-             "2026/03/04", "31.12.2026", "tomorrow", "", "2026-1-1", "99999-01-01",
-             "2027-02-29"]
+DATE_FIELDS = [
+    ("application", "submission_date"),
+    ("applicant", "date_of_birth"),
+    ("applicant", "passport", "expiry_date"),
+    ("documents", "criminal_record", "issued_on"),
+    ("documents", "medical_exam", "issued_on"),
+    ("family", 0, "date_of_birth"),
+]
+BAD_DATES = [
+    "2026-02-30",
+    "2026-13-01",
+    "2026-00-10",
+    "0000-01-01",
+    "03/04/2026",
+    "2026/03/04",
+    "31.12.2026",
+    "tomorrow",
+    "",
+    "2026-1-1",
+    "99999-01-01",
+    "2027-02-29",
+]
 
 
 def bad_dates() -> Iterator[tuple[str, bytes]]:
@@ -83,9 +97,12 @@ def bad_dates() -> Iterator[tuple[str, bytes]]:
             yield f"date-{_name(path)}-{bad or 'empty'}", _dump(_set(data, path, bad))
 
 
-CODE_FIELDS = [("applicant", "nationality"), ("applicant", "passport", "issuing_country"),
-               ("documents", "criminal_record", "issuing_country"),
-               ("documents", "degree", "language")]
+CODE_FIELDS = [
+    ("applicant", "nationality"),
+    ("applicant", "passport", "issuing_country"),
+    ("documents", "criminal_record", "issuing_country"),
+    ("documents", "degree", "language"),
+]
 
 
 def bare_words() -> Iterator[tuple[str, bytes]]:
@@ -95,7 +112,11 @@ def bare_words() -> Iterator[tuple[str, bytes]]:
         ("applicant", "nationality"): "nationality: DE",
         ("applicant", "passport", "issuing_country"): "issuing_country: DE, expiry_date",
         ("documents", "criminal_record", "issuing_country"): "issuing_country: FR",
-        ("documents", "degree", "language"): "    language: de\n    translation: {seal: translation_company}\n  criminal",  # noqa: E501
+        (
+            "documents",
+            "degree",
+            "language",
+        ): "    language: de\n    translation: {seal: translation_company}\n  criminal",
     }
     for path in CODE_FIELDS:
         old = replacements[path]
@@ -110,8 +131,13 @@ def bare_words() -> Iterator[tuple[str, bytes]]:
 
 def duplicates() -> Iterator[tuple[str, bytes]]:
     text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
-    for key in ("permitcheck: 1\n", "  category: B\n", "  nationality: DE\n",
-                "    issuer: police\n", "    photo: true\n"):
+    for key in (
+        "permitcheck: 1\n",
+        "  category: B\n",
+        "  nationality: DE\n",
+        "    issuer: police\n",
+        "    photo: true\n",
+    ):
         assert key in text
         yield f"duplicate-{key.strip().split(':')[0]}", text.replace(key, key + key, 1).encode()
 
@@ -166,13 +192,24 @@ def nesting() -> Iterator[tuple[str, bytes]]:
 
 
 def tags() -> Iterator[tuple[str, bytes]]:
-    for tag in ("!!python/object/apply:os.system ['echo pwned']",
-                "!!python/object/new:os.system ['echo pwned']", "!!python/name:os.system",
-                "!!python/module:os", "!!binary aGVsbG8=", "!foo bar", "!!set {a, b}",
-                "!!omap [{a: 1}]", "!!timestamp 2026-01-01", "!<tag:example.com,2000:x> y",
-                "!!str 1", "!!int '12'"):
-        yield f"tag-{tag.split()[0].strip('!<>').replace('/', '-')[:30]}", \
-            f"permitcheck: 1\napplication: {tag}\n".encode()
+    for tag in (
+        "!!python/object/apply:os.system ['echo pwned']",
+        "!!python/object/new:os.system ['echo pwned']",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!!binary aGVsbG8=",
+        "!foo bar",
+        "!!set {a, b}",
+        "!!omap [{a: 1}]",
+        "!!timestamp 2026-01-01",
+        "!<tag:example.com,2000:x> y",
+        "!!str 1",
+        "!!int '12'",
+    ):
+        yield (
+            f"tag-{tag.split()[0].strip('!<>').replace('/', '-')[:30]}",
+            f"permitcheck: 1\napplication: {tag}\n".encode(),
+        )
 
 
 def bombs() -> Iterator[tuple[str, bytes]]:
@@ -181,8 +218,10 @@ def bombs() -> Iterator[tuple[str, bytes]]:
         refs = ", ".join([f"*a{level - 1}"] * 10)
         lines.append(f"a{level}: &a{level} [{refs}]")
     yield "billion-laughs", ("permitcheck: 1\n" + "\n".join(lines) + "\n").encode()
-    yield "alias-to-mapping", (b"permitcheck: 1\nx: &m {a: 1}\n" +
-                               b"".join(b"y%d: *m\n" % i for i in range(100)))
+    yield (
+        "alias-to-mapping",
+        (b"permitcheck: 1\nx: &m {a: 1}\n" + b"".join(b"y%d: *m\n" % i for i in range(100))),
+    )
     yield "undefined-alias", b"permitcheck: 1\napplication: *nothing\n"
     yield "recursive-anchor", b"permitcheck: 1\nx: &r [*r]\n"
 
@@ -207,10 +246,14 @@ def syntax() -> Iterator[tuple[str, bytes]]:
     base = (EXAMPLES / "change.yaml").read_text(encoding="utf-8")
     broken = {
         "unclosed-flow-list": ("fields: [passport_number]", "fields: [passport_number"),
-        "unclosed-flow-map": ("{signed_by_applicant: true, employer_seal: true}",
-                              "{signed_by_applicant: true, employer_seal: true"),
-        "unterminated-double-quote": ('number: "320100202398765432"',
-                                      'number: "320100202398765432'),
+        "unclosed-flow-map": (
+            "{signed_by_applicant: true, employer_seal: true}",
+            "{signed_by_applicant: true, employer_seal: true",
+        ),
+        "unterminated-double-quote": (
+            'number: "320100202398765432"',
+            'number: "320100202398765432',
+        ),
         "unterminated-single-quote": ("name: Ana Souza", "name: 'Ana Souza"),
         "bad-indent": ("  nationality: BR", "   nationality: BR"),
         "tab-indent": ("  nationality: BR", "\tnationality: BR"),
@@ -286,18 +329,29 @@ def many_errors() -> Iterator[tuple[str, bytes]]:
     """Thousands of wrong values in one file: 49 documents of 1,000 wrong choices each."""
     data = _load("change")
     evidence = [{"supports": ["nonsense"] * 1000} for _ in range(49)]
-    yield "errors-49000-wrong-choices", _dump(_set(data, ("documents", "change_evidence"),
-                                                   evidence))
-    yield "errors-unknown-keys-everywhere", _dump(_set(
-        data, ("applicant", "residence_history"),
-        [{"country": "DE", "from": "2020-01-01", f"k{n}": 1} for n in range(50)]))
+    yield (
+        "errors-49000-wrong-choices",
+        _dump(_set(data, ("documents", "change_evidence"), evidence)),
+    )
+    yield (
+        "errors-unknown-keys-everywhere",
+        _dump(
+            _set(
+                data,
+                ("applicant", "residence_history"),
+                [{"country": "DE", "from": "2020-01-01", f"k{n}": 1} for n in range(50)],
+            )
+        ),
+    )
 
 
 def versions() -> Iterator[tuple[str, bytes]]:
     text = (EXAMPLES / "change.yaml").read_text(encoding="utf-8")
     for version in ("true", "1.0", "'1'", "0x1", "2", "null", "[1]"):
-        yield f"version-{version}", text.replace("permitcheck: 1", f"permitcheck: {version}",
-                                                 1).encode()
+        yield (
+            f"version-{version}",
+            text.replace("permitcheck: 1", f"permitcheck: {version}", 1).encode(),
+        )
 
 
 def handwritten() -> Iterator[tuple[str, bytes]]:
@@ -305,9 +359,25 @@ def handwritten() -> Iterator[tuple[str, bytes]]:
         yield f"hand-{path.stem}", path.read_bytes()
 
 
-GENERATORS = (wrong_types, bad_dates, bare_words, duplicates, encodings, shapes, nesting,
-              tags, bombs, sizes, syntax, extreme_dates, leaks, injections, many_errors, versions,
-              handwritten)
+GENERATORS = (
+    wrong_types,
+    bad_dates,
+    bare_words,
+    duplicates,
+    encodings,
+    shapes,
+    nesting,
+    tags,
+    bombs,
+    sizes,
+    syntax,
+    extreme_dates,
+    leaks,
+    injections,
+    many_errors,
+    versions,
+    handwritten,
+)
 
 
 # Hostile file systems: each builds its files in an empty folder and gives the arguments of
@@ -359,9 +429,14 @@ def _link_farm(root: Path) -> list[str]:
     return ["g/**/*.yaml", "g"]
 
 
-FILESYSTEMS = {"fs-fifo-named": _fifo, "fs-fifo-in-folder": _fifo_in_folder,
-               "fs-dev-zero-link": _device, "fs-sparse-6gb": _sparse,
-               "fs-symlink-loops": _link_loop, "fs-link-farm": _link_farm}
+FILESYSTEMS = {
+    "fs-fifo-named": _fifo,
+    "fs-fifo-in-folder": _fifo_in_folder,
+    "fs-dev-zero-link": _device,
+    "fs-sparse-6gb": _sparse,
+    "fs-symlink-loops": _link_loop,
+    "fs-link-farm": _link_farm,
+}
 
 
 def corpus() -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -39,9 +39,8 @@ app = typer.Typer(
 
 # The --format choices come from the renderer registry: a format added there is offered by every
 # command whose view it renders.
-Format = Enum("Format", {name: name for name in formats("report")}, type=str)  # type: ignore[misc]
-GuideFormat = Enum("GuideFormat", {name: name for name in formats("where")},  # type: ignore[misc]
-                   type=str)
+Format = Enum("Format", {f: f for f in formats("report")}, type=str)  # type: ignore[misc]
+GuideFormat = Enum("GuideFormat", {f: f for f in formats("where")}, type=str)  # type: ignore[misc]
 TEXT, GUIDE_TEXT = Format("text"), GuideFormat("text")
 
 
@@ -49,29 +48,59 @@ TEXT, GUIDE_TEXT = Format("text"), GuideFormat("text")
 Lang = Enum("Lang", {"en": "en", "zh": "zh"}, type=str)
 Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
 Level = Enum("Level", {"municipal": "municipal", "provincial": "provincial"}, type=str)
-Procedure = Enum("Procedure", {"new": "new", "extension": "extension", "change": "change",
-                              "cancellation": "cancellation"}, type=str)
+Procedure = Enum(
+    "Procedure",
+    {"new": "new", "extension": "extension", "change": "change", "cancellation": "cancellation"},
+    type=str,
+)
 FailOn = Enum("FailOn", {"error": "error", "warning": "warning"}, type=str)
 
 
 # Options shared by every command.
-LangOption = Annotated[Optional[Lang], typer.Option(  # noqa: UP045 - typer needs Optional
-    "--lang", help="Language of all output: en or zh (default: from LC_ALL/LC_MESSAGES/LANG; "
-                   "zh* gives Chinese).")]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of all output: en or zh (default: from LC_ALL/LC_MESSAGES/LANG; "
+        "zh* gives Chinese).",
+    ),
+]
 FormatOption = Annotated[GuideFormat, typer.Option("--format", "-f", help="Output format.")]
-RulesOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
-    "--rules", metavar="DIR", help="Directory of rule packs to use instead of the built-in ones.")]
-CityOption = Annotated[str, typer.Option(
-    "--city", help="Rule pack (city) to use when no dossier names one.")]
-TracebackOption = Annotated[bool, typer.Option(
-    "--traceback", help="Show a Python traceback on internal errors (for bug reports).")]
-WarnDaysOption = Annotated[int, typer.Option(
-    "--warn-days", min=0, metavar="N",
-    help="Warn when a time window closes within N days after the reference date.")]
-AsOfOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--as-of", metavar="DATE",
-    help="Reference date for every time window (default: the dossier's "
-         "application.submission_date unless it has passed, else today).")]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        metavar="DIR",
+        help="Directory of rule packs to use instead of the built-in ones.",
+    ),
+]
+CityOption = Annotated[
+    str, typer.Option("--city", help="Rule pack (city) to use when no dossier names one.")
+]
+TracebackOption = Annotated[
+    bool,
+    typer.Option(
+        "--traceback", help="Show a Python traceback on internal errors (for bug reports)."
+    ),
+]
+WarnDaysOption = Annotated[
+    int,
+    typer.Option(
+        "--warn-days",
+        min=0,
+        metavar="N",
+        help="Warn when a time window closes within N days after the reference date.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Reference date for every time window (default: the dossier's "
+        "application.submission_date unless it has passed, else today).",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -82,12 +111,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[Optional[bool], typer.Option(  # noqa: UP045
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    version: Annotated[
+        bool | None,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = None,
 ) -> None:
     """Check a China work-permit dossier before you submit it (Nanjing rules built in)."""
-
-
 
 
 def default_lang() -> LangCode:
@@ -129,10 +160,15 @@ def _run(work: Callable[[], int], lang: LangCode, traceback: bool) -> NoReturn:
         from permitcheck.i18n import t
 
         name, text = type(exc).__name__, escape.text(str(exc))
-        output.note(t(f"permitcheck: internal error: {name}: {text}\n"
-                      "This is a bug in permitcheck; run again with --traceback and report it.",
-                      f"permitcheck：内部错误：{name}: {text}\n"
-                      "这是 permitcheck 的缺陷；请加 --traceback 重新运行并报告。"), lang)
+        output.note(
+            t(
+                f"permitcheck: internal error: {name}: {text}\n"
+                "This is a bug in permitcheck; run again with --traceback and report it.",
+                f"permitcheck：内部错误：{name}: {text}\n"
+                "这是 permitcheck 的缺陷；请加 --traceback 重新运行并报告。",
+            ),
+            lang,
+        )
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code)
 
@@ -149,10 +185,18 @@ def _date_setting(name: str, text: str) -> date:
         raise Stop.usage(t(f"{name}: {exc.en}", f"{name}：{exc.zh}")) from None
 
 
-def _settings(lang: LangCode, *, as_of: str | None = None, warn_days: int | None = 14,
-              rules_dir: Path | None = None, city: str = "nanjing",
-              fail_on: FailOn = FailOn.error, show_personal_data: bool = False,
-              jobs: int | None = None, traceback: bool = False) -> Settings:
+def _settings(
+    lang: LangCode,
+    *,
+    as_of: str | None = None,
+    warn_days: int | None = 14,
+    rules_dir: Path | None = None,
+    city: str = "nanjing",
+    fail_on: FailOn = FailOn.error,
+    show_personal_data: bool = False,
+    jobs: int | None = None,
+    traceback: bool = False,
+) -> Settings:
     """The options of a command as one Settings value; today from the clock, or from
     PERMITCHECK_TODAY (YYYY-MM-DD) for reproducible runs."""
     from permitcheck.settings import Settings
@@ -160,14 +204,26 @@ def _settings(lang: LangCode, *, as_of: str | None = None, warn_days: int | None
     today_text = os.environ.get("PERMITCHECK_TODAY")
     return Settings(
         today=_date_setting("PERMITCHECK_TODAY", today_text) if today_text else date.today(),
-        lang=lang, as_of=_date_setting("--as-of", as_of) if as_of is not None else None,
-        warn_days=warn_days, rules_dir=rules_dir, city=city,
+        lang=lang,
+        as_of=_date_setting("--as-of", as_of) if as_of is not None else None,
+        warn_days=warn_days,
+        rules_dir=rules_dir,
+        city=city,
         fail_on="warning" if fail_on is FailOn.warning else "error",
-        show_personal_data=show_personal_data, jobs=jobs, traceback=traceback)
+        show_personal_data=show_personal_data,
+        jobs=jobs,
+        traceback=traceback,
+    )
 
 
-def _show(kind: ViewKind, view: object, output_format: str, settings: Settings,
-          color: bool = False, width: int = 100) -> int:
+def _show(
+    kind: ViewKind,
+    view: object,
+    output_format: str,
+    settings: Settings,
+    color: bool = False,
+    width: int = 100,
+) -> int:
     """Print a command's view in the chosen format."""
     from permitcheck.findings import RenderOptions
     from permitcheck.render import render
@@ -179,16 +235,19 @@ def _show(kind: ViewKind, view: object, output_format: str, settings: Settings,
 
 # The options every guide command (where, steps, rules, explain) ends with, declared once.
 _GUIDE_OPTIONS = (
-    inspect.Parameter("city", inspect.Parameter.KEYWORD_ONLY, default="nanjing",
-                      annotation=CityOption),
-    inspect.Parameter("output_format", inspect.Parameter.KEYWORD_ONLY, default=GUIDE_TEXT,
-                      annotation=FormatOption),
-    inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None,
-                      annotation=LangOption),
-    inspect.Parameter("rules_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
-                      annotation=RulesOption),
-    inspect.Parameter("traceback", inspect.Parameter.KEYWORD_ONLY, default=False,
-                      annotation=TracebackOption),
+    inspect.Parameter(
+        "city", inspect.Parameter.KEYWORD_ONLY, default="nanjing", annotation=CityOption
+    ),
+    inspect.Parameter(
+        "output_format", inspect.Parameter.KEYWORD_ONLY, default=GUIDE_TEXT, annotation=FormatOption
+    ),
+    inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOption),
+    inspect.Parameter(
+        "rules_dir", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=RulesOption
+    ),
+    inspect.Parameter(
+        "traceback", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=TracebackOption
+    ),
 )
 
 
@@ -198,9 +257,11 @@ def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable
     printed in the chosen format."""
 
     def decorate(build: Callable[..., object]) -> Callable[..., None]:
-        own = [parameter for name, parameter
-               in inspect.signature(build, eval_str=True).parameters.items()
-               if name not in ("settings", "services")]
+        own = [
+            parameter
+            for name, parameter in inspect.signature(build, eval_str=True).parameters.items()
+            if name not in ("settings", "services")
+        ]
 
         @functools.wraps(build)
         def command(**given: Any) -> None:
@@ -210,18 +271,24 @@ def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable
                 from permitcheck import services
 
                 mine = {parameter.name: given[parameter.name] for parameter in own}
-                settings = _settings(language, traceback=given["traceback"],
-                                     rules_dir=given["rules_dir"], city=given["city"],
-                                     as_of=given.get("as_of"))
+                settings = _settings(
+                    language,
+                    traceback=given["traceback"],
+                    rules_dir=given["rules_dir"],
+                    city=given["city"],
+                    as_of=given.get("as_of"),
+                )
                 view = build(**mine, settings=settings, services=services)
                 return _show(kind, view, str(given["output_format"].value), settings)
 
             _run(work, language, given["traceback"])
 
         command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [*own, *_GUIDE_OPTIONS], return_annotation=None)
-        command.__annotations__ = {parameter.name: parameter.annotation
-                                   for parameter in [*own, *_GUIDE_OPTIONS]}
+            [*own, *_GUIDE_OPTIONS], return_annotation=None
+        )
+        command.__annotations__ = {
+            parameter.name: parameter.annotation for parameter in [*own, *_GUIDE_OPTIONS]
+        }
         return command
 
     return decorate
@@ -229,41 +296,84 @@ def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable
 
 # ---- validate ------------------------------------------------------------------------------
 
+
 @app.command()
 def validate(
-    paths: Annotated[list[str], typer.Argument(
-        help="Dossier files, directories (searched recursively; YAML files without the "
-             "top-level `permitcheck` key are skipped) and glob patterns.",
-        show_default=False)],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Dossier files, directories (searched recursively; YAML files without the "
+            "top-level `permitcheck` key are skipped) and glob patterns.",
+            show_default=False,
+        ),
+    ],
     as_of: AsOfOption = None,
     warn_days: WarnDaysOption = 14,
-    output_formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP045
-        "--format", "-f", help="Output format; repeat it with --output for several reports "
-                               "in one run (default: text).")] = None,
-    outputs: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--output", "-o", metavar="FILE",
-        help="Write the report of the matching --format (first to first, ...) to FILE, "
-             "replacing it whole (never half-written); `-` or a format without a file goes "
-             "to standard output.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="Lowest severity that makes a dossier not ready (exit 1).")]
-        = FailOn.error,
+    output_formats: Annotated[
+        list[Format] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; repeat it with --output for several reports "
+            "in one run (default: text).",
+        ),
+    ] = None,
+    outputs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report of the matching --format (first to first, ...) to FILE, "
+            "replacing it whole (never half-written); `-` or a format without a file goes "
+            "to standard output.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Lowest severity that makes a dossier not ready (exit 1)."),
+    ] = FailOn.error,
     lang: LangOption = None,
-    color: Annotated[Color, typer.Option(
-        "--color", help="Colour: auto (only on a terminal, and not when NO_COLOR is set), "
-                        "always or never.")] = Color.auto,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Also list rules that do not apply, and every rule id.")] = False,
-    show_personal_data: Annotated[bool, typer.Option(
-        "--show-personal-data", help="Show passport and permit numbers in full (masked by "
-                                     "default, as CI logs are widely readable).")] = False,
-    skip_non_dossiers: Annotated[bool, typer.Option(
-        "--skip-non-dossiers", help="Skip named YAML files that are not dossiers instead of "
-                                    "reporting them (for hooks that pass every YAML file).")]
-        = False,
-    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--jobs", "-j", min=1, help="Worker processes for large batches (default: one per "
-                                    "core; at most four per core).")] = None,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour: auto (only on a terminal, and not when NO_COLOR is set), "
+            "always or never.",
+        ),
+    ] = Color.auto,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Also list rules that do not apply, and every rule id."
+        ),
+    ] = False,
+    show_personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--show-personal-data",
+            help="Show passport and permit numbers in full (masked by "
+            "default, as CI logs are widely readable).",
+        ),
+    ] = False,
+    skip_non_dossiers: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-dossiers",
+            help="Skip named YAML files that are not dossiers instead of "
+            "reporting them (for hooks that pass every YAML file).",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes for large batches (default: one per "
+            "core; at most four per core).",
+        ),
+    ] = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
 ) -> None:
@@ -278,13 +388,20 @@ def validate(
     def work() -> int:
         from permitcheck import services
 
-        targets = output.targets([fmt.value for fmt in output_formats or [TEXT]],
-                                 outputs or [])
-        settings = _settings(language, as_of=as_of, warn_days=warn_days, rules_dir=rules_dir,
-                             fail_on=fail_on, show_personal_data=show_personal_data,
-                             jobs=jobs, traceback=traceback)
-        report = services.check_paths(paths, settings, skip_non_dossiers,
-                                      writes=[target for _, target in targets if target])
+        targets = output.targets([fmt.value for fmt in output_formats or [TEXT]], outputs or [])
+        settings = _settings(
+            language,
+            as_of=as_of,
+            warn_days=warn_days,
+            rules_dir=rules_dir,
+            fail_on=fail_on,
+            show_personal_data=show_personal_data,
+            jobs=jobs,
+            traceback=traceback,
+        )
+        report = services.check_paths(
+            paths, settings, skip_non_dossiers, writes=[target for _, target in targets if target]
+        )
         failed = output.reports(report, targets, settings, _use_color(color), verbose)
         if not report.all_ready():
             return EXIT_NOT_READY  # the verdict stands, even if a report could not be written
@@ -295,6 +412,7 @@ def validate(
 
 # ---- timeline ------------------------------------------------------------------------------
 
+
 @app.command()
 def timeline(
     dossier: Annotated[Path, typer.Argument(help="The dossier to draw.", show_default=False)],
@@ -302,12 +420,20 @@ def timeline(
     warn_days: WarnDaysOption = 14,
     output_format: FormatOption = GUIDE_TEXT,
     lang: LangOption = None,
-    color: Annotated[Color, typer.Option(
-        "--color", help="Colour and symbols: auto (only on a terminal, and not when NO_COLOR "
-                        "is set), always or never.")] = Color.auto,
-    width: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--width", min=60, help="Columns to draw in (default: the terminal's, else 80).")]
-        = None,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour and symbols: auto (only on a terminal, and not when NO_COLOR "
+            "is set), always or never.",
+        ),
+    ] = Color.auto,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width", min=60, help="Columns to draw in (default: the terminal's, else 80)."
+        ),
+    ] = None,
     rules_dir: RulesOption = None,
     traceback: TracebackOption = False,
 ) -> None:
@@ -329,6 +455,7 @@ def timeline(
 
 # ---- schema and init -----------------------------------------------------------------------
 
+
 @app.command()
 def schema(
     lang: LangOption = None,
@@ -348,14 +475,19 @@ def schema(
 
 @app.command()
 def init(
-    path: Annotated[Path, typer.Argument(help="The dossier file to create.",
-                                         show_default=False)],
-    kind: Annotated[Procedure, typer.Option(
-        "--type", "-t", help="The procedure of the application.")] = Procedure.new,
-    schema_ref: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--schema", metavar="PATH_OR_URL",
-        help="Where editors find the schema (`permitcheck schema > dossier.schema.json`); "
-             "written as a yaml-language-server comment.")] = None,
+    path: Annotated[Path, typer.Argument(help="The dossier file to create.", show_default=False)],
+    kind: Annotated[
+        Procedure, typer.Option("--type", "-t", help="The procedure of the application.")
+    ] = Procedure.new,
+    schema_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--schema",
+            metavar="PATH_OR_URL",
+            help="Where editors find the schema (`permitcheck schema > dossier.schema.json`); "
+            "written as a yaml-language-server comment.",
+        ),
+    ] = None,
     lang: LangOption = None,
     traceback: TracebackOption = False,
 ) -> None:
@@ -367,8 +499,13 @@ def init(
         from permitcheck.i18n import t
 
         services.create_dossier(str(path), kind.value, schema_ref)
-        output.note(t(f"Created {path}; fill it in, then run: permitcheck validate {path}",
-                      f"已创建 {path}；请填写后运行 permitcheck validate {path}"), language)
+        output.note(
+            t(
+                f"Created {path}; fill it in, then run: permitcheck validate {path}",
+                f"已创建 {path}；请填写后运行 permitcheck validate {path}",
+            ),
+            language,
+        )
         return EXIT_READY
 
     _run(work, language, traceback)
@@ -376,35 +513,61 @@ def init(
 
 # ---- where ---------------------------------------------------------------------------------
 
+
 @app.command()
 @_guide_command("where")
 def where(
-    dossier: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
-        help="A dossier whose `employer` decides the window.", show_default=False)] = None,
-    registered_in: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--registered-in", metavar="DISTRICT_OR_ZONE",
-        help="Where the employer is registered, e.g. jianye, jiangbei_new_area, jiangning, "
-             "jiangning_development_zone (overrides the dossier).")] = None,
-    level: Annotated[Optional[Level], typer.Option(  # noqa: UP045
-        "--level", help="municipal, or provincial for a provincial or ministerial unit "
-                        "(overrides the dossier; default municipal).")] = None,
-    *, settings: Settings, services: ModuleType,
+    dossier: Annotated[
+        Path | None,
+        typer.Argument(help="A dossier whose `employer` decides the window.", show_default=False),
+    ] = None,
+    registered_in: Annotated[
+        str | None,
+        typer.Option(
+            "--registered-in",
+            metavar="DISTRICT_OR_ZONE",
+            help="Where the employer is registered, e.g. jianye, jiangbei_new_area, jiangning, "
+            "jiangning_development_zone (overrides the dossier).",
+        ),
+    ] = None,
+    level: Annotated[
+        Level | None,
+        typer.Option(
+            "--level",
+            help="municipal, or provincial for a provincial or ministerial unit "
+            "(overrides the dossier; default municipal).",
+        ),
+    ] = None,
+    *,
+    settings: Settings,
+    services: ModuleType,
 ) -> object:
     """Which acceptance window, address and hotline serve this employer (FAQ 1)."""
-    return services.find_window(None if dossier is None else str(dossier), registered_in,
-                                level.value if level else None, settings)
+    return services.find_window(
+        None if dossier is None else str(dossier),
+        registered_in,
+        level.value if level else None,
+        settings,
+    )
 
 
 # ---- steps ---------------------------------------------------------------------------------
 
+
 @app.command()
 @_guide_command("steps")
 def steps(
-    dossier: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
-        help="A dossier: gives the places for its employer and the dates that are due.",
-        show_default=False)] = None,
+    dossier: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A dossier: gives the places for its employer and the dates that are due.",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOption = None,
-    *, settings: Settings, services: ModuleType,
+    *,
+    settings: Settings,
+    services: ModuleType,
 ) -> object:
     """The steps of a new application in order (FAQ 2), with due dates and places."""
     return services.plan_steps(None if dossier is None else str(dossier), settings)
@@ -412,12 +575,17 @@ def steps(
 
 # ---- rules and explain ---------------------------------------------------------------------
 
+
 @app.command("rules")
 @_guide_command("rules")
 def list_rules(
-    procedure: Annotated[Optional[Procedure], typer.Option(  # noqa: UP045
-        "--procedure", "-p", help="Only the rules of this procedure.")] = None,
-    *, settings: Settings, services: ModuleType,
+    procedure: Annotated[
+        Procedure | None,
+        typer.Option("--procedure", "-p", help="Only the rules of this procedure."),
+    ] = None,
+    *,
+    settings: Settings,
+    services: ModuleType,
 ) -> object:
     """List the rules of a pack: id, severity, FAQ section and title."""
     return services.list_rules(procedure.value if procedure else None, settings)
@@ -426,9 +594,12 @@ def list_rules(
 @app.command()
 @_guide_command("explain")
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, as "
-                                           "`permitcheck rules` lists them.")],
-    *, settings: Settings, services: ModuleType,
+    rule_id: Annotated[
+        str, typer.Argument(metavar="RULE_ID", help="A rule id, as `permitcheck rules` lists them.")
+    ],
+    *,
+    settings: Settings,
+    services: ModuleType,
 ) -> object:
     """What a rule checks, when it applies, its exemptions and the FAQ sentences behind it."""
     return services.explain_rule(rule_id, settings)

@@ -33,8 +33,9 @@ def write(text: str) -> None:
         from permitcheck.problems import Stop
 
         reason = exc.strerror or str(exc)
-        raise Stop.usage(t(f"cannot write to standard output: {reason}",
-                           f"无法写入标准输出：{reason}")) from None
+        raise Stop.usage(
+            t(f"cannot write to standard output: {reason}", f"无法写入标准输出：{reason}")
+        ) from None
 
 
 def problems(found: Iterable[Problem], lang: Lang) -> None:
@@ -63,20 +64,30 @@ def targets(formats: list[str], outputs: list[str]) -> list[Target]:
 
     if len(outputs) > len(formats):
         if formats != ["text"] or len(outputs) != 1:
-            raise Stop.usage(t("more --output files than --format options; give one --format "
-                               "for each --output",
-                               "--output 多于 --format；请为每个 --output 指定一个 --format"))
-    pairs: list[Target] = [(fmt, outputs[i] if i < len(outputs) and outputs[i] != "-" else None)
-                           for i, fmt in enumerate(formats)]
+            raise Stop.usage(
+                t(
+                    "more --output files than --format options; give one --format "
+                    "for each --output",
+                    "--output 多于 --format；请为每个 --output 指定一个 --format",
+                )
+            )
+    pairs: list[Target] = [
+        (fmt, outputs[i] if i < len(outputs) and outputs[i] != "-" else None)
+        for i, fmt in enumerate(formats)
+    ]
     if sum(1 for _, target in pairs if target is None) > 1:
-        raise Stop.usage(t("only one report can go to standard output; give --output FILE for "
-                           "the others",
-                           "只有一份报告可以输出到标准输出；其余请用 --output 指定文件"))
+        raise Stop.usage(
+            t(
+                "only one report can go to standard output; give --output FILE for the others",
+                "只有一份报告可以输出到标准输出；其余请用 --output 指定文件",
+            )
+        )
     return pairs
 
 
-def reports(report: Report, pairs: list[Target], settings: Settings, color: bool,
-            verbose: bool) -> list[Problem]:
+def reports(
+    report: Report, pairs: list[Target], settings: Settings, color: bool, verbose: bool
+) -> list[Problem]:
     """Print the report's problems, write every report; what could not be written, as problems
     (printed too)."""
     from permitcheck.findings import RenderOptions
@@ -88,10 +99,14 @@ def reports(report: Report, pairs: list[Target], settings: Settings, color: bool
     failed: list[Problem] = []
     for output_format, target in pairs:
         to_terminal = target is None and color and output_format == "text"
-        options = RenderOptions(lang=lang, color=to_terminal,
-                                width=terminal_width(100) if to_terminal else 100,
-                                verbose=verbose, show_personal_data=settings.show_personal_data,
-                                base_dir=os.getcwd())
+        options = RenderOptions(
+            lang=lang,
+            color=to_terminal,
+            width=terminal_width(100) if to_terminal else 100,
+            verbose=verbose,
+            show_personal_data=settings.show_personal_data,
+            base_dir=os.getcwd(),
+        )
         # Reporters show numbers only through options.number (masked); the engine masks them in
         # messages and the loader in problems. Tests check every format for leaks.
         text = render("report", report, output_format, options)
@@ -118,18 +133,32 @@ def _write_report(output_format: str, target: str, text: str) -> list[Problem]:
     what_en, what_zh = f"the {output_format} report", f"{output_format} 报告"
     if target.endswith(("/", os.sep)):
         suggestion = f"{target}permitcheck.{REPORTER_BY_NAME[output_format].suffix}"
-        return [Problem(t(f"cannot write {what_en} to {target}: it names a folder; give a "
-                          f"file name, such as {suggestion}",
-                          f"无法将{what_zh}写入 {target}：这是一个目录名；请给出文件名，"
-                          f"例如 {suggestion}"), code="usage")]
+        return [
+            Problem(
+                t(
+                    f"cannot write {what_en} to {target}: it names a folder; give a "
+                    f"file name, such as {suggestion}",
+                    f"无法将{what_zh}写入 {target}：这是一个目录名；请给出文件名，"
+                    f"例如 {suggestion}",
+                ),
+                code="usage",
+            )
+        ]
     try:
         folder = os.path.dirname(target)
         if folder:
             os.makedirs(folder, exist_ok=True)
         write_replacing(target, text)
     except OSError as exc:
-        return [Problem(t(f"cannot write {what_en} to {target}: {_reason(exc).en}",
-                          f"无法将{what_zh}写入 {target}：{_reason(exc).zh}"), code="usage")]
+        return [
+            Problem(
+                t(
+                    f"cannot write {what_en} to {target}: {_reason(exc).en}",
+                    f"无法将{what_zh}写入 {target}：{_reason(exc).zh}",
+                ),
+                code="usage",
+            )
+        ]
     return []
 
 
@@ -155,6 +184,13 @@ def _github_summary(report: Report, options: RenderOptions) -> list[Problem]:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(render("report", report, "markdown", options))
     except OSError as exc:
-        return [Problem(t(f"cannot write the step summary to {summary}: {_reason(exc).en}",
-                          f"无法写入步骤摘要 {summary}：{_reason(exc).zh}"), code="usage")]
+        return [
+            Problem(
+                t(
+                    f"cannot write the step summary to {summary}: {_reason(exc).en}",
+                    f"无法写入步骤摘要 {summary}：{_reason(exc).zh}",
+                ),
+                code="usage",
+            )
+        ]
     return []

@@ -188,9 +188,7 @@ def discover(arguments: list[str], skip_non_dossiers: bool = False) -> Inputs:
     return found
 
 
-def _walk(
-    directory: str, errors: list[Problem], depth: int | None = None
-) -> Iterator[str]:
+def _walk(directory: str, errors: list[Problem], depth: int | None = None) -> Iterator[str]:
     """YAML file names under `directory`, in order, without entering hidden or linked folders,
     nor going more than `depth` levels down when it is given."""
 

@@ -36,8 +36,10 @@ class LoadedDossier:
     def numbers(self) -> tuple[str, ...]:
         """Every passport and permit number the dossier gives (masked in every output)."""
         model = self.model
-        numbers = [model.applicant.passport.number if model.applicant.passport else None,
-                   model.current_permit.number if model.current_permit else None]
+        numbers = [
+            model.applicant.passport.number if model.applicant.passport else None,
+            model.current_permit.number if model.current_permit else None,
+        ]
         numbers += [member.passport.number for member in model.family if member.passport]
         return tuple(number for number in numbers if number)
 
@@ -98,13 +100,23 @@ def _validate(source: yaml_reader.Document) -> LoadedDossier:
     data = source.data
     if not isinstance(data, dict):
         got = describe(data)
-        raise Stop.dossier(t(f"expected a mapping that starts with `permitcheck: 1`, got {got}",
-                             f"应为以 `permitcheck: 1` 开头的映射，实际为 {got}"),
-                           source.path, source.locate((), value=True))
+        raise Stop.dossier(
+            t(
+                f"expected a mapping that starts with `permitcheck: 1`, got {got}",
+                f"应为以 `permitcheck: 1` 开头的映射，实际为 {got}",
+            ),
+            source.path,
+            source.locate((), value=True),
+        )
     if "permitcheck" not in data:
-        raise Stop.dossier(t("not a dossier: the `permitcheck: 1` key is missing",
-                             "不是档案文件：缺少 `permitcheck: 1` 键"),
-                           source.path, Location(1, 1))
+        raise Stop.dossier(
+            t(
+                "not a dossier: the `permitcheck: 1` key is missing",
+                "不是档案文件：缺少 `permitcheck: 1` 键",
+            ),
+            source.path,
+            Location(1, 1),
+        )
     try:
         model = Dossier.model_validate(data)
     except ValidationError as exc:
@@ -112,8 +124,9 @@ def _validate(source: yaml_reader.Document) -> LoadedDossier:
     return LoadedDossier(source.path, model, data, source)
 
 
-def located_problems(exc: ValidationError, source: yaml_reader.Document,
-                     code: Code = "dossier") -> Problems:
+def located_problems(
+    exc: ValidationError, source: yaml_reader.Document, code: Code = "dossier"
+) -> Problems:
     """Every validation error, located at what the user wrote, in file order.
 
     Wrong values come before missing keys at the same place: a wrong value often explains
@@ -127,24 +140,32 @@ def located_problems(exc: ValidationError, source: yaml_reader.Document,
         where = _where(error, path, source)
         missing = error["type"] in ("missing", "missing_section")
         # One message per kind of problem and place: Pydantic repeats some for unions.
-        located.setdefault((int(missing), where.line, where.column, error["type"], path),
-                           (error, where))
+        located.setdefault(
+            (int(missing), where.line, where.column, error["type"], path), (error, where)
+        )
     order = sorted(located)
     found: list[Problem] = []
     seen: set[tuple[str, int, int]] = set()
     for index, key in enumerate(order):
         if len(found) == MAX_ERRORS:
             more = len(order) - index
-            found.append(Problem(t(f"{more} more problems in this file are not shown; "
-                                   "fix these first", f"此文件还有 {more} 个问题未显示；"
-                                   "请先修正以上问题"), source.path, located[key][1], code))
+            found.append(
+                Problem(
+                    t(
+                        f"{more} more problems in this file are not shown; fix these first",
+                        f"此文件还有 {more} 个问题未显示；请先修正以上问题",
+                    ),
+                    source.path,
+                    located[key][1],
+                    code,
+                )
+            )
             break
         error, where = located[key]
         path = key[4]
         text = _describe_error(error, path)
         value = error.get("input")
-        if _personal(path) and isinstance(value, str | int | float) \
-                and not isinstance(value, bool):
+        if _personal(path) and isinstance(value, str | int | float) and not isinstance(value, bool):
             # A passport or permit number is personal data: never repeated in a message.
             text = t(redact(text.en, [str(value)]), redact(text.zh, [str(value)]))
         if (text.en, where.line, where.column) in seen:
@@ -176,18 +197,24 @@ def _describe_error(error: Any, path: tuple[str | int, ...]) -> Text:
         inside_en = f" in {where}" if path else ""
         inside_zh = f"（位于 {where}）" if path else ""
         hint = unknown_key_hint(str(ctx["at"]), ctx["allowed"])
-        return t(ctx["en"].replace("{where}", inside_en) + "; " + hint.en,
-                 ctx["zh"].replace("{where}", inside_zh) + "；" + hint.zh)
+        return t(
+            ctx["en"].replace("{where}", inside_en) + "; " + hint.en,
+            ctx["zh"].replace("{where}", inside_zh) + "；" + hint.zh,
+        )
     if kind == "missing":
         name = error["loc"][-1]
-        return t(f"missing required key {name!r} in {where or 'the top level'}",
-                 f"{where or '顶层'} 缺少必填的键 {name!r}")
+        return t(
+            f"missing required key {name!r} in {where or 'the top level'}",
+            f"{where or '顶层'} 缺少必填的键 {name!r}",
+        )
     if kind == "missing_section":
         return t(ctx["en"], ctx["zh"])
     if path == ("permitcheck",):
         got = describe(error.get("input"))
-        return t(f"unsupported format version {got}; this permitcheck reads `permitcheck: 1`",
-                 f"不支持的格式版本 {got}；本工具读取 `permitcheck: 1`")
+        return t(
+            f"unsupported format version {got}; this permitcheck reads `permitcheck: 1`",
+            f"不支持的格式版本 {got}；本工具读取 `permitcheck: 1`",
+        )
     prefix = f"{where}: " if where else ""
     if "zh" in ctx:  # our own validators give both languages
         return t(prefix + ctx["en"], prefix + ctx["zh"])
@@ -236,10 +263,15 @@ def _message(error: Any) -> tuple[str, str]:
         expected = str(ctx.get("expected", ""))
         choices = _QUOTED.findall(expected) or [expected]
         listed = codes(choices)
-        english, chinese = (f"{got} is not allowed; expected one of: {listed}",
-                            f"不允许的值 {got}；可用的值：{listed}")
-        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6) \
-            if isinstance(value, str) else []
+        english, chinese = (
+            f"{got} is not allowed; expected one of: {listed}",
+            f"不允许的值 {got}；可用的值：{listed}",
+        )
+        close = (
+            difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+            if isinstance(value, str)
+            else []
+        )
         if close:
             english += f" (did you mean {close[0]!r}?)"
             chinese += f"（是否应为 {close[0]!r}？）"
@@ -249,8 +281,10 @@ def _message(error: Any) -> tuple[str, str]:
         field = str(ctx.get("discriminator", "kind")).strip("'")
         tag = ctx.get("tag")
         listed = codes(tags)
-        english, chinese = (f"unknown {field} {tag!r}; expected one of: {listed}",
-                            f"未知的 {field} {tag!r}；可用的值：{listed}")
+        english, chinese = (
+            f"unknown {field} {tag!r}; expected one of: {listed}",
+            f"未知的 {field} {tag!r}；可用的值：{listed}",
+        )
         close = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.6)
         if close:
             english += f" (did you mean {close[0]!r}?)"
@@ -258,30 +292,46 @@ def _message(error: Any) -> tuple[str, str]:
         return english, chinese
     simple = {
         "bool_type": (f"expected true or false, got {got}", f"应为 true 或 false，实际为 {got}"),
-        "string_type": (f"expected text, got {got}; put it in quotes if it is meant as text",
-                        f"应为文本，实际为 {got}；如为文本请加引号"),
-        "list_type": (f"expected a list (lines starting with '- '), got {got}",
-                      f"应为列表（以“- ”开头的行），实际为 {got}"),
+        "string_type": (
+            f"expected text, got {got}; put it in quotes if it is meant as text",
+            f"应为文本，实际为 {got}；如为文本请加引号",
+        ),
+        "list_type": (
+            f"expected a list (lines starting with '- '), got {got}",
+            f"应为列表（以“- ”开头的行），实际为 {got}",
+        ),
         "int_type": (f"expected a whole number, got {got}", f"应为整数，实际为 {got}"),
         "int_parsing": (f"expected a whole number, got {got}", f"应为整数，实际为 {got}"),
-        "greater_than": (f"expected a number greater than {ctx.get('gt')}, got {got}",
-                         f"应为大于 {ctx.get('gt')} 的数，实际为 {got}"),
+        "greater_than": (
+            f"expected a number greater than {ctx.get('gt')}, got {got}",
+            f"应为大于 {ctx.get('gt')} 的数，实际为 {got}",
+        ),
         "string_too_short": ("must not be empty", "不能为空"),
         "too_short": ("must list at least one item", "至少须列出一项"),
-        "too_long": (f"lists {ctx.get('actual_length')} items; at most "
-                     f"{ctx.get('max_length')} are accepted",
-                     f"列出了 {ctx.get('actual_length')} 项；最多 {ctx.get('max_length')} 项"),
-        "string_pattern_mismatch": (f"{got} does not have the expected form "
-                                    f"({ctx.get('pattern')})",
-                                    f"{got} 的格式不符合要求（{ctx.get('pattern')}）"),
-        "model_type": (f"expected a mapping (key: value lines), got {got}",
-                       f"应为映射（“键: 值”形式的行），实际为 {got}"),
-        "dict_type": (f"expected a mapping (key: value lines), got {got}",
-                      f"应为映射（“键: 值”形式的行），实际为 {got}"),
-        "model_attributes_type": (f"expected a mapping (key: value lines), got {got}",
-                                  f"应为映射（“键: 值”形式的行），实际为 {got}"),
-        "date_type": (f"expected a date such as 2026-03-15, got {got}",
-                      f"应为日期，例如 2026-03-15，实际为 {got}"),
+        "too_long": (
+            f"lists {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are accepted",
+            f"列出了 {ctx.get('actual_length')} 项；最多 {ctx.get('max_length')} 项",
+        ),
+        "string_pattern_mismatch": (
+            f"{got} does not have the expected form ({ctx.get('pattern')})",
+            f"{got} 的格式不符合要求（{ctx.get('pattern')}）",
+        ),
+        "model_type": (
+            f"expected a mapping (key: value lines), got {got}",
+            f"应为映射（“键: 值”形式的行），实际为 {got}",
+        ),
+        "dict_type": (
+            f"expected a mapping (key: value lines), got {got}",
+            f"应为映射（“键: 值”形式的行），实际为 {got}",
+        ),
+        "model_attributes_type": (
+            f"expected a mapping (key: value lines), got {got}",
+            f"应为映射（“键: 值”形式的行），实际为 {got}",
+        ),
+        "date_type": (
+            f"expected a date such as 2026-03-15, got {got}",
+            f"应为日期，例如 2026-03-15，实际为 {got}",
+        ),
     }
     if kind in simple:
         return simple[kind]

@@ -34,37 +34,61 @@ def _to_date(value: Any) -> date:
         except DateSyntaxError as exc:
             raise bilingual_error("date_syntax", exc.en, exc.zh) from None
     got = describe(value)
-    raise bilingual_error("date_type", f"expected a date such as 2026-03-15, got {got}",
-                          f"应为日期，例如 2026-03-15，实际为 {got}")
+    raise bilingual_error(
+        "date_type",
+        f"expected a date such as 2026-03-15, got {got}",
+        f"应为日期，例如 2026-03-15，实际为 {got}",
+    )
 
 
-def _code(table: frozenset[str], name: tuple[str, str], standard: str, examples: str,
-          canonical: Callable[[str], str], case: tuple[str, str]) -> Callable[[Any], str]:
+def _code(
+    table: frozenset[str],
+    name: tuple[str, str],
+    standard: str,
+    examples: str,
+    canonical: Callable[[str], str],
+    case: tuple[str, str],
+) -> Callable[[Any], str]:
     """A validator for codes from `table` (country or language), with a hint for the case."""
 
     def validate(value: Any) -> str:
         if not isinstance(value, str):
             got = describe(value)
             raise bilingual_error(
-                "code_type", f"expected a two-letter {name[0]} code such as {examples}, got {got}",
-                f"应为两个字母的{name[1]}代码，例如 {examples}，实际为 {got}")
+                "code_type",
+                f"expected a two-letter {name[0]} code such as {examples}, got {got}",
+                f"应为两个字母的{name[1]}代码，例如 {examples}，实际为 {got}",
+            )
         if value not in table:
             fixed = canonical(value)
             hint_en = f"; write it in {case[0]}: `{fixed}`" if fixed in table else ""
             hint_zh = f"；请写成{case[1]}：`{fixed}`" if fixed in table else ""
             raise bilingual_error(
-                "code", f"{shown(value)} is not an {standard} {name[0]} code (such as {examples})"
-                        f"{hint_en}",
-                f"{shown(value)} 不是 {standard} {name[1]}代码（例如 {examples}）{hint_zh}")
+                "code",
+                f"{shown(value)} is not an {standard} {name[0]} code (such as {examples}){hint_en}",
+                f"{shown(value)} 不是 {standard} {name[1]}代码（例如 {examples}）{hint_zh}",
+            )
         return value
 
     return validate
 
 
-_to_country = _code(COUNTRIES, ("country", "国家或地区"), "ISO 3166-1 alpha-2", "`DE`, `FR`, `HK`",
-                    str.upper, ("capitals", "大写"))
-_to_language = _code(LANGUAGES, ("language", "语言"), "ISO 639-1", "`zh`, `en`, `de`", str.lower,
-                     ("small letters", "小写"))
+_to_country = _code(
+    COUNTRIES,
+    ("country", "国家或地区"),
+    "ISO 3166-1 alpha-2",
+    "`DE`, `FR`, `HK`",
+    str.upper,
+    ("capitals", "大写"),
+)
+_to_language = _code(
+    LANGUAGES,
+    ("language", "语言"),
+    "ISO 639-1",
+    "`zh`, `en`, `de`",
+    str.lower,
+    ("small letters", "小写"),
+)
 
 
 # Limits far above any real application, so a mistaken or hostile file fails fast and clearly.
@@ -73,22 +97,37 @@ MAX_STAYS = 50
 MAX_ENTRIES = 100
 MAX_CHOICES = 50  # items of a list of codes (terms, pages, fields): each can appear once
 
-Day = Annotated[date, BeforeValidator(_to_date),
-                WithJsonSchema({"type": "string", "format": "date",
-                                "description": "YYYY-MM-DD (also 15 March 2026, 2026年3月15日)"})]
+Day = Annotated[
+    date,
+    BeforeValidator(_to_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": "YYYY-MM-DD (also 15 March 2026, 2026年3月15日)",
+        }
+    ),
+]
 # Marked here, the code lists are defined once in the schema's $defs (see schema.py).
-Country = Annotated[str, BeforeValidator(_to_country),
-                    WithJsonSchema({"type": "string", "x-code-list": "CountryCode"})]
-Language = Annotated[str, BeforeValidator(_to_language),
-                     WithJsonSchema({"type": "string", "x-code-list": "LanguageCode"})]
+Country = Annotated[
+    str,
+    BeforeValidator(_to_country),
+    WithJsonSchema({"type": "string", "x-code-list": "CountryCode"}),
+]
+Language = Annotated[
+    str,
+    BeforeValidator(_to_language),
+    WithJsonSchema({"type": "string", "x-code-list": "LanguageCode"}),
+]
 Text = Annotated[str, Field(min_length=1)]
 
 
 # --- application, employer, applicant -------------------------------------------------------
 
 ProcedureType = Literal["new", "extension", "change", "cancellation"]
-CategoryABasis = Literal["talent_program", "international_achievement", "market_oriented",
-                         "innovative_entrepreneurial"]
+CategoryABasis = Literal[
+    "talent_program", "international_achievement", "market_oriented", "innovative_entrepreneurial"
+]
 
 
 class Application(Strict):
@@ -132,8 +171,14 @@ class Applicant(Strict):
 
 # --- documents -------------------------------------------------------------------------------
 
-Authentication = Literal["consular", "apostille", "foreign_embassy_in_china",
-                         "academic_accreditation", "notarized", "none"]
+Authentication = Literal[
+    "consular",
+    "apostille",
+    "foreign_embassy_in_china",
+    "academic_accreditation",
+    "notarized",
+    "none",
+]
 
 
 class Translation(Strict):
@@ -204,19 +249,29 @@ class EmploymentContract(Document):
     altered: bool | None = None
     states: list[ContractTerm] = Field(default=[], max_length=MAX_CHOICES)
     supplementary_certificate: bool | None = None
-    certificate_basis: Literal["intergovernmental_agreement", "representative_office",
-                               "overseas_contract_service"] | None = None
+    certificate_basis: (
+        Literal["intergovernmental_agreement", "representative_office", "overseas_contract_service"]
+        | None
+    ) = None
     dispatched_from: Literal["overseas_headquarters", "china_headquarters"] | None = None
     headquarters_contract: bool | None = None
 
 
 class PassportCopy(Document):
     pages: list[Literal["information", "visa", "latest_entry", "residence_permit"]] = Field(
-        default=[], max_length=MAX_CHOICES)
+        default=[], max_length=MAX_CHOICES
+    )
 
 
-ChangeField = Literal["name", "passport_number", "position", "category", "nationality",
-                      "work_location", "employer_name"]
+ChangeField = Literal[
+    "name",
+    "passport_number",
+    "position",
+    "category",
+    "nationality",
+    "work_location",
+    "employer_name",
+]
 
 
 class ChangeEvidence(Document):
@@ -272,8 +327,9 @@ class Documents(Strict):
 
 
 class RelationshipProof(Document):
-    kind: Literal["marriage_certificate", "birth_certificate", "adoption_certificate",
-                  "notarial_certificate"]
+    kind: Literal[
+        "marriage_certificate", "birth_certificate", "adoption_certificate", "notarial_certificate"
+    ]
     authentication: Authentication | None = None
 
 
@@ -305,8 +361,14 @@ class Change(Strict):
 
 
 class Cancellation(Strict):
-    reason: Literal["contract_ended", "terminated_early", "death", "incapacity",
-                    "employer_terminated", "revoked"]
+    reason: Literal[
+        "contract_ended",
+        "terminated_early",
+        "death",
+        "incapacity",
+        "employer_terminated",
+        "revoked",
+    ]
     occurred_on: Day
 
 
@@ -334,8 +396,7 @@ class Dossier(Strict):
     employer: Employer | None = None
     applicant: Applicant
     # `documents:` with nothing under it (all entries still commented out) is an empty package.
-    documents: Annotated[Documents, BeforeValidator(lambda value: {} if value is None
-                                                                  else value)]
+    documents: Annotated[Documents, BeforeValidator(lambda value: {} if value is None else value)]
     family: list[FamilyMember] = Field(default=[], max_length=MAX_FAMILY)
     current_permit: CurrentPermit | None = None
     notification_letter: NotificationLetter | None = None
@@ -348,6 +409,8 @@ class Dossier(Strict):
             if getattr(self, key) is None:
                 kind = self.application.type
                 raise bilingual_error(
-                    "missing_section", f"a {kind} application needs the `{key}` section",
-                    f"{kind} 类申请须填写 `{key}` 部分")
+                    "missing_section",
+                    f"a {kind} application needs the `{key}` section",
+                    f"{kind} 类申请须填写 `{key}` 部分",
+                )
         return self

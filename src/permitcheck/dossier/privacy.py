@@ -27,8 +27,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _PERSONAL_KEYS = frozenset({"number", "passport", "current_permit"})
 # A number written after one of those keys, even where the YAML does not parse: `number:X1`,
 # `"number": X1`, `number: !!int X1`. Only for masking, never to decide anything.
-_WRITTEN = re.compile(r"""(?i)\b(?:number|passport|current_permit)["']?[ \t]*:[ \t]*"""
-                      r"""(?:!!?[\w:./-]+[ \t]+)?["']?([A-Za-z0-9][A-Za-z0-9-]{3,})""")
+_WRITTEN = re.compile(
+    r"""(?i)\b(?:number|passport|current_permit)["']?[ \t]*:[ \t]*"""
+    r"""(?:!!?[\w:./-]+[ \t]+)?["']?([A-Za-z0-9][A-Za-z0-9-]{3,})"""
+)
 MIN_SECRET = 4  # shorter values (a country code, a day) are never masked
 
 
@@ -77,8 +79,11 @@ def numbers_in(data: Any) -> set[str]:
         text = str(value)
         if whole:
             found.add(text)
-        found.update(word for word in _TOKEN.findall(text)
-                     if len(word) >= 5 and any(c.isdigit() for c in word))
+        found.update(
+            word
+            for word in _TOKEN.findall(text)
+            if len(word) >= 5 and any(c.isdigit() for c in word)
+        )
 
     def walk(value: Any, personal: bool) -> None:
         if isinstance(value, dict):
@@ -106,8 +111,9 @@ def scrub(problems: Problems, secrets: Iterable[str]) -> Problems:
         return problems
 
     def one(each: Problem) -> Problem:
-        text = Text.model_construct(en=redact(each.text.en, wanted),
-                                    zh=redact(each.text.zh, wanted))
+        text = Text.model_construct(
+            en=redact(each.text.en, wanted), zh=redact(each.text.zh, wanted)
+        )
         path = None if each.path is None else redact(each.path, wanted)
         return replace(each, text=text, path=path)
 

@@ -76,15 +76,21 @@ documents:
 #      medical_exam: {issued_on: 2026-10-01, institution: recognized_overseas}, photo: true}
 """
 
-_EXTENSION = _CURRENT_PERMIT + _EXTENSION_NOTE + """\
+_EXTENSION = (
+    _CURRENT_PERMIT
+    + _EXTENSION_NOTE
+    + """\
 documents:
   # application_form: {signed_by_applicant: true, employer_seal: true}
   # passport_copy: {pages: [information, visa, latest_entry]}
   # employment_contract: {form: contract, language: zh, signed_by_applicant: true,
   #                       employer_seal: true, altered: false}
 """
+)
 
-_CHANGE = _CURRENT_PERMIT + """\
+_CHANGE = (
+    _CURRENT_PERMIT
+    + """\
 change:
   fields: [passport_number]           # name, passport_number, position, category, ...
   occurred_on: ""                     # the day the change happened / 变更发生日期
@@ -93,8 +99,11 @@ documents:
   # change_evidence:
   #   - {kind: new_passport, supports: [passport_number], issued_on: 2026-11-20, language: en}
 """
+)
 
-_CANCELLATION = _CURRENT_PERMIT + """\
+_CANCELLATION = (
+    _CURRENT_PERMIT
+    + """\
 cancellation:
   reason: terminated_early            # contract_ended, terminated_early, death, incapacity,
                                       # employer_terminated, revoked
@@ -103,14 +112,20 @@ documents:
   # application_form: {signed_by_applicant: true, employer_seal: true}
   # termination_proof: {signed_by_both_parties: true, original: true, language: zh}
 """
+)
 
-_EXTRA = {"new": _NEW_DOCUMENTS, "extension": _EXTENSION, "change": _CHANGE,
-          "cancellation": _CANCELLATION}
+_EXTRA = {
+    "new": _NEW_DOCUMENTS,
+    "extension": _EXTENSION,
+    "change": _CHANGE,
+    "cancellation": _CANCELLATION,
+}
 
 
 def skeleton(kind: str, name: str, schema: str | None = None) -> str:
     """The skeleton text of a `kind` dossier that will be saved as `name`."""
     entry = _ENTRY if kind == "new" else ""
-    text = _HEAD.format(kind=kind, kind_zh=PROCEDURES[kind].zh, name=name, extra=_EXTRA[kind],
-                        entry=entry)
+    text = _HEAD.format(
+        kind=kind, kind_zh=PROCEDURES[kind].zh, name=name, extra=_EXTRA[kind], entry=entry
+    )
     return (SCHEMA_COMMENT.format(schema=schema) if schema else "") + text

@@ -48,14 +48,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 
 
 _Loader.yaml_implicit_resolvers = {}
-_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                              list("tTfF"))
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(
     _FLOAT,
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
-               r"|\.(?:nan|NaN|NAN))$"),
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+        r"|\.(?:nan|NaN|NAN))$"
+    ),
     list("-+0123456789."),
 )
 
@@ -101,8 +104,11 @@ def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and str(key_node.value) == step:
                 return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-            and 0 <= step < len(node.value):
+    elif (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(step, int)
+        and 0 <= step < len(node.value)
+    ):
         item = node.value[step]
         return item, item
     return None
@@ -122,10 +128,14 @@ class _Builder:
     def build(self, node: Any, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(t(
-                f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
-                "included); a dossier is far smaller than that",
-                f"文件展开后超过 {MAX_NODES:,} 个值（含锚点和别名）；档案远小于此"), node)
+            raise self.fail(
+                t(
+                    f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
+                    "included); a dossier is far smaller than that",
+                    f"文件展开后超过 {MAX_NODES:,} 个值（含锚点和别名）；档案远小于此",
+                ),
+                node,
+            )
         if depth > MAX_DEPTH:
             raise self.fail(_too_deep(), node)
         kind = type(node)
@@ -135,10 +145,14 @@ class _Builder:
             if node.tag != _SEQ:
                 raise self.fail(_tag(node.tag), node)
             if len(node.value) > MAX_ITEMS:
-                raise self.fail(t(
-                    f"a list of {len(node.value):,} items; a dossier lists at most "
-                    f"{MAX_ITEMS:,} in one place", f"列表有 {len(node.value):,} 项；"
-                    f"档案中同一处最多 {MAX_ITEMS:,} 项"), node)
+                raise self.fail(
+                    t(
+                        f"a list of {len(node.value):,} items; a dossier lists at most "
+                        f"{MAX_ITEMS:,} in one place",
+                        f"列表有 {len(node.value):,} 项；档案中同一处最多 {MAX_ITEMS:,} 项",
+                    ),
+                    node,
+                )
             return [self.build(item, depth + 1) for item in node.value]
         if kind is yaml.MappingNode:
             if node.tag != _MAP:
@@ -151,19 +165,29 @@ class _Builder:
         first_seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(t("a key must be a plain word, not a list or mapping",
-                                  "键必须是普通词语，不能是列表或映射"), key_node)
+                raise self.fail(
+                    t(
+                        "a key must be a plain word, not a list or mapping",
+                        "键必须是普通词语，不能是列表或映射",
+                    ),
+                    key_node,
+                )
             if key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
                 raise self.fail(_tag(key_node.tag), key_node)
             # Keys are kept as written: `1:` or `on:` is the key "1" or "on", not a number or bool.
             key = str(key_node.value)
             if key in first_seen:
                 before = first_seen[key].start_mark.line + 1
-                raise self.error(t(
-                    f"duplicate key {shown(key)} (first written at line {before}); "
-                    "each key may appear once, remove or merge one of them",
-                    f"重复的键 {shown(key)}（首次出现在第 {before} 行）；每个键只能出现一次，"
-                    "请删除或合并其中之一"), self.doc.path, _loc(key_node.start_mark))
+                raise self.error(
+                    t(
+                        f"duplicate key {shown(key)} (first written at line {before}); "
+                        "each key may appear once, remove or merge one of them",
+                        f"重复的键 {shown(key)}（首次出现在第 {before} 行）；每个键只能出现一次，"
+                        "请删除或合并其中之一",
+                    ),
+                    self.doc.path,
+                    _loc(key_node.start_mark),
+                )
             first_seen[key] = key_node
             result[key] = self.build(value_node, depth + 1)
         return result
@@ -175,33 +199,46 @@ class _Builder:
             if bad is not None:
                 # Written as an escape ("\u0000"): invisible in every report, so refused.
                 code = f"U+{ord(bad.group()):04X}"
-                raise self.fail(t(f"the value contains the control character {code}; remove it",
-                                  f"该值含有控制字符 {code}；请删除"), node)
+                raise self.fail(
+                    t(
+                        f"the value contains the control character {code}; remove it",
+                        f"该值含有控制字符 {code}；请删除",
+                    ),
+                    node,
+                )
             return text
         if tag == _NULL:
             if text not in ("", "~", "null", "Null", "NULL"):
-                raise self.fail(t(f"{shown(text)} is not a null value",
-                                  f"{shown(text)} 不是空值"), node)
+                raise self.fail(
+                    t(f"{shown(text)} is not a null value", f"{shown(text)} 不是空值"), node
+                )
             return None
         if tag == _BOOL:
             if text.lower() == "true":
                 return True
             if text.lower() == "false":
                 return False
-            raise self.fail(t(f"{shown(text)} is not a boolean; write true or false",
-                              f"{shown(text)} 不是布尔值；请写 true 或 false"), node)
+            raise self.fail(
+                t(
+                    f"{shown(text)} is not a boolean; write true or false",
+                    f"{shown(text)} 不是布尔值；请写 true 或 false",
+                ),
+                node,
+            )
         if tag == _INT:
             try:
                 return int(text, 10)
             except ValueError:
-                raise self.fail(t(f"{shown(text)} is not an integer", f"{shown(text)} 不是整数"),
-                                node) from None
+                raise self.fail(
+                    t(f"{shown(text)} is not an integer", f"{shown(text)} 不是整数"), node
+                ) from None
         if tag == _FLOAT:
             try:
                 return float(text.replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
-                raise self.fail(t(f"{shown(text)} is not a number", f"{shown(text)} 不是数字"),
-                                node) from None
+                raise self.fail(
+                    t(f"{shown(text)} is not a number", f"{shown(text)} 不是数字"), node
+                ) from None
         raise self.fail(_tag(tag), node)
 
 
@@ -234,20 +271,27 @@ def _problem_zh(problem: str) -> str:
 
 
 def _tag(tag: str) -> Text:
-    return t(f"YAML tag {tag!r} is not allowed; write plain values without tags",
-             f"不允许使用 YAML 标签 {tag!r}；请直接写值，不加标签")
+    return t(
+        f"YAML tag {tag!r} is not allowed; write plain values without tags",
+        f"不允许使用 YAML 标签 {tag!r}；请直接写值，不加标签",
+    )
 
 
 def _too_deep() -> Text:
-    return t(f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
-             f"嵌套超过 {MAX_DEPTH} 层；档案没有这么深的结构")
+    return t(
+        f"nesting deeper than {MAX_DEPTH} levels; a dossier is not that deep",
+        f"嵌套超过 {MAX_DEPTH} 层；档案没有这么深的结构",
+    )
 
 
 # YAML's own encoding detection (YAML 1.2, section 5.2): a byte order mark, else the pattern
 # of zero bytes around the first character, which is ASCII in any dossier.
 _ENCODINGS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be", 4), (b"\xff\xfe\x00\x00", "utf-32-le", 4),
-    (b"\xfe\xff", "utf-16-be", 2), (b"\xff\xfe", "utf-16-le", 2), (b"\xef\xbb\xbf", "utf-8", 3),
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\xef\xbb\xbf", "utf-8", 3),
 )
 
 
@@ -272,9 +316,14 @@ def decode(raw: bytes, path: str, error: StopFor = Stop.dossier) -> str:
     """The text of a YAML file (UTF-8, or UTF-16/32 as YAML allows), or a located error naming
     the first bad byte."""
     if len(raw) > MAX_BYTES:
-        raise error(t(f"the file is {len(raw):,} bytes; a dossier is at most {MAX_BYTES:,} bytes",
-                      f"文件大小为 {len(raw):,} 字节；档案最多 {MAX_BYTES:,} 字节"),
-                    path, Location(1, 1))
+        raise error(
+            t(
+                f"the file is {len(raw):,} bytes; a dossier is at most {MAX_BYTES:,} bytes",
+                f"文件大小为 {len(raw):,} 字节；档案最多 {MAX_BYTES:,} 字节",
+            ),
+            path,
+            Location(1, 1),
+        )
     encoding, mark = _encoding(raw)
     raw = raw[mark:]
     try:
@@ -284,15 +333,24 @@ def decode(raw: bytes, path: str, error: StopFor = Stop.dossier) -> str:
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         name = "UTF-8" if encoding == "utf-8" else encoding.upper()
-        raise error(t(
-            f"byte 0x{raw[exc.start]:02x} is not {name} text; save the file as UTF-8",
-            f"字节 0x{raw[exc.start]:02x} 不是 {name} 文本；请将文件另存为 UTF-8 编码"),
-            path, Location(line, column)) from None
+        raise error(
+            t(
+                f"byte 0x{raw[exc.start]:02x} is not {name} text; save the file as UTF-8",
+                f"字节 0x{raw[exc.start]:02x} 不是 {name} 文本；请将文件另存为 UTF-8 编码",
+            ),
+            path,
+            Location(line, column),
+        ) from None
     if "\x00" in text:
         offset = text.index("\x00")
-        raise error(t("the file contains a NUL byte; it is binary, not a YAML text file",
-                      "文件含有 NUL 字节；这是二进制文件，不是 YAML 文本文件"),
-                    path, _position(text, offset))
+        raise error(
+            t(
+                "the file contains a NUL byte; it is binary, not a YAML text file",
+                "文件含有 NUL 字节；这是二进制文件，不是 YAML 文本文件",
+            ),
+            path,
+            _position(text, offset),
+        )
     return text
 
 
@@ -309,27 +367,40 @@ def parse(text: str, path: str, error: StopFor = Stop.dossier) -> Document:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise error(t("the file is empty; expected a mapping (key: value lines)",
-                          "文件为空；应为映射（“键: 值”形式的行）"), path, Location(1, 1))
+            raise error(
+                t(
+                    "the file is empty; expected a mapping (key: value lines)",
+                    "文件为空；应为映射（“键: 值”形式的行）",
+                ),
+                path,
+                Location(1, 1),
+            )
         doc.root = node
         doc.data = _Builder(doc, error).build(node, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         english = f"{problem} ({exc.context})" if exc.context else problem
-        raise error(t(f"invalid YAML: {english}", f"YAML 语法错误：{_problem_zh(problem)}"),
-                    path, _loc(mark) if mark is not None else Location(1, 1)) from None
+        raise error(
+            t(f"invalid YAML: {english}", f"YAML 语法错误：{_problem_zh(problem)}"),
+            path,
+            _loc(mark) if mark is not None else Location(1, 1),
+        ) from None
     except yaml.reader.ReaderError as exc:
         # The reader counts characters of the text; the character itself is named, as it is
         # invisible.
-        where = _position(text, exc.position) if 0 <= exc.position <= len(text) \
-            else Location(1, 1)
+        where = _position(text, exc.position) if 0 <= exc.position <= len(text) else Location(1, 1)
         found = exc.character  # a code point from libyaml, a character from the Python reader
         found = ord(found) if isinstance(found, str) and len(found) == 1 else found
         code = f" U+{found:04X}" if isinstance(found, int) else ""
-        raise error(t(f"invalid YAML: {exc.reason} (found{code})",
-                      f"YAML 语法错误：{_problem_zh(exc.reason)}（出现{code.strip()}）"),
-                    path, where) from None
+        raise error(
+            t(
+                f"invalid YAML: {exc.reason} (found{code})",
+                f"YAML 语法错误：{_problem_zh(exc.reason)}（出现{code.strip()}）",
+            ),
+            path,
+            where,
+        ) from None
     except yaml.YAMLError as exc:
         raise error(t(f"invalid YAML: {exc}", "YAML 语法错误"), path, Location(1, 1)) from None
     except RecursionError:

@@ -32,21 +32,30 @@ class Renderer:
     def function(self, kind: ViewKind) -> Callable[[Any, RenderOptions], str]:
         module, _, name = self.views[kind].partition(":")
         found: Callable[[Any, RenderOptions], str] = getattr(
-            import_module(f"permitcheck.render.{module}"), name)
+            import_module(f"permitcheck.render.{module}"), name
+        )
         return found
 
 
 REPORTER_BY_NAME: dict[str, Renderer] = {
-    "text": Renderer("text", "txt", {
-        "report": "text:render",
-        **{kind: f"guide_views:{kind}_text" for kind in _GUIDES},
-        "timeline": "timeline:render_text",
-    }),
-    "json": Renderer("json", "json", {
-        "report": "json:render",
-        **{kind: f"guide_views:{kind}_json" for kind in _GUIDES},
-        "timeline": "timeline:render_json",
-    }),
+    "text": Renderer(
+        "text",
+        "txt",
+        {
+            "report": "text:render",
+            **{kind: f"guide_views:{kind}_text" for kind in _GUIDES},
+            "timeline": "timeline:render_text",
+        },
+    ),
+    "json": Renderer(
+        "json",
+        "json",
+        {
+            "report": "json:render",
+            **{kind: f"guide_views:{kind}_json" for kind in _GUIDES},
+            "timeline": "timeline:render_json",
+        },
+    ),
     "junit": Renderer("junit", "xml", {"report": "junit:render"}),
     "sarif": Renderer("sarif", "sarif", {"report": "sarif:render"}),
     "github": Renderer("github", "txt", {"report": "github:render"}),

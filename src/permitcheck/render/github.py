@@ -7,19 +7,25 @@ from permitcheck.i18n import FIX, labelled, say, t
 from permitcheck.render import escape
 
 _UNCHECKED = t("Dossier could not be checked", "无法检查的档案")
-_SUMMARY = t("{ready} of {total} dossiers ready; {failed} files could not be checked; "
-             "{skipped} non-dossier YAML files skipped",
-             "{total} 份档案中 {ready} 份可以提交；{failed} 个文件无法检查；"
-             "跳过 {skipped} 个非档案 YAML 文件")
+_SUMMARY = t(
+    "{ready} of {total} dossiers ready; {failed} files could not be checked; "
+    "{skipped} non-dossier YAML files skipped",
+    "{total} 份档案中 {ready} 份可以提交；{failed} 个文件无法检查；"
+    "跳过 {skipped} 个非档案 YAML 文件",
+)
 
 
 def command(kind: str, message: str, **properties: str | int) -> str:
     """One workflow command line, escaped as the Actions toolkit escapes (`%`, CR, LF in the
     message; also `:` and `,` in properties), so the runner reads back exactly these values."""
-    listed = ",".join(f"{name}={escape.github_property(str(value))}"
-                      for name, value in properties.items())
-    return f"::{kind} {listed}::{escape.github_data(message)}" if listed else \
-        f"::{kind}::{escape.github_data(message)}"
+    listed = ",".join(
+        f"{name}={escape.github_property(str(value))}" for name, value in properties.items()
+    )
+    return (
+        f"::{kind} {listed}::{escape.github_data(message)}"
+        if listed
+        else f"::{kind}::{escape.github_data(message)}"
+    )
 
 
 def _file(path: str) -> str:
@@ -43,19 +49,27 @@ def render(report: Report, options: RenderOptions) -> str:
                 message += "\n" + labelled(FIX, escape.text(found.fix.get(lang)), lang)
             cited = f" ({cite_all(found.sources, lang)})" if found.sources else ""
             title = escape.text(found.title.get(lang) + cited)
-            lines.append(command(kind, message, file=_file(result.path), line=found.location.line,
-                                 col=found.location.column, title=title))
+            lines.append(
+                command(
+                    kind,
+                    message,
+                    file=_file(result.path),
+                    line=found.location.line,
+                    col=found.location.column,
+                    title=title,
+                )
+            )
     for error in report.errors:
         where: dict[str, str | int] = {"file": _file(error.path or "permitcheck")}
         if error.location is not None:
             where.update(line=error.location.line, col=error.location.column)
         title = _UNCHECKED.get(lang)
-        lines.append(command("error", escape.text(error.text.get(lang)), **where,
-                             title=title))
+        lines.append(command("error", escape.text(error.text.get(lang)), **where, title=title))
     ready = sum(1 for r in report.results if r.ready(report.fail_on))
     total = len(report.results)
     failed = len({error.path for error in report.errors})
-    summary = say(_SUMMARY, lang, ready=ready, total=total, failed=failed,
-                  skipped=len(report.skipped))
+    summary = say(
+        _SUMMARY, lang, ready=ready, total=total, failed=failed, skipped=len(report.skipped)
+    )
     lines.append(command("notice", summary, title="permitcheck"))
     return "\n".join(lines) + "\n"

@@ -37,8 +37,10 @@ _LABELS = {
     "hotline": t("Hotline", "咨询电话"),
     "source": t("Source", "依据"),
 }
-_LEVELS = {"municipal": t("municipal employer", "市级用人单位"),
-           "provincial": t("provincial or ministerial employer", "省（部）属用人单位")}
+_LEVELS = {
+    "municipal": t("municipal employer", "市级用人单位"),
+    "provincial": t("provincial or ministerial employer", "省（部）属用人单位"),
+}
 _SEVERITIES = {"error": t("error", "错误"), "warning": t("warning", "警告")}
 
 
@@ -55,8 +57,10 @@ def _text(lines: list[str]) -> str:
 
 
 def _sources_json(pack: Pack, sources: Iterable[Source]) -> list[dict[str, str | None]]:
-    return [{"title": s.title, "section": s.section, "quote": s.quote, "quote_zh": s.quote_zh}
-            for s in pack.cite(sources)]
+    return [
+        {"title": s.title, "section": s.section, "quote": s.quote, "quote_zh": s.quote_zh}
+        for s in pack.cite(sources)
+    ]
 
 
 # A quote in the other language than the document's is permitcheck's rendering, marked so.
@@ -76,6 +80,7 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
 
 
 # ---- where ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class WhereView:
@@ -108,13 +113,15 @@ def authority_json(authority: Authority, lang: Lang) -> dict[str, Any]:
 
 def where_json(view: WhereView, options: RenderOptions) -> str:
     lang = options.lang
-    return json_document({
-        "employer": view.employer,
-        "level": view.level,
-        "registered_in": view.district_key,
-        "authority": authority_json(view.authority, lang),
-        "sources": _sources_json(view.pack, view.authority.sources),
-    })
+    return json_document(
+        {
+            "employer": view.employer,
+            "level": view.level,
+            "registered_in": view.district_key,
+            "authority": authority_json(view.authority, lang),
+            "sources": _sources_json(view.pack, view.authority.sources),
+        }
+    )
 
 
 def where_text(view: WhereView, options: RenderOptions) -> str:
@@ -127,20 +134,23 @@ def where_text(view: WhereView, options: RenderOptions) -> str:
     about.append(_LEVELS[view.level].get(lang))
     heading = joined(COMMA, about, lang)
     lines = [f"{who} — {heading}" if who else heading, ""]
-    lines += _table([
-        (_LABELS["authority"].get(lang), authority.name.get(lang)),
-        (_LABELS["window"].get(lang), _window_line(authority, lang)),
-        (_LABELS["building"].get(lang), authority.building.get(lang)),
-        (_LABELS["address"].get(lang), authority.address.get(lang)),
-        (_LABELS["hotline"].get(lang), joined(LIST_COMMA, authority.hotline, lang)),
-        (_LABELS["source"].get(lang), _faq(view.pack, authority.sources, lang)),
-    ])
+    lines += _table(
+        [
+            (_LABELS["authority"].get(lang), authority.name.get(lang)),
+            (_LABELS["window"].get(lang), _window_line(authority, lang)),
+            (_LABELS["building"].get(lang), authority.building.get(lang)),
+            (_LABELS["address"].get(lang), authority.address.get(lang)),
+            (_LABELS["hotline"].get(lang), joined(LIST_COMMA, authority.hotline, lang)),
+            (_LABELS["source"].get(lang), _faq(view.pack, authority.sources, lang)),
+        ]
+    )
     if view.district is not None and view.district.note is not None:
         lines += ["", view.district.note.get(lang)]
     return _text(lines)
 
 
 # ---- steps ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StepView:
@@ -171,16 +181,21 @@ _ALSO = t("Also", "另")
 _BY = t("by {date}", "{date} 前")
 _REGISTERED_IN = t("registered in {name} ({key})", "注册地：{name}（{key}）")
 _RULE_COUNT = t("{n} rule{s}", "共 {n} 条规则")
-_UNKNOWN_PLACE = t("the employer's acceptance window (run `permitcheck where`)",
-                   "用人单位对应的受理窗口（见 `permitcheck where`）")
+_UNKNOWN_PLACE = t(
+    "the employer's acceptance window (run `permitcheck where`)",
+    "用人单位对应的受理窗口（见 `permitcheck where`）",
+)
 _TITLE = t("Steps of a new application in Nanjing (FAQ 2)", "南京新办工作许可流程（FAQ第2问）")
 
 
 def _place_line(view: StepView, lang: Lang) -> str:
     if view.authority is not None:
         a = view.authority
-        return joined(COMMA, [a.name.get(lang), _window_line(a, lang), a.building.get(lang),
-                              a.address.get(lang)], lang)
+        return joined(
+            COMMA,
+            [a.name.get(lang), _window_line(a, lang), a.building.get(lang), a.address.get(lang)],
+            lang,
+        )
     if view.place is None:
         return _UNKNOWN_PLACE.get(lang)
     return _place_text(view.place, lang)
@@ -205,25 +220,30 @@ def _due_line(view: StepView, lang: Lang) -> str | None:
 
 def steps_json(view: StepsView, options: RenderOptions) -> str:
     lang = options.lang
-    return json_document({
+    return json_document(
+        {
             "dossier": view.heading,
             "note": view.note.get(lang) if view.note else None,
-            "steps": [{
-                "id": s.step.id,
-                "actor": s.step.actor.get(lang),
-                "title": s.step.title.get(lang),
-                "detail": s.step.detail.get(lang),
-                "where": _place_line(s, lang),
-                "authority": authority_json(s.authority, lang) if s.authority else None,
-                "also": _place_text(s.also, lang) if s.also else None,
-                "due": s.due.isoformat() if s.due else None,
-                "due_note": s.due_note.get(lang) if s.due_note else None,
-                "note": s.note.get(lang) if s.note else None,
-                "done": s.done.get(lang) if s.done else None,
-                "flag": s.flag.get(lang) if s.flag else None,
-                "sources": _sources_json(view.pack, s.step.sources),
-            } for s in view.steps],
-        })
+            "steps": [
+                {
+                    "id": s.step.id,
+                    "actor": s.step.actor.get(lang),
+                    "title": s.step.title.get(lang),
+                    "detail": s.step.detail.get(lang),
+                    "where": _place_line(s, lang),
+                    "authority": authority_json(s.authority, lang) if s.authority else None,
+                    "also": _place_text(s.also, lang) if s.also else None,
+                    "due": s.due.isoformat() if s.due else None,
+                    "due_note": s.due_note.get(lang) if s.due_note else None,
+                    "note": s.note.get(lang) if s.note else None,
+                    "done": s.done.get(lang) if s.done else None,
+                    "flag": s.flag.get(lang) if s.flag else None,
+                    "sources": _sources_json(view.pack, s.step.sources),
+                }
+                for s in view.steps
+            ],
+        }
+    )
 
 
 def steps_text(view: StepsView, options: RenderOptions) -> str:
@@ -255,6 +275,7 @@ def steps_text(view: StepsView, options: RenderOptions) -> str:
 
 # ---- rules and explain ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RulesView:
     pack: Pack
@@ -263,25 +284,41 @@ class RulesView:
 
 def rules_json(view: RulesView, options: RenderOptions) -> str:
     lang = options.lang
-    return json_document({"pack": view.pack.manifest.pack, "rules": [{
-            "id": rule.id,
-            "severity": rule.severity,
-            "procedures": list(rule.applies.procedures),
-            "title": rule.title.get(lang),
-            "sections": list(dict.fromkeys(s.section for s in rule.sources)),
-        } for rule in view.rules]})
+    return json_document(
+        {
+            "pack": view.pack.manifest.pack,
+            "rules": [
+                {
+                    "id": rule.id,
+                    "severity": rule.severity,
+                    "procedures": list(rule.applies.procedures),
+                    "title": rule.title.get(lang),
+                    "sections": list(dict.fromkeys(s.section for s in rule.sources)),
+                }
+                for rule in view.rules
+            ],
+        }
+    )
 
 
 def rules_text(view: RulesView, options: RenderOptions) -> str:
     lang, pack, rules = options.lang, view.pack, view.rules
-    rows = [(rule.id, _SEVERITIES[rule.severity].get(lang), _faq(pack, rule.sources, lang),
-             rule.title.get(lang)) for rule in rules]
-    widths = [max((display_width(row[column]) for row in rows), default=0)
-              for column in range(3)]
+    rows = [
+        (
+            rule.id,
+            _SEVERITIES[rule.severity].get(lang),
+            _faq(pack, rule.sources, lang),
+            rule.title.get(lang),
+        )
+        for rule in rules
+    ]
+    widths = [max((display_width(row[column]) for row in rows), default=0) for column in range(3)]
     lines = []
     for row in rows:
-        cells = [cell + " " * (width - display_width(cell))
-                 for cell, width in zip(row[:3], widths, strict=True)]
+        cells = [
+            cell + " " * (width - display_width(cell))
+            for cell, width in zip(row[:3], widths, strict=True)
+        ]
         lines.append("  ".join([*cells, row[3]]))
     count = len(rules)
     lines += ["", say(_RULE_COUNT, lang, n=count)]
@@ -303,12 +340,15 @@ _EXPLAIN = {
 
 
 def _applies(rule: Rule, lang: Lang) -> list[str]:
-    procedures = joined(LIST_COMMA, (PROCEDURES[p].get(lang) for p in rule.applies.procedures),
-                        lang)
+    procedures = joined(
+        LIST_COMMA, (PROCEDURES[p].get(lang) for p in rule.applies.procedures), lang
+    )
     lines = [f"{_EXPLAIN['procedures'].get(lang)}{COLON.get(lang)}{procedures}"]
     if rule.applies.categories is not None:
-        lines.append(f"{_EXPLAIN['categories'].get(lang)}{COLON.get(lang)}"
-                     f"{joined(LIST_COMMA, rule.applies.categories, lang)}")
+        lines.append(
+            f"{_EXPLAIN['categories'].get(lang)}{COLON.get(lang)}"
+            f"{joined(LIST_COMMA, rule.applies.categories, lang)}"
+        )
     if rule.applies.when is not None:
         en, zh = conditions.describe(rule.applies.when)
         lines.append(pick(en, zh, lang))
@@ -323,8 +363,7 @@ def _documents(pack: Pack, sources: Iterable[Source], lang: Lang) -> list[str]:
     main = pack.manifest.source
     for source in sources:
         document = main if source.document is None else pack.documents[source.document]
-        titles.setdefault(document.short.get(lang),
-                          pick(document.title, document.title_zh, lang))
+        titles.setdefault(document.short.get(lang), pick(document.title, document.title_zh, lang))
     return [f"{short}{COLON.get(lang)}{title}" for short, title in titles.items()]
 
 
@@ -342,25 +381,33 @@ def _explain_parts(view: ExplainView, lang: Lang) -> tuple[str, list[str], list[
     exemptions: list[dict[str, Any]] = []
     for exemption in rule.exemptions:
         when_en, when_zh = conditions.describe(exemption.when)
-        exemptions.append({
-            "for": exemption.describe.get(lang),
-            "when": pick(when_en, when_zh, lang),
-            "message": exemption.message.get(lang),
-            "sources": _sources_json(view.pack, exemption.sources),
-        })
+        exemptions.append(
+            {
+                "for": exemption.describe.get(lang),
+                "when": pick(when_en, when_zh, lang),
+                "message": exemption.message.get(lang),
+                "sources": _sources_json(view.pack, exemption.sources),
+            }
+        )
     return pick(check_en, check_zh, lang), applies, exemptions
 
 
 def explain_json(view: ExplainView, options: RenderOptions) -> str:
     lang, rule = options.lang, view.rule
     checks_text, applies, exemptions = _explain_parts(view, lang)
-    return json_document({
-        "id": rule.id, "severity": rule.severity, "title": rule.title.get(lang),
-        "description": rule.description.get(lang),
-        "checks": checks_text,
-        "applies": applies, "exemptions": exemptions, "fix": rule.fix.get(lang),
-        "sources": _sources_json(view.pack, view.pack.sources_of(rule)),
-    })
+    return json_document(
+        {
+            "id": rule.id,
+            "severity": rule.severity,
+            "title": rule.title.get(lang),
+            "description": rule.description.get(lang),
+            "checks": checks_text,
+            "applies": applies,
+            "exemptions": exemptions,
+            "fix": rule.fix.get(lang),
+            "sources": _sources_json(view.pack, view.pack.sources_of(rule)),
+        }
+    )
 
 
 def explain_text(view: ExplainView, options: RenderOptions) -> str:
@@ -371,16 +418,14 @@ def explain_text(view: ExplainView, options: RenderOptions) -> str:
     colon = COLON.get(lang)
     lines.append(f"{_EXPLAIN['severity'].get(lang)}{colon}{_SEVERITIES[rule.severity].get(lang)}")
     heading = colon.rstrip()
-    lines += ["", f"{_EXPLAIN['checks'].get(lang)}{heading}",
-              f"  {checks_text}"]
+    lines += ["", f"{_EXPLAIN['checks'].get(lang)}{heading}", f"  {checks_text}"]
     lines += ["", f"{_EXPLAIN['applies'].get(lang)}{heading}"] + [f"  {line}" for line in applies]
     lines += ["", f"{_EXPLAIN['exemptions'].get(lang)}{heading}"]
     if not exemptions:
         lines.append(f"  {_EXPLAIN['none'].get(lang)}")
     for exemption in rule.exemptions:
         when_en, when_zh = conditions.describe(exemption.when)
-        lines.append(f"  - {exemption.describe.get(lang)}{colon}"
-                     f"{pick(when_en, when_zh, lang)}")
+        lines.append(f"  - {exemption.describe.get(lang)}{colon}{pick(when_en, when_zh, lang)}")
         lines += [f"    {_quote(source, lang)}" for source in pack.cite(exemption.sources)]
     lines += ["", f"{_EXPLAIN['fix'].get(lang)}{heading}", f"  {rule.fix.get(lang)}"]
     lines += ["", f"{_EXPLAIN['sources'].get(lang)}{heading}"]

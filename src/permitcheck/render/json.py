@@ -23,19 +23,22 @@ def render(report: Report, options: RenderOptions) -> str:
         head = _dumps(_dossier(result, report, options))[:-1]  # reopen the object
         findings = [_dumps(_finding(found, options)) for found in result.findings]
         body = "[\n      " + ",\n      ".join(findings) + "\n    ]" if findings else "[]"
-        dossiers.append(f"    {head}, \"findings\": {body}}}")
+        dossiers.append(f'    {head}, "findings": {body}}}')
     listed = "[\n" + ",\n".join(dossiers) + "\n  ]" if dossiers else "[]"
     used = sorted({found.rule for result in report.results for found in result.findings})
-    rules = {rule_id: _rule(report, rule_id, options) for rule_id in used
-             if rule_id in report.rules}
+    rules = {
+        rule_id: _rule(report, rule_id, options) for rule_id in used if rule_id in report.rules
+    }
     errors = [_dumps(_error(error, options)) for error in report.errors]
     error_list = "[\n    " + ",\n    ".join(errors) + "\n  ]" if errors else "[]"
     rule_lines = [f"    {_dumps(rule_id)}: {_dumps(entry)}" for rule_id, entry in rules.items()]
     rule_map = "{\n" + ",\n".join(rule_lines) + "\n  }" if rule_lines else "{}"
     # Same value, but nothing a terminal or a CI log could act on (escape.json).
-    return escape.json(f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n'
-                       f'  "dossiers": {listed},\n  "errors": {error_list},\n'
-                       f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n')
+    return escape.json(
+        f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n'
+        f'  "dossiers": {listed},\n  "errors": {error_list},\n'
+        f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n'
+    )
 
 
 def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> dict[str, Any]:
@@ -74,8 +77,10 @@ def _rule(report: Report, rule_id: str, options: RenderOptions) -> dict[str, Any
         "title": rule.title.get(options.lang),
         "severity": rule.severity,
         "description": rule.description.get(options.lang),
-        "sources": [{"title": s.title, "section": s.section, "quote": s.quote,
-                     "quote_zh": s.quote_zh} for s in rule.sources],
+        "sources": [
+            {"title": s.title, "section": s.section, "quote": s.quote, "quote_zh": s.quote_zh}
+            for s in rule.sources
+        ],
     }
 
 

@@ -24,10 +24,12 @@ def render(report: Report, options: RenderOptions) -> str:
     by_file: dict[str, list[str]] = {}
     for problem in report.errors:
         by_file.setdefault(escape.text(problem.path or "permitcheck"), []).append(
-            escape.text(problem.message_with_position(options.lang)))
+            escape.text(problem.message_with_position(options.lang))
+        )
     for path, messages in sorted(by_file.items()):
-        suite = ET.SubElement(suites, "testsuite", name=path, tests="1", failures="0",
-                              errors="1", skipped="0")
+        suite = ET.SubElement(
+            suites, "testsuite", name=path, tests="1", failures="0", errors="1", skipped="0"
+        )
         case = ET.SubElement(suite, "testcase", classname=path, name="dossier can be read")
         element = ET.SubElement(case, "error", message=messages[0], type="invalid-dossier")
         element.text = "\n".join(messages)
@@ -44,20 +46,29 @@ def _suite(result: DossierResult, report: Report, options: RenderOptions) -> ET.
     suite = ET.Element("testsuite", name=escape.text(result.path))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("type", result.type), ("city", result.city),
-                        ("as_of", result.as_of.isoformat()),
-                        ("submit_by", result.submit_by.isoformat() if result.submit_by else ""),
-                        ("ready", str(result.ready(report.fail_on)).lower())):
+    for name, value in (
+        ("type", result.type),
+        ("city", result.city),
+        ("as_of", result.as_of.isoformat()),
+        ("submit_by", result.submit_by.isoformat() if result.submit_by else ""),
+        ("ready", str(result.ready(report.fail_on)).lower()),
+    ):
         ET.SubElement(properties, "property", name=name, value=escape.text(value))
     for found in result.findings:
         counts["tests"] += 1
-        case = ET.SubElement(suite, "testcase", classname=escape.text(found.rule),
-                             name=escape.text(f"{found.subject}: {found.title.get(lang)}"),
-                             file=escape.text(result.path), line=str(found.location.line))
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=escape.text(found.rule),
+            name=escape.text(f"{found.subject}: {found.title.get(lang)}"),
+            file=escape.text(result.path),
+            line=str(found.location.line),
+        )
         if found.blocks(report.fail_on):
             counts["failures"] += 1
-            failure = ET.SubElement(case, "failure", message=escape.text(found.message.get(lang)),
-                                    type=found.severity)
+            failure = ET.SubElement(
+                case, "failure", message=escape.text(found.message.get(lang)), type=found.severity
+            )
             failure.text = _details(found, options)
         elif found.status == "skip":
             counts["skipped"] += 1

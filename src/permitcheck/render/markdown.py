@@ -6,10 +6,13 @@ from permitcheck.findings import DossierResult, RenderOptions, Report, cite_all
 from permitcheck.i18n import FIX, PROCEDURES, Lang, say, t
 from permitcheck.render import escape
 
-_HEAD = t("permitcheck: {ready} of {total} dossiers ready",
-          "permitcheck：{total} 份档案中 {ready} 份可以提交")
-_COLUMNS = t("| | Dossier | Procedure | Result | Submit by |",
-             "| | 档案 | 事项 | 结果 | 最晚提交 |")
+_HEAD = t(
+    "permitcheck: {ready} of {total} dossiers ready",
+    "permitcheck：{total} 份档案中 {ready} 份可以提交",
+)
+_COLUMNS = t(
+    "| | Dossier | Procedure | Result | Submit by |", "| | 档案 | 事项 | 结果 | 最晚提交 |"
+)
 _READY = t("ready", "可以提交")
 _NOT_READY = t("not ready", "尚不能提交")
 _PROBLEMS = t("{fails} to fix, {warns} warnings", "{fails} 项需处理，{warns} 项警告")
@@ -38,8 +41,10 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append("")
     if report.skipped:
         count = len(report.skipped)
-        lines += [_SKIPPED.get(lang).replace("{n}", str(count)).replace(
-            "{s}", "" if count == 1 else "s"), ""]
+        lines += [
+            _SKIPPED.get(lang).replace("{n}", str(count)).replace("{s}", "" if count == 1 else "s"),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -48,18 +53,27 @@ def _row(result: DossierResult, report: Report, lang: Lang) -> str:
     counts = result.counts()
     outcome = (_READY if is_ready else _NOT_READY).get(lang)
     if counts["fail"] or counts["warn"]:
-        outcome += " (" + _PROBLEMS.get(lang).replace("{fails}", str(counts["fail"])).replace(
-            "{warns}", str(counts["warn"])) + ")"
-    closed = [result.groups[f.group].get(lang) if f.group in result.groups else f.group
-              for f in result.closed()]
+        outcome += (
+            " ("
+            + _PROBLEMS.get(lang)
+            .replace("{fails}", str(counts["fail"]))
+            .replace("{warns}", str(counts["warn"]))
+            + ")"
+        )
+    closed = [
+        result.groups[f.group].get(lang) if f.group in result.groups else f.group
+        for f in result.closed()
+    ]
     if closed:
         # A closed window is named even when another one still gives a "submit by" date.
         named = ", ".join(escape.markdown(name, table=True) for name in dict.fromkeys(closed))
         outcome += "; " + _CLOSED.get(lang).replace("{what}", named)
     submit_by = result.submit_by.isoformat() if result.submit_by else "—"
     mark = "✅" if is_ready else "❌"
-    return (f"| {mark} | {escape.markdown_code(result.path, table=True)} | "
-            f"{PROCEDURES[result.type].get(lang)} | {outcome} | {submit_by} |")
+    return (
+        f"| {mark} | {escape.markdown_code(result.path, table=True)} | "
+        f"{PROCEDURES[result.type].get(lang)} | {outcome} | {submit_by} |"
+    )
 
 
 def _details(result: DossierResult, report: Report, options: RenderOptions) -> list[str]:
@@ -74,8 +88,10 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
         group = result.groups.get(found.group)
         heading = group.get(lang) if group else found.group
         line_label = say(_LINE, lang, n=found.location.line)
-        text = (f"- {mark} **{escape.markdown(heading)}**: "
-                f"{escape.markdown_message(found.message.get(lang))}")
+        text = (
+            f"- {mark} **{escape.markdown(heading)}**: "
+            f"{escape.markdown_message(found.message.get(lang))}"
+        )
         if found.fix is not None:
             text += f" *{FIX.get(lang)}:* {escape.markdown_message(found.fix.get(lang))}"
         cited = f"{escape.markdown(cite_all(found.sources, lang))}, " if found.sources else ""

@@ -18,16 +18,21 @@ INVALID = "permitcheck.invalid-dossier"
 _LEVELS = {"fail": "error", "warn": "warning"}
 
 
-_INVALID = t("The dossier cannot be read or does not follow the dossier format",
-             "档案无法读取或不符合档案格式")
+_INVALID = t(
+    "The dossier cannot be read or does not follow the dossier format",
+    "档案无法读取或不符合档案格式",
+)
 
 
 def render(report: Report, options: RenderOptions) -> str:
     lang = options.lang
-    used = sorted({f.rule for r in report.results for f in r.findings
-                   if f.status in ("fail", "warn")})
-    rules = [_rule(report.rules[rule_id], lang) if rule_id in report.rules else
-             {"id": rule_id} for rule_id in used]
+    used = sorted(
+        {f.rule for r in report.results for f in r.findings if f.status in ("fail", "warn")}
+    )
+    rules = [
+        _rule(report.rules[rule_id], lang) if rule_id in report.rules else {"id": rule_id}
+        for rule_id in used
+    ]
     if report.errors:
         rules.append(_invalid_rule(lang))
     index = {rule["id"]: number for number, rule in enumerate(rules)}
@@ -38,27 +43,36 @@ def render(report: Report, options: RenderOptions) -> str:
                 results.append(_result(found, result.path, index, report, options))
     for error in report.errors:
         entry: dict[str, Any] = {
-            "ruleId": INVALID, "ruleIndex": index[INVALID], "level": "error",
+            "ruleId": INVALID,
+            "ruleIndex": index[INVALID],
+            "level": "error",
             "message": {"text": error.text.get(lang)},
         }
         if error.path:
-            region = {"startLine": error.location.line, "startColumn": error.location.column} \
-                if error.location else {"startLine": 1}
+            region = (
+                {"startLine": error.location.line, "startColumn": error.location.column}
+                if error.location
+                else {"startLine": 1}
+            )
             entry["locations"] = [_location(error.path, region, options.base_dir)]
         results.append(entry)
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "permitcheck",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "permitcheck",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     # Same value, but nothing a terminal or a CI log could act on (escape.json).
     return escape.json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
@@ -77,17 +91,14 @@ def _uri(path: str, base: str | None) -> str:
 
 
 def _location(path: str, region: dict[str, int], base: str | None) -> dict[str, Any]:
-    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path, base)},
-                                 "region": region}}
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path, base)}, "region": region}}
 
 
 def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
     def get(text: Text) -> str:
         return text.get(lang)
 
-    sources = "\n".join(
-        f"- {s.cite(lang)}: “{s.quote_in(lang)}” "
-        f"({s.title})" for s in rule.sources)
+    sources = "\n".join(f"- {s.cite(lang)}: “{s.quote_in(lang)}” ({s.title})" for s in rule.sources)
     fix_label, source_label = FIX.get(lang), SOURCES.get(lang)
     return {
         "id": rule.id,
@@ -96,27 +107,33 @@ def _rule(rule: RuleInfo, lang: Lang) -> dict[str, Any]:
         "fullDescription": {"text": get(rule.description)},
         "help": {
             "text": f"{get(rule.description)}\n{fix_label}: {get(rule.fix)}\n{source_label}:\n"
-                    f"{sources}",
+            f"{sources}",
             "markdown": f"{get(rule.description)}\n\n**{fix_label}:** {get(rule.fix)}\n\n"
-                        f"**{source_label}:**\n\n{sources}",
+            f"**{source_label}:**\n\n{sources}",
         },
         "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
         "properties": {
             "tags": ["permit-dossier"],
-            "sources": [{"title": s.title, "section": s.section, "quote": s.quote}
-                        for s in rule.sources],
+            "sources": [
+                {"title": s.title, "section": s.section, "quote": s.quote} for s in rule.sources
+            ],
         },
     }
 
 
 def _invalid_rule(lang: Lang) -> dict[str, Any]:
     text = _INVALID.get(lang)
-    return {"id": INVALID, "name": "invalid-dossier", "shortDescription": {"text": text},
-            "defaultConfiguration": {"level": "error"}}
+    return {
+        "id": INVALID,
+        "name": "invalid-dossier",
+        "shortDescription": {"text": text},
+        "defaultConfiguration": {"level": "error"},
+    }
 
 
-def _result(found: Finding, path: str, index: dict[str, int], report: Report,
-            options: RenderOptions) -> dict[str, Any]:
+def _result(
+    found: Finding, path: str, index: dict[str, int], report: Report, options: RenderOptions
+) -> dict[str, Any]:
     lang = options.lang
     message = found.message.get(lang)
     if found.fix is not None:
@@ -127,9 +144,13 @@ def _result(found: Finding, path: str, index: dict[str, int], report: Report,
         # What blocks the dossier at --fail-on is an error; a warning that does not, a warning.
         "level": "error" if found.blocks(report.fail_on) else _LEVELS[found.status],
         "message": {"text": message},
-        "locations": [_location(path, {"startLine": found.location.line,
-                                       "startColumn": found.location.column},
-                                options.base_dir)],
+        "locations": [
+            _location(
+                path,
+                {"startLine": found.location.line, "startColumn": found.location.column},
+                options.base_dir,
+            )
+        ],
         "partialFingerprints": {"permitcheck/v1": f"{found.rule}:{found.subject}"},
         "properties": {"subject": found.subject, "status": found.status},
     }

@@ -31,8 +31,10 @@ _MARKS = {
 }
 _ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
 # The checklist's heading names what a new application obtains; the others as everywhere.
-_PROCEDURES = {**PROCEDURES,
-               "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）")}
+_PROCEDURES = {
+    **PROCEDURES,
+    "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）"),
+}
 _AS_OF = t("as of", "参考日期")
 _PASSPORT = t("passport {number}", "护照 {number}")
 _SOURCE = {"en": "", "zh": "依据 "}  # before the citations: `[FAQ 3(4)]`, `[依据 FAQ 3(4)]`
@@ -81,8 +83,10 @@ def render(report: Report, options: RenderOptions) -> str:
         if options.verbose:
             # Why each YAML file was not checked: a dossier skipped by mistake shows here.
             colon = COLON.get(options.lang)
-            lines += [[("  " + skipped.path, ""), (colon + skipped.reason.get(options.lang),
-                                                   "dim")] for skipped in report.skipped]
+            lines += [
+                [("  " + skipped.path, ""), (colon + skipped.reason.get(options.lang), "dim")]
+                for skipped in report.skipped
+            ]
     if not lines:
         return ""
     return _styled(lines, options.width) if options.color else _plain(lines)
@@ -101,8 +105,15 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
     buffer = io.StringIO()
     # Text.append never reads markup (`[bold]`, `[link=...]`); markup=False says so for the
     # whole console as well.
-    console = Console(file=buffer, force_terminal=True, color_system="standard", width=width,
-                      highlight=False, emoji=False, markup=False)
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     for line in lines:
         text = RichText()
         for content, style in line:
@@ -111,14 +122,22 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
     return buffer.getvalue()
 
 
-def _dossier(lines: list[list[Segment]], result: DossierResult, report: Report,
-             options: RenderOptions) -> None:
+def _dossier(
+    lines: list[list[Segment]], result: DossierResult, report: Report, options: RenderOptions
+) -> None:
     lang = options.lang
     comma = COMMA.get(lang)
-    lines.append([(result.path, "bold"),
-                  (f" — {_PROCEDURES[result.type].get(lang)}{comma}"
-                   f"{result.city_name.get(lang)}{comma}{_AS_OF.get(lang)} "
-                   f"{result.as_of.isoformat()}", "")])
+    lines.append(
+        [
+            (result.path, "bold"),
+            (
+                f" — {_PROCEDURES[result.type].get(lang)}{comma}"
+                f"{result.city_name.get(lang)}{comma}{_AS_OF.get(lang)} "
+                f"{result.as_of.isoformat()}",
+                "",
+            ),
+        ]
+    )
     who = result.applicant
     if result.passport is not None:
         who += aside(say(_PASSPORT, lang, number=options.number(result.passport) or ""), lang)
@@ -132,8 +151,9 @@ def _dossier(lines: list[list[Segment]], result: DossierResult, report: Report,
     order = {key: number for number, key in enumerate(result.groups)}  # the pack's order
     for key in sorted(groups, key=lambda g: (order.get(g, len(order)), g)):
         lines += [[], [(result.groups[key].get(lang), "bold underline")]]
-        for found in sorted(groups[key], key=lambda f: (
-                _ORDER[f.status], f.check != "present", f.rule, f.sort_key)):
+        for found in sorted(
+            groups[key], key=lambda f: (_ORDER[f.status], f.check != "present", f.rule, f.sort_key)
+        ):
             _finding(lines, found, options)
     lines += [[], _summary(result, report, options)]
 
@@ -141,16 +161,18 @@ def _dossier(lines: list[list[Segment]], result: DossierResult, report: Report,
 def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions) -> None:
     lang = options.lang
     symbol, word, style = _MARKS[found.status]
-    line: list[Segment] = [("  ", ""), (symbol if options.color else word.get(lang), style),
-                           (" " + found.message.get(lang), "")]
+    line: list[Segment] = [
+        ("  ", ""),
+        (symbol if options.color else word.get(lang), style),
+        (" " + found.message.get(lang), ""),
+    ]
     if found.status in ("fail", "warn", "exempt") and found.sources:
         line.append((f"  [{_SOURCE[lang]}{cite_all(found.sources, lang)}]", "dim"))
     if options.verbose or found.status in ("fail", "warn"):
         line.append((f"  ({found.rule})", "dim"))
     lines.append(line)
     if found.fix is not None and found.status in ("fail", "warn"):
-        lines.append([("      ", ""), (labelled(FIX, "", lang), "bold"),
-                      (found.fix.get(lang), "")])
+        lines.append([("      ", ""), (labelled(FIX, "", lang), "bold"), (found.fix.get(lang), "")])
 
 
 def _title(result: DossierResult, found: Finding, lang: Lang) -> str:
@@ -167,15 +189,15 @@ def _setter(result: DossierResult, lang: Lang) -> str | None:
     return None
 
 
-def _summary(result: DossierResult, report: Report,
-             options: RenderOptions) -> list[Segment]:
+def _summary(result: DossierResult, report: Report, options: RenderOptions) -> list[Segment]:
     lang = options.lang
     counts = result.counts()
     blocking = [f for f in result.findings if f.blocks(report.fail_on)]
     missing = sum(1 for f in blocking if f.check == "present")
     to_fix = len(blocking) - missing
-    warnings = sum(1 for f in result.findings if f.status in ("fail", "warn")
-                   and not f.blocks(report.fail_on))
+    warnings = sum(
+        1 for f in result.findings if f.status in ("fail", "warn") and not f.blocks(report.fail_on)
+    )
     parts: list[str] = []
     if missing:
         parts.append(say(_MISSING, lang, n=missing))
@@ -191,16 +213,25 @@ def _summary(result: DossierResult, report: Report,
     closed = result.closed()
     if closed:
         # A closed window is always named: another window still open must not hide it.
-        named = LIST_COMMA.get(lang).join(dict.fromkeys(
-            say(_CLOSED_ONE, lang, title=_title(result, found, lang),
-                 date=found.window_end.isoformat() if found.window_end else "—")
-            for found in closed))
+        named = LIST_COMMA.get(lang).join(
+            dict.fromkeys(
+                say(
+                    _CLOSED_ONE,
+                    lang,
+                    title=_title(result, found, lang),
+                    date=found.window_end.isoformat() if found.window_end else "—",
+                )
+                for found in closed
+            )
+        )
         tail.append(say(_CLOSED, lang, what=named))
     if result.submit_by is not None:
         setter = _setter(result, lang)
         holds = _OTHERS_HOLD if closed else _SUBMIT_BY
-        tail.append(say(holds, lang, date=result.submit_by.isoformat()) + (
-            aside(say(_SET_BY, lang, what=setter), lang) if setter else ""))
+        tail.append(
+            say(holds, lang, date=result.submit_by.isoformat())
+            + (aside(say(_SET_BY, lang, what=setter), lang) if setter else "")
+        )
     elif not closed:
         tail.append(_NOTHING_TO_CHECK.get(lang))
     if counts["skip"] and options.verbose:
@@ -208,6 +239,7 @@ def _summary(result: DossierResult, report: Report,
     ready = result.ready(report.fail_on)
     head = (_READY if ready else _NOT_READY).get(lang)
     semicolon = SEMICOLON.get(lang)
-    return [(head, "bold green" if ready else "bold red"),
-            (COLON.get(lang) + joined(COMMA, parts, lang) + semicolon
-             + semicolon.join(tail), "")]
+    return [
+        (head, "bold green" if ready else "bold red"),
+        (COLON.get(lang) + joined(COMMA, parts, lang) + semicolon + semicolon.join(tail), ""),
+    ]

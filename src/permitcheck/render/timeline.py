@@ -27,11 +27,16 @@ _TITLE = t("Timeline", "时间线")
 _AS_OF = t("as of", "参考日期")
 _SUBMIT_BY = t("submit by", "最晚提交")
 _NO_WINDOWS = t("No time window applies to this dossier.", "本档案没有适用的时限。")
-_STATUS = {"pass": t("holds", "有效"), "warn": t("closes soon", "即将到期"),
-           "fail": t("closed", "已过期")}
+_STATUS = {
+    "pass": t("holds", "有效"),
+    "warn": t("closes soon", "即将到期"),
+    "fail": t("closed", "已过期"),
+}
 _LEGEND = t("bar: the days on which the requirement holds", "条形：符合要求的日期范围")
-_OPEN_START = t("  (a window whose start is not known is drawn from the left edge)",
-                "  （起点未知的时限从坐标轴起点画起）")
+_OPEN_START = t(
+    "  (a window whose start is not known is drawn from the left edge)",
+    "  （起点未知的时限从坐标轴起点画起）",
+)
 
 
 @dataclass(frozen=True)
@@ -53,25 +58,44 @@ class Timeline:
     bars: tuple[Bar, ...]
 
 
-def build(result: DossierResult, steps: Sequence[StepWindow] = (),
-          warn_days: int | None = None) -> Timeline:
+def build(
+    result: DossierResult, steps: Sequence[StepWindow] = (), warn_days: int | None = None
+) -> Timeline:
     """The bars of every finding with a time window, in the checklist's document order, then
     those of the steps counted from the dossier's dates (`steps`: the work visa within the
     Notification Letter's validity, the residence permit after entry)."""
     order = list(result.groups)
-    windows = [f for f in result.findings
-               if f.window_end is not None and f.status in ("pass", "warn", "fail")]
-    windows.sort(key=lambda f: (order.index(f.group) if f.group in order else len(order),
-                                f.rule, f.sort_key))
+    windows = [
+        f
+        for f in result.findings
+        if f.window_end is not None and f.status in ("pass", "warn", "fail")
+    ]
+    windows.sort(
+        key=lambda f: (order.index(f.group) if f.group in order else len(order), f.rule, f.sort_key)
+    )
     counts: dict[str, int] = {}
     for found in windows:
         counts[found.group] = counts.get(found.group, 0) + 1
-    bars = tuple(Bar(label=_label(found, result, counts[found.group] > 1), rule=found.rule,
-                     start=found.window_start, end=found.window_end,  # type: ignore[arg-type]
-                     status=_status(found)) for found in windows)
-    bars += tuple(Bar(label=step.title, rule=f"step:{step.step}", start=step.start,
-                      end=step.end, status=_step_status(step, result.as_of, warn_days))
-                  for step in steps)
+    bars = tuple(
+        Bar(
+            label=_label(found, result, counts[found.group] > 1),
+            rule=found.rule,
+            start=found.window_start,
+            end=found.window_end,  # type: ignore[arg-type]
+            status=_status(found),
+        )
+        for found in windows
+    )
+    bars += tuple(
+        Bar(
+            label=step.title,
+            rule=f"step:{step.step}",
+            start=step.start,
+            end=step.end,
+            status=_step_status(step, result.as_of, warn_days),
+        )
+        for step in steps
+    )
     return Timeline(path=result.path, as_of=result.as_of, submit_by=result.submit_by, bars=bars)
 
 
@@ -100,15 +124,23 @@ def _label(found: Finding, result: DossierResult, shared: bool) -> Text:
 
 def render_json(timeline: Timeline, options: RenderOptions) -> str:
     lang = options.lang
-    return json_document({
-        "path": timeline.path,
-        "as_of": timeline.as_of.isoformat(),
-        "submit_by": timeline.submit_by.isoformat() if timeline.submit_by else None,
-        "windows": [{"label": bar.label.get(lang), "rule": bar.rule,
-                     "start": bar.start.isoformat() if bar.start else None,
-                     "end": bar.end.isoformat(), "status": bar.status}
-                    for bar in timeline.bars],
-    })
+    return json_document(
+        {
+            "path": timeline.path,
+            "as_of": timeline.as_of.isoformat(),
+            "submit_by": timeline.submit_by.isoformat() if timeline.submit_by else None,
+            "windows": [
+                {
+                    "label": bar.label.get(lang),
+                    "rule": bar.rule,
+                    "start": bar.start.isoformat() if bar.start else None,
+                    "end": bar.end.isoformat(),
+                    "status": bar.status,
+                }
+                for bar in timeline.bars
+            ],
+        }
+    )
 
 
 def _fit(text: str, width: int) -> str:
@@ -135,9 +167,17 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
     # The dossier's path and family members' names (in bar labels) are shown escaped: no
     # control character, new line or workflow command reaches the terminal or the CI log; and
     # no text is read as Rich markup.
-    console = Console(file=buffer, force_terminal=color, no_color=not color,
-                      color_system="standard" if color else None, width=max(width, 60),
-                      highlight=False, emoji=False, soft_wrap=True, markup=False)
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=max(width, 60),
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+        markup=False,
+    )
     console.print(RichText(f"{_TITLE.get(lang)} — {escape.text(timeline.path)}", style="bold"))
     if not timeline.bars:
         console.print(_NO_WINDOWS.get(lang))
@@ -197,8 +237,9 @@ def _axis_labels(left: date, right: date, span: int) -> str:
     return start + " " * max(span - len(start) - len(end), 1) + end
 
 
-def _markers(timeline: Timeline, now: int, due: int | None, span: int, lang: Lang,
-             color: bool) -> str:
+def _markers(
+    timeline: Timeline, now: int, due: int | None, span: int, lang: Lang, color: bool
+) -> str:
     """A line of ▲ under the reference date and submit-by columns, then their labels."""
     up = "▲" if color else "^"
     marks = [" "] * span

@@ -114,9 +114,11 @@ class BeforeDate(Params):
     def _opens_before_it_closes(self) -> BeforeDate:
         if self.opens is not None and self.opens <= self.days:
             raise bilingual_error(
-                "opens", f"`opens` ({self.opens} days before) must be more than `days` "
-                         f"({self.days}): the window opens before it closes",
-                f"`opens`（提前 {self.opens} 天）须大于 `days`（{self.days}）：时限须先开始后截止")
+                "opens",
+                f"`opens` ({self.opens} days before) must be more than `days` "
+                f"({self.days}): the window opens before it closes",
+                f"`opens`（提前 {self.opens} 天）须大于 `days`（{self.days}）：时限须先开始后截止",
+            )
         return self
 
 
@@ -183,8 +185,20 @@ class ConditionCheck(Params):
 
 
 Check = Annotated[
-    Present | Facts | Includes | OneOf | MaxAge | MinValidity | BeforeDate | WorkingDays
-    | ResidenceCountry | Authentication | Translation | EvidenceCovers | ConditionCheck | File
+    Present
+    | Facts
+    | Includes
+    | OneOf
+    | MaxAge
+    | MinValidity
+    | BeforeDate
+    | WorkingDays
+    | ResidenceCountry
+    | Authentication
+    | Translation
+    | EvidenceCovers
+    | ConditionCheck
+    | File
     | AcceptanceWindow,
     Field(discriminator="kind"),
 ]
@@ -247,20 +261,31 @@ def reads(check: Any) -> list[Reads]:
     if kind == "facts":
         for name, expected in check.expect.items():
             flag = isinstance(expected, bool)
-            found.append(Reads(by, ("expect", name), name, BOOL if flag else TEXT,
-                               values=() if flag else (str(expected),),
-                               values_at=("expect", name), listed=False, key=True))
+            found.append(
+                Reads(
+                    by,
+                    ("expect", name),
+                    name,
+                    BOOL if flag else TEXT,
+                    values=() if flag else (str(expected),),
+                    values_at=("expect", name),
+                    listed=False,
+                    key=True,
+                )
+            )
         found += [Reads(by, ("stated", number), name) for number, name in enumerate(check.stated)]
-        found += [Reads(by, ("stated_any", group, number), name)
-                  for group, names in enumerate(check.stated_any)
-                  for number, name in enumerate(names)]
+        found += [
+            Reads(by, ("stated_any", group, number), name)
+            for group, names in enumerate(check.stated_any)
+            for number, name in enumerate(names)
+        ]
     elif kind == "includes":
         lists = [("all", check.all), ("any", check.any)] + [
-            (number, group) for number, group in enumerate(check.any_group)]
+            (number, group) for number, group in enumerate(check.any_group)
+        ]
         for name, values in lists:
             where = (name,) if isinstance(name, str) else ("any_group", name)
-            found.append(Reads(by, where, need=LIST_OF_TEXT, values=tuple(values),
-                               values_at=where))
+            found.append(Reads(by, where, need=LIST_OF_TEXT, values=tuple(values), values_at=where))
     elif kind == "one_of":
         found[0] = Reads(by, need=TEXT, values=tuple(check.values), values_at=("values",))
     elif kind == "residence_country":
@@ -269,22 +294,38 @@ def reads(check: Any) -> list[Reads]:
             Reads(by, ("residence",), check.residence, LIST_OF_MAPPINGS, absolute=True),
             Reads(by, ("residence",), check.residence, TEXT, absolute=True, item="country"),
             Reads(by, ("residence",), check.residence, DATE, absolute=True, item="from"),
-            Reads(by, ("residence",), check.residence, DATE, absolute=True, item="to",
-                  optional=True),
+            Reads(
+                by, ("residence",), check.residence, DATE, absolute=True, item="to", optional=True
+            ),
         ]
     elif kind == "authentication":
-        found += [Reads(by, ("country_field",), check.country_field, TEXT),
-                  Reads(by, (), "authentication", TEXT)]
-        found += [Reads(by, (), "authentication", TEXT, values=tuple(methods), values_at=(name,))
-                  for name, methods in (("foreign", check.foreign), ("regions", check.regions),
-                                        ("mainland", check.mainland))]
-        found += [Reads(by, (), name, need, optional=True) for name, need in (
-            ("apostille_country", TEXT), ("apostilled_on", DATE), ("issued_on", DATE))]
+        found += [
+            Reads(by, ("country_field",), check.country_field, TEXT),
+            Reads(by, (), "authentication", TEXT),
+        ]
+        found += [
+            Reads(by, (), "authentication", TEXT, values=tuple(methods), values_at=(name,))
+            for name, methods in (
+                ("foreign", check.foreign),
+                ("regions", check.regions),
+                ("mainland", check.mainland),
+            )
+        ]
+        found += [
+            Reads(by, (), name, need, optional=True)
+            for name, need in (
+                ("apostille_country", TEXT),
+                ("apostilled_on", DATE),
+                ("issued_on", DATE),
+            )
+        ]
     elif kind == "translation":
         found += [Reads(by, (), "language", TEXT), Reads(by, (), "translation", MAPPING)]
     elif kind == "evidence_covers":
-        found += [Reads(by, (), "", LIST_OF_TEXT, item="supports"),
-                  Reads(by, ("fields",), check.fields, LIST_OF_TEXT, absolute=True)]
+        found += [
+            Reads(by, (), "", LIST_OF_TEXT, item="supports"),
+            Reads(by, ("fields",), check.fields, LIST_OF_TEXT, absolute=True),
+        ]
     elif kind == "condition":
         found += list(condition_reads(check.require, ("require",)))
     return found
@@ -299,9 +340,12 @@ class Acceptance:
     problem: Text | None = None
 
 
-NO_EMPLOYER = Acceptance(name=Text(
-    en="the acceptance window that serves the employer (`permitcheck where` names it)",
-    zh="用人单位对应的受理窗口（见 `permitcheck where`）"))
+NO_EMPLOYER = Acceptance(
+    name=Text(
+        en="the acceptance window that serves the employer (`permitcheck where` names it)",
+        zh="用人单位对应的受理窗口（见 `permitcheck where`）",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -364,8 +408,11 @@ def run(check: Any, subject_path: dotted.Keys, ctx: Context) -> Outcome:
     if kind == "present":
         return _present(value, written_at(ctx.written, subject_path))
     if kind == "condition":
-        shown: Value = _show(value) if isinstance(value, bool | int) else (
-            value if isinstance(value, str | date) else None)
+        shown: Value = (
+            _show(value)
+            if isinstance(value, bool | int)
+            else (value if isinstance(value, str | date) else None)
+        )
         return Outcome("pass" if ctx.holds(check.require) else "fail", {"value": shown})
     if kind == "evidence_covers":
         return _evidence_covers(check, value, ctx)
@@ -389,7 +436,8 @@ def entry_kind(value: Any, written: Any) -> EntryKind:
     if is_commitment(value):
         return "commitment"
     if isinstance(written, dict) and not any(
-            item is not None for key, item in written.items() if key != "commitment"):
+        item is not None for key, item in written.items() if key != "commitment"
+    ):
         return "nothing"
     return "document"
 
@@ -411,14 +459,20 @@ def _present(value: Any, written: Any) -> Outcome:
         return Outcome("fail")
     if isinstance(value, list):
         items = written if isinstance(written, list) else [written]
-        kinds = [entry_kind(entry, items[i] if i < len(items) else None)
-                 for i, entry in enumerate(value)]
+        kinds = [
+            entry_kind(entry, items[i] if i < len(items) else None) for i, entry in enumerate(value)
+        ]
         commitments = [i for i, kind in enumerate(kinds) if kind == "commitment"]
         if commitments:
             # Entries are numbered from 1 for people; the finding points at the first.
             entries = ", ".join(str(i + 1) for i in commitments)
-            return Outcome("fail", {"entries": entries}, message=i18n.COMMITMENT_ENTRY_NEVER,
-                           fix=i18n.COMMITMENT_ENTRY_FIX, at=(commitments[0],))
+            return Outcome(
+                "fail",
+                {"entries": entries},
+                message=i18n.COMMITMENT_ENTRY_NEVER,
+                fix=i18n.COMMITMENT_ENTRY_FIX,
+                at=(commitments[0],),
+            )
         if "document" not in kinds:
             return Outcome("fail", message=i18n.NOT_A_DOCUMENT)
         return Outcome("pass")
@@ -447,8 +501,12 @@ def _facts(check: Facts, value: Any, subject: str, ctx: Context) -> Outcome:
         if actual is None:
             problems.append(i18n.render_both(i18n.IS_NOT_STATED, {"field": name}))
         elif actual != expected:
-            problems.append(i18n.render_both(i18n.IS_WRONG, {
-                "field": name, "value": _show(actual), "expected": _show(expected)}))
+            problems.append(
+                i18n.render_both(
+                    i18n.IS_WRONG,
+                    {"field": name, "value": _show(actual), "expected": _show(expected)},
+                )
+            )
     if problems:
         return Outcome("fail", {"problems": i18n.join(problems)})
     return Outcome("pass")
@@ -492,10 +550,15 @@ def _max_age(check: MaxAge, value: date, subject: str, ctx: Context) -> Outcome:
     if future is not None:
         return future
     last_day = dates.window_end(value, check.months)
-    params: dict[str, Value] = {"date": value, "last_day": last_day, "months": check.months,
-                                "age": _age(value, ctx.as_of)}
-    return Outcome("pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day,
-                   window_start=value)
+    params: dict[str, Value] = {
+        "date": value,
+        "last_day": last_day,
+        "months": check.months,
+        "age": _age(value, ctx.as_of),
+    }
+    return Outcome(
+        "pass" if ctx.as_of <= last_day else "fail", params, window_end=last_day, window_start=value
+    )
 
 
 def _min_validity(check: MinValidity, value: date, subject: str, ctx: Context) -> Outcome:
@@ -504,8 +567,12 @@ def _min_validity(check: MinValidity, value: date, subject: str, ctx: Context) -
     last_day = dates.add_months(value, -check.months)
     while dates.add_months(last_day + timedelta(days=1), check.months) <= value:
         last_day += timedelta(days=1)
-    params: dict[str, Value] = {"date": value, "needed": needed, "months": check.months,
-                                "last_day": last_day}
+    params: dict[str, Value] = {
+        "date": value,
+        "needed": needed,
+        "months": check.months,
+        "last_day": last_day,
+    }
     return Outcome("pass" if value >= needed else "fail", params, window_end=last_day)
 
 
@@ -520,13 +587,24 @@ def _before_date(check: BeforeDate, value: date, subject: str, ctx: Context) -> 
     if ctx.as_of <= last_day:
         if first_day is not None and ctx.as_of < first_day:
             # Too early is not too late: the window still holds, so `submit by` is its end.
-            return Outcome("warn", params, window_end=last_day, window_start=first_day,
-                           message=i18n.NOT_OPEN_YET, fix=i18n.NOT_OPEN_YET_FIX,
-                           variant="too_early")
+            return Outcome(
+                "warn",
+                params,
+                window_end=last_day,
+                window_start=first_day,
+                message=i18n.NOT_OPEN_YET,
+                fix=i18n.NOT_OPEN_YET_FIX,
+                variant="too_early",
+            )
         return Outcome("pass", params, window_end=last_day, window_start=first_day)
     # On the date itself (a permit's last day of validity) what is true differs from after it.
-    return Outcome("fail", params, window_end=last_day, window_start=first_day,
-                   variant="on_the_day" if ctx.as_of == value else None)
+    return Outcome(
+        "fail",
+        params,
+        window_end=last_day,
+        window_start=first_day,
+        variant="on_the_day" if ctx.as_of == value else None,
+    )
 
 
 def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -> Outcome:
@@ -535,32 +613,56 @@ def _working_days(check: WorkingDays, value: date, subject: str, ctx: Context) -
         return future
     deadline = dates.working_deadline(value, check.days, ctx.calendar)
     if deadline.unknown_year is None:
-        params: dict[str, Value] = {"date": value, "deadline": deadline.latest,
-                                    "days": check.days}
-        return Outcome("pass" if ctx.as_of <= deadline.latest else "fail", params,
-                       window_end=deadline.latest, window_start=value)
+        params: dict[str, Value] = {"date": value, "deadline": deadline.latest, "days": check.days}
+        return Outcome(
+            "pass" if ctx.as_of <= deadline.latest else "fail",
+            params,
+            window_end=deadline.latest,
+            window_start=value,
+        )
     earliest, latest = deadline.earliest, deadline.latest
-    params = {"date": value, "days": check.days, "year": deadline.unknown_year,
-              "earliest": earliest, "latest": latest, "deadline": latest}
+    params = {
+        "date": value,
+        "days": check.days,
+        "year": deadline.unknown_year,
+        "earliest": earliest,
+        "latest": latest,
+        "deadline": latest,
+    }
     if ctx.as_of <= earliest:
         # In time whatever the calendar will say; close to the bound, the warning says why
         # the bound is all that is known.
-        return Outcome("pass", params, window_end=earliest, window_start=value,
-                       closing=(i18n.CALENDAR_UNKNOWN_IN_TIME, i18n.CALENDAR_UNKNOWN_FIX))
+        return Outcome(
+            "pass",
+            params,
+            window_end=earliest,
+            window_start=value,
+            closing=(i18n.CALENDAR_UNKNOWN_IN_TIME, i18n.CALENDAR_UNKNOWN_FIX),
+        )
     if ctx.as_of <= latest:
         # The answer depends on the unpublished calendar: file at once (submit by today).
-        return Outcome("warn", params, window_end=ctx.as_of, window_start=value,
-                       message=i18n.CALENDAR_DEPENDS, fix=i18n.CALENDAR_DEPENDS_FIX)
-    return Outcome("fail", params, window_end=latest, window_start=value,
-                   message=i18n.CALENDAR_UNKNOWN_LATE)
+        return Outcome(
+            "warn",
+            params,
+            window_end=ctx.as_of,
+            window_start=value,
+            message=i18n.CALENDAR_DEPENDS,
+            fix=i18n.CALENDAR_DEPENDS_FIX,
+        )
+    return Outcome(
+        "fail", params, window_end=latest, window_start=value, message=i18n.CALENDAR_UNKNOWN_LATE
+    )
 
 
 def _stays(history: list[Mapping[str, Any]], as_of: date) -> list[tuple[str, date, date]]:
     """Continuous stays per country: entries of one country that overlap or follow each other
     without a day between them are one stay. Only residence up to the reference date counts
     (a planned end date proves nothing yet); a stay with no end lasts until then."""
-    spans = sorted((stay["country"], stay["from"], min(stay.get("to") or as_of, as_of))
-                   for stay in history if stay.get("from") is not None)
+    spans = sorted(
+        (stay["country"], stay["from"], min(stay.get("to") or as_of, as_of))
+        for stay in history
+        if stay.get("from") is not None
+    )
     merged: list[tuple[str, date, date]] = []
     for country, start, end in spans:
         if merged and merged[-1][0] == country and start <= merged[-1][2] + timedelta(days=1):
@@ -570,16 +672,17 @@ def _stays(history: list[Mapping[str, Any]], as_of: date) -> list[tuple[str, dat
     return merged
 
 
-def _residence_country(check: ResidenceCountry, value: str, subject: str,
-                       ctx: Context) -> Outcome:
+def _residence_country(check: ResidenceCountry, value: str, subject: str, ctx: Context) -> Outcome:
     allowed: list[str] = []
     nationality = ctx.get(check.nationality)
     if nationality:
         allowed.append(nationality)
     # "Resided continuously for more than one year": strictly longer than `months` months.
-    habitual = [(country, start, end) for country, start, end in _stays(
-                    ctx.get(check.residence) or [], ctx.as_of)
-                if country not in check.excluded and dates.add_months(start, check.months) < end]
+    habitual = [
+        (country, start, end)
+        for country, start, end in _stays(ctx.get(check.residence) or [], ctx.as_of)
+        if country not in check.excluded and dates.add_months(start, check.months) < end
+    ]
     for country, _, _ in habitual:
         if country not in allowed:
             allowed.append(country)
@@ -589,12 +692,19 @@ def _residence_country(check: ResidenceCountry, value: str, subject: str,
     if value != nationality:
         # The national definition speaks of the last country of habitual residence.
         issued_until = max(end for country, _, end in habitual if country == value)
-        later = [(end, country) for country, _, end in habitual
-                 if country != value and end > issued_until]
+        later = [
+            (end, country)
+            for country, _, end in habitual
+            if country != value and end > issued_until
+        ]
         if later:
             until, latest = max(later)
-            return Outcome("warn", {**params, "latest": latest, "until": until},
-                           message=i18n.LATER_RESIDENCE, fix=i18n.LATER_RESIDENCE_FIX)
+            return Outcome(
+                "warn",
+                {**params, "latest": latest, "until": until},
+                message=i18n.LATER_RESIDENCE,
+                fix=i18n.LATER_RESIDENCE_FIX,
+            )
     return Outcome("pass", params)
 
 
@@ -602,8 +712,11 @@ def _authentication(check: Authentication, value: Any, subject: str, ctx: Contex
     country = value.get(check.country_field)
     if country is None:
         return not_stated(f"{subject}.{check.country_field}")
-    accepted = check.mainland if country == "CN" else (
-        check.regions if country in REGIONS else check.foreign)
+    accepted = (
+        check.mainland
+        if country == "CN"
+        else (check.regions if country in REGIONS else check.foreign)
+    )
     if not accepted:
         return Outcome("pass", {"country": country, "accepted": [], "method": "—"})
     method = value.get("authentication")
@@ -617,17 +730,28 @@ def _authentication(check: Authentication, value: Any, subject: str, ctx: Contex
     return Outcome("pass", params)
 
 
-def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
-               ctx: Context) -> Outcome:
+def _apostille(
+    value: Mapping[str, Any], country: str, params: dict[str, Value], ctx: Context
+) -> Outcome:
     apostille_country = value.get("apostille_country") or country
     params = {**params, "apostille_country": apostille_country}
     if apostille_country != country:
-        return Outcome("fail", params, message=i18n.APOSTILLE_WRONG_STATE, fix=i18n.APOSTILLE_FIX,
-                       apostille=True)
+        return Outcome(
+            "fail",
+            params,
+            message=i18n.APOSTILLE_WRONG_STATE,
+            fix=i18n.APOSTILLE_FIX,
+            apostille=True,
+        )
     in_force = ctx.apostille.in_force_with_china(country)
     if in_force is None:
-        return Outcome("fail", params, message=i18n.APOSTILLE_NOT_IN_FORCE,
-                       fix=i18n.CONSULAR_FIX, apostille=True)
+        return Outcome(
+            "fail",
+            params,
+            message=i18n.APOSTILLE_NOT_IN_FORCE,
+            fix=i18n.CONSULAR_FIX,
+            apostille=True,
+        )
     params["in_force"] = in_force
     apostilled_on, issued_on = value.get("apostilled_on"), value.get("issued_on")
     if apostilled_on is not None:
@@ -636,18 +760,33 @@ def _apostille(value: Mapping[str, Any], country: str, params: dict[str, Value],
             return future
         if apostilled_on < in_force:
             params["apostille_date"] = apostilled_on
-            return Outcome("fail", params, message=i18n.APOSTILLE_TOO_EARLY,
-                           fix=i18n.APOSTILLE_FIX, apostille=True)
+            return Outcome(
+                "fail",
+                params,
+                message=i18n.APOSTILLE_TOO_EARLY,
+                fix=i18n.APOSTILLE_FIX,
+                apostille=True,
+            )
         return Outcome("pass", params, apostille=True)
     if issued_on is None:
-        return Outcome("fail", params, message=i18n.APOSTILLE_DATE_UNKNOWN,
-                       fix=i18n.APOSTILLE_DATE_FIX, apostille=True)
+        return Outcome(
+            "fail",
+            params,
+            message=i18n.APOSTILLE_DATE_UNKNOWN,
+            fix=i18n.APOSTILLE_DATE_FIX,
+            apostille=True,
+        )
     # The apostille is never older than the document, so the issue date is a safe lower bound;
     # an earlier issue date says nothing about the apostille, whose date is then needed.
     if issued_on < in_force:
         params["issued_on"] = issued_on
-        return Outcome("fail", params, message=i18n.APOSTILLE_ISSUED_TOO_EARLY,
-                       fix=i18n.APOSTILLE_DATE_FIX, apostille=True)
+        return Outcome(
+            "fail",
+            params,
+            message=i18n.APOSTILLE_ISSUED_TOO_EARLY,
+            fix=i18n.APOSTILLE_DATE_FIX,
+            apostille=True,
+        )
     return Outcome("pass", params, apostille=True)
 
 
@@ -655,8 +794,12 @@ def _translation(check: Translation, value: Any, subject: str, ctx: Context) -> 
     language = value.get("language") if isinstance(value, dict) else None
     if language is None:
         if check.language_required:
-            return Outcome("fail", {"language": "—", "seal": "—"}, message=i18n.LANGUAGE_UNKNOWN,
-                           fix=i18n.LANGUAGE_UNKNOWN_FIX)
+            return Outcome(
+                "fail",
+                {"language": "—", "seal": "—"},
+                message=i18n.LANGUAGE_UNKNOWN,
+                fix=i18n.LANGUAGE_UNKNOWN_FIX,
+            )
         return Outcome("pass", {"language": "—", "seal": "—"})
     seal = (value.get("translation") or {}).get("seal") or "none"
     params: dict[str, Value] = {"language": language, "seal": seal}
@@ -670,10 +813,12 @@ def _evidence_covers(check: EvidenceCovers, value: Any, ctx: Context) -> Outcome
     evidence: list[Mapping[str, Any]] = value or []
     missing: list[str] = []
     for name in fields:
-        covered = any(name in (item.get("supports") or [])
-                      # One changed field: an entry that names none supports that one.
-                      or (len(fields) == 1 and not item.get("supports"))
-                      for item in evidence)
+        covered = any(
+            name in (item.get("supports") or [])
+            # One changed field: an entry that names none supports that one.
+            or (len(fields) == 1 and not item.get("supports"))
+            for item in evidence
+        )
         if not covered:
             missing.append(name)
     return Outcome("fail", {"missing": missing}) if missing else Outcome("pass")
@@ -769,10 +914,12 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
             en += f", and at least one of {_codes(check.any)}"
             zh += f"，并至少包括以下之一：{_codes(check.any)}"
         if check.any_group:
-            groups = " or ".join(" + ".join(f"`{item}`" for item in group)
-                                 for group in check.any_group)
-            groups_zh = "；或".join("、".join(f"`{item}`" for item in group)
-                                  for group in check.any_group)
+            groups = " or ".join(
+                " + ".join(f"`{item}`" for item in group) for group in check.any_group
+            )
+            groups_zh = "；或".join(
+                "、".join(f"`{item}`" for item in group) for group in check.any_group
+            )
             en += f", and either {groups}"
             zh += f"，并包括以下任一组：{groups_zh}"
         return en, zh
@@ -780,79 +927,103 @@ def describe(check: Any, subject: str) -> tuple[str, str]:
         return (f"{s} is one of {_codes(check.values)}", f"{s} 为以下之一：{_codes(check.values)}")
     if kind == "max_age":
         n = check.months
-        return (f"{s} is at most {n} calendar months before the reference date (that day "
-                "included; a month end that does not exist is clamped)",
-                f"{s} 距参考日期不超过 {n} 个日历月（含当日；目标月份无对应日期时取月末）")
+        return (
+            f"{s} is at most {n} calendar months before the reference date (that day "
+            "included; a month end that does not exist is clamped)",
+            f"{s} 距参考日期不超过 {n} 个日历月（含当日；目标月份无对应日期时取月末）",
+        )
     if kind == "min_validity":
         n = check.months
-        return (f"{s} is at least {n} calendar months after the reference date",
-                f"{s} 不早于参考日期后 {n} 个日历月")
+        return (
+            f"{s} is at least {n} calendar months after the reference date",
+            f"{s} 不早于参考日期后 {n} 个日历月",
+        )
     if kind == "before_date":
         if check.days == 1 and check.opens is None:
             return (f"the reference date is before {s}", f"参考日期早于 {s}")
         n, sample = check.days, date(2027, 3, 31)
         example = (sample - timedelta(days=n)).isoformat()
-        en = (f"the reference date is at least {n} days before {s}: the last day is {s} minus "
-              f"{n} calendar days (for 2027-03-31, {example}), counted in whole days; later is "
-              "too late")
-        zh = (f"参考日期至少早于 {s} {n} 天：最后一日为 {s} 减去 {n} 个日历日（如 2027-03-31 "
-              f"对应 {example}），按整日计算；晚于该日即为过晚")
+        en = (
+            f"the reference date is at least {n} days before {s}: the last day is {s} minus "
+            f"{n} calendar days (for 2027-03-31, {example}), counted in whole days; later is "
+            "too late"
+        )
+        zh = (
+            f"参考日期至少早于 {s} {n} 天：最后一日为 {s} 减去 {n} 个日历日（如 2027-03-31 "
+            f"对应 {example}），按整日计算；晚于该日即为过晚"
+        )
         if check.opens is not None:
             first = (sample - timedelta(days=check.opens)).isoformat()
-            en += (f"; a reference date more than {check.opens} days before {s} (before "
-                   f"{first} for 2027-03-31) is a warning: the window opens then")
-            zh += (f"；早于 {s} 前 {check.opens} 天（2027-03-31 对应 {first} 之前）给出警告："
-                   "时限自该日起开始")
+            en += (
+                f"; a reference date more than {check.opens} days before {s} (before "
+                f"{first} for 2027-03-31) is a warning: the window opens then"
+            )
+            zh += (
+                f"；早于 {s} 前 {check.opens} 天（2027-03-31 对应 {first} 之前）给出警告："
+                "时限自该日起开始"
+            )
         return en, zh
     if kind == "working_days":
         n = check.days
-        return (f"the reference date is at most {n} working days after {s}, on China's official "
-                "calendar (holidays skipped, make-up working weekends counted). A year whose "
-                "calendar is unpublished is never guessed: the deadline is then the range it "
-                "surely lies in; in time up to its first day, a warning within it, late after it",
-                f"参考日期不晚于 {s} 后第 {n} 个工作日（按国家法定节假日安排，"
-                "节假日不计、调休上班日计入）。未公布安排的年份不作推测：截止日期取其必然所在的"
-                "区间；区间首日前提交为按时，区间内给出警告，区间末日后为逾期")
+        return (
+            f"the reference date is at most {n} working days after {s}, on China's official "
+            "calendar (holidays skipped, make-up working weekends counted). A year whose "
+            "calendar is unpublished is never guessed: the deadline is then the range it "
+            "surely lies in; in time up to its first day, a warning within it, late after it",
+            f"参考日期不晚于 {s} 后第 {n} 个工作日（按国家法定节假日安排，"
+            "节假日不计、调休上班日计入）。未公布安排的年份不作推测：截止日期取其必然所在的"
+            "区间；区间首日前提交为按时，区间内给出警告，区间末日后为逾期",
+        )
     if kind == "residence_country":
-        return (f"{s} is the nationality (`{check.nationality}`) or a country of "
-                f"`{check.residence}` lived in continuously for more than {check.months} months "
-                "(adjacent or overlapping entries of one country are one stay), excluding "
-                f"{_codes(check.excluded)}; an earlier such country than the last one is a "
-                "warning",
-                f"{s} 为国籍国（`{check.nationality}`）或 `{check.residence}` 中连续居住超过 "
-                f"{check.months} 个月的国家（同一国家首尾相接或重叠的记录视为一次居住；不含 "
-                f"{_codes(check.excluded)}）；非最后一个经常居住国的给出警告")
+        return (
+            f"{s} is the nationality (`{check.nationality}`) or a country of "
+            f"`{check.residence}` lived in continuously for more than {check.months} months "
+            "(adjacent or overlapping entries of one country are one stay), excluding "
+            f"{_codes(check.excluded)}; an earlier such country than the last one is a "
+            "warning",
+            f"{s} 为国籍国（`{check.nationality}`）或 `{check.residence}` 中连续居住超过 "
+            f"{check.months} 个月的国家（同一国家首尾相接或重叠的记录视为一次居住；不含 "
+            f"{_codes(check.excluded)}）；非最后一个经常居住国的给出警告",
+        )
     if kind == "authentication":
         field = f"`{check.country_field}`"
         mainland = _codes(check.mainland) if check.mainland else "none needed"
         mainland_zh = _codes(check.mainland) if check.mainland else "无需认证"
-        return (f"{s} is authenticated as its origin ({field}) requires: from abroad by "
-                f"{_codes(check.foreign)} (an apostille only where the Apostille Convention "
-                f"applies between China and the issuing state on its date); from Hong Kong, Macao "
-                f"or Taiwan by {_codes(check.regions)}; from the mainland: {mainland}",
-                f"{s} 按来源地（{field}）完成认证：境外为 {_codes(check.foreign)}（附加证明书仅在其"
-                f"签发之日公约已在中国与签发国之间适用时有效）；港澳台为 {_codes(check.regions)}；"
-                f"境内：{mainland_zh}")
+        return (
+            f"{s} is authenticated as its origin ({field}) requires: from abroad by "
+            f"{_codes(check.foreign)} (an apostille only where the Apostille Convention "
+            f"applies between China and the issuing state on its date); from Hong Kong, Macao "
+            f"or Taiwan by {_codes(check.regions)}; from the mainland: {mainland}",
+            f"{s} 按来源地（{field}）完成认证：境外为 {_codes(check.foreign)}（附加证明书仅在其"
+            f"签发之日公约已在中国与签发国之间适用时有效）；港澳台为 {_codes(check.regions)}；"
+            f"境内：{mainland_zh}",
+        )
     if kind == "translation":
-        en = (f"{s} is in Chinese, or has a Chinese translation sealed by a translation company")
+        en = f"{s} is in Chinese, or has a Chinese translation sealed by a translation company"
         zh = f"{s} 为中文，或附有加盖翻译公司公章的中文译文"
         if check.language_required:
             en += "; its language must be stated"
             zh += "；须填写其语言"
         return en, zh
     if kind == "evidence_covers":
-        return (f"every item of `{check.fields}` has a supporting entry in {s}",
-                f"`{check.fields}` 中每一项在 {s} 中均有证明材料")
+        return (
+            f"every item of `{check.fields}` has a supporting entry in {s}",
+            f"`{check.fields}` 中每一项在 {s} 中均有证明材料",
+        )
     if kind == "acceptance_window":
-        return ("the employer's `level` and `registered_in` name one of the pack's acceptance "
-                "windows (as `permitcheck where` does): a municipal employer states a known "
-                "district or zone",
-                "用人单位的 `level` 和 `registered_in` 对应规则包中的一个受理窗口（与 "
-                "`permitcheck where` 相同）：市级单位须填写可识别的区或园区")
+        return (
+            "the employer's `level` and `registered_in` name one of the pack's acceptance "
+            "windows (as `permitcheck where` does): a municipal employer states a known "
+            "district or zone",
+            "用人单位的 `level` 和 `registered_in` 对应规则包中的一个受理窗口（与 "
+            "`permitcheck where` 相同）：市级单位须填写可识别的区或园区",
+        )
     if kind == "file":
-        return (f"the file named by {s} is inside the dossier's repository (no `..` escapes, "
-                f"no symbolic link out), not empty, and a {_codes(check.types)} file by its "
-                "content, not its name",
-                f"{s} 所指文件位于档案所在仓库内（不得用 `..` 越界或符号链接指向外部），不为空，"
-                f"且按文件内容（而非文件名）为 {_codes(check.types)} 格式")
+        return (
+            f"the file named by {s} is inside the dossier's repository (no `..` escapes, "
+            f"no symbolic link out), not empty, and a {_codes(check.types)} file by its "
+            "content, not its name",
+            f"{s} 所指文件位于档案所在仓库内（不得用 `..` 越界或符号链接指向外部），不为空，"
+            f"且按文件内容（而非文件名）为 {_codes(check.types)} 格式",
+        )
     return describe_condition(check.require)

@@ -27,10 +27,19 @@ from permitcheck.rulepack.shapes import (
 
 PATH_PATTERN = r"^[a-z_]+(?:\[\*\])?(?:\.[a-z_]+(?:\[\*\])?)*$"
 DottedPath = Annotated[str, Field(pattern=PATH_PATTERN)]
-_ON_PATH = ("equals", "in_", "not_in", "present", "contains_any", "age_at_least", "commitment",
-            "date")
-DateComparison = Literal["before_reference", "on_or_before_reference", "after_reference",
-                         "on_or_after_reference"]
+_ON_PATH = (
+    "equals",
+    "in_",
+    "not_in",
+    "present",
+    "contains_any",
+    "age_at_least",
+    "commitment",
+    "date",
+)
+DateComparison = Literal[
+    "before_reference", "on_or_before_reference", "after_reference", "on_or_after_reference"
+]
 _COMBINED = ("all", "any", "not_")
 
 
@@ -44,7 +53,8 @@ def between(low: int, high: int, unit_en: str, unit_zh: str, span: Text) -> Afte
         raise bilingual_error(
             "out_of_range",
             f"must be from {low} to {high:,} {unit_en} ({span.en}), got {shown(value)}",
-            f"须在 {low} 到 {high:,} {unit_zh}之间（{span.zh}），实际为 {shown(value)}")
+            f"须在 {low} 到 {high:,} {unit_zh}之间（{span.zh}），实际为 {shown(value)}",
+        )
 
     return AfterValidator(check)
 
@@ -79,17 +89,23 @@ class Condition(Strict):
         on_path = [name for name in _ON_PATH if getattr(self, name) is not None]
         combined = [name for name in _COMBINED if getattr(self, name) is not None]
         if len(on_path) + len(combined) != 1:
-            operators = ("equals, in, not_in, present, contains_any, age_at_least, commitment, "
-                         "date (with path), or all, any, not")
-            raise bilingual_error("condition",
-                                  f"a condition needs exactly one of: {operators}",
-                                  f"条件须且只能包含以下之一：{operators}")
+            operators = (
+                "equals, in, not_in, present, contains_any, age_at_least, commitment, "
+                "date (with path), or all, any, not"
+            )
+            raise bilingual_error(
+                "condition",
+                f"a condition needs exactly one of: {operators}",
+                f"条件须且只能包含以下之一：{operators}",
+            )
         if on_path and self.path is None:
-            raise bilingual_error("condition", "this condition needs a `path`",
-                                  "此条件需要 `path`")
+            raise bilingual_error("condition", "this condition needs a `path`", "此条件需要 `path`")
         if combined and self.path is not None:
-            raise bilingual_error("condition", "`all`, `any` and `not` take no `path`",
-                                  "`all`、`any` 和 `not` 不能带 `path`")
+            raise bilingual_error(
+                "condition",
+                "`all`, `any` and `not` take no `path`",
+                "`all`、`any` 和 `not` 不能带 `path`",
+            )
         return self
 
 
@@ -107,8 +123,11 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
         written = value is not None and value != []
         return written == condition.present
     if condition.equals is not None:
-        return value is not None and type(value) is type(condition.equals) \
+        return (
+            value is not None
+            and type(value) is type(condition.equals)
             and value == condition.equals
+        )
     if condition.in_ is not None:
         return value in condition.in_
     if condition.not_in is not None:
@@ -132,22 +151,26 @@ _COMPARE: dict[str, Callable[[date, date], bool]] = {
 }
 _DATE_WORDS = {
     "before_reference": ("{path} is before the reference date", "{path} 早于参考日期"),
-    "on_or_before_reference": ("{path} is on or before the reference date",
-                               "{path} 不晚于参考日期"),
+    "on_or_before_reference": (
+        "{path} is on or before the reference date",
+        "{path} 不晚于参考日期",
+    ),
     "after_reference": ("{path} is after the reference date", "{path} 晚于参考日期"),
     "on_or_after_reference": ("{path} is on or after the reference date", "{path} 不早于参考日期"),
 }
 
 
-def undecided(condition: Condition, data: Mapping[str, Any], as_of: date,
-              index: int | None) -> list[str]:
+def undecided(
+    condition: Condition, data: Mapping[str, Any], as_of: date, index: int | None
+) -> list[str]:
     """The unstated facts without which `condition` is neither true nor false; [] when the
     dossier decides it. (`present` and `commitment` are always decided: absence answers them.)"""
     return _decide(condition, data, as_of, index)[1]
 
 
-def _decide(condition: Condition, data: Mapping[str, Any], as_of: date,
-            index: int | None) -> tuple[bool | None, list[str]]:
+def _decide(
+    condition: Condition, data: Mapping[str, Any], as_of: date, index: int | None
+) -> tuple[bool | None, list[str]]:
     parts = condition.all if condition.all is not None else condition.any
     if parts is not None:
         wanted = condition.all is None  # `any` looks for a true part, `all` for a false one
@@ -160,8 +183,11 @@ def _decide(condition: Condition, data: Mapping[str, Any], as_of: date,
         result, missing = _decide(condition.not_, data, as_of, index)
         return (None if result is None else not result), missing
     assert condition.path is not None
-    if condition.present is None and condition.commitment is None \
-            and dotted.get(data, dotted.parse(condition.path, index)) is None:
+    if (
+        condition.present is None
+        and condition.commitment is None
+        and dotted.get(data, dotted.parse(condition.path, index)) is None
+    ):
         return None, [condition.path]
     return holds(condition, data, as_of, index), []
 
@@ -203,15 +229,20 @@ def describe(condition: Condition) -> tuple[str, str]:
         return (" and ".join(p[0] for p in parts), "，且".join(p[1] for p in parts))
     if condition.any is not None:
         parts = [describe(part) for part in condition.any]
-        return ("either " + "; or ".join(p[0] for p in parts),
-                "以下任一情形：" + "；或".join(p[1] for p in parts))
+        return (
+            "either " + "; or ".join(p[0] for p in parts),
+            "以下任一情形：" + "；或".join(p[1] for p in parts),
+        )
     if condition.not_ is not None:
         en, zh = describe(condition.not_)
         return (f"not ({en})", f"并非（{zh}）")
     path = f"`{condition.path}`"
     if condition.present is not None:
-        return ((f"{path} is given", f"已填写 {path}") if condition.present
-                else (f"{path} is not given", f"未填写 {path}"))
+        return (
+            (f"{path} is given", f"已填写 {path}")
+            if condition.present
+            else (f"{path} is not given", f"未填写 {path}")
+        )
     if condition.equals is not None:
         return (f"{path} is {_code(condition.equals)}", f"{path} 为 {_code(condition.equals)}")
     if condition.in_ is not None:
@@ -219,21 +250,28 @@ def describe(condition: Condition) -> tuple[str, str]:
         return (f"{path} is one of {values}", f"{path} 为以下之一：{values}")
     if condition.not_in is not None:
         values = _codes(condition.not_in)
-        return (f"{path} is given and is none of {values}",
-                f"已填写 {path}，且不为以下任何一项：{values}")
+        return (
+            f"{path} is given and is none of {values}",
+            f"已填写 {path}，且不为以下任何一项：{values}",
+        )
     if condition.contains_any is not None:
         values = _codes(condition.contains_any)
         return (f"{path} includes any of {values}", f"{path} 包含以下任一项：{values}")
     if condition.date is not None:
-        return _DATE_WORDS[condition.date][0].format(path=path), \
-            _DATE_WORDS[condition.date][1].format(path=path)
+        return _DATE_WORDS[condition.date][0].format(path=path), _DATE_WORDS[condition.date][
+            1
+        ].format(path=path)
     if condition.commitment is not None:
-        return ((f"{path} is given as a signed commitment", f"{path} 以承诺书代替")
-                if condition.commitment else
-                (f"{path} is not given as a signed commitment", f"{path} 未以承诺书代替"))
+        return (
+            (f"{path} is given as a signed commitment", f"{path} 以承诺书代替")
+            if condition.commitment
+            else (f"{path} is not given as a signed commitment", f"{path} 未以承诺书代替")
+        )
     years = condition.age_at_least
-    return (f"the person born on {path} is at least {years} on the reference date",
-            f"按参考日期计，{path} 所对应的人已满 {years} 岁")
+    return (
+        f"the person born on {path} is at least {years} on the reference date",
+        f"按参考日期计，{path} 所对应的人已满 {years} 岁",
+    )
 
 
 @cache
@@ -268,5 +306,13 @@ def reads(condition: Condition, at: Where = ()) -> Iterator[Reads]:
         need = DATE
     elif operator == "commitment":
         need = DOCUMENT
-    yield Reads(by=by, at=(*at, "path"), path=condition.path, need=need, absolute=True,
-                values=values, values_at=(*at, key), listed=listed)
+    yield Reads(
+        by=by,
+        at=(*at, "path"),
+        path=condition.path,
+        need=need,
+        absolute=True,
+        values=values,
+        values_at=(*at, key),
+        listed=listed,
+    )

@@ -80,8 +80,11 @@ class DueAfter(RuleModel):
     @model_validator(mode="after")
     def _one_count(self) -> DueAfter:
         if (self.days is None) == (self.months is None):
-            raise bilingual_error("due", "`due` counts either `days` or `months` after its date",
-                                  "`due` 须且只能按 `days` 或 `months` 计算")
+            raise bilingual_error(
+                "due",
+                "`due` counts either `days` or `months` after its date",
+                "`due` 须且只能按 `days` 或 `months` 计算",
+            )
         return self
 
 
@@ -91,8 +94,10 @@ def _due_form(value: Any) -> str:
 
 # A mapping is read as `{after, days}` only: its errors are its own, not the word's. (A tag
 # that is no key of the data: error locations skip it.)
-Due = Annotated[Annotated[Literal["submit_by"], Tag("word")]
-                | Annotated[DueAfter, Tag("days_after")], Discriminator(_due_form)]
+Due = Annotated[
+    Annotated[Literal["submit_by"], Tag("word")] | Annotated[DueAfter, Tag("days_after")],
+    Discriminator(_due_form),
+]
 
 
 class Step(RuleModel):
@@ -127,8 +132,12 @@ def steps(pack: Pack) -> Steps:
     return _steps(pack.data_file("steps"), frozenset(pack.documents))
 
 
-def _read_cited(model: type[RuleModel], path: FsPath, documents: frozenset[str],
-                cited: Callable[[Any], Iterator[tuple[tuple[str | int, ...], Source]]]) -> Any:
+def _read_cited(
+    model: type[RuleModel],
+    path: FsPath,
+    documents: frozenset[str],
+    cited: Callable[[Any], Iterator[tuple[tuple[str | int, ...], Source]]],
+) -> Any:
     """A data file whose citations name only the pack's documents (located errors otherwise)."""
     table, source = read_rule_file(model, path)
     for where, citation in cited(table):
@@ -155,9 +164,13 @@ def _windows(path: FsPath, documents: frozenset[str]) -> Windows:
     for authority in table.authorities:
         for district in authority.serves.registered_in or []:
             if district not in table.districts:
-                raise Stop.rules(t(f"authority {authority.id!r} serves unknown district "
-                                  f"{district!r}", f"受理机构 {authority.id!r} 对应的区域 "
-                                  f"{district!r} 未在 districts 中列出"), str(path))
+                raise Stop.rules(
+                    t(
+                        f"authority {authority.id!r} serves unknown district {district!r}",
+                        f"受理机构 {authority.id!r} 对应的区域 {district!r} 未在 districts 中列出",
+                    ),
+                    str(path),
+                )
     return table
 
 
@@ -169,8 +182,13 @@ def _steps(path: FsPath, documents: frozenset[str]) -> Steps:
     for step in table.steps:
         for place in filter(None, (step.where, step.also)):
             if place not in known:
-                raise Stop.rules(t(f"step {step.id!r} names unknown place {place!r}",
-                                  f"步骤 {step.id!r} 引用了未知地点 {place!r}"), str(path))
+                raise Stop.rules(
+                    t(
+                        f"step {step.id!r} names unknown place {place!r}",
+                        f"步骤 {step.id!r} 引用了未知地点 {place!r}",
+                    ),
+                    str(path),
+                )
     return table
 
 
@@ -187,8 +205,13 @@ def suggest_district(table: Windows, text: str) -> str | None:
     (`Jianye District`, `建邺区`) or a near miss (`jiangye`)."""
     spellings: dict[str, str] = {}
     for key, district in table.districts.items():
-        for spelling in (key, key.replace("_", " "), district.name.en, district.name.zh,
-                         district.name.en.removesuffix(" District")):
+        for spelling in (
+            key,
+            key.replace("_", " "),
+            district.name.en,
+            district.name.zh,
+            district.name.en.removesuffix(" District"),
+        ):
             spellings.setdefault(spelling.casefold(), key)
     wanted = " ".join(text.replace("_", " ").split()).casefold()
     if wanted in spellings:
@@ -208,10 +231,11 @@ def resolve(pack: Pack, employer: Employer) -> Authority | Text:
         close = suggest_district(table, district)
         hint_en = f"did you mean `{close}`? " if close else ""
         hint_zh = f"是否应为 `{close}`？" if close else ""
-        return t(f"unknown district or zone {shown(district)} for employer.registered_in; "
-                 f"{hint_en}accepted values: {known}",
-                 f"employer.registered_in 的区域 {shown(district)} 无法识别；{hint_zh}"
-                 f"可用的值：{known}")
+        return t(
+            f"unknown district or zone {shown(district)} for employer.registered_in; "
+            f"{hint_en}accepted values: {known}",
+            f"employer.registered_in 的区域 {shown(district)} 无法识别；{hint_zh}可用的值：{known}",
+        )
     for authority in table.authorities:
         serves = authority.serves
         if serves.level != employer.level:
@@ -219,13 +243,17 @@ def resolve(pack: Pack, employer: Employer) -> Authority | Text:
         if serves.registered_in is not None and district not in serves.registered_in:
             continue
         if serves.registered_in is None and serves.level == "municipal" and district is None:
-            return t(f"a municipal employer needs employer.registered_in (or --registered-in) to "
-                     f"find its window; accepted values: {known}",
-                     f"市级用人单位须填写 employer.registered_in（或 --registered-in）才能确定受理"
-                     f"窗口；可用的值：{known}")
+            return t(
+                f"a municipal employer needs employer.registered_in (or --registered-in) to "
+                f"find its window; accepted values: {known}",
+                f"市级用人单位须填写 employer.registered_in（或 --registered-in）才能确定受理"
+                f"窗口；可用的值：{known}",
+            )
         return authority
-    return t(f"no acceptance window in this pack serves level {employer.level!r}",
-             f"本规则包中没有受理 {employer.level!r} 级单位的窗口")
+    return t(
+        f"no acceptance window in this pack serves level {employer.level!r}",
+        f"本规则包中没有受理 {employer.level!r} 级单位的窗口",
+    )
 
 
 def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
@@ -236,8 +264,12 @@ def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
     found = resolve(pack, employer)
     if isinstance(found, Text):
         return Acceptance(name=NO_EMPLOYER.name, problem=found)
-    return Acceptance(name=t(f"{found.name.en} (hotline {', '.join(found.hotline)})",
-                             f"{found.name.zh}（咨询电话 {'、'.join(found.hotline)}）"))
+    return Acceptance(
+        name=t(
+            f"{found.name.en} (hotline {', '.join(found.hotline)})",
+            f"{found.name.zh}（咨询电话 {'、'.join(found.hotline)}）",
+        )
+    )
 
 
 def registration_note(pack: Pack, acceptance: Authority | None) -> Text | None:
@@ -252,8 +284,13 @@ def registration_authority(pack: Pack, acceptance: Authority | None) -> Authorit
     for authority in table.authorities:
         if authority.id == wanted:
             return authority
-    raise Stop.rules(t(f"registration names unknown authority {wanted!r}",
-                      f"registration 引用了未知的受理机构 {wanted!r}"), pack.directory)
+    raise Stop.rules(
+        t(
+            f"registration names unknown authority {wanted!r}",
+            f"registration 引用了未知的受理机构 {wanted!r}",
+        ),
+        pack.directory,
+    )
 
 
 @dataclass(frozen=True)
@@ -269,8 +306,12 @@ class DossierDates:
     def of(cls, dossier: Dossier, as_of: date, submit_by: date | None = None) -> DossierDates:
         """The dates `dossier` states, on the reference date `as_of`."""
         letter = dossier.notification_letter
-        return cls(as_of=as_of, submit_by=submit_by, entry_date=dossier.application.entry_date,
-                   letter_issued_on=letter.issued_on if letter is not None else None)
+        return cls(
+            as_of=as_of,
+            submit_by=submit_by,
+            entry_date=dossier.application.entry_date,
+            letter_issued_on=letter.issued_on if letter is not None else None,
+        )
 
     def get(self, name: DossierDate) -> date | None:
         return self.entry_date if name == "application.entry_date" else self.letter_issued_on
@@ -296,23 +337,30 @@ def _done(step: Step, facts: DossierDates) -> tuple[date | None, Text | None]:
         return None, None
     said = _DATE_NAMES[step.done_by][2]
     shown_day = day.isoformat()
-    return day, t(said.en.replace("{day}", shown_day) + f" (`{step.done_by}`)",
-                  said.zh.replace("{day}", shown_day) + f"（`{step.done_by}`）")
+    return day, t(
+        said.en.replace("{day}", shown_day) + f" (`{step.done_by}`)",
+        said.zh.replace("{day}", shown_day) + f"（`{step.done_by}`）",
+    )
 
 
 # Each dossier date a step counts from: what it is, the event on that day ("entry on ..."),
 # and how it shows a step done.
 _DATE_NAMES: dict[str, tuple[Text, Text, Text]] = {
-    "application.entry_date": (t("the entry date", "入境日期"), t("entry", "入境"),
-                               t("entered China on {day}", "已于 {day} 入境")),
+    "application.entry_date": (
+        t("the entry date", "入境日期"),
+        t("entry", "入境"),
+        t("entered China on {day}", "已于 {day} 入境"),
+    ),
     "notification_letter.issued_on": (
         t("the Notification Letter's issue date", "工作许可通知签发日期"),
         t("the Notification Letter's issue", "工作许可通知签发"),
-        t("the Notification Letter was issued on {day}", "工作许可通知已于 {day} 签发")),
+        t("the Notification Letter was issued on {day}", "工作许可通知已于 {day} 签发"),
+    ),
 }
-_SUBMIT_BY_NOTE = t("the last day every time window of the dossier still holds (see "
-                    "`permitcheck validate`)",
-                    "档案中各项时限均仍有效的最后一日（见 `permitcheck validate`）")
+_SUBMIT_BY_NOTE = t(
+    "the last day every time window of the dossier still holds (see `permitcheck validate`)",
+    "档案中各项时限均仍有效的最后一日（见 `permitcheck validate`）",
+)
 
 
 def step_dates(step: Step, facts: DossierDates) -> StepDates:
@@ -329,26 +377,36 @@ def step_dates(step: Step, facts: DossierDates) -> StepDates:
     after, start = step.due.after, facts.get(step.due.after)
     name, event, _ = _DATE_NAMES[after]
     if start is None:
-        return StepDates(None, t(f"counted from {name.en} (`{after}` is not in the dossier)",
-                                 f"自{name.zh}起计算（档案中未填写 `{after}`）"),
-                         done=shown_done)
+        return StepDates(
+            None,
+            t(
+                f"counted from {name.en} (`{after}` is not in the dossier)",
+                f"自{name.zh}起计算（档案中未填写 `{after}`）",
+            ),
+            done=shown_done,
+        )
     day = start.isoformat()
     if step.due.months is not None:
         n = step.due.months
         due = dates.window_end(start, n)
-        note = t(f"the last valid day, {n} months after {event.en} on {day} (a month end that "
-                 "does not exist is clamped)",
-                 f"有效期最后一日：{event.zh}日 {day} 后 {n} 个月（目标月份无对应日期时取月末）")
+        note = t(
+            f"the last valid day, {n} months after {event.en} on {day} (a month end that "
+            "does not exist is clamped)",
+            f"有效期最后一日：{event.zh}日 {day} 后 {n} 个月（目标月份无对应日期时取月末）",
+        )
     else:
         n = step.due.days or 0
         due = start + timedelta(days=n)
-        note = t(f"{n} days after {event.en} on {day} (the {event.en} day itself is not counted)",
-                 f"{event.zh}日 {day} 后第 {n} 日（{event.zh}当日不计入）")
+        note = t(
+            f"{n} days after {event.en} on {day} (the {event.en} day itself is not counted)",
+            f"{event.zh}日 {day} 后第 {n} 日（{event.zh}当日不计入）",
+        )
     return StepDates(due, note, _flag(step, start, due, done, facts), shown_done)
 
 
-def _flag(step: Step, start: date, due: date, done: date | None,
-          facts: DossierDates) -> Text | None:
+def _flag(
+    step: Step, start: date, due: date, done: date | None, facts: DossierDates
+) -> Text | None:
     """What the dossier's dates say is wrong with a step counted from `start`, due `due`, done
     (as far as the dossier shows) on `done`."""
     first, last, today = start.isoformat(), due.isoformat(), facts.as_of.isoformat()
@@ -357,21 +415,27 @@ def _flag(step: Step, start: date, due: date, done: date | None,
     field, event = step.done_by, _DATE_NAMES[step.done_by][1]
     then = step.late or t("It must be done again.", "须重新办理。")
     if done is not None and done > due:
-        return t(f"Late: {event.en} on {done.isoformat()} (`{field}`) is after {last}, the last "
-                 f"day of this step. Check both dates; if they are right: {then.en}",
-                 f"逾期：{event.zh}日 {done.isoformat()}（`{field}`）晚于本步骤最后一日 {last}。"
-                 f"请核对两个日期；如无误：{then.zh}")
+        return t(
+            f"Late: {event.en} on {done.isoformat()} (`{field}`) is after {last}, the last "
+            f"day of this step. Check both dates; if they are right: {then.en}",
+            f"逾期：{event.zh}日 {done.isoformat()}（`{field}`）晚于本步骤最后一日 {last}。"
+            f"请核对两个日期；如无误：{then.zh}",
+        )
     if done is not None and done < start:
-        return t(f"{event.en[0].upper()}{event.en[1:]} on {done.isoformat()} (`{field}`) is "
-                 f"before {first}, the date this step is counted from: check both dates.",
-                 f"{event.zh}日 {done.isoformat()}（`{field}`）早于本步骤的起算日 {first}："
-                 "请核对两个日期。")
+        return t(
+            f"{event.en[0].upper()}{event.en[1:]} on {done.isoformat()} (`{field}`) is "
+            f"before {first}, the date this step is counted from: check both dates.",
+            f"{event.zh}日 {done.isoformat()}（`{field}`）早于本步骤的起算日 {first}："
+            "请核对两个日期。",
+        )
     if done is None and facts.as_of > due:
-        return t(f"Past: the last day of this step was {last}, before the reference date "
-                 f"{today}. If it was done by then, write the date of {event.en} (`{field}`); "
-                 f"if not: {then.en}",
-                 f"已过期：本步骤最后一日为 {last}，早于参考日期 {today}。如已按时办理，请填写"
-                 f"{event.zh}日期（`{field}`）；否则：{then.zh}")
+        return t(
+            f"Past: the last day of this step was {last}, before the reference date "
+            f"{today}. If it was done by then, write the date of {event.en} (`{field}`); "
+            f"if not: {then.en}",
+            f"已过期：本步骤最后一日为 {last}，早于参考日期 {today}。如已按时办理，请填写"
+            f"{event.zh}日期（`{field}`）；否则：{then.zh}",
+        )
     return None
 
 
@@ -398,6 +462,14 @@ def step_windows(table: Steps, facts: DossierDates) -> list[StepWindow]:
         dated = step_dates(step, facts)
         if start is None or dated.due is None:
             continue
-        found.append(StepWindow(step=step.id, title=step.title, start=start, end=dated.due,
-                                flagged=dated.flag is not None, done=dated.done is not None))
+        found.append(
+            StepWindow(
+                step=step.id,
+                title=step.title,
+                start=start,
+                end=dated.due,
+                flagged=dated.flag is not None,
+                done=dated.done is not None,
+            )
+        )
     return found

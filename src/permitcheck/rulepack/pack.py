@@ -54,8 +54,11 @@ class Exemption(RuleModel):
     @model_validator(mode="after")
     def _warning_says_what_to_do(self) -> Exemption:
         if self.status == "warn" and self.fix is None:
-            raise bilingual_error("fix", "an exemption with `status: warn` needs a `fix`",
-                                  "`status: warn` 的豁免须有 `fix`")
+            raise bilingual_error(
+                "fix",
+                "an exemption with `status: warn` needs a `fix`",
+                "`status: warn` 的豁免须有 `fix`",
+            )
         return self
 
 
@@ -100,13 +103,17 @@ class Rule(RuleModel):
             if case not in cases:
                 listed = codes(cases) or "—"
                 raise bilingual_error(
-                    "variant", f"check kind {self.check.kind} has no case {case!r} to word; "
-                               f"its cases: {listed}",
-                    f"检查类型 {self.check.kind} 没有情形 {case!r}；可用的情形：{listed}")
+                    "variant",
+                    f"check kind {self.check.kind} has no case {case!r} to word; "
+                    f"its cases: {listed}",
+                    f"检查类型 {self.check.kind} 没有情形 {case!r}；可用的情形：{listed}",
+                )
         texts = [("message", self.message), ("fix", self.fix)]
         for case, variant in self.variants.items():
-            texts += [(f"variants.{case}.message", variant.message),
-                      (f"variants.{case}.fix", variant.fix)]
+            texts += [
+                (f"variants.{case}.message", variant.message),
+                (f"variants.{case}.fix", variant.fix),
+            ]
         for name, text in texts:
             for language in ("en", "zh"):
                 for placeholder in _PLACEHOLDER.findall(getattr(text, language)):
@@ -117,27 +124,39 @@ class Rule(RuleModel):
                             f"{name}.{language} uses {{{placeholder}}}, which check kind {kind} "
                             f"does not provide; available: {available}",
                             f"{name}.{language} 使用了 {{{placeholder}}}，但检查类型 {kind} "
-                            f"不提供该值；可用：{available}")
+                            f"不提供该值；可用：{available}",
+                        )
         if (self.subject is None) == (self.for_each_key is None):
-            raise bilingual_error("subject", "a rule needs either `subject` or `for_each_key`",
-                                  "规则须有 `subject` 或 `for_each_key` 之一")
+            raise bilingual_error(
+                "subject",
+                "a rule needs either `subject` or `for_each_key`",
+                "规则须有 `subject` 或 `for_each_key` 之一",
+            )
         if self.for_each_key is not None and (self.for_each or self.document):
-            raise bilingual_error("for_each_key", "`for_each_key` takes no `for_each` or "
-                                  "`document`", "`for_each_key` 不能与 `for_each` 或 "
-                                  "`document` 同用")
+            raise bilingual_error(
+                "for_each_key",
+                "`for_each_key` takes no `for_each` or `document`",
+                "`for_each_key` 不能与 `for_each` 或 `document` 同用",
+            )
         subject = self.subject_text
         starred = "[*]" in subject or (self.document is not None and "[*]" in self.document)
         if starred and self.for_each is None:
-            raise bilingual_error("for_each", "a path with [*] needs `for_each`",
-                                  "含 [*] 的路径需要 `for_each`")
+            raise bilingual_error(
+                "for_each", "a path with [*] needs `for_each`", "含 [*] 的路径需要 `for_each`"
+            )
         if self.group is not None and self.group not in ("family",) and "." in self.group:
-            raise bilingual_error("group", "`group` is a heading key such as passport_copy",
-                                  "`group` 须为标题键，例如 passport_copy")
+            raise bilingual_error(
+                "group",
+                "`group` is a heading key such as passport_copy",
+                "`group` 须为标题键，例如 passport_copy",
+            )
         if self.for_each is not None and not subject.startswith(self.for_each):
-            raise bilingual_error("for_each", "`subject` must lie inside `for_each`",
-                                  "`subject` 须位于 `for_each` 之内")
+            raise bilingual_error(
+                "for_each",
+                "`subject` must lie inside `for_each`",
+                "`subject` 须位于 `for_each` 之内",
+            )
         return self
-
 
     @property
     def subject_text(self) -> str:
@@ -204,10 +223,17 @@ class Pack(BaseModel):
         refs = []
         for source in sources:
             document = main if source.document is None else self.documents[source.document]
-            refs.append(SourceRef(title=document.title, section=source.section,
-                                  quote=source.quote, quote_zh=source.quote_zh,
-                                  label=document.short.en, label_zh=document.short.zh,
-                                  original=document.language))
+            refs.append(
+                SourceRef(
+                    title=document.title,
+                    section=source.section,
+                    quote=source.quote,
+                    quote_zh=source.quote_zh,
+                    label=document.short.en,
+                    label_zh=document.short.zh,
+                    original=document.language,
+                )
+            )
         return tuple(refs)
 
     def sources_of(self, rule: Rule) -> list[Source]:
@@ -246,8 +272,13 @@ def available_packs(root: FsPath | None = None) -> list[str]:
 @lru_cache(maxsize=8)
 def _available_packs(base: str) -> tuple[str, ...]:
     # Listing opens nothing; a name that is not a pack's name could lead out of the folder.
-    return tuple(sorted(name for name in (p.parent.name for p in FsPath(base).glob("*/pack.yaml"))
-                        if _KEY_NAME.fullmatch(name)))
+    return tuple(
+        sorted(
+            name
+            for name in (p.parent.name for p in FsPath(base).glob("*/pack.yaml"))
+            if _KEY_NAME.fullmatch(name)
+        )
+    )
 
 
 def _parse(path: FsPath) -> yaml_reader.Document:
@@ -257,8 +288,13 @@ def _parse(path: FsPath) -> yaml_reader.Document:
         raw = files.read_regular(str(path), yaml_reader.MAX_BYTES)
     except files.Unreadable as exc:
         reason = exc.reason
-        raise Stop.rules(t(f"cannot read this rule-pack file: {reason.en}",
-                          f"无法读取此规则包文件：{reason.zh}"), str(path)) from None
+        raise Stop.rules(
+            t(
+                f"cannot read this rule-pack file: {reason.en}",
+                f"无法读取此规则包文件：{reason.zh}",
+            ),
+            str(path),
+        ) from None
     return yaml_reader.read(str(path), raw, Stop.rules)
 
 
@@ -305,15 +341,22 @@ def _load_pack(name: str, root: FsPath | None) -> Pack:
         return _CACHE[key]
     if not _KEY_NAME.fullmatch(name) or not manifest_path.is_file():
         known = codes(available_packs(base)) or "—"
-        raise Stop.rules(t(f"no rule pack {shown(name)} (available: {known})",
-                          f"没有名为 {shown(name)} 的规则包（可用：{known}）"), str(directory))
+        raise Stop.rules(
+            t(
+                f"no rule pack {shown(name)} (available: {known})",
+                f"没有名为 {shown(name)} 的规则包（可用：{known}）",
+            ),
+            str(directory),
+        )
     if not _inside(key[1], key[0]):
-        raise Stop.rules(_outside(t("this pack's folder", "此规则包的文件夹"), base),
-                        str(manifest_path))
+        raise Stop.rules(
+            _outside(t("this pack's folder", "此规则包的文件夹"), base), str(manifest_path)
+        )
     manifest, manifest_source = read_rule_file(PackManifest, manifest_path)
     pack_files = _manifest_files(manifest, manifest_source, directory, base)
-    documents = _documents_file(FsPath(pack_files["sources"]), base) \
-        if "sources" in pack_files else {}
+    documents = (
+        _documents_file(FsPath(pack_files["sources"]), base) if "sources" in pack_files else {}
+    )
     rules: list[Rule] = []
     first_seen: dict[str, str] = {}
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
@@ -335,27 +378,44 @@ def _load_pack(name: str, root: FsPath | None) -> Pack:
         problems: list[Problem] = []
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
-                raise Stop.rules(t(f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
-                                  f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）"),
-                                str(rule_path), source.locate(("rules", index, "id"), value=True))
+                raise Stop.rules(
+                    t(
+                        f"duplicate rule id {rule.id!r} (also in {first_seen[rule.id]})",
+                        f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）",
+                    ),
+                    str(rule_path),
+                    source.locate(("rules", index, "id"), value=True),
+                )
             first_seen[rule.id] = _shown_path(rule_path, directory)
             for where, cited in _citations(rule):
-                check_citation(cited, documents, rule_path, source,
-                               ("rules", index, *where, "document"))
+                check_citation(
+                    cited, documents, rule_path, source, ("rules", index, *where, "document")
+                )
             for where, text, value in _rule_problems(rule, manifest.groups):
-                problems.append(Problem(text, str(rule_path),
-                                        source.locate(("rules", index, *where), value=value),
-                                        "rules"))
+                problems.append(
+                    Problem(
+                        text,
+                        str(rule_path),
+                        source.locate(("rules", index, *where), value=value),
+                        "rules",
+                    )
+                )
             rules.append(rule)
         _raise_all(problems)
     apostille_path = FsPath(pack_files["apostille"])
     apostille, apostille_source = read_rule_file(ApostilleTable, apostille_path)
     for position, cited in enumerate(apostille.cite):
-        check_citation(cited, documents, apostille_path, apostille_source,
-                       ("cite", position, "document"))
-    pack = Pack(manifest=manifest, rules=tuple(sorted(rules, key=lambda r: r.id)),
-                apostille=apostille, directory=str(directory), documents=documents,
-                files=pack_files)
+        check_citation(
+            cited, documents, apostille_path, apostille_source, ("cite", position, "document")
+        )
+    pack = Pack(
+        manifest=manifest,
+        rules=tuple(sorted(rules, key=lambda r: r.id)),
+        apostille=apostille,
+        directory=str(directory),
+        documents=documents,
+        files=pack_files,
+    )
     _CACHE[key] = _CACHE[asked] = pack
     return pack
 
@@ -368,6 +428,7 @@ def _raise_all(problems: list[Problem]) -> None:
 
 
 # --- Files a pack names: inside the rules folder, regular, never opened otherwise -------------
+
 
 class _FileProblem(Exception):
     """Why a file a pack names is not read (the caller says where it is named)."""
@@ -383,9 +444,11 @@ def _inside(path: str, folder: str) -> bool:
 
 def _outside(what: Text, root: FsPath) -> Text:
     top = os.path.abspath(root)
-    return t(f"{what.en} is a symbolic link to a place outside the rules folder {top}; a rule "
-             "pack reads only files inside it",
-             f"{what.zh}是指向规则文件夹 {top} 之外的符号链接；规则包只读取该文件夹内的文件")
+    return t(
+        f"{what.en} is a symbolic link to a place outside the rules folder {top}; a rule "
+        "pack reads only files inside it",
+        f"{what.zh}是指向规则文件夹 {top} 之外的符号链接；规则包只读取该文件夹内的文件",
+    )
 
 
 def _confined(written: str, base: FsPath, root: FsPath) -> str:
@@ -394,23 +457,33 @@ def _confined(written: str, base: FsPath, root: FsPath) -> str:
     top = os.path.abspath(root)
     name = shown(written)
     if os.path.isabs(written):
-        raise _FileProblem(t(
-            f"{name} is an absolute path; name a file inside the rules folder {top}, relative "
-            "to this file's folder (a sibling pack's file: `../other/file.yaml`)",
-            f"{name} 是绝对路径；请写规则文件夹 {top} 内的文件，相对于本文件所在的文件夹"
-            "（同级规则包的文件：`../other/file.yaml`）"))
+        raise _FileProblem(
+            t(
+                f"{name} is an absolute path; name a file inside the rules folder {top}, relative "
+                "to this file's folder (a sibling pack's file: `../other/file.yaml`)",
+                f"{name} 是绝对路径；请写规则文件夹 {top} 内的文件，相对于本文件所在的文件夹"
+                "（同级规则包的文件：`../other/file.yaml`）",
+            )
+        )
     lexical = os.path.normpath(os.path.join(os.path.abspath(base), written))
     if not _inside(lexical, top):
-        raise _FileProblem(t(
-            f"{name} leads outside the rules folder {top}; a rule pack reads only files inside it",
-            f"{name} 指向规则文件夹 {top} 之外；规则包只读取该文件夹内的文件"))
+        raise _FileProblem(
+            t(
+                f"{name} leads outside the rules folder {top}; "
+                "a rule pack reads only files inside it",
+                f"{name} 指向规则文件夹 {top} 之外；规则包只读取该文件夹内的文件",
+            )
+        )
     # realpath reads the links only, never the file they lead to.
     real = os.path.realpath(lexical)
     if not _inside(real, os.path.realpath(top)):
-        raise _FileProblem(t(
-            f"{name} is, through a symbolic link, a file outside the rules folder {top}; a rule "
-            "pack reads only files inside it",
-            f"{name} 经由符号链接指向规则文件夹 {top} 之外的文件；规则包只读取该文件夹内的文件"))
+        raise _FileProblem(
+            t(
+                f"{name} is, through a symbolic link, a file outside the rules folder {top}; "
+                "a rule pack reads only files inside it",
+                f"{name} 经由符号链接指向规则文件夹 {top} 之外的文件；规则包只读取该文件夹内的文件",
+            )
+        )
     try:
         status = os.stat(real)
     except OSError as exc:
@@ -422,23 +495,35 @@ def _confined(written: str, base: FsPath, root: FsPath) -> str:
     return real
 
 
-def _checked(written: str, base: FsPath, root: FsPath, path: FsPath,
-             source: yaml_reader.Document, where: Where) -> str:
+def _checked(
+    written: str,
+    base: FsPath,
+    root: FsPath,
+    path: FsPath,
+    source: yaml_reader.Document,
+    where: Where,
+) -> str:
     """`_confined`, with a problem located at `where` in the file that names it."""
     try:
         return _confined(written, base, root)
     except _FileProblem as exc:
-        key = "".join(f"[{step}]" if isinstance(step, int) else f".{step}"
-                      for step in where).lstrip(".")
-        raise Stop.rules(t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"), str(path),
-                        source.locate(where, value=True)) from None
+        key = "".join(
+            f"[{step}]" if isinstance(step, int) else f".{step}" for step in where
+        ).lstrip(".")
+        raise Stop.rules(
+            t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"),
+            str(path),
+            source.locate(where, value=True),
+        ) from None
 
 
-def _manifest_files(manifest: PackManifest, source: yaml_reader.Document, directory: FsPath,
-                    root: FsPath) -> dict[str, str]:
+def _manifest_files(
+    manifest: PackManifest, source: yaml_reader.Document, directory: FsPath, root: FsPath
+) -> dict[str, str]:
     """The real paths of the files the manifest names, each checked before anything reads it."""
     named: list[tuple[str, str | None, Where]] = [
-        (key, value, ("data", key)) for key, value in manifest.data.model_dump().items()]
+        (key, value, ("data", key)) for key, value in manifest.data.model_dump().items()
+    ]
     named.append(("text", manifest.source.text, ("source", "text")))
     found: dict[str, str] = {}
     problems: list[Problem] = []
@@ -453,16 +538,18 @@ def _manifest_files(manifest: PackManifest, source: yaml_reader.Document, direct
     return found
 
 
-def _included(manifest: PackManifest, source: yaml_reader.Document, directory: FsPath,
-              root: FsPath) -> list[tuple[str, FsPath]]:
+def _included(
+    manifest: PackManifest, source: yaml_reader.Document, directory: FsPath, root: FsPath
+) -> list[tuple[str, FsPath]]:
     """The rule files of the manifest's `include`, each checked before anything reads it:
     (real path, path as named from the pack's folder)."""
     found: list[tuple[str, FsPath]] = []
     problems: list[Problem] = []
     for position, written in enumerate(manifest.include):
         try:
-            real = _checked(written, directory, root, FsPath(source.path), source,
-                            ("include", position))
+            real = _checked(
+                written, directory, root, FsPath(source.path), source, ("include", position)
+            )
         except Stop as exc:
             problems += exc.problems
             continue
@@ -494,11 +581,18 @@ def _rule_problems(rule: Rule, groups: Collection[str]) -> list[RuleFault]:
 
     for_each = rule.for_each
     if for_each is not None and (for_each.count("[*]") != 1 or not for_each.endswith("[*]")):
-        add(("for_each",), t("`for_each` names one list, with [*] at its end, such as "
-                             "`family[*]`", "`for_each` 须指向一个列表，并以 [*] 结尾，例如 "
-                             "`family[*]`"))
-    for where_key, path in (("for_each", for_each), ("document", rule.document),
-                            ("subject", rule.subject)):
+        add(
+            ("for_each",),
+            t(
+                "`for_each` names one list, with [*] at its end, such as `family[*]`",
+                "`for_each` 须指向一个列表，并以 [*] 结尾，例如 `family[*]`",
+            ),
+        )
+    for where_key, path in (
+        ("for_each", for_each),
+        ("document", rule.document),
+        ("subject", rule.subject),
+    ):
         if path is None:
             continue
         bound = _binding(path, for_each) if where_key != "for_each" else None
@@ -517,8 +611,13 @@ def _rule_problems(rule: Rule, groups: Collection[str]) -> list[RuleFault]:
         name = rule.for_each_key or ""
         subjects = list(keyed(name))
         if not subjects:
-            add(subject_at, t(f"no field of the dossier format is named `{name}`",
-                              f"档案格式中没有名为 `{name}` 的字段"))
+            add(
+                subject_at,
+                t(
+                    f"no field of the dossier format is named `{name}`",
+                    f"档案格式中没有名为 `{name}` 的字段",
+                ),
+            )
     for number, read in enumerate(checks.reads(rule.check)):
         found = _read_problem(read, subjects, for_each, ("check",), subject_at)
         if found is not None:
@@ -527,7 +626,8 @@ def _rule_problems(rule: Rule, groups: Collection[str]) -> list[RuleFault]:
                 subjects = []  # the subject cannot be read: its fields are beside the point
     conditions = [(("applies", "when"), rule.applies.when)] + [
         (("exemptions", number, "when"), exemption.when)
-        for number, exemption in enumerate(rule.exemptions)]
+        for number, exemption in enumerate(rule.exemptions)
+    ]
     for prefix, condition in conditions:
         for read in condition_reads(condition) if condition is not None else ():
             found = _read_problem(read, subjects, for_each, prefix, subject_at)
@@ -543,20 +643,27 @@ def _binding(path: str, for_each: str | None) -> Text | None:
     if "[*]" not in path:
         return None
     if for_each is None:
-        return t(f"`{path}` has [*], which stands for the entry `for_each` takes, but the rule "
-                 "has no `for_each`",
-                 f"`{path}` 含 [*]，它代表 `for_each` 所取的条目，但该规则没有 `for_each`")
+        return t(
+            f"`{path}` has [*], which stands for the entry `for_each` takes, but the rule "
+            "has no `for_each`",
+            f"`{path}` 含 [*]，它代表 `for_each` 所取的条目，但该规则没有 `for_each`",
+        )
     if path.count("[*]") > 1 or not path.startswith(for_each):
-        return t(f"`{path}` has [*] outside `for_each: {for_each}`; [*] stands only for the "
-                 "entry `for_each` takes",
-                 f"`{path}` 中的 [*] 不在 `for_each: {for_each}` 之内；[*] 只代表 `for_each` "
-                 "所取的条目")
+        return t(
+            f"`{path}` has [*] outside `for_each: {for_each}`; [*] stands only for the "
+            "entry `for_each` takes",
+            f"`{path}` 中的 [*] 不在 `for_each: {for_each}` 之内；[*] 只代表 `for_each` 所取的条目",
+        )
     return None
 
 
-def _read_problem(read: Reads, subjects: list[tuple[str, tuple[Shape, ...]]],
-                  for_each: str | None, prefix: Where,
-                  subject_at: Where) -> tuple[Where, Text] | None:
+def _read_problem(
+    read: Reads,
+    subjects: list[tuple[str, tuple[Shape, ...]]],
+    for_each: str | None,
+    prefix: Where,
+    subject_at: Where,
+) -> tuple[Where, Text] | None:
     """Why a check or condition cannot read what it reads, and where the rule says it."""
     at: Where = (*prefix, *read.at) if read.at else subject_at
     targets: list[tuple[str, tuple[Shape, ...]]] = []
@@ -577,20 +684,26 @@ def _read_problem(read: Reads, subjects: list[tuple[str, tuple[Shape, ...]]],
                 targets.append((f"{subject}.{read.path}", shapes_at(read.path, shapes, subject)))
             except PathProblem as exc:
                 if not read.optional:
-                    return at, t(f"{read.by.en} reads `{read.path}` of its subject: "
-                                 f"{exc.text.en}",
-                                 f"{read.by.zh} 读取检查对象的 `{read.path}`：{exc.text.zh}")
+                    return at, t(
+                        f"{read.by.en} reads `{read.path}` of its subject: {exc.text.en}",
+                        f"{read.by.zh} 读取检查对象的 `{read.path}`：{exc.text.zh}",
+                    )
     if read.item is not None:
         items = []
         for shown_as, shapes in targets:
             try:
-                items.append((f"{shown_as}[*].{read.item}",
-                              shapes_at(read.item, entries(shapes, shown_as), f"{shown_as}[*]")))
+                items.append(
+                    (
+                        f"{shown_as}[*].{read.item}",
+                        shapes_at(read.item, entries(shapes, shown_as), f"{shown_as}[*]"),
+                    )
+                )
             except PathProblem as exc:
                 if not read.optional:
-                    return at, t(f"{read.by.en} reads `{read.item}` of each entry: "
-                                 f"{exc.text.en}",
-                                 f"{read.by.zh} 读取每一项的 `{read.item}`：{exc.text.zh}")
+                    return at, t(
+                        f"{read.by.en} reads `{read.item}` of each entry: {exc.text.en}",
+                        f"{read.by.zh} 读取每一项的 `{read.item}`：{exc.text.zh}",
+                    )
         targets = items
     need = read.need
     for shown_as, shapes in targets:
@@ -598,14 +711,18 @@ def _read_problem(read: Reads, subjects: list[tuple[str, tuple[Shape, ...]]],
             if need is None or need.met_by(shape):
                 continue
             if not read.absolute and not read.path and read.item is None:
-                return at, t(f"{read.by.en} needs {need.words.en} as its subject, but "
-                             f"`{shown_as}` is {shape.words.en} in the dossier format",
-                             f"{read.by.zh} 要求检查对象为{need.words.zh}，但档案格式中 "
-                             f"`{shown_as}` 为{shape.words.zh}")
-            return at, t(f"{read.by.en} needs {need.words.en} at `{shown_as}`, but the dossier "
-                         f"format has {shape.words.en} there",
-                         f"{read.by.zh} 要求 `{shown_as}` 为{need.words.zh}，但档案格式中该处为"
-                         f"{shape.words.zh}")
+                return at, t(
+                    f"{read.by.en} needs {need.words.en} as its subject, but "
+                    f"`{shown_as}` is {shape.words.en} in the dossier format",
+                    f"{read.by.zh} 要求检查对象为{need.words.zh}，但档案格式中 "
+                    f"`{shown_as}` 为{shape.words.zh}",
+                )
+            return at, t(
+                f"{read.by.en} needs {need.words.en} at `{shown_as}`, but the dossier "
+                f"format has {shape.words.en} there",
+                f"{read.by.zh} 要求 `{shown_as}` 为{need.words.zh}，但档案格式中该处为"
+                f"{shape.words.zh}",
+            )
     allowed = _allowed([shape for _, shapes in targets for shape in shapes])
     if allowed is None or not targets:
         return None
@@ -619,7 +736,8 @@ def _read_problem(read: Reads, subjects: list[tuple[str, tuple[Shape, ...]]],
             return where, t(
                 f"{shown(value)} is never written at `{path}`: the dossier format allows only "
                 f"{codes(allowed)}{hint_en}",
-                f"档案格式中 `{path}` 不可能为 {shown(value)}：只允许 {codes(allowed)}{hint_zh}")
+                f"档案格式中 `{path}` 不可能为 {shown(value)}：只允许 {codes(allowed)}{hint_zh}",
+            )
     return None
 
 
@@ -634,52 +752,83 @@ def _allowed(shapes: list[Shape]) -> list[str] | None:
     return list(allowed)
 
 
-def _heading_problems(rule: Rule, groups: Collection[str],
-                      subject_at: Where) -> Iterator[tuple[Where, Text]]:
+def _heading_problems(
+    rule: Rule, groups: Collection[str], subject_at: Where
+) -> Iterator[tuple[Where, Text]]:
     """Headings the rule's findings are listed under (as the engine groups them) that the
     manifest does not declare: the checklist would show a bare key instead of a title."""
     if rule.group is not None:
         if rule.group == "family":
-            yield ("group",), t(
-                "`group: family` is not a heading of its own: findings on `family[*]` are listed "
-                "under each family member when the rule has no `group`",
-                "`group: family` 不能单独作为标题：不写 `group` 时，针对 `family[*]` 的结果列在"
-                "各随行家属之下")
+            yield (
+                ("group",),
+                t(
+                    "`group: family` is not a heading of its own: findings on `family[*]` are "
+                    "listed under each family member when the rule has no `group`",
+                    "`group: family` 不能单独作为标题：不写 `group` 时，针对 `family[*]` 的结果列在"
+                    "各随行家属之下",
+                ),
+            )
         elif rule.group not in groups:
             # `family` is declared for the members' headings, never a rule's own `group`.
-            yield ("group",), _undeclared(f"group `{rule.group}`", f"分组 `{rule.group}`",
-                                          rule.group, [g for g in groups if g != "family"])
+            yield (
+                ("group",),
+                _undeclared(
+                    f"group `{rule.group}`",
+                    f"分组 `{rule.group}`",
+                    rule.group,
+                    [g for g in groups if g != "family"],
+                ),
+            )
         return
-    paths = [rule.subject] if rule.subject is not None else [
-        path for path, _ in keyed(rule.for_each_key or "")]
+    paths = (
+        [rule.subject]
+        if rule.subject is not None
+        else [path for path, _ in keyed(rule.for_each_key or "")]
+    )
     for path in paths:
         steps = [step.removesuffix("[*]") for step in path.split(".")]
         heading = steps[1] if steps[0] == "documents" and len(steps) > 1 else steps[0]
         if heading == "family" and not path.startswith("family[*]"):
             # `family` titles each member (`{name}`, `{number}`), not the list as a whole.
-            yield subject_at, t(
-                f"findings on `{path}` need a declared `group`: the `family` heading is the "
-                "title of each family member, for rules on `family[*]`",
-                f"针对 `{path}` 的结果须指定已声明的 `group`：`family` 标题用于各随行家属，"
-                "适用于针对 `family[*]` 的规则")
+            yield (
+                subject_at,
+                t(
+                    f"findings on `{path}` need a declared `group`: the `family` heading is the "
+                    "title of each family member, for rules on `family[*]`",
+                    f"针对 `{path}` 的结果须指定已声明的 `group`：`family` 标题用于各随行家属，"
+                    "适用于针对 `family[*]` 的规则",
+                ),
+            )
             return
         if heading not in groups:
-            yield subject_at, _undeclared(
-                f"the heading `{heading}` this rule's findings are listed under (from `{path}`)",
-                f"该规则结果所属的标题 `{heading}`（来自 `{path}`）", heading, groups,
-                t("; declare it there, or give the rule a declared `group`",
-                  "；请在其中声明，或为该规则指定已声明的 `group`"))
+            yield (
+                subject_at,
+                _undeclared(
+                    f"the heading `{heading}` this rule's findings are listed under "
+                    f"(from `{path}`)",
+                    f"该规则结果所属的标题 `{heading}`（来自 `{path}`）",
+                    heading,
+                    groups,
+                    t(
+                        "; declare it there, or give the rule a declared `group`",
+                        "；请在其中声明，或为该规则指定已声明的 `group`",
+                    ),
+                ),
+            )
             return
 
 
-def _undeclared(what_en: str, what_zh: str, key: str, groups: Collection[str],
-                more: Text | None = None) -> Text:
+def _undeclared(
+    what_en: str, what_zh: str, key: str, groups: Collection[str], more: Text | None = None
+) -> Text:
     close = difflib.get_close_matches(key, list(groups), n=1, cutoff=0.6)
     hint_en = f"did you mean `{close[0]}`?" if close else f"declared: {codes(groups) or '—'}"
     hint_zh = f"是否应为 `{close[0]}`？" if close else f"已声明：{codes(groups) or '—'}"
     extra_en, extra_zh = (more.en, more.zh) if more is not None else ("", "")
-    return t(f"{what_en} is not declared under `groups` in pack.yaml{extra_en}; {hint_en}",
-             f"pack.yaml 的 `groups` 中没有声明{what_zh}{extra_zh}；{hint_zh}")
+    return t(
+        f"{what_en} is not declared under `groups` in pack.yaml{extra_en}; {hint_en}",
+        f"pack.yaml 的 `groups` 中没有声明{what_zh}{extra_zh}；{hint_zh}",
+    )
 
 
 def _citations(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], Source]]:
@@ -699,22 +848,32 @@ def _documents_file(path: FsPath, root: FsPath) -> dict[str, SourceDocument]:
     for key, document in table.documents.items():
         text = None
         if document.text is not None:
-            text = _checked(document.text, path.parent, root, path, source,
-                            ("documents", key, "text"))
+            text = _checked(
+                document.text, path.parent, root, path, source, ("documents", key, "text")
+            )
         resolved[key] = document.model_copy(update={"text": text})
     return resolved
 
 
-def check_citation(cited: Source, documents: Collection[str], path: FsPath,
-                   source: yaml_reader.Document, where: tuple[str | int, ...]) -> None:
+def check_citation(
+    cited: Source,
+    documents: Collection[str],
+    path: FsPath,
+    source: yaml_reader.Document,
+    where: tuple[str | int, ...],
+) -> None:
     """A citation names the pack's own source or one of its documents; a located error if not."""
     if cited.document is None or cited.document in documents:
         return
     known = codes(sorted(documents)) or "—"
-    raise Stop.rules(t(f"unknown source document {cited.document!r}; the pack's documents: "
-                      f"{known}",
-                      f"未知的依据文件 {cited.document!r}；规则包中的依据文件：{known}"),
-                    str(path), source.locate(where, value=True))
+    raise Stop.rules(
+        t(
+            f"unknown source document {cited.document!r}; the pack's documents: {known}",
+            f"未知的依据文件 {cited.document!r}；规则包中的依据文件：{known}",
+        ),
+        str(path),
+        source.locate(where, value=True),
+    )
 
 
 def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack | Problems:
@@ -723,8 +882,14 @@ def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack | 
     known = available_packs(rules_dir)
     if city not in known:
         listed = codes(known) or "—"
-        return (Problem(
-            t(f"application.city: no rule pack for {shown(city)}; available: {listed}",
-              f"application.city：没有 {shown(city)} 的规则包；可用：{listed}"),
-            dossier.path, dossier.source.locate(("application", "city"), value=True)),)
+        return (
+            Problem(
+                t(
+                    f"application.city: no rule pack for {shown(city)}; available: {listed}",
+                    f"application.city：没有 {shown(city)} 的规则包；可用：{listed}",
+                ),
+                dossier.path,
+                dossier.source.locate(("application", "city"), value=True),
+            ),
+        )
     return load_pack(city, rules_dir)

@@ -34,9 +34,11 @@ class Source(RuleModel):
     def _section_form(self) -> Source:
         if self.document is None and not _FAQ_SECTION.match(self.section):
             raise bilingual_error(
-                "section", f"section {self.section!r} of the pack's source must look like "
-                           "`3`, `3(4)` or `3 note`",
-                f"规则包主要依据的章节 {self.section!r} 须形如 `3`、`3(4)` 或 `3 note`")
+                "section",
+                f"section {self.section!r} of the pack's source must look like "
+                "`3`, `3(4)` or `3 note`",
+                f"规则包主要依据的章节 {self.section!r} 须形如 `3`、`3(4)` 或 `3 note`",
+            )
         return self
 
 
