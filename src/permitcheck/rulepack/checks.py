@@ -760,34 +760,20 @@ def _apostille(
             return future
         if apostilled_on < in_force:
             params["apostille_date"] = apostilled_on
-            return Outcome(
-                "fail",
-                params,
-                message=i18n.APOSTILLE_TOO_EARLY,
-                fix=i18n.APOSTILLE_FIX,
-                apostille=True,
-            )
+            return _apostille_fails(params, i18n.APOSTILLE_TOO_EARLY, i18n.APOSTILLE_FIX)
         return Outcome("pass", params, apostille=True)
     if issued_on is None:
-        return Outcome(
-            "fail",
-            params,
-            message=i18n.APOSTILLE_DATE_UNKNOWN,
-            fix=i18n.APOSTILLE_DATE_FIX,
-            apostille=True,
-        )
+        return _apostille_fails(params, i18n.APOSTILLE_DATE_UNKNOWN, i18n.APOSTILLE_DATE_FIX)
     # The apostille is never older than the document, so the issue date is a safe lower bound;
     # an earlier issue date says nothing about the apostille, whose date is then needed.
     if issued_on < in_force:
         params["issued_on"] = issued_on
-        return Outcome(
-            "fail",
-            params,
-            message=i18n.APOSTILLE_ISSUED_TOO_EARLY,
-            fix=i18n.APOSTILLE_DATE_FIX,
-            apostille=True,
-        )
+        return _apostille_fails(params, i18n.APOSTILLE_ISSUED_TOO_EARLY, i18n.APOSTILLE_DATE_FIX)
     return Outcome("pass", params, apostille=True)
+
+
+def _apostille_fails(params: dict[str, Value], message: Text, fix: Text) -> Outcome:
+    return Outcome("fail", params, message=message, fix=fix, apostille=True)
 
 
 def _translation(check: Translation, value: Any, subject: str, ctx: Context) -> Outcome:
