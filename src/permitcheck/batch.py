@@ -36,7 +36,14 @@ def check_one(path: str, settings: Settings) -> DossierResult | Problems:
             raise Stop(*pack)
         reference = settings.reference_date(dossier.model.application.submission_date)
         # A pack's data file (the windows) is read when first needed: it may stop here too.
-        return evaluate(dossier, pack, reference, settings.warn_days, settings.show_personal_data)
+        return evaluate(
+            dossier,
+            pack,
+            reference,
+            settings.warn_days,
+            settings.show_personal_data,
+            calendar=settings.working_days(),
+        )
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
         return exc.problems if settings.show_personal_data else scrub(exc.problems, dossier.numbers)

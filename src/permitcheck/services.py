@@ -250,7 +250,9 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
                 f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。",
             )
         else:
-            submit_by = evaluate(loaded, pack, reference).submit_by
+            submit_by = evaluate(
+                loaded, pack, reference, calendar=settings.working_days()
+            ).submit_by
         facts = guide.DossierDates.of(model, reference, submit_by)
         if model.employer is not None:
             heading += f", {model.employer.name}"
@@ -348,7 +350,9 @@ def draw_timeline(dossier: str, settings: Settings) -> Timeline:
     reference = settings.reference_date(loaded.model.application.submission_date)
     windows = guide.step_windows(guide.steps(pack), guide.DossierDates.of(loaded.model, reference))
     return timeline.build(
-        evaluate(loaded, pack, reference, settings.warn_days), windows, settings.warn_days
+        evaluate(loaded, pack, reference, settings.warn_days, calendar=settings.working_days()),
+        windows,
+        settings.warn_days,
     )
 
 

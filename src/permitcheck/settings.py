@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from permitcheck.dates import WorkingCalendar
 
 FailOn = Literal["error", "warning"]
 
@@ -24,9 +27,18 @@ class Settings:
     show_personal_data: bool = False
     jobs: int | None = None  # worker processes for a batch (None: one per core)
     traceback: bool = False  # a bug raises instead of becoming a problem of its dossier
+    # China's working days; None: the official calendar as the installed data knows it (tests
+    # give one that knows the years they pin).
+    calendar: WorkingCalendar | None = None
 
     def reference_date(self, planned: date | None) -> date:
         """The day every time window is measured on, for a dossier planned for `planned`."""
         from permitcheck import dates  # imported when used: --help needs no date arithmetic
 
         return dates.reference_date(self.as_of, planned, self.today)
+
+    def working_days(self) -> WorkingCalendar:
+        """The calendar of working days every deadline is counted in."""
+        from permitcheck import dates
+
+        return self.calendar or dates.OFFICIAL
