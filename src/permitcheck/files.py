@@ -6,21 +6,21 @@ import contextlib
 import errno
 import os
 import stat
+from dataclasses import dataclass
 
 from permitcheck.i18n import Text, t
 
 
-class Unreadable(Exception):
+@dataclass(frozen=True)
+class Unreadable:
     """Why a file cannot be read, in both languages; the caller adds the path.
 
     `too_large`: the file is there but its content is too long (located at its start, as a
     problem of the content; the others are problems of the path).
     """
 
-    def __init__(self, reason: Text, too_large: bool = False):
-        super().__init__(reason.en)
-        self.reason = reason
-        self.too_large = too_large
+    reason: Text
+    too_large: bool = False
 
 
 _KINDS = (
@@ -65,8 +65,8 @@ def os_reason(exc: OSError) -> Text:
     return t(f"cannot read the file: {reason}", f"无法读取文件：{reason}")
 
 
-def read_regular(path: str, limit: int) -> bytes:
-    """The bytes of the regular file at `path` (symbolic links followed); Unreadable otherwise.
+def read_regular(path: str, limit: int) -> bytes | Unreadable:
+    """The bytes of the regular file at `path` (symbolic links followed), or why not.
 
     Nothing that is not a regular file is opened for reading (a FIFO would block, /dev/zero
     never ends), a file larger than `limit` is refused from its size, and at most `limit` + 1
@@ -75,12 +75,12 @@ def read_regular(path: str, limit: int) -> bytes:
     try:
         before = os.stat(path)
     except OSError as exc:
-        raise Unreadable(os_reason(exc)) from None
+        return Unreadable(os_reason(exc))
     problem = not_regular(before.st_mode)
     if problem is not None:
-        raise Unreadable(problem)
+        return Unreadable(problem)
     if before.st_size > limit:
-        raise Unreadable(too_large(before.st_size, limit), too_large=True)
+        return Unreadable(too_large(before.st_size, limit), too_large=True)
     # O_NONBLOCK: if the file was swapped for a FIFO since the stat, opening does not wait.
     flags = (
         os.O_RDONLY
@@ -91,11 +91,11 @@ def read_regular(path: str, limit: int) -> bytes:
     try:
         descriptor = os.open(path, flags)
     except OSError as exc:
-        raise Unreadable(os_reason(exc)) from None
+        return Unreadable(os_reason(exc))
     try:
         problem = not_regular(os.fstat(descriptor).st_mode)
         if problem is not None:
-            raise Unreadable(problem)
+            return Unreadable(problem)
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -105,11 +105,11 @@ def read_regular(path: str, limit: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise Unreadable(os_reason(exc)) from None
+        return Unreadable(os_reason(exc))
     finally:
         os.close(descriptor)
     if size > limit:
-        raise Unreadable(too_large(size, limit), too_large=True)
+        return Unreadable(too_large(size, limit), too_large=True)
     return b"".join(chunks)
 
 

@@ -58,15 +58,17 @@ def not_a_dossier(path: str) -> Text | None:
     a key at the end of a long file are all dossiers. A file that cannot be read or parsed
     may be a broken dossier: None, so that loading it reports why.
     """
+    raw = files.read_regular(path, yaml_reader.MAX_BYTES)
+    if isinstance(raw, files.Unreadable):
+        return None
     try:
-        raw = files.read_regular(path, yaml_reader.MAX_BYTES)
         if _PLAIN_KEY.search(raw):
             # The usual spelling, a line `permitcheck:` at column 0, is a top-level key (or at
             # worst text that looks like one, which loading then reports): parsing the whole
             # file to learn it again cost more than the rest of discovery.
             return None
         text = yaml_reader.decode(raw, path)
-    except (files.Unreadable, Stop):
+    except Stop:
         return None
     return _top_level(text)
 

@@ -67,10 +67,9 @@ def load_file(path: str) -> LoadedDossier | Problems:
     Only a regular file is read, and never more than the size limit: a FIFO, a device or a huge
     sparse file is refused before reading.
     """
-    try:
-        raw = files.read_regular(path, yaml_reader.MAX_BYTES)
-    except files.Unreadable as exc:
-        return (Problem(exc.reason, path, Location(1, 1) if exc.too_large else None),)
+    raw = files.read_regular(path, yaml_reader.MAX_BYTES)
+    if isinstance(raw, files.Unreadable):
+        return (Problem(raw.reason, path, Location(1, 1) if raw.too_large else None),)
     return load_bytes(raw, path)
 
 

@@ -282,19 +282,18 @@ def _available_packs(base: str) -> tuple[str, ...]:
 
 
 def _parse(path: FsPath) -> yaml_reader.Document:
-    try:
-        # Regular files only, never more than a YAML file may hold: a FIFO would block, a
-        # device or a huge sparse file would never end.
-        raw = files.read_regular(str(path), yaml_reader.MAX_BYTES)
-    except files.Unreadable as exc:
-        reason = exc.reason
+    # Regular files only, never more than a YAML file may hold: a FIFO would block, a device
+    # or a huge sparse file would never end.
+    raw = files.read_regular(str(path), yaml_reader.MAX_BYTES)
+    if isinstance(raw, files.Unreadable):
+        reason = raw.reason
         raise Stop.rules(
             t(
                 f"cannot read this rule-pack file: {reason.en}",
                 f"无法读取此规则包文件：{reason.zh}",
             ),
             str(path),
-        ) from None
+        )
     return yaml_reader.read(str(path), raw, Stop.rules)
 
 
@@ -430,14 +429,6 @@ def _raise_all(problems: list[Problem]) -> None:
 # --- Files a pack names: inside the rules folder, regular, never opened otherwise -------------
 
 
-class _FileProblem(Exception):
-    """Why a file a pack names is not read (the caller says where it is named)."""
-
-    def __init__(self, text: Text):
-        super().__init__(text.en)
-        self.text = text
-
-
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -451,38 +442,32 @@ def _outside(what: Text, root: FsPath) -> Text:
     )
 
 
-def _confined(written: str, base: FsPath, root: FsPath) -> str:
+def _confined(written: str, base: FsPath, root: FsPath) -> str | Text:
     """The real path of the file `written` names relative to the folder `base`, checked to be
-    a regular file inside `root` by its name, its links and its status; nothing is opened."""
+    a regular file inside `root` by its name, its links and its status; or why it is not read
+    (the caller says where it is named). Nothing is opened."""
     top = os.path.abspath(root)
     name = shown(written)
     if os.path.isabs(written):
-        raise _FileProblem(
-            t(
-                f"{name} is an absolute path; name a file inside the rules folder {top}, relative "
-                "to this file's folder (a sibling pack's file: `../other/file.yaml`)",
-                f"{name} 是绝对路径；请写规则文件夹 {top} 内的文件，相对于本文件所在的文件夹"
-                "（同级规则包的文件：`../other/file.yaml`）",
-            )
+        return t(
+            f"{name} is an absolute path; name a file inside the rules folder {top}, relative "
+            "to this file's folder (a sibling pack's file: `../other/file.yaml`)",
+            f"{name} 是绝对路径；请写规则文件夹 {top} 内的文件，相对于本文件所在的文件夹"
+            "（同级规则包的文件：`../other/file.yaml`）",
         )
     lexical = os.path.normpath(os.path.join(os.path.abspath(base), written))
     if not _inside(lexical, top):
-        raise _FileProblem(
-            t(
-                f"{name} leads outside the rules folder {top}; "
-                "a rule pack reads only files inside it",
-                f"{name} 指向规则文件夹 {top} 之外；规则包只读取该文件夹内的文件",
-            )
+        return t(
+            f"{name} leads outside the rules folder {top}; a rule pack reads only files inside it",
+            f"{name} 指向规则文件夹 {top} 之外；规则包只读取该文件夹内的文件",
         )
     # realpath reads the links only, never the file they lead to.
     real = os.path.realpath(lexical)
     if not _inside(real, os.path.realpath(top)):
-        raise _FileProblem(
-            t(
-                f"{name} is, through a symbolic link, a file outside the rules folder {top}; "
-                "a rule pack reads only files inside it",
-                f"{name} 经由符号链接指向规则文件夹 {top} 之外的文件；规则包只读取该文件夹内的文件",
-            )
+        return t(
+            f"{name} is, through a symbolic link, a file outside the rules folder {top}; "
+            "a rule pack reads only files inside it",
+            f"{name} 经由符号链接指向规则文件夹 {top} 之外的文件；规则包只读取该文件夹内的文件",
         )
     try:
         status = os.stat(real)
@@ -491,7 +476,7 @@ def _confined(written: str, base: FsPath, root: FsPath) -> str:
     else:
         reason = files.not_regular(status.st_mode)
     if reason is not None:
-        raise _FileProblem(t(f"{name}: {reason.en}", f"{name}：{reason.zh}"))
+        return t(f"{name}: {reason.en}", f"{name}：{reason.zh}")
     return real
 
 
@@ -504,17 +489,15 @@ def _checked(
     where: Where,
 ) -> str:
     """`_confined`, with a problem located at `where` in the file that names it."""
-    try:
-        return _confined(written, base, root)
-    except _FileProblem as exc:
-        key = "".join(
-            f"[{step}]" if isinstance(step, int) else f".{step}" for step in where
-        ).lstrip(".")
-        raise Stop.rules(
-            t(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}"),
-            str(path),
-            source.locate(where, value=True),
-        ) from None
+    found = _confined(written, base, root)
+    if isinstance(found, str):
+        return found
+    key = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in where)
+    raise Stop.rules(
+        t(f"{key.lstrip('.')}: {found.en}", f"{key.lstrip('.')}：{found.zh}"),
+        str(path),
+        source.locate(where, value=True),
+    )
 
 
 def _manifest_files(
