@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -134,7 +134,7 @@ def steps(pack: Pack) -> Steps:
 
 def _read_cited(
     model: type[RuleModel],
-    path: FsPath,
+    path: Path,
     documents: frozenset[str],
     cited: Callable[[Any], Iterator[tuple[tuple[str | int, ...], Source]]],
 ) -> Any:
@@ -158,7 +158,7 @@ def _step_citations(table: Steps) -> Iterator[tuple[tuple[str | int, ...], Sourc
 
 
 @lru_cache(maxsize=8)
-def _windows(path: FsPath, documents: frozenset[str]) -> Windows:
+def _windows(path: Path, documents: frozenset[str]) -> Windows:
     table = _read_cited(Windows, path, documents, _window_citations)
     assert isinstance(table, Windows)
     for authority in table.authorities:
@@ -175,7 +175,7 @@ def _windows(path: FsPath, documents: frozenset[str]) -> Windows:
 
 
 @lru_cache(maxsize=8)
-def _steps(path: FsPath, documents: frozenset[str]) -> Steps:
+def _steps(path: Path, documents: frozenset[str]) -> Steps:
     table = _read_cited(Steps, path, documents, _step_citations)
     assert isinstance(table, Steps)
     known = set(table.places) | {"registration", "acceptance"}

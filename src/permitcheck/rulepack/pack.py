@@ -8,7 +8,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import astuple
 from functools import lru_cache
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -244,28 +244,28 @@ class Pack(BaseModel):
             sources += self.apostille.cite
         return sources
 
-    def document_text_path(self, document: str | None) -> FsPath | None:
+    def document_text_path(self, document: str | None) -> Path | None:
         """The text file quotes of `document` (None: the pack's own source) are checked against."""
         if document is None:
-            return FsPath(self.files["text"]) if "text" in self.files else None
+            return Path(self.files["text"]) if "text" in self.files else None
         path = self.documents[document].text
-        return FsPath(path) if path else None
+        return Path(path) if path else None
 
-    def data_file(self, key: Literal["windows", "steps"]) -> FsPath:
+    def data_file(self, key: Literal["windows", "steps"]) -> Path:
         """A data file of the manifest's `data`, as checked when the pack loaded."""
-        return FsPath(self.files[key])
+        return Path(self.files[key])
 
 
 @lru_cache(maxsize=1)
-def builtin_rules_dir() -> FsPath:
+def builtin_rules_dir() -> Path:
     """The rule packs shipped with permitcheck (inside the wheel, or the checkout's `rules/`)."""
-    packaged = FsPath(__file__).parents[1] / "rules"
+    packaged = Path(__file__).parents[1] / "rules"
     if packaged.is_dir():
         return packaged
-    return FsPath(__file__).resolve().parents[3] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
-def available_packs(root: FsPath | None = None) -> list[str]:
+def available_packs(root: Path | None = None) -> list[str]:
     return list(_available_packs(str(root or builtin_rules_dir())))
 
 
@@ -275,13 +275,13 @@ def _available_packs(base: str) -> tuple[str, ...]:
     return tuple(
         sorted(
             name
-            for name in (p.parent.name for p in FsPath(base).glob("*/pack.yaml"))
+            for name in (p.parent.name for p in Path(base).glob("*/pack.yaml"))
             if _KEY_NAME.fullmatch(name)
         )
     )
 
 
-def _parse(path: FsPath) -> yaml_reader.Document:
+def _parse(path: Path) -> yaml_reader.Document:
     # Regular files only, never more than a YAML file may hold: a FIFO would block, a device
     # or a huge sparse file would never end.
     raw = files.read_regular(str(path), yaml_reader.MAX_BYTES)
@@ -297,7 +297,7 @@ def _parse(path: FsPath) -> yaml_reader.Document:
     return yaml_reader.read(str(path), raw, Stop.rules)
 
 
-def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yaml_reader.Document]:
+def read_rule_file(model: type[RuleModel], path: Path) -> tuple[Any, yaml_reader.Document]:
     """A rule-pack data file validated by `model`, with its source; errors are located."""
     source = _parse(path)
     try:
@@ -309,7 +309,7 @@ def read_rule_file(model: type[RuleModel], path: FsPath) -> tuple[Any, yaml_read
 _CACHE: dict[tuple[str, str], Pack] = {}
 
 
-def load_pack(name: str, root: FsPath | None = None) -> Pack | Problems:
+def load_pack(name: str, root: Path | None = None) -> Pack | Problems:
     """The pack `name` under `root` (the built-in packs by default), loaded and validated; or
     the problems of its files, located.
 
@@ -323,7 +323,7 @@ def load_pack(name: str, root: FsPath | None = None) -> Pack | Problems:
         return exc.problems
 
 
-def _load_pack(name: str, root: FsPath | None) -> Pack:
+def _load_pack(name: str, root: Path | None) -> Pack:
     # As asked for, first: a batch asks for the same pack once per dossier, and resolving its
     # paths each time cost more than checking some dossiers.
     asked = (str(root) if root is not None else "", name)
@@ -354,14 +354,14 @@ def _load_pack(name: str, root: FsPath | None) -> Pack:
     manifest, manifest_source = read_rule_file(PackManifest, manifest_path)
     pack_files = _manifest_files(manifest, manifest_source, directory, base)
     documents = (
-        _documents_file(FsPath(pack_files["sources"]), base) if "sources" in pack_files else {}
+        _documents_file(Path(pack_files["sources"]), base) if "sources" in pack_files else {}
     )
     rules: list[Rule] = []
     first_seen: dict[str, str] = {}
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
     # Globbing lists names only: nothing is opened until read_regular has looked at it.
     data_files = set(pack_files.values())
-    rule_files: dict[str, FsPath] = {}
+    rule_files: dict[str, Path] = {}
     for rule_path in sorted(directory.glob("*.yaml")):
         real = os.path.realpath(rule_path)
         if rule_path.name == "pack.yaml" or real in data_files:
@@ -401,7 +401,7 @@ def _load_pack(name: str, root: FsPath | None) -> Pack:
                 )
             rules.append(rule)
         _raise_all(problems)
-    apostille_path = FsPath(pack_files["apostille"])
+    apostille_path = Path(pack_files["apostille"])
     apostille, apostille_source = read_rule_file(ApostilleTable, apostille_path)
     for position, cited in enumerate(apostille.cite):
         check_citation(
@@ -433,7 +433,7 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _outside(what: Text, root: FsPath) -> Text:
+def _outside(what: Text, root: Path) -> Text:
     top = os.path.abspath(root)
     return t(
         f"{what.en} is a symbolic link to a place outside the rules folder {top}; a rule "
@@ -442,7 +442,7 @@ def _outside(what: Text, root: FsPath) -> Text:
     )
 
 
-def _confined(written: str, base: FsPath, root: FsPath) -> str | Text:
+def _confined(written: str, base: Path, root: Path) -> str | Text:
     """The real path of the file `written` names relative to the folder `base`, checked to be
     a regular file inside `root` by its name, its links and its status; or why it is not read
     (the caller says where it is named). Nothing is opened."""
@@ -482,9 +482,9 @@ def _confined(written: str, base: FsPath, root: FsPath) -> str | Text:
 
 def _checked(
     written: str,
-    base: FsPath,
-    root: FsPath,
-    path: FsPath,
+    base: Path,
+    root: Path,
+    path: Path,
     source: yaml_reader.Document,
     where: Where,
 ) -> str:
@@ -501,7 +501,7 @@ def _checked(
 
 
 def _manifest_files(
-    manifest: PackManifest, source: yaml_reader.Document, directory: FsPath, root: FsPath
+    manifest: PackManifest, source: yaml_reader.Document, directory: Path, root: Path
 ) -> dict[str, str]:
     """The real paths of the files the manifest names, each checked before anything reads it."""
     named: list[tuple[str, str | None, Where]] = [
@@ -514,7 +514,7 @@ def _manifest_files(
         if written is None:
             continue
         try:
-            found[key] = _checked(written, directory, root, FsPath(source.path), source, where)
+            found[key] = _checked(written, directory, root, Path(source.path), source, where)
         except Stop as exc:
             problems += exc.problems
     _raise_all(problems)
@@ -522,26 +522,26 @@ def _manifest_files(
 
 
 def _included(
-    manifest: PackManifest, source: yaml_reader.Document, directory: FsPath, root: FsPath
-) -> list[tuple[str, FsPath]]:
+    manifest: PackManifest, source: yaml_reader.Document, directory: Path, root: Path
+) -> list[tuple[str, Path]]:
     """The rule files of the manifest's `include`, each checked before anything reads it:
     (real path, path as named from the pack's folder)."""
-    found: list[tuple[str, FsPath]] = []
+    found: list[tuple[str, Path]] = []
     problems: list[Problem] = []
     for position, written in enumerate(manifest.include):
         try:
             real = _checked(
-                written, directory, root, FsPath(source.path), source, ("include", position)
+                written, directory, root, Path(source.path), source, ("include", position)
             )
         except Stop as exc:
             problems += exc.problems
             continue
-        found.append((real, FsPath(os.path.normpath(directory / written))))
+        found.append((real, Path(os.path.normpath(directory / written))))
     _raise_all(problems)
     return found
 
 
-def _shown_path(path: FsPath, directory: FsPath) -> str:
+def _shown_path(path: Path, directory: Path) -> str:
     """A rule file as a duplicate-id error names it: its name in the pack's folder, else the
     path from the folder (`../china/national.yaml`)."""
     return path.name if path.parent == directory else os.path.relpath(path, directory)
@@ -824,7 +824,7 @@ def _citations(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], Source]]:
 
 
 @lru_cache(maxsize=8)
-def _documents_file(path: FsPath, root: FsPath) -> dict[str, SourceDocument]:
+def _documents_file(path: Path, root: Path) -> dict[str, SourceDocument]:
     """The source documents listed in `path`, each text checked to be inside `root`."""
     table, source = read_rule_file(SourceDocuments, path)
     resolved = {}
@@ -841,7 +841,7 @@ def _documents_file(path: FsPath, root: FsPath) -> dict[str, SourceDocument]:
 def check_citation(
     cited: Source,
     documents: Collection[str],
-    path: FsPath,
+    path: Path,
     source: yaml_reader.Document,
     where: tuple[str | int, ...],
 ) -> None:
@@ -859,7 +859,7 @@ def check_citation(
     )
 
 
-def pack_for(dossier: LoadedDossier, rules_dir: FsPath | None = None) -> Pack | Problems:
+def pack_for(dossier: LoadedDossier, rules_dir: Path | None = None) -> Pack | Problems:
     """The pack named by the dossier's `application.city`; a located problem if there is none."""
     city = dossier.model.application.city
     known = available_packs(rules_dir)
