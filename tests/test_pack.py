@@ -169,14 +169,14 @@ def _texts_in(value: object, where: str) -> list[tuple[str, Text]]:
 
 
 def test_windows_and_steps_exist_in_both_languages(pack: Pack) -> None:
-    from permitcheck.rulepack import guide
+    from permitcheck.rulepack import steps, windows
 
-    texts = _texts_in(guide.windows(pack), "windows") + _texts_in(guide.steps(pack), "steps")
+    texts = _texts_in(windows.of(pack), "windows") + _texts_in(steps.of(pack), "steps")
     assert len(texts) > 40
     problems = [where for where, text in texts if not CJK.search(text.zh) or not text.en.strip()]
     assert not problems, problems
-    quotes = [s for a in guide.windows(pack).authorities for s in a.sources] + [
-        s for step in guide.steps(pack).steps for s in step.sources
+    quotes = [s for a in windows.of(pack).authorities for s in a.sources] + [
+        s for step in steps.of(pack).steps for s in step.sources
     ]
     for source in quotes:
         assert _quoted(pack, source), source.quote[:50]

@@ -16,8 +16,8 @@ import pytest
 
 from helpers import CLI_ENV, EXAMPLES, ROOT, invoke, load_pack, pack_problems
 from permitcheck.problems import Problem, Stop
-from permitcheck.rulepack import guide
 from permitcheck.rulepack import pack as rules
+from permitcheck.rulepack import steps, windows
 
 RECORD = "nanjing/3-new-record-medical.yaml"
 FORMS = "nanjing/3-new-forms-experience-degree.yaml"
@@ -38,8 +38,8 @@ def _fresh_packs() -> Iterator[None]:
         rules._CACHE.clear()
         rules._documents_file.cache_clear()
         rules._available_packs.cache_clear()
-        guide._windows.cache_clear()
-        guide._steps.cache_clear()
+        windows._windows.cache_clear()
+        steps._steps.cache_clear()
 
     clear()
     yield
@@ -352,7 +352,7 @@ def test_a_step_due_too_far_away_is_a_located_error(tmp_path: Path) -> None:
     root = _rules(tmp_path)
     target, line = _edit(root, "nanjing/steps.yaml", "days: 30}", "days: 10000000}")
     with pytest.raises(Stop) as caught:
-        guide.steps(load_pack("nanjing", root))
+        steps.of(load_pack("nanjing", root))
     _assert_at(caught.value.problems[0], target, line, "days: must be from 1 to 36,600 days")
 
 

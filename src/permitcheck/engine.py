@@ -15,7 +15,7 @@ from permitcheck.dossier.privacy import redact
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.problems import Location
-from permitcheck.rulepack import checks, conditions, guide
+from permitcheck.rulepack import checks, conditions, windows
 from permitcheck.rulepack.pack import Pack, Rule
 
 DEFAULT_WARN_DAYS = 14
@@ -40,8 +40,8 @@ def evaluate(
     data = dossier.model.model_dump(by_alias=True)
     procedure = dossier.model.application.type
     employer = dossier.model.employer
-    window = guide.acceptance(
-        pack, None if employer is None else guide.Employer(employer.level, employer.registered_in)
+    window = windows.acceptance(
+        pack, None if employer is None else windows.Employer(employer.level, employer.registered_in)
     )
     findings: list[Finding] = []
     for rule in pack.rules:

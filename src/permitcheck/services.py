@@ -152,7 +152,7 @@ def find_window(
     """The acceptance window that serves an employer (FAQ 1): from the dossier's `employer`,
     overridden by `registered_in` and `level`."""
     from permitcheck.render.guide_views import WhereView
-    from permitcheck.rulepack import guide
+    from permitcheck.rulepack import windows
 
     employer_name: str | None = None
     chosen_level, district = level, registered_in
@@ -184,9 +184,9 @@ def find_window(
             )
         )
     pack = load_pack(settings)
-    wanted = guide.Employer(level=chosen_level or "municipal", registered_in=district)
-    authority = guide.resolve(pack, wanted)
-    if not isinstance(authority, guide.Authority):
+    wanted = windows.Employer(level=chosen_level or "municipal", registered_in=district)
+    authority = windows.resolve(pack, wanted)
+    if not isinstance(authority, windows.Authority):
         if loaded is None or registered_in is not None or level is not None:
             raise Stop.usage(authority)
         # The dossier decided: point at what it says.
@@ -198,7 +198,7 @@ def find_window(
                 value=district is not None,
             ),
         )
-    table = guide.windows(pack)
+    table = windows.of(pack)
     return WhereView(
         employer=employer_name,
         level=wanted.level,
@@ -224,10 +224,10 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
     due and done."""
     from permitcheck.i18n import PROCEDURES, Text
     from permitcheck.render.guide_views import StepsView, StepView
-    from permitcheck.rulepack import guide
+    from permitcheck.rulepack import steps, windows
 
-    acceptance: guide.Authority | None = None
-    facts = guide.DossierDates(as_of=settings.today)
+    acceptance: windows.Authority | None = None
+    facts = steps.DossierDates(as_of=settings.today)
     heading: str | None = None
     note: Text | None = None
     known_employer = False
@@ -253,16 +253,16 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
             submit_by = evaluate(
                 loaded, pack, reference, calendar=settings.working_days()
             ).submit_by
-        facts = guide.DossierDates.of(model, reference, submit_by)
+        facts = steps.DossierDates.of(model, reference, submit_by)
         if model.employer is not None:
             heading += f", {model.employer.name}"
-            found = guide.resolve(
-                pack, guide.Employer(model.employer.level, model.employer.registered_in)
+            found = windows.resolve(
+                pack, windows.Employer(model.employer.level, model.employer.registered_in)
             )
-            if isinstance(found, guide.Authority):
+            if isinstance(found, windows.Authority):
                 acceptance, known_employer = found, True
             # else: shown as "see permitcheck where"
-    table = guide.steps(pack)
+    table = steps.of(pack)
     items = []
     for step in table.steps:
         authority, step_note = None, None
@@ -270,12 +270,12 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
             authority = acceptance
         elif step.where == "registration":
             authority = (
-                guide.registration_authority(pack, acceptance)
+                steps.registration_authority(pack, acceptance)
                 if known_employer or dossier is None
                 else None
             )
-            step_note = guide.registration_note(pack, acceptance) if known_employer else None
-        dated = guide.step_dates(step, facts)
+            step_note = steps.registration_note(pack, acceptance) if known_employer else None
+        dated = steps.step_dates(step, facts)
         items.append(
             StepView(
                 step=step,
@@ -343,15 +343,15 @@ def draw_timeline(dossier: str, settings: Settings) -> Timeline:
     """Each dated document's validity window, and the steps counted from the dossier's dates."""
     from permitcheck.engine import evaluate
     from permitcheck.render import timeline
-    from permitcheck.rulepack import guide
+    from permitcheck.rulepack import steps
 
     loaded = load_dossier(dossier)
     pack = load_pack(settings, loaded)
     reference = settings.reference_date(loaded.model.application.submission_date)
-    windows = guide.step_windows(guide.steps(pack), guide.DossierDates.of(loaded.model, reference))
+    dated = steps.step_windows(steps.of(pack), steps.DossierDates.of(loaded.model, reference))
     return timeline.build(
         evaluate(loaded, pack, reference, settings.warn_days, calendar=settings.working_days()),
-        windows,
+        dated,
         settings.warn_days,
     )
 

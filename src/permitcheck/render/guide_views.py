@@ -25,9 +25,10 @@ from permitcheck.i18n import (
 from permitcheck.render import escape
 from permitcheck.render.shared import display_width, json_document
 from permitcheck.rulepack import checks, conditions
-from permitcheck.rulepack.guide import Authority, District, Place, Step
 from permitcheck.rulepack.pack import Pack, Rule
 from permitcheck.rulepack.sources import Source
+from permitcheck.rulepack.steps import Place, Step
+from permitcheck.rulepack.windows import Authority, District
 
 _LABELS = {
     "authority": t("Authority", "受理机构"),

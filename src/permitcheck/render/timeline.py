@@ -14,7 +14,7 @@ from permitcheck.render import escape
 from permitcheck.render.shared import display_width, json_document
 
 if TYPE_CHECKING:
-    from permitcheck.rulepack.guide import StepWindow
+    from permitcheck.rulepack.steps import StepWindow
 
 # Past this many days before the reference date the axis is cut (a long-closed window is a
 # failure in the checklist; the picture is for planning).
