@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -18,6 +19,7 @@ from junitparser import Error, JUnitXml
 from helpers import example_without_files, invoke, patched, to_yaml
 from permitcheck import batch
 from permitcheck.dossier.privacy import mask
+from permitcheck.settings import Settings
 
 
 def uri_path(uri: str) -> str:
@@ -554,3 +556,30 @@ def test_number_quoted_in_a_finding_is_masked(tmp_path: Path) -> None:
     assert f"scans/passport-{mask(number)}.pdf" in texts["text"]
     shown = run("validate", str(path), "--show-personal-data").stdout
     assert f"scans/passport-{number}.pdf" in shown
+
+
+def test_a_stop_whose_exception_python_dropped_still_ends_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal handler that runs inside an at-fork hook or a finalizer raises in vain (Python
+    prints "Exception ignored" and goes on); the stop it recorded ends the batch at the next
+    chunk instead of after every dossier."""
+    for index in range(3):
+        (tmp_path / f"d{index}.yaml").write_bytes(to_yaml(example_without_files("new-permit")))
+    paths = sorted(str(path) for path in tmp_path.glob("*.yaml"))
+    monkeypatch.setattr(batch, "_STOP", [])
+    checked: list[str] = []
+    real = batch.check_one
+
+    def check_and_stop(path: str, settings: Settings) -> object:
+        checked.append(path)
+        batch.request_stop(143)  # as the handler does, before its exception is dropped
+        return real(path, settings)
+
+    monkeypatch.setattr(batch, "check_one", check_and_stop)
+    monkeypatch.setattr(batch, "MIN_CHUNK", 1)
+    monkeypatch.setattr(batch, "MAX_CHUNK", 1)
+    with pytest.raises(SystemExit) as stopped:
+        batch.check_all(paths, Settings(today=date(2026, 11, 29), jobs=1))
+    assert stopped.value.code == 143
+    assert checked == paths[:1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from permitcheck.dossier.privacy import scrub
 from permitcheck.findings import DossierResult
@@ -96,6 +96,32 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+# A stop signal the command line received. Its handler raises SystemExit, but Python ignores an
+# exception raised where a handler may happen to run (an at-fork hook, a finalizer): the stop is
+# also remembered here and honoured at the next chunk, so that no signal is lost.
+_STOP: list[int] = []
+
+
+def request_stop(code: int) -> None:
+    """Remember that the run must stop with exit code `code` (called by a signal handler)."""
+    _STOP.append(code)
+
+
+def _honour_stop() -> None:
+    if _STOP:
+        raise SystemExit(_STOP[0])
+
+
+def _collect(chunks: Iterator[list[DossierResult | Problems]]) -> list[DossierResult | Problems]:
+    """The outcomes of every chunk, in order; a stop requested meanwhile ends the run."""
+    outcomes: list[DossierResult | Problems] = []
+    for chunk in chunks:
+        _honour_stop()
+        outcomes += chunk
+    _honour_stop()
+    return outcomes
+
+
 def check_all(
     paths: Sequence[str], settings: Settings
 ) -> tuple[list[DossierResult], list[Problem]]:
@@ -125,7 +151,7 @@ def check_all(
             max_workers=workers, mp_context=context, initializer=_worker_start
         )
         try:
-            outcomes = [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
+            outcomes = _collect(pool.map(_check_chunk, chunks))
         except BaseException:
             # shutdown() alone would let the workers finish every queued chunk first.
             processes = list(pool._processes.values())  # no public way before Python 3.14
@@ -137,7 +163,7 @@ def check_all(
             raise
         pool.shutdown()
     else:
-        outcomes = [item for chunk in map(_check_chunk, chunks) for item in chunk]
+        outcomes = _collect(map(_check_chunk, chunks))
     results = [item for item in outcomes if isinstance(item, DossierResult)]
     problems = [problem for item in outcomes if isinstance(item, tuple) for problem in item]
     return results, problems

@@ -612,6 +612,11 @@ def main() -> None:
     def stopped(signum: int, frame: object) -> None:
         # As an exception, so that `finally` blocks run: worker processes are stopped and no
         # half-written report stays behind. 128 + the signal (143, 130), as shells report it.
+        # A batch also remembers it: Python drops an exception raised in an at-fork hook or a
+        # finalizer, where this handler may run while the worker pool starts.
+        running = sys.modules.get("permitcheck.batch")
+        if running is not None:
+            running.request_stop(128 + signum)
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stopped)
