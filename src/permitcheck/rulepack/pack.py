@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import astuple
 from functools import lru_cache
 from pathlib import Path
@@ -878,14 +878,12 @@ def pack_for(dossier: LoadedDossier, rules_dir: Path | None = None) -> Pack | Pr
     return load_pack(city, rules_dir)
 
 
-def read_cited(
-    model: type[RuleModel],
-    path: Path,
-    documents: frozenset[str],
-    cited: Callable[[Any], Iterator[tuple[tuple[str | int, ...], Source]]],
-) -> Any:
-    """A data file whose citations name only the pack's documents (located errors otherwise)."""
+def read_cited(model: type[RuleModel], path: Path, documents: frozenset[str], entries: str) -> Any:
+    """A data file whose `entries` (a list of the model) each cite `sources`, naming only the
+    pack's documents (located errors otherwise)."""
     table, source = read_rule_file(model, path)
-    for where, citation in cited(table):
-        check_citation(citation, documents, path, source, (*where, "document"))
+    for number, entry in enumerate(getattr(table, entries)):
+        for position, citation in enumerate(entry.sources):
+            where = (entries, number, "sources", position, "document")
+            check_citation(citation, documents, path, source, where)
     return table

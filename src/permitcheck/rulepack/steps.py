@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -100,15 +99,9 @@ def of(pack: Pack) -> Steps:
     return _steps(pack.data_file("steps"), frozenset(pack.documents))
 
 
-def _step_citations(table: Steps) -> Iterator[tuple[tuple[str | int, ...], Source]]:
-    for number, step in enumerate(table.steps):
-        for position, cited in enumerate(step.sources):
-            yield ("steps", number, "sources", position), cited
-
-
 @lru_cache(maxsize=8)
 def _steps(path: Path, documents: frozenset[str]) -> Steps:
-    table = read_cited(Steps, path, documents, _step_citations)
+    table = read_cited(Steps, path, documents, "steps")
     assert isinstance(table, Steps)
     known = set(table.places) | {"registration", "acceptance"}
     for step in table.steps:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,15 +50,9 @@ def of(pack: Pack) -> Windows:
     return _windows(pack.data_file("windows"), frozenset(pack.documents))
 
 
-def _window_citations(table: Windows) -> Iterator[tuple[tuple[str | int, ...], Source]]:
-    for number, authority in enumerate(table.authorities):
-        for position, cited in enumerate(authority.sources):
-            yield ("authorities", number, "sources", position), cited
-
-
 @lru_cache(maxsize=8)
 def _windows(path: Path, documents: frozenset[str]) -> Windows:
-    table = read_cited(Windows, path, documents, _window_citations)
+    table = read_cited(Windows, path, documents, "authorities")
     assert isinstance(table, Windows)
     for authority in table.authorities:
         for district in authority.serves.registered_in or []:
