@@ -316,7 +316,7 @@ def test_condition_needs_exactly_one_operator(tmp_path: Path) -> None:
     assert "a condition needs exactly one of" in pack_problems("nanjing", root)[0].text.en
 
 
-def test_unknown_pack(tmp_path: Path) -> None:
+def test_unknown_pack() -> None:
     message = pack_problems("shanghai")[0].text.en
     assert "no rule pack 'shanghai' (available: `nanjing`)" in message
 

@@ -57,7 +57,7 @@ def test_closed_and_closing_windows() -> None:
     assert "2027-09-29 holds" in change  # the permit to change is valid until its expiry
 
 
-def test_as_of_and_warn_days(tmp_path: Path) -> None:
+def test_as_of_and_warn_days() -> None:
     out = run(str(EXAMPLES / "change.yaml"), "--warn-days", "3").stdout
     assert "2026-12-11 holds" in out
     out = run(str(EXAMPLES / "change.yaml"), "--as-of", "2026-12-14").stdout
