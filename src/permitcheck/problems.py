@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -92,16 +91,3 @@ class Stop(Exception):
     def usage(cls, text: Text, path: str | None = None, location: Location | None = None) -> Stop:
         """The command line asks for something that cannot be done."""
         return cls(Problem(text, path, location, "usage"))
-
-
-def ordered(problems: Iterable[Problem]) -> Problems:
-    """Problems in file order (those without a location first), as a value."""
-    return tuple(
-        sorted(
-            problems,
-            key=lambda p: (
-                p.location is not None,
-                (p.location.line, p.location.column) if p.location else (0, 0),
-            ),
-        )
-    )

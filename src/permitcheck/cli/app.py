@@ -199,8 +199,6 @@ def _settings(
 ) -> Settings:
     """The options of a command as one Settings value; today from the clock, or from
     PERMITCHECK_TODAY (YYYY-MM-DD) for reproducible runs."""
-    from permitcheck.settings import Settings
-
     today_text = os.environ.get("PERMITCHECK_TODAY")
     return Settings(
         today=_date_setting("PERMITCHECK_TODAY", today_text) if today_text else date.today(),
