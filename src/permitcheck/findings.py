@@ -6,11 +6,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from permitcheck.dossier.discover import Skipped
 from permitcheck.i18n import SEMICOLON, Lang, Text, pick
 from permitcheck.problems import Location, Problem
+
+if TYPE_CHECKING:
+    from permitcheck.dossier.discover import Skipped
 
 Status = Literal["pass", "fail", "warn", "exempt", "skip"]
 STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip")
