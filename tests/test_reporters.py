@@ -14,7 +14,7 @@ from helpers import invoke
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
 from permitcheck.i18n import Text
 from permitcheck.problems import Location, Problem
-from permitcheck.render import FORMATS, renderer
+from permitcheck.render import formats, render
 
 SOURCE = (
     SourceRef(
@@ -126,8 +126,8 @@ READERS: dict[str, Callable[[str], list[str]]] = {
 
 @pytest.mark.parametrize("name", sorted(READERS))
 def test_every_format_renders_a_report_its_readers_can_parse(name: str) -> None:
-    assert name in FORMATS
-    out = renderer(name)(REPORT, RenderOptions())
+    assert name in formats("report")
+    out = render("report", REPORT, name, RenderOptions())
     messages = READERS[name](out)
     # The failing finding reaches the reader; so does the dossier that could not be read,
     # except in text, whose errors the CLI prints on standard error (the report counts them).
@@ -136,7 +136,7 @@ def test_every_format_renders_a_report_its_readers_can_parse(name: str) -> None:
 
 
 def test_every_registered_format_has_a_reader() -> None:
-    assert sorted(FORMATS) == sorted(READERS)
+    assert sorted(formats("report")) == sorted(READERS)
 
 
 def test_the_cli_offers_exactly_the_registered_formats() -> None:
@@ -144,17 +144,17 @@ def test_the_cli_offers_exactly_the_registered_formats() -> None:
     assert result.exit_code == 0
     offered = re.search(r"--format <list\[([a-z|]+)\]>", result.stdout)
     assert offered, result.stdout
-    assert sorted(offered[1].split("|")) == sorted(FORMATS)
+    assert sorted(offered[1].split("|")) == sorted(formats("report"))
 
 
 @pytest.mark.parametrize("name", ["", "xml", "TEXT", "html"])
 def test_an_unknown_format_is_a_key_error(name: str) -> None:
     with pytest.raises(KeyError):
-        renderer(name)
+        render("report", REPORT, name, RenderOptions())
 
 
 def test_plain_text_checklist() -> None:
-    text = renderer("text")(REPORT, RenderOptions())
+    text = render("report", REPORT, "text", RenderOptions())
     assert text.splitlines() == [
         "a.yaml — new work permit (Notification Letter), Nanjing, as of 2026-12-07",
         "",
@@ -173,19 +173,19 @@ def test_plain_text_checklist() -> None:
 
 
 def test_verbose_shows_skipped_rules() -> None:
-    text = renderer("text")(REPORT, RenderOptions(verbose=True))
+    text = render("report", REPORT, "text", RenderOptions(verbose=True))
     assert "  [skip] r.skip says skip  (r.skip)" in text
     assert "1 not applicable" in text
 
 
 def test_coloured_text_uses_marks_and_escapes() -> None:
-    text = renderer("text")(REPORT, RenderOptions(color=True, width=60))
+    text = render("report", REPORT, "text", RenderOptions(color=True, width=60))
     assert "\x1b[" in text and "✗" in text and "✓" in text
     assert "[FAIL]" not in text
 
 
 def test_chinese_text() -> None:
-    text = renderer("text")(REPORT, RenderOptions(lang="zh"))
+    text = render("report", REPORT, "text", RenderOptions(lang="zh"))
     assert "无犯罪记录证明" in text
     assert "      处理：请重新申请" in text
     assert "  [不通过] r.age 结果 fail  [依据 FAQ 3(4)]  (r.age)" in text
@@ -198,19 +198,21 @@ def test_chinese_text() -> None:
 def test_warnings_do_not_block_by_default() -> None:
     report = Report(results=(result(finding("r.late", "warn")),), errors=())
     assert report.all_ready()
-    text = renderer("text")(report, RenderOptions())
+    text = render("report", report, "text", RenderOptions())
     # r.late does not set submit_by (r.age does), so no "set by" is named.
     assert text.splitlines()[-1] == "Ready: 1 warning; submit by 2027-03-15"
     strict = Report(results=report.results, errors=(), fail_on="warning")
     assert not strict.all_ready()
     assert (
-        renderer("text")(strict, RenderOptions()).splitlines()[-1].startswith("Not ready: 1 to fix")
+        render("report", strict, "text", RenderOptions())
+        .splitlines()[-1]
+        .startswith("Not ready: 1 to fix")
     )
 
 
 def test_json_report() -> None:
-    out = renderer("json")(REPORT, RenderOptions())
-    assert out == renderer("json")(REPORT, RenderOptions())  # byte-stable
+    out = render("report", REPORT, "json", RenderOptions())
+    assert out == render("report", REPORT, "json", RenderOptions())  # byte-stable
     data = json.loads(out)
     dossier = data["dossiers"][0]
     assert dossier["ready"] is False
@@ -238,15 +240,15 @@ def test_json_report() -> None:
 
 
 def test_json_is_one_finding_per_line() -> None:
-    out = renderer("json")(REPORT, RenderOptions())
+    out = render("report", REPORT, "json", RenderOptions())
     finding_lines = [line for line in out.splitlines() if line.startswith('      {"rule": ')]
     assert len(finding_lines) == 4
-    assert renderer("json")(Report(results=(), errors=()), RenderOptions()) == (
+    assert render("report", Report(results=(), errors=()), "json", RenderOptions()) == (
         '{\n  "tool": "permitcheck",\n  "version": "0.1.0",\n  "dossiers": [],\n'
         '  "errors": [],\n  "skipped": 0,\n  "rules": {}\n}\n'
     )
 
 
 def test_json_in_chinese_keeps_the_characters() -> None:
-    out = renderer("json")(REPORT, RenderOptions(lang="zh"))
+    out = render("report", REPORT, "json", RenderOptions(lang="zh"))
     assert "r.age 结果 fail" in out and "\\u" not in out

@@ -74,14 +74,3 @@ def render(kind: ViewKind, view: Any, name: str, options: RenderOptions) -> str:
     if not renderer.renders(kind):
         raise KeyError(f"{name} does not render {kind}")
     return renderer.function(kind)(view, options)
-
-
-# The formats of `validate`'s report, and the function that renders one of them.
-FORMATS = formats("report")
-
-
-def renderer(name: str) -> Callable[[Any, RenderOptions], str]:
-    """The function that renders a Report in the format `name` (KeyError if there is none)."""
-    if name not in FORMATS:
-        raise KeyError(name)
-    return REPORTER_BY_NAME[name].function("report")
