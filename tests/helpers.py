@@ -140,9 +140,9 @@ def evaluate_data(
     planned = dossier.model.application.submission_date
     reference = as_of or planned if today is None else reference_date(as_of, planned, today)
     assert reference is not None, "cases need a submission_date or an as_of"
-    return evaluate(
-        dossier, load_pack(dossier.model.application.city), reference, warn_days, calendar=CALENDAR
-    )
+    pack = rulepack.pack_for(dossier)
+    assert not isinstance(pack, tuple), pack
+    return evaluate(dossier, pack, reference, warn_days, calendar=CALENDAR)
 
 
 def findings_of(result: DossierResult, rule: str, subject: str | None = None) -> list[Finding]:

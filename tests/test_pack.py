@@ -318,7 +318,7 @@ def test_condition_needs_exactly_one_operator(tmp_path: Path) -> None:
 
 def test_unknown_pack() -> None:
     message = pack_problems("shanghai")[0].text.en
-    assert "no rule pack 'shanghai' (available: `nanjing`)" in message
+    assert "no rule pack 'shanghai' (available: `china`, `nanjing`)" in message
 
 
 def test_a_variant_the_check_does_not_have_is_a_located_error(tmp_path: Path) -> None:
@@ -331,9 +331,10 @@ def test_a_variant_the_check_does_not_have_is_a_located_error(tmp_path: Path) ->
     assert "has no case 'on_the_dya' to word; its cases: `on_the_day`" in caught.text.en
 
 
-# ---- National rules a pack includes (issue 11) -------------------------------------------
+# ---- The national pack a city's pack extends (issues 11 and 13) -----------------------
 
 NATIONAL = "../china/national.yaml"  # as _broken_pack names a file: from rules/nanjing
+CHINA = "../china/pack.yaml"
 
 
 def _located_error(root: Path, file: str) -> str:
@@ -346,53 +347,68 @@ def _located_error(root: Path, file: str) -> str:
     return error.text.en
 
 
-def test_a_pack_applies_the_national_rules_it_includes(tmp_path: Path) -> None:
-    root = _broken_pack(tmp_path, "include: [../china/national.yaml]\n", "", "pack.yaml")
-    ids = {rule.id for rule in load_pack("nanjing", root).rules}
-    assert "china.extension.lead-time" not in ids
-    assert "china.extension.lead-time" in {rule.id for rule in load_pack("nanjing").rules}
+def test_a_pack_inherits_the_rules_of_the_pack_it_extends(tmp_path: Path) -> None:
+    pack = load_pack("nanjing")
+    assert pack.extends == ("china",)
+    assert "china.extension.lead-time" in {rule.id for rule in pack.rules}
+    # The national pack's documents and apostille table reach the city's rules.
+    assert {"civil_code", "apostille_convention"} <= set(pack.documents)
+    assert pack.apostille.in_force_with_china("DE") is not None
+    # Headings: the city's own order first; the national pack's headings are known too.
+    assert next(iter(pack.groups)) == "application"
+    assert "current_permit" in pack.groups
+
+
+def test_disable_switches_an_inherited_rule_off_with_its_reason(tmp_path: Path) -> None:
+    root = _broken_pack(
+        tmp_path,
+        "extends: china\n",
+        "extends: china\ndisable:\n  china.extension.lead-time: {en: Not here, zh: 本地不适用}\n",
+        "pack.yaml",
+    )
+    pack = load_pack("nanjing", root)
+    assert "china.extension.lead-time" not in {rule.id for rule in pack.rules}
+    assert pack.disabled["china.extension.lead-time"].en == "Not here"
 
 
 @pytest.mark.parametrize(
-    ("written", "message"),
+    ("old", "new", "file", "message"),
     [
-        ("../china/nationl.yaml", "include[0]: '../china/nationl.yaml': no such file"),
-        ("../../outside.yaml", "leads outside the rules folder"),
-        ("/etc/passwd", "is an absolute path"),
+        ("extends: china", "extends: chna", "pack.yaml", "extends: no rule pack 'chna' to extend"),
+        (
+            "extends: china\n",
+            "extends: china\ndisable:\n  china.extension.lead-tim: {en: No, zh: 否}\n",
+            "pack.yaml",
+            "disable: no rule 'china.extension.lead-tim' in the packs this one extends; did "
+            "you mean `china.extension.lead-time`?",
+        ),
+        (
+            "id: nanjing.extension.permit.not-expired",
+            "id: china.extension.lead-time",
+            "4-6-extension-change-cancellation.yaml",
+            "rule 'china.extension.lead-time' is already defined by the pack this one extends "
+            "('china'); write `override: true` to replace it",
+        ),
+        (
+            "id: nanjing.extension.permit.not-expired",
+            "id: nanjing.extension.permit.not-expired\n    override: true",
+            "4-6-extension-change-cancellation.yaml",
+            "`override: true`, but the pack 'china' extends has no rule "
+            "'nanjing.extension.permit.not-expired' to replace",
+        ),
     ],
 )
-def test_an_include_that_cannot_be_read_is_a_located_error(
-    tmp_path: Path, written: str, message: str
+def test_extends_mistakes_are_located_errors(
+    tmp_path: Path, old: str, new: str, file: str, message: str
 ) -> None:
-    (tmp_path / "outside.yaml").write_text("rules: []\n", encoding="utf-8")
-    root = _broken_pack(
-        tmp_path, "include: [../china/national.yaml]", f"include: [{written}]", "pack.yaml"
-    )
-    assert message in _located_error(root, "pack.yaml")
+    root = _broken_pack(tmp_path, old, new, file)
+    assert message in _located_error(root, f"nanjing/{file}")
 
 
-def test_an_included_rule_with_a_pack_rule_id_is_a_duplicate(tmp_path: Path) -> None:
-    root = _broken_pack(
-        tmp_path,
-        "id: china.extension.lead-time",
-        "id: nanjing.extension.permit.not-expired",
-        NATIONAL,
-    )
-    # The pack's own files are read first: the included file holds the second one.
-    message = _located_error(root, "china/national.yaml")
-    assert "duplicate rule id 'nanjing.extension.permit.not-expired'" in message
-    assert "(also in 4-6-extension-change-cancellation.yaml)" in message
-
-
-def test_an_included_file_named_twice_is_read_once(tmp_path: Path) -> None:
-    root = _broken_pack(
-        tmp_path,
-        "include: [../china/national.yaml]",
-        "include: [../china/national.yaml, ../nanjing/../china/national.yaml]",
-        "pack.yaml",
-    )
-    ids = [rule.id for rule in load_pack("nanjing", root).rules]
-    assert ids.count("china.extension.lead-time") == 1
+def test_packs_cannot_extend_each_other_in_a_circle(tmp_path: Path) -> None:
+    root = _broken_pack(tmp_path, "city: false\n", "city: false\nextends: nanjing\n", CHINA)
+    message = _located_error(root, "china/pack.yaml")
+    assert "extends: 'nanjing' extends this pack in turn" in message
 
 
 @pytest.mark.parametrize(

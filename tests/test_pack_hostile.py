@@ -25,7 +25,8 @@ FAMILY = "nanjing/3-new-contract-passport-family.yaml"
 LATER = "nanjing/4-6-extension-change-cancellation.yaml"
 MANIFEST = "nanjing/pack.yaml"
 SOURCES = "china/sources.yaml"
-APOSTILLE = "apostille: ../china/apostille.yaml"
+APOSTILLE = "apostille: apostille.yaml"
+CHINA = "china/pack.yaml"  # the national pack: the apostille table and the sources
 NEW_PERMIT = str(EXAMPLES / "new-permit.yaml")
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices and rlimits are POSIX")
 
@@ -35,9 +36,7 @@ def _fresh_packs() -> Iterator[None]:
     """Packs are cached by path: no test may see one loaded by another."""
 
     def clear() -> None:
-        rules._CACHE.clear()
-        rules._documents_file.cache_clear()
-        rules._available_packs.cache_clear()
+        rules.forget_loaded()
         windows._windows.cache_clear()
         steps._steps.cache_clear()
 
@@ -389,7 +388,7 @@ def test_a_data_file_outside_the_root_is_refused_at_its_key(
     root = _rules(tmp_path)
     shutil.copy(root / "china" / "apostille.yaml", tmp_path / "outside.yaml")
     written = new(root) if callable(new) else new
-    target, line = _edit(root, MANIFEST, APOSTILLE, written)
+    target, line = _edit(root, CHINA, APOSTILLE, written)
     error = _load_error(root)
     _assert_at(error, target, line, "data.apostille: ", message)
     assert "root:" not in error.text.en + error.text.zh  # nothing of the file is quoted
@@ -510,7 +509,7 @@ def test_a_device_or_fifo_as_data_file_is_refused_fast(
     tmp_path: Path, make: Any, message: str
 ) -> None:
     root = _rules(tmp_path)
-    target, line = _edit(root, MANIFEST, APOSTILLE, make(root))
+    target, line = _edit(root, CHINA, APOSTILLE, make(root))
     result = _cli("rules", "--rules", str(root))
     assert result.returncode == 2, result.stderr
     _assert_cli_located(result, target, line, "data.apostille: ", message)
@@ -522,7 +521,9 @@ def test_a_huge_sparse_data_file_is_refused_from_its_size(tmp_path: Path) -> Non
     huge = root / "china" / "huge.yaml"
     huge.touch()
     os.truncate(huge, 6_000_000_000)
-    _edit(root, MANIFEST, APOSTILLE, "apostille: ../china/huge.yaml")
+    _edit(root, CHINA, APOSTILLE, "apostille: huge.yaml")
+    # Not a data file any more, the table would be read as a rule file (and refused first).
+    (root / "china" / "apostille.yaml").rename(tmp_path / "apostille.yaml")
     result = _cli("rules", "--rules", str(root))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr

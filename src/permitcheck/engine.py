@@ -68,7 +68,7 @@ def evaluate(
     return DossierResult(
         path=redact(dossier.path, secrets) if hidden else dossier.path,
         type=procedure,
-        city=dossier.model.application.city,
+        city=pack.name,
         city_name=pack.manifest.name,
         as_of=as_of,
         findings=tuple(findings),
@@ -139,7 +139,7 @@ def _file_name(dossier: LoadedDossier) -> Finding | None:
 
 def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) -> dict[str, Text]:
     """Headings for the groups used, in both languages; family members by name."""
-    order = list(pack.manifest.groups)
+    order = list(pack.groups)
 
     def position(key: str) -> tuple[int, int, str]:
         if key.startswith("family["):
@@ -157,15 +157,15 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
             member = data["family"][index]
             relation = member["relation"]
             titles[key] = i18n.render_both(
-                pack.manifest.groups["family"],
+                pack.groups["family"],
                 {
                     "name": member["name"],
                     "number": index + 1,
-                    "relation": pack.manifest.terms.get(relation, Text(en=relation, zh=relation)),
+                    "relation": pack.terms.get(relation, Text(en=relation, zh=relation)),
                 },
             )
         else:
-            titles[key] = pack.manifest.groups.get(key, Text(en=key, zh=key))
+            titles[key] = pack.groups.get(key, Text(en=key, zh=key))
     return titles
 
 

@@ -34,14 +34,17 @@ def load_dossier(path: str) -> LoadedDossier:
 
 
 def load_pack(settings: Settings, dossier: LoadedDossier | None = None) -> Pack:
-    """The rule pack the dossier names (else `settings.city`); Stop with its problems."""
-    from permitcheck.rulepack.pack import load_pack, pack_for
+    """The rule pack the dossier names (else `settings.city`, else the only city pack);
+    Stop with its problems."""
+    from permitcheck.rulepack.pack import default_city, load_pack, pack_for
 
-    found = (
-        load_pack(settings.city, settings.rules_dir)
-        if dossier is None
-        else pack_for(dossier, settings.rules_dir)
-    )
+    if dossier is not None:
+        found = pack_for(dossier, settings.rules_dir)
+    else:
+        city = settings.city or default_city(settings.rules_dir)
+        if isinstance(city, Problem):
+            raise Stop(city)
+        found = load_pack(city, settings.rules_dir)
     if isinstance(found, tuple):
         raise Stop(*found)
     return found
@@ -210,10 +213,11 @@ def find_window(
 
 
 def _with_city(settings: Settings, dossier: LoadedDossier) -> Settings:
-    """The settings of a command given a dossier: its `application.city` names the pack."""
+    """The settings of a command given a dossier: its `application.city` names the pack
+    (when it names none, `--city` or the only city pack does)."""
     from dataclasses import replace
 
-    return replace(settings, city=dossier.model.application.city)
+    return replace(settings, city=dossier.model.application.city or settings.city)
 
 
 # ---- steps ---------------------------------------------------------------------------------
@@ -289,7 +293,11 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
                 done=dated.done,
             )
         )
-    return StepsView(heading=heading, note=note, steps=tuple(items), pack=pack)
+    city = pack.manifest.name
+    title = steps.of(pack).title or t(
+        f"Steps of a new application in {city.en}", f"{city.zh}新办工作许可流程"
+    )
+    return StepsView(title=title, heading=heading, note=note, steps=tuple(items), pack=pack)
 
 
 # ---- rules and explain ---------------------------------------------------------------------
@@ -359,11 +367,21 @@ def draw_timeline(dossier: str, settings: Settings) -> Timeline:
 # ---- init ----------------------------------------------------------------------------------
 
 
-def create_dossier(path: str, kind: str, schema_ref: str | None) -> None:
-    """Write a commented skeleton to `path`; an existing file is never overwritten."""
+def create_dossier(path: str, kind: str, schema_ref: str | None, settings: Settings) -> None:
+    """Write a commented skeleton to `path` for the city of `settings` (else the only city
+    pack); an existing file is never overwritten."""
     from permitcheck.dossier.skeleton import skeleton
 
-    text = skeleton(kind, os.path.basename(path), schema_ref)
+    pack = load_pack(settings)
+    if not pack.manifest.city:
+        raise Stop.usage(
+            t(
+                f"--city {pack.name}: a base for other packs, not a city a dossier can name",
+                f"--city {pack.name}：这是供其他规则包扩展的基础规则包，不是档案可填写的城市",
+            )
+        )
+    city = pack.name
+    text = skeleton(kind, os.path.basename(path), city, schema_ref)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": fails if it exists
             handle.write(text)

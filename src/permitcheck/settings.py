@@ -22,7 +22,7 @@ class Settings:
     as_of: date | None = None  # --as-of; None: each dossier's planned submission date
     warn_days: int | None = 14
     rules_dir: Path | None = None  # None: the built-in rule packs
-    city: str = "nanjing"  # the pack of a command given no dossier
+    city: str | None = None  # the pack of a command given no dossier (None: the only one)
     fail_on: FailOn = "error"
     show_personal_data: bool = False
     jobs: int | None = None  # worker processes for a batch (None: one per core)

@@ -71,11 +71,17 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         metavar="DIR",
-        help="Directory of rule packs to use instead of the built-in ones.",
+        help="A folder of rule packs (or one pack's folder), used before the installed ones.",
     ),
 ]
 CityOption = Annotated[
-    str, typer.Option("--city", help="Rule pack (city) to use when no dossier names one.")
+    str | None,
+    typer.Option(
+        "--city",
+        show_default=False,
+        help="Rule pack (city) to use when no dossier names one; by default the only city "
+        "pack installed (`permitcheck rules --packs` lists them).",
+    ),
 ]
 TracebackOption = Annotated[
     bool,
@@ -191,7 +197,7 @@ def _settings(
     as_of: str | None = None,
     warn_days: int | None = 14,
     rules_dir: Path | None = None,
-    city: str = "nanjing",
+    city: str | None = None,
     fail_on: FailOn = FailOn.error,
     show_personal_data: bool = False,
     jobs: int | None = None,
@@ -233,9 +239,7 @@ def _show(
 
 # The options every guide command (where, steps, rules, explain) ends with, declared once.
 _GUIDE_OPTIONS = (
-    inspect.Parameter(
-        "city", inspect.Parameter.KEYWORD_ONLY, default="nanjing", annotation=CityOption
-    ),
+    inspect.Parameter("city", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=CityOption),
     inspect.Parameter(
         "output_format", inspect.Parameter.KEYWORD_ONLY, default=GUIDE_TEXT, annotation=FormatOption
     ),
@@ -486,6 +490,8 @@ def init(
             "written as a yaml-language-server comment.",
         ),
     ] = None,
+    city: CityOption = None,
+    rules_dir: RulesOption = None,
     lang: LangOption = None,
     traceback: TracebackOption = False,
 ) -> None:
@@ -496,7 +502,8 @@ def init(
         from permitcheck import services
         from permitcheck.i18n import t
 
-        services.create_dossier(str(path), kind.value, schema_ref)
+        settings = _settings(language, city=city, rules_dir=rules_dir, traceback=traceback)
+        services.create_dossier(str(path), kind.value, schema_ref, settings)
         output.note(
             t(
                 f"Created {path}; fill it in, then run: permitcheck validate {path}",
@@ -524,8 +531,8 @@ def where(
         typer.Option(
             "--registered-in",
             metavar="DISTRICT_OR_ZONE",
-            help="Where the employer is registered, e.g. jianye, jiangbei_new_area, jiangning, "
-            "jiangning_development_zone (overrides the dossier).",
+            help="Where the employer is registered: a district or zone of the city's pack "
+            "(an unknown one is answered with the list; overrides the dossier).",
         ),
     ] = None,
     level: Annotated[

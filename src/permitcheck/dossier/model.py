@@ -132,7 +132,8 @@ CategoryABasis = Literal[
 
 class Application(Strict):
     type: ProcedureType
-    city: Text = "nanjing"
+    # The rule pack to check against; none: the only city pack installed.
+    city: Text | None = None
     submission_date: Day | None = None
     category: Literal["A", "B", "C"] | None = None
     category_a_basis: list[CategoryABasis] = Field(default=[], max_length=MAX_CHOICES)

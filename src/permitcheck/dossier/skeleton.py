@@ -13,7 +13,7 @@ _HEAD = """\
 permitcheck: 1
 application:
   type: {kind}
-  city: nanjing
+  city: {city}
   # submission_date: 2027-01-15      # planned submission date / 计划提交日期 (YYYY-MM-DD)
   category: B                         # A, B or C / 外国人类别
   # category_a_basis: [talent_program]   # for category A / A类的依据
@@ -122,10 +122,15 @@ _EXTRA = {
 }
 
 
-def skeleton(kind: str, name: str, schema: str | None = None) -> str:
-    """The skeleton text of a `kind` dossier that will be saved as `name`."""
+def skeleton(kind: str, name: str, city: str, schema: str | None = None) -> str:
+    """The skeleton text of a `kind` dossier for `city` that will be saved as `name`."""
     entry = _ENTRY if kind == "new" else ""
     text = _HEAD.format(
-        kind=kind, kind_zh=PROCEDURES[kind].zh, name=name, extra=_EXTRA[kind], entry=entry
+        kind=kind,
+        kind_zh=PROCEDURES[kind].zh,
+        name=name,
+        city=city,
+        extra=_EXTRA[kind],
+        entry=entry,
     )
     return (SCHEMA_COMMENT.format(schema=schema) if schema else "") + text

@@ -168,6 +168,7 @@ class StepView:
 
 @dataclass(frozen=True)
 class StepsView:
+    title: Text
     heading: str | None
     note: Text | None
     steps: tuple[StepView, ...]
@@ -186,7 +187,6 @@ _UNKNOWN_PLACE = t(
     "the employer's acceptance window (run `permitcheck where`)",
     "用人单位对应的受理窗口（见 `permitcheck where`）",
 )
-_TITLE = t("Steps of a new application in Nanjing (FAQ 2)", "南京新办工作许可流程（FAQ第2问）")
 
 
 def _place_line(view: StepView, lang: Lang) -> str:
@@ -249,7 +249,7 @@ def steps_json(view: StepsView, options: RenderOptions) -> str:
 
 def steps_text(view: StepsView, options: RenderOptions) -> str:
     lang = options.lang
-    lines = [_TITLE.get(lang) + (f" — {view.heading}" if view.heading else "")]
+    lines = [view.title.get(lang) + (f" — {view.heading}" if view.heading else "")]
     if view.note is not None:
         lines += ["", view.note.get(lang)]
     for number, s in enumerate(view.steps, start=1):
@@ -287,7 +287,7 @@ def rules_json(view: RulesView, options: RenderOptions) -> str:
     lang = options.lang
     return json_document(
         {
-            "pack": view.pack.manifest.pack,
+            "pack": view.pack.name,
             "rules": [
                 {
                     "id": rule.id,
@@ -361,9 +361,9 @@ def _applies(rule: Rule, lang: Lang) -> list[str]:
 def _documents(pack: Pack, sources: Iterable[Source], lang: Lang) -> list[str]:
     """`FAQ: <title>` for every document cited, so that each short name is explained."""
     titles: dict[str, str] = {}
-    main = pack.manifest.source
     for source in sources:
-        document = main if source.document is None else pack.documents[source.document]
+        document = pack.source if source.document is None else pack.documents[source.document]
+        assert document is not None  # the loader refuses a citation of no source
         titles.setdefault(document.short.get(lang), pick(document.title, document.title_zh, lang))
     return [f"{short}{COLON.get(lang)}{title}" for short, title in titles.items()]
 

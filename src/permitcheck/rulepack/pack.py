@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import astuple
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,7 +21,7 @@ from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_proble
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
 from permitcheck.problems import Location, Problem, Problems, Stop
-from permitcheck.rulepack import checks
+from permitcheck.rulepack import checks, registry
 from permitcheck.rulepack.apostille import ApostilleTable
 from permitcheck.rulepack.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
 from permitcheck.rulepack.conditions import Condition, DottedPath
@@ -31,12 +32,12 @@ from permitcheck.rulepack.sources import (
     Source,
     SourceDocument,
     SourceDocuments,
+    SourceText,
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)+$")
 _KEY = r"^[a-z][a-z0-9_]*$"  # a pack's name, a heading's key
-_KEY_NAME = re.compile(r"[a-z][a-z0-9_]*")  # the same, for re.fullmatch (`$` allows a "\n")
 GroupKey = Annotated[str, Field(pattern=_KEY)]
 
 
@@ -87,6 +88,8 @@ class Rule(RuleModel):
     subject: DottedPath | None = None
     # Instead of a subject: every value written under this key anywhere in the dossier.
     for_each_key: str | None = Field(default=None, pattern=r"^[a-z_]+$")
+    # Replaces the rule with the same id of the pack this one extends.
+    override: bool = False
     check: Check
     exemptions: list[Exemption] = []
     message: Text
@@ -168,7 +171,7 @@ class RuleFile(RuleModel):
     rules: list[Rule] = Field(min_length=1)
 
 
-class PackSource(RuleModel):
+class PackSource(SourceText):
     """The pack's own source (a city's FAQ): what a citation without `document` refers to."""
 
     title: str
@@ -182,24 +185,38 @@ class PackSource(RuleModel):
 
 
 class PackData(RuleModel):
-    apostille: str
-    windows: str
-    steps: str
+    """Data files of the pack, relative to its folder; each is inherited from the pack it
+    `extends` unless named here."""
+
+    apostille: str | None = None
     # Laws and treaties rules cite besides the pack's own source (shared by a country's packs).
     sources: str | None = None
+    # Acceptance windows (`permitcheck where`) and the steps around an application.
+    windows: str | None = None
+    steps: str | None = None
+
+
+RuleId = Annotated[str, Field(pattern=_RULE_ID.pattern)]
 
 
 class PackManifest(RuleModel):
     pack: str = Field(pattern=_KEY)
     name: Text
-    source: PackSource
-    data: PackData
+    # The pack this one starts from (`china`: national law, the apostille table): its rules,
+    # headings, documents and data files, unless this pack replaces or switches them off.
+    extends: str | None = Field(default=None, pattern=_KEY)
+    # A pack a dossier may name as its `city`; a base for other packs (national rules) is not.
+    city: bool = True
+    # The languages every text of the pack is written in (`pack test` checks each).
+    languages: list[Literal["en", "zh"]] = Field(default=["en", "zh"], min_length=1)
+    source: PackSource | None = None
+    data: PackData = PackData()
     # Checklist headings: document kinds and dossier sections, with their official names.
-    groups: dict[GroupKey, Text]
+    groups: dict[GroupKey, Text] = {}
     terms: dict[str, Text] = {}
-    # Rule files kept outside the pack's folder that it applies too: the national rules every
-    # city of a country shares (`../china/national.yaml`), relative to the pack's folder.
-    include: list[str] = Field(default=[], max_length=50)
+    # Rules of the extended pack this one switches off, each with the reason (shown by
+    # `permitcheck rules`).
+    disable: dict[RuleId, Text] = {}
 
 
 class Pack(BaseModel):
@@ -207,22 +224,34 @@ class Pack(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    manifest: PackManifest
-    rules: tuple[Rule, ...]
+    manifest: PackManifest  # as this pack's own pack.yaml writes it
+    rules: tuple[Rule, ...]  # its own and those it inherits, without those it switches off
     apostille: ApostilleTable
     directory: str
+    # The pack's own source (a city's FAQ), or the one of the pack it extends.
+    source: PackSource | None = None
     # The documents citations may name (`Source.document`), with their text file resolved.
     documents: dict[str, SourceDocument] = {}
-    # The files the manifest names (`apostille`, `windows`, `steps`, `sources`, `text`), with
-    # symbolic links resolved, each checked to be inside the rules folder when the pack loaded.
+    # The files the manifests name (`apostille`, `windows`, `steps`, `sources`, `text`), with
+    # symbolic links resolved, each checked to be inside its rules folder when the pack loaded.
     files: dict[str, str] = {}
+    # Checklist headings and the names of dossier values, this pack's over those it extends.
+    groups: dict[str, Text] = {}
+    terms: dict[str, Text] = {}
+    # The packs this one extends, nearest first; the rules switched off, with the reason.
+    extends: tuple[str, ...] = ()
+    disabled: dict[str, Text] = {}
+
+    @property
+    def name(self) -> str:
+        return self.manifest.pack
 
     def cite(self, sources: Iterable[Source]) -> tuple[SourceRef, ...]:
         """The passages as reports show them: title, short name and quotes."""
-        main = self.manifest.source
         refs = []
         for source in sources:
-            document = main if source.document is None else self.documents[source.document]
+            document = self.source if source.document is None else self.documents[source.document]
+            assert document is not None  # the loader refuses a citation of no source
             refs.append(
                 SourceRef(
                     title=document.title,
@@ -251,34 +280,41 @@ class Pack(BaseModel):
         path = self.documents[document].text
         return Path(path) if path else None
 
-    def data_file(self, key: Literal["windows", "steps"]) -> Path:
-        """A data file of the manifest's `data`, as checked when the pack loaded."""
-        return Path(self.files[key])
-
-
-@lru_cache(maxsize=1)
-def builtin_rules_dir() -> Path:
-    """The rule packs shipped with permitcheck (inside the wheel, or the checkout's `rules/`)."""
-    packaged = Path(__file__).parents[1] / "rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "rules"
+    def data_file(self, key: Literal["windows", "steps"]) -> Path | None:
+        """A data file of the manifest's `data` (or inherited), as checked when the pack loaded;
+        None when the pack has none."""
+        return Path(self.files[key]) if key in self.files else None
 
 
 def available_packs(root: Path | None = None) -> list[str]:
-    return list(_available_packs(str(root or builtin_rules_dir())))
+    """The names of every pack a command can use (with `root`, its packs too)."""
+    return list(registry.available(root))
 
 
-@lru_cache(maxsize=8)
-def _available_packs(base: str) -> tuple[str, ...]:
-    # Listing opens nothing; a name that is not a pack's name could lead out of the folder.
-    return tuple(
-        sorted(
-            name
-            for name in (p.parent.name for p in Path(base).glob("*/pack.yaml"))
-            if _KEY_NAME.fullmatch(name)
-        )
-    )
+def city_packs(root: Path | None = None) -> list[str]:
+    """The packs a dossier may name as its city (not a base such as the national pack)."""
+    return [name for name, found in registry.available(root).items() if _is_city(found)]
+
+
+def _default_cities(root: Path | None) -> list[str]:
+    """The city packs a dossier or command naming none may mean: those of the `--rules`
+    folder when it has any (a pack being written is the one meant), else the installed ones."""
+    if root is not None:
+        own = [name for name, found in registry.in_folder(str(root)).items() if _is_city(found)]
+        if own:
+            return own
+    return [name for name, found in registry.installed().items() if _is_city(found)]
+
+
+@lru_cache(maxsize=64)
+def _is_city(found: registry.Found) -> bool:
+    """Whether the pack is a city's, by its manifest alone; a manifest that cannot be read
+    counts as one, so that loading it reports its problems rather than hiding the pack."""
+    try:
+        manifest, _ = read_rule_file(PackManifest, found.directory / "pack.yaml")
+    except Stop:
+        return True
+    return bool(manifest.city)
 
 
 def _parse(path: Path) -> yaml_reader.Document:
@@ -306,75 +342,237 @@ def read_rule_file(model: type[RuleModel], path: Path) -> tuple[Any, yaml_reader
         raise Stop(*located_problems(exc, source, "rules")) from None
 
 
-_CACHE: dict[tuple[str, str], Pack] = {}
+_CACHE: dict[tuple[str, ...], Pack] = {}
 
 
 def load_pack(name: str, root: Path | None = None) -> Pack | Problems:
-    """The pack `name` under `root` (the built-in packs by default), loaded and validated; or
-    the problems of its files, located.
+    """The pack `name` (in the folder of packs `root` first, else a shipped or installed one),
+    loaded and validated with the pack it extends; or the problems of its files, located.
 
-    Every file the pack reads must be inside `root` (the folder that holds the packs: packs
-    may share data with a sibling, `../china/apostille.yaml`), with symbolic links followed;
-    one that is not is refused before it is opened.
+    Every file a pack reads must be inside its rules folder (the folder that holds the packs:
+    a pack may share data with a sibling, `../china/apostille.yaml`), with symbolic links
+    followed; one that is not is refused before it is opened.
     """
     try:
-        return _load_pack(name, root)
+        return _load_named(name, root, ())
     except Stop as exc:
         return exc.problems
 
 
-def _load_pack(name: str, root: Path | None) -> Pack:
+def forget_loaded() -> None:
+    """Forget every pack loaded and folder listed (a test, or a pack edited since)."""
+    _CACHE.clear()
+    _documents_file.cache_clear()
+    _is_city.cache_clear()
+    registry.in_folder.cache_clear()
+
+
+def load_pack_at(directory: Path) -> Pack | Problems:
+    """The pack in `directory` (`permitcheck pack test DIR`); the pack it extends is looked
+    for beside it first."""
+    found = registry.in_folder(str(directory))
+    if not registry.is_pack_folder(directory) or not found:
+        return (
+            Problem(
+                t(
+                    "not a rule pack: the folder has no pack.yaml (or its name is not a pack "
+                    "name: lower-case letters, digits and _)",
+                    "不是规则包：该文件夹中没有 pack.yaml"
+                    "（或其名称不是规则包名称：小写字母、数字和 _）",
+                ),
+                str(directory),
+                code="rules",
+            ),
+        )
+    (pack,) = found.values()
+    try:
+        return _load_found(pack, directory.parent, ())
+    except Stop as exc:
+        return exc.problems
+
+
+def _load_named(name: str, root: Path | None, chain: tuple[str, ...]) -> Pack:
     # As asked for, first: a batch asks for the same pack once per dossier, and resolving its
     # paths each time cost more than checking some dossiers.
     asked = (str(root) if root is not None else "", name)
     if asked in _CACHE:
         return _CACHE[asked]
-    base = root or builtin_rules_dir()
-    directory = base / name
-    manifest_path = directory / "pack.yaml"
-    # realpath, not Path.resolve: a loop of symbolic links is then an error of its own (read
-    # below), not a RuntimeError here.
-    key = (os.path.realpath(base), os.path.realpath(manifest_path))
-    if key in _CACHE:
-        _CACHE[asked] = _CACHE[key]
-        return _CACHE[key]
-    if not _KEY_NAME.fullmatch(name) or not manifest_path.is_file():
-        known = codes(available_packs(base)) or "—"
+    found = registry.find(name, root)
+    if found is None:
+        known = codes(registry.available(root)) or "—"
+        base = root or registry.builtin_rules_dir()
         raise Stop.rules(
             t(
                 f"no rule pack {shown(name)} (available: {known})",
                 f"没有名为 {shown(name)} 的规则包（可用：{known}）",
             ),
-            str(directory),
+            str(base / name) if registry.is_name(name) else str(base),
         )
+    pack = _load_found(found, root, chain)
+    _CACHE[asked] = pack
+    return pack
+
+
+def _load_found(found: registry.Found, lookup: Path | None, chain: tuple[str, ...]) -> Pack:
+    """The pack `found`, with the pack it extends looked up from `lookup` (a folder of packs)
+    first; `chain`: the manifests of the packs being loaded that extend this one."""
+    directory, root = found.directory, found.root
+    manifest_path = directory / "pack.yaml"
+    key = (os.path.realpath(root), os.path.realpath(manifest_path), str(lookup))
+    if key in _CACHE:
+        return _CACHE[key]
     if not _inside(key[1], key[0]):
         raise Stop.rules(
-            _outside(t("this pack's folder", "此规则包的文件夹"), base), str(manifest_path)
+            _outside(t("this pack's folder", "此规则包的文件夹"), root), str(manifest_path)
         )
     manifest, manifest_source = read_rule_file(PackManifest, manifest_path)
-    pack_files = _manifest_files(manifest, manifest_source, directory, base)
-    documents = (
-        _documents_file(Path(pack_files["sources"]), base) if "sources" in pack_files else {}
+    if manifest.pack != found.name:
+        raise Stop.rules(
+            t(
+                f"pack {shown(manifest.pack)} is in the folder {shown(found.name)}: a pack is "
+                "found by its folder's name, so both must be the same",
+                f"规则包 {shown(manifest.pack)} 位于文件夹 {shown(found.name)}：规则包按文件夹名称"
+                "查找，两者须相同",
+            ),
+            str(manifest_path),
+            manifest_source.locate(("pack",), value=True),
+        )
+    parent = _parent(manifest, manifest_source, lookup, (*chain, key[1]))
+    pack_files = _manifest_files(manifest, manifest_source, directory, root)
+    documents = dict(parent.documents) if parent is not None else {}
+    source = manifest.source
+    inherited = list(parent.rules) if parent is not None else []
+    if parent is not None and parent.source is not None:
+        if source is None:
+            source = parent.source
+        else:
+            # The pack has a source of its own: what the rules it inherits cite as "the
+            # source" is the parent's, kept under the parent's name.
+            documents[parent.name] = _as_document(parent)
+            inherited = [_citing(rule, parent.name) for rule in inherited]
+    if "sources" in pack_files:
+        documents.update(_documents_file(Path(pack_files["sources"]), root))
+    groups = {**manifest.groups}
+    if parent is not None:
+        groups.update({k: v for k, v in parent.groups.items() if k not in groups})
+    own = _own_rules(manifest, directory, root, pack_files, documents, source, groups, parent)
+    rules = _combined(inherited, own, manifest, manifest_source)
+    apostille = _apostille(pack_files, documents, parent)
+    files = {**(parent.files if parent is not None else {}), **pack_files}
+    if manifest.source is not None and "text" not in pack_files:
+        files.pop("text", None)  # the parent's text is not this source's
+    _needs_windows(rules, files, manifest_path, manifest_source)
+    pack = Pack(
+        manifest=manifest,
+        rules=tuple(sorted(rules, key=lambda r: r.id)),
+        apostille=apostille,
+        directory=str(directory),
+        source=source,
+        documents=documents,
+        files=files,
+        groups=groups,
+        terms={**(parent.terms if parent is not None else {}), **manifest.terms},
+        extends=(parent.name, *parent.extends) if parent is not None else (),
+        disabled={**(parent.disabled if parent is not None else {}), **manifest.disable},
     )
-    rules: list[Rule] = []
-    first_seen: dict[str, str] = {}
+    _CACHE[key] = pack
+    return pack
+
+
+def _parent(
+    manifest: PackManifest,
+    source: yaml_reader.Document,
+    lookup: Path | None,
+    chain: tuple[str, ...],
+) -> Pack | None:
+    """The pack `manifest` extends, loaded; a located error when there is no such pack or
+    the packs extend each other in a circle."""
+    if manifest.extends is None:
+        return None
+    where = source.locate(("extends",), value=True)
+    found = registry.find(manifest.extends, lookup)
+    if found is None:
+        known = codes([n for n in registry.available(lookup) if n != manifest.pack]) or "—"
+        raise Stop.rules(
+            t(
+                f"extends: no rule pack {shown(manifest.extends)} to extend; available: {known}",
+                f"extends：没有可扩展的规则包 {shown(manifest.extends)}；可用：{known}",
+            ),
+            source.path,
+            where,
+        )
+    if os.path.realpath(found.directory / "pack.yaml") in chain:
+        raise Stop.rules(
+            t(
+                f"extends: {shown(manifest.extends)} extends this pack in turn: packs cannot "
+                "extend each other in a circle",
+                f"extends：{shown(manifest.extends)} 又扩展了本规则包：规则包之间不能循环扩展",
+            ),
+            source.path,
+            where,
+        )
+    return _load_found(found, lookup, chain)
+
+
+def _as_document(pack: Pack) -> SourceDocument:
+    """The source of `pack` as a document that the rules a child inherits from it cite."""
+    assert pack.source is not None
+    main = pack.source
+    return SourceDocument(
+        title=main.title,
+        title_zh=main.title_zh,
+        short=main.short,
+        publisher=main.publisher,
+        published=main.published,
+        url=main.url,
+        language=main.language,
+        text=pack.files.get("text"),
+        sections=main.sections,
+    )
+
+
+def _citing(rule: Rule, document: str) -> Rule:
+    """`rule` with its citations of "the pack's source" naming `document` instead."""
+
+    def named(sources: list[Source]) -> list[Source]:
+        return [
+            s if s.document is not None else s.model_copy(update={"document": document})
+            for s in sources
+        ]
+
+    exemptions = [e.model_copy(update={"sources": named(e.sources)}) for e in rule.exemptions]
+    return rule.model_copy(update={"sources": named(rule.sources), "exemptions": exemptions})
+
+
+def _own_rules(
+    manifest: PackManifest,
+    directory: Path,
+    root: Path,
+    pack_files: dict[str, str],
+    documents: dict[str, SourceDocument],
+    source: PackSource | None,
+    groups: dict[str, Text],
+    parent: Pack | None,
+) -> list[tuple[Rule, Path, yaml_reader.Document, int]]:
+    """The rules of the pack's own rule files, each checked (with where it is written)."""
     # Every other YAML file of the directory is a rule file; the pack's data files are not.
     # Globbing lists names only: nothing is opened until read_regular has looked at it.
     data_files = set(pack_files.values())
+    top = os.path.realpath(root)
     rule_files: dict[str, Path] = {}
     for rule_path in sorted(directory.glob("*.yaml")):
         real = os.path.realpath(rule_path)
         if rule_path.name == "pack.yaml" or real in data_files:
             continue
-        if not _inside(real, key[0]):
-            raise Stop.rules(_outside(t("this rule file", "此规则文件"), base), str(rule_path))
+        if not _inside(real, top):
+            raise Stop.rules(_outside(t("this rule file", "此规则文件"), root), str(rule_path))
         rule_files.setdefault(real, rule_path)
-    for real, rule_path in _included(manifest, manifest_source, directory, base):
-        # A file named twice (included and also in the folder) is read once.
-        rule_files.setdefault(real, rule_path)
+    inherited = {rule.id for rule in parent.rules} if parent is not None else set()
+    own: list[tuple[Rule, Path, yaml_reader.Document, int]] = []
+    first_seen: dict[str, str] = {}
     for rule_path in rule_files.values():
-        parsed, source = read_rule_file(RuleFile, rule_path)
-        problems: list[Problem] = []
+        parsed, file_source = read_rule_file(RuleFile, rule_path)
+        problems: list[tuple[Text, Where, bool]] = []
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
                 raise Stop.rules(
@@ -383,40 +581,138 @@ def _load_pack(name: str, root: Path | None) -> Pack:
                         f"规则编号 {rule.id!r} 重复（另见 {first_seen[rule.id]}）",
                     ),
                     str(rule_path),
-                    source.locate(("rules", index, "id"), value=True),
+                    file_source.locate(("rules", index, "id"), value=True),
                 )
-            first_seen[rule.id] = _shown_path(rule_path, directory)
+            first_seen[rule.id] = rule_path.name
+            replaced = _override_problem(rule, inherited, manifest)
+            if replaced is not None:
+                at = "override" if rule.override else "id"
+                problems.append((replaced, ("rules", index, at), True))
             for where, cited in _citations(rule):
                 check_citation(
-                    cited, documents, rule_path, source, ("rules", index, *where, "document")
+                    cited, documents, rule_path, file_source, ("rules", index, *where, "document")
                 )
-            for where, text, value in _rule_problems(rule, manifest.groups):
-                problems.append(
-                    Problem(
-                        text,
-                        str(rule_path),
-                        source.locate(("rules", index, *where), value=value),
-                        "rules",
-                    )
-                )
-            rules.append(rule)
-        _raise_all(problems)
-    apostille_path = Path(pack_files["apostille"])
-    apostille, apostille_source = read_rule_file(ApostilleTable, apostille_path)
-    for position, cited in enumerate(apostille.cite):
-        check_citation(
-            cited, documents, apostille_path, apostille_source, ("cite", position, "document")
+                if cited.document is None and source is None:
+                    problems.append((_NO_SOURCE, ("rules", index, *where), True))
+            for where, text, value in _rule_problems(rule, groups):
+                problems.append((text, ("rules", index, *where), value))
+            own.append((rule, rule_path, file_source, index))
+        _raise_all(
+            [
+                Problem(text, str(rule_path), file_source.locate(where, value=value), "rules")
+                for text, where, value in problems
+            ]
         )
-    pack = Pack(
-        manifest=manifest,
-        rules=tuple(sorted(rules, key=lambda r: r.id)),
-        apostille=apostille,
-        directory=str(directory),
-        documents=documents,
-        files=pack_files,
-    )
-    _CACHE[key] = _CACHE[asked] = pack
-    return pack
+    return own
+
+
+_NO_SOURCE = t(
+    "this citation names no `document`, so it cites the pack's own `source`, but pack.yaml "
+    "has none (nor has the pack it extends); name one of the pack's documents",
+    "此引用未写 `document`，即引用规则包自身的 `source`，但 pack.yaml 中没有"
+    "（所扩展的规则包也没有）；请写明规则包中的依据文件",
+)
+
+
+def _override_problem(rule: Rule, inherited: set[str], manifest: PackManifest) -> Text | None:
+    """Why a rule's id clashes with the pack it extends: the same id without `override`, an
+    `override` of nothing, or of a rule the pack also switches off."""
+    if rule.id in manifest.disable:
+        return t(
+            f"rule {rule.id!r} is also under `disable` in pack.yaml: replace it or switch it "
+            "off, not both",
+            f"规则 {rule.id!r} 同时列在 pack.yaml 的 `disable` 中：请替换或停用，二者择一",
+        )
+    if rule.override and rule.id not in inherited:
+        close = difflib.get_close_matches(rule.id, sorted(inherited), n=1, cutoff=0.8)
+        hint_en = f"; did you mean `{close[0]}`?" if close else ""
+        hint_zh = f"；是否应为 `{close[0]}`？" if close else ""
+        return t(
+            f"`override: true`, but the pack {shown(manifest.extends or '')} extends has no "
+            f"rule {rule.id!r} to replace{hint_en}"
+            if manifest.extends
+            else f"`override: true`, but this pack extends no other{hint_en}",
+            f"写了 `override: true`，但所扩展的规则包中没有可替换的规则 {rule.id!r}{hint_zh}"
+            if manifest.extends
+            else f"写了 `override: true`，但本规则包未扩展其他规则包{hint_zh}",
+        )
+    if not rule.override and rule.id in inherited:
+        return t(
+            f"rule {rule.id!r} is already defined by the pack this one extends "
+            f"({shown(manifest.extends or '')}); write `override: true` to replace it",
+            f"规则 {rule.id!r} 已由所扩展的规则包（{shown(manifest.extends or '')}）定义；"
+            "如需替换，请写 `override: true`",
+        )
+    return None
+
+
+def _combined(
+    inherited: list[Rule],
+    own: list[tuple[Rule, Path, yaml_reader.Document, int]],
+    manifest: PackManifest,
+    source: yaml_reader.Document,
+) -> list[Rule]:
+    """The inherited rules, without those the pack replaces or switches off, and its own."""
+    known = {rule.id for rule in inherited}
+    problems = []
+    for rule_id in manifest.disable:
+        if rule_id not in known:
+            close = difflib.get_close_matches(rule_id, sorted(known), n=1, cutoff=0.8)
+            hint_en = f"did you mean `{close[0]}`?" if close else "it names no inherited rule"
+            hint_zh = f"是否应为 `{close[0]}`？" if close else "它不是所继承的规则"
+            problems.append(
+                Problem(
+                    t(
+                        f"disable: no rule {rule_id!r} in the packs this one extends; {hint_en}",
+                        f"disable：所扩展的规则包中没有规则 {rule_id!r}；{hint_zh}",
+                    ),
+                    source.path,
+                    source.locate(("disable", rule_id)),
+                    "rules",
+                )
+            )
+    _raise_all(problems)
+    replaced = {rule.id for rule, *_ in own} | set(manifest.disable)
+    return [rule for rule in inherited if rule.id not in replaced] + [rule for rule, *_ in own]
+
+
+def _apostille(
+    pack_files: dict[str, str], documents: dict[str, SourceDocument], parent: Pack | None
+) -> ApostilleTable:
+    """The pack's apostille table, else the one it inherits, else an empty one (an apostille
+    is then never accepted: the states are unknown)."""
+    if "apostille" not in pack_files:
+        if parent is not None:
+            return parent.apostille
+        return ApostilleTable.model_construct(
+            china_in_force=date.max, sources=[], cite=[], objections=[], states=[]
+        )
+    path = Path(pack_files["apostille"])
+    apostille, apostille_source = read_rule_file(ApostilleTable, path)
+    for position, cited in enumerate(apostille.cite):
+        check_citation(cited, documents, path, apostille_source, ("cite", position, "document"))
+    assert isinstance(apostille, ApostilleTable)
+    return apostille
+
+
+def _needs_windows(
+    rules: list[Rule], files: dict[str, str], path: Path, source: yaml_reader.Document
+) -> None:
+    """A rule that checks the employer's acceptance window needs the pack's windows."""
+    if "windows" in files:
+        return
+    for rule in rules:
+        if rule.check.kind == "acceptance_window":
+            raise Stop.rules(
+                t(
+                    f"rule {rule.id!r} checks the employer's acceptance window, but the pack "
+                    "has no `data: windows` file (nor has the pack it extends)",
+                    f"规则 {rule.id!r} 检查用人单位的受理窗口，但规则包没有 `data: windows` 文件"
+                    "（所扩展的规则包也没有）",
+                ),
+                str(path),
+                source.locate(("data",)),
+            )
 
 
 def _raise_all(problems: list[Problem]) -> None:
@@ -507,7 +803,8 @@ def _manifest_files(
     named: list[tuple[str, str | None, Where]] = [
         (key, value, ("data", key)) for key, value in manifest.data.model_dump().items()
     ]
-    named.append(("text", manifest.source.text, ("source", "text")))
+    if manifest.source is not None:
+        named.append(("text", manifest.source.text, ("source", "text")))
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for key, written, where in named:
@@ -519,32 +816,6 @@ def _manifest_files(
             problems += exc.problems
     _raise_all(problems)
     return found
-
-
-def _included(
-    manifest: PackManifest, source: yaml_reader.Document, directory: Path, root: Path
-) -> list[tuple[str, Path]]:
-    """The rule files of the manifest's `include`, each checked before anything reads it:
-    (real path, path as named from the pack's folder)."""
-    found: list[tuple[str, Path]] = []
-    problems: list[Problem] = []
-    for position, written in enumerate(manifest.include):
-        try:
-            real = _checked(
-                written, directory, root, Path(source.path), source, ("include", position)
-            )
-        except Stop as exc:
-            problems += exc.problems
-            continue
-        found.append((real, Path(os.path.normpath(directory / written))))
-    _raise_all(problems)
-    return found
-
-
-def _shown_path(path: Path, directory: Path) -> str:
-    """A rule file as a duplicate-id error names it: its name in the pack's folder, else the
-    path from the folder (`../china/national.yaml`)."""
-    return path.name if path.parent == directory else os.path.relpath(path, directory)
 
 
 # --- What a rule reads: paths of the dossier format, values its checks can read -------------
@@ -860,22 +1131,62 @@ def check_citation(
 
 
 def pack_for(dossier: LoadedDossier, rules_dir: Path | None = None) -> Pack | Problems:
-    """The pack named by the dossier's `application.city`; a located problem if there is none."""
+    """The pack named by the dossier's `application.city` (when it names none, the one city
+    pack there is); a located problem if there is none."""
     city = dossier.model.application.city
-    known = available_packs(rules_dir)
-    if city not in known:
-        listed = codes(known) or "—"
+    where = dossier.source.locate(("application", "city"), value=True)
+    if city is None:
+        candidates = _default_cities(rules_dir)
+        if len(candidates) == 1:
+            return load_pack(candidates[0], rules_dir)
+        listed = codes(candidates) or "—"
         return (
             Problem(
                 t(
-                    f"application.city: no rule pack for {shown(city)}; available: {listed}",
-                    f"application.city：没有 {shown(city)} 的规则包；可用：{listed}",
+                    f"application.city: not stated, and more than one rule pack is installed; "
+                    f"name one of: {listed}",
+                    f"application.city：未填写，且已安装多个规则包；请填写以下之一：{listed}",
                 ),
                 dossier.path,
-                dossier.source.locate(("application", "city"), value=True),
+                where,
+            ),
+        )
+    known = city_packs(rules_dir)
+    listed = codes(known) or "—"
+    if city not in known:
+        close = difflib.get_close_matches(city, known, n=1, cutoff=0.6)
+        hint_en = f"did you mean `{close[0]}`? " if close else ""
+        hint_zh = f"是否应为 `{close[0]}`？" if close else ""
+        return (
+            Problem(
+                t(
+                    f"application.city: no rule pack for {shown(city)}; {hint_en}"
+                    f"available: {listed}",
+                    f"application.city：没有 {shown(city)} 的规则包；{hint_zh}可用：{listed}",
+                ),
+                dossier.path,
+                where,
             ),
         )
     return load_pack(city, rules_dir)
+
+
+def default_city(rules_dir: Path | None = None) -> str | Problem:
+    """The city pack of a command given no dossier and no `--city`: the only one there is."""
+    known = _default_cities(rules_dir)
+    if len(known) == 1:
+        return known[0]
+    return Problem(
+        t(
+            f"more than one rule pack is installed; choose one with --city: {codes(known)}"
+            if known
+            else "no city rule pack is installed",
+            f"已安装多个规则包；请用 --city 选择：{codes(known)}"
+            if known
+            else "未安装任何城市规则包",
+        ),
+        code="usage",
+    )
 
 
 def read_cited(model: type[RuleModel], path: Path, documents: frozenset[str], entries: str) -> Any:

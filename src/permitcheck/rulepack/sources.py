@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from permitcheck.basemodel import Strict, bilingual_error
+from permitcheck.basemodel import Strict
 from permitcheck.i18n import Text
 
 
@@ -15,7 +15,56 @@ class RuleModel(Strict):
     """A mapping in a rule file: strict types, unknown keys reported with a suggestion."""
 
 
-_FAQ_SECTION = re.compile(r"^\d+(\(\d+\))?( note)?$")
+class Heading(RuleModel):
+    """How one kind of section starts in a source's text, and how citations name it: a line
+    that starts (after any indentation) with one of `starts`, where `{n}` stands for a number;
+    `name` is the section's name, with `{n}` and, for a section inside another, `{parent}`."""
+
+    level: int = Field(ge=1, le=5)
+    starts: list[str] = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
+class SourceText(RuleModel):
+    """A document whose text quotes are checked against, and how its text divides into the
+    sections citations name (none said: a quote may be anywhere in the text)."""
+
+    sections: list[Heading] = []
+
+
+def sections_of(text: str, headings: list[Heading]) -> dict[str, str]:
+    """The text of each section of `text`, whitespace made single spaces: a section runs from
+    its heading to the next heading of the same or a higher level (a question holds its items
+    and its note). The patterns are made here from the headings' literal text and `{n}`:
+    nothing a pack writes is run as a pattern of its own."""
+    patterns = [
+        (heading, re.compile(r"\s*" + re.escape(start).replace(re.escape("{n}"), r"(?P<n>\d+)", 1)))
+        for heading in sorted(headings, key=lambda h: h.level)
+        for start in heading.starts
+    ]
+    found: dict[str, list[str]] = {}
+    open_: list[tuple[int, str]] = []  # (level, name) of the sections the line lies in
+    for line in text.splitlines():
+        for heading, pattern in patterns:
+            match = pattern.match(line)
+            if match is None:
+                continue
+            while open_ and open_[-1][0] >= heading.level:
+                open_.pop()
+            parent = open_[-1][1] if open_ else ""
+            number = match.groupdict().get("n") or ""
+            name = heading.name.replace("{n}", number).replace("{parent}", parent)
+            open_.append((heading.level, name))
+            found.setdefault(name, [])
+            break
+        for _, name in open_:
+            found[name].append(line)
+    return {name: normal(" ".join(lines)) for name, lines in found.items()}
+
+
+def normal(text: str) -> str:
+    """`text` with every run of white space one space: quotes are compared word for word."""
+    return " ".join(text.split())
 
 
 class Source(RuleModel):
@@ -30,19 +79,8 @@ class Source(RuleModel):
     quote: str = Field(min_length=10)
     quote_zh: str = Field(min_length=4)
 
-    @model_validator(mode="after")
-    def _section_form(self) -> Source:
-        if self.document is None and not _FAQ_SECTION.match(self.section):
-            raise bilingual_error(
-                "section",
-                f"section {self.section!r} of the pack's source must look like "
-                "`3`, `3(4)` or `3 note`",
-                f"规则包主要依据的章节 {self.section!r} 须形如 `3`、`3(4)` 或 `3 note`",
-            )
-        return self
 
-
-class SourceDocument(RuleModel):
+class SourceDocument(SourceText):
     """A document rules cite: its title, short name, publisher and where its text is."""
 
     title: str

@@ -89,6 +89,8 @@ class Step(RuleModel):
 
 
 class Steps(RuleModel):
+    # The heading of `permitcheck steps` (the city and the FAQ question the steps come from).
+    title: Text | None = None
     registration: Registration
     places: dict[str, Place]
     steps: list[Step] = Field(min_length=1)
@@ -96,7 +98,17 @@ class Steps(RuleModel):
 
 def of(pack: Pack) -> Steps:
     """The steps of `pack`, validated; every place they name exists."""
-    return _steps(pack.data_file("steps"), frozenset(pack.documents))
+    path = pack.data_file("steps")
+    if path is None:
+        raise Stop.rules(
+            t(
+                f"the rule pack {pack.name!r} describes no steps (no `data: steps` in its "
+                "pack.yaml)",
+                f"规则包 {pack.name!r} 未描述办理步骤（pack.yaml 中没有 `data: steps`）",
+            ),
+            str(Path(pack.directory) / "pack.yaml"),
+        )
+    return _steps(path, frozenset(pack.documents))
 
 
 @lru_cache(maxsize=8)

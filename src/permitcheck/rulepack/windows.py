@@ -47,7 +47,17 @@ class Windows(RuleModel):
 
 def of(pack: Pack) -> Windows:
     """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
-    return _windows(pack.data_file("windows"), frozenset(pack.documents))
+    path = pack.data_file("windows")
+    if path is None:
+        raise Stop.rules(
+            t(
+                f"the rule pack {pack.name!r} describes no acceptance windows (no `data: "
+                "windows` in its pack.yaml)",
+                f"规则包 {pack.name!r} 未描述受理窗口（pack.yaml 中没有 `data: windows`）",
+            ),
+            str(Path(pack.directory) / "pack.yaml"),
+        )
+    return _windows(path, frozenset(pack.documents))
 
 
 @lru_cache(maxsize=8)
@@ -134,7 +144,7 @@ def resolve(pack: Pack, employer: Employer) -> Authority | Text:
 def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
     """The window that serves a dossier's employer (None: the dossier names none), as rule
     messages name it, and the problem the check of FAQ 1 reports when there is one."""
-    if employer is None:
+    if employer is None or pack.data_file("windows") is None:
         return NO_EMPLOYER
     found = resolve(pack, employer)
     if isinstance(found, Text):

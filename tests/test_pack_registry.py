@@ -1,0 +1,100 @@
+"""Which pack a dossier or a command gets: no city is built into the code (issue 13)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from helpers import EXAMPLES, ROOT, invoke, load_bytes, load_pack
+from permitcheck.rulepack import pack as rulepack
+
+
+def _two_cities(tmp_path: Path) -> Path:
+    """The shipped packs and a second city, `suzhou` (a copy of Nanjing under another name)."""
+    root = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", root)
+    shutil.copytree(root / "nanjing", root / "suzhou")
+    manifest = root / "suzhou" / "pack.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("pack: nanjing", "pack: suzhou", 1),
+        encoding="utf-8",
+    )
+    return root
+
+
+def _without_city(name: str = "new-permit.yaml") -> bytes:
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    assert "  city: nanjing\n" in text
+    return text.replace("  city: nanjing\n", "").encode()
+
+
+def test_a_dossier_without_a_city_gets_the_only_city_pack() -> None:
+    dossier = load_bytes(_without_city(), str(EXAMPLES / "no-city.yaml"))
+    assert dossier.model.application.city is None
+    found = rulepack.pack_for(dossier)
+    assert not isinstance(found, tuple)
+    assert found.name == "nanjing"  # the national pack is a base, not a city
+    assert rulepack.city_packs() == ["nanjing"]
+
+
+def test_a_dossier_without_a_city_among_several_is_a_located_error(tmp_path: Path) -> None:
+    root = _two_cities(tmp_path)
+    dossier = load_bytes(_without_city(), str(EXAMPLES / "no-city.yaml"))
+    found = rulepack.pack_for(dossier, root)
+    assert isinstance(found, tuple)
+    (problem,) = found
+    assert problem.location is not None and problem.location.line == 5
+    assert "application.city: not stated, and more than one rule pack is installed" in (
+        problem.text.en
+    )
+    assert "`nanjing`, `suzhou`" in problem.text.en
+
+
+def test_a_city_with_a_typo_is_answered_with_the_near_name(tmp_path: Path) -> None:
+    text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
+    dossier = load_bytes(
+        text.replace("city: nanjing", "city: nanjng").encode(), str(EXAMPLES / "typo.yaml")
+    )
+    found = rulepack.pack_for(dossier)
+    assert isinstance(found, tuple)
+    assert "no rule pack for 'nanjng'; did you mean `nanjing`?" in found[0].text.en
+
+
+def test_a_base_pack_is_not_a_city(tmp_path: Path) -> None:
+    text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
+    dossier = load_bytes(
+        text.replace("city: nanjing", "city: china").encode(), str(EXAMPLES / "base.yaml")
+    )
+    found = rulepack.pack_for(dossier)
+    assert isinstance(found, tuple)
+    assert "no rule pack for 'china'" in found[0].text.en
+    # ... but it loads as a pack of its own, and lists its rules.
+    assert load_pack("china").manifest.city is False
+    assert "china.extension.lead-time" in invoke("rules", "--city", "china").stdout
+
+
+def test_commands_without_a_city_need_one_when_several_are_installed(tmp_path: Path) -> None:
+    root = _two_cities(tmp_path)
+    result = invoke("rules", "--rules", str(root))
+    assert result.exit_code == 2
+    assert "more than one rule pack is installed; choose one with --city: `nanjing`, `suzhou`" in (
+        result.stderr
+    )
+    assert invoke("rules", "--rules", str(root), "--city", "suzhou").exit_code == 0
+
+
+def test_init_writes_the_city_it_is_given(tmp_path: Path) -> None:
+    root = _two_cities(tmp_path)
+    target = tmp_path / "hire.yaml"
+    result = invoke("init", str(target), "--rules", str(root), "--city", "suzhou")
+    assert result.exit_code == 0, result.stderr
+    assert "  city: suzhou\n" in target.read_text(encoding="utf-8")
+    refused = invoke("init", str(tmp_path / "base.yaml"), "--city", "china")
+    assert refused.exit_code == 2
+    assert "a base for other packs, not a city" in refused.stderr
+
+
+def test_rules_dir_may_be_one_pack_folder(tmp_path: Path) -> None:
+    root = _two_cities(tmp_path)
+    result = invoke("rules", "--rules", str(root / "suzhou"))
+    assert result.exit_code == 0, result.stderr
