@@ -95,11 +95,12 @@ def test_only_authentication_accepting_apostilles_cites_the_convention() -> None
 
 
 @pytest.mark.parametrize("name", sorted(path.stem for path in EXAMPLES.glob("*.yaml")))
-def test_only_time_window_kinds_give_windows(name: str) -> None:
+def test_findings_carry_the_flags_of_their_kind(name: str) -> None:
     for found in evaluate_data(example_data(name)).findings:
         if not found.check:
             continue  # a finding of the engine's own (the file name), not of a rule's check
         kind = KINDS[found.check]
+        assert found.about_presence == kind.about_presence
         if found.window_end is not None:
             assert kind.time_window, (found.rule, found.check)
 

@@ -238,6 +238,7 @@ def _evaluate_one(
             location=dossier.source.locate((*subject_path, *at)),
             group=_group(rule, subject_path),
             check=kind.name,
+            about_presence=kind.about_presence,
             window_end=window_end,
             window_start=window_start,
             window_open=window_open,
