@@ -108,3 +108,18 @@ def test_findings_carry_the_flags_of_their_kind(name: str) -> None:
 def test_a_kind_refuses_the_parameters_of_another() -> None:
     with pytest.raises(TypeError):
         KINDS["max_age"].describe(KINDS["present"].params.model_construct(kind="present"), "x")
+
+
+def test_the_reference_table_lists_every_kind() -> None:
+    table = kinds.reference_markdown()
+    rows = table.splitlines()
+    assert rows[0].startswith("| Kind |") and len(rows) == 2 + len(KINDS)
+    for row, (name, kind) in zip(rows[2:], KINDS.items(), strict=True):
+        assert row.startswith(f"| `{name}` |")
+        assert row.count(" | ") == 4  # five cells: no stray `|` inside one
+        for placeholder in kind.placeholders:
+            assert f"`{{{placeholder}}}`" in row
+        for field in kind.params.model_fields:
+            if field != "kind":
+                assert f"`{field}` (" in row
+    assert "`opens` (days, 1 to 36,600 or null; default `null`)" in table
