@@ -11,10 +11,11 @@ from pydantic import TypeAdapter
 from helpers import CALENDAR, load_pack
 from permitcheck.dossier import dotted
 from permitcheck.i18n import Text
-from permitcheck.rulepack import checks, conditions
+from permitcheck.rulepack import conditions, kinds
+from permitcheck.rulepack.kinds.base import NO_EMPLOYER, Acceptance, Context, Outcome
 
 AS_OF = date(2026, 12, 7)
-CHECK = TypeAdapter(checks.Check)
+CHECK = TypeAdapter(kinds.Check)
 
 
 def run(
@@ -23,13 +24,13 @@ def run(
     data: dict[str, Any],
     as_of: date = AS_OF,
     index: int | None = None,
-) -> checks.Outcome:
+) -> Outcome:
     check = CHECK.validate_python(params)
 
     def holds(condition: conditions.Condition) -> bool:
         return conditions.holds(condition, data, as_of, index)
 
-    ctx = checks.Context(
+    ctx = Context(
         data=data,
         as_of=as_of,
         apostille=load_pack("nanjing").apostille,
@@ -37,7 +38,7 @@ def run(
         holds=holds,
         calendar=CALENDAR,
     )
-    return checks.run(check, dotted.parse(subject, index), ctx)
+    return kinds.run(check, dotted.parse(subject, index), ctx)
 
 
 def test_present() -> None:
@@ -322,10 +323,10 @@ def test_acceptance_window() -> None:
     check = CHECK.validate_python({"kind": "acceptance_window"})
     problem = Text(en="unknown district", zh="无法识别的区域")
     for acceptance, status in [
-        (checks.NO_EMPLOYER, "pass"),
-        (checks.Acceptance(name=problem, problem=problem), "fail"),
+        (NO_EMPLOYER, "pass"),
+        (Acceptance(name=problem, problem=problem), "fail"),
     ]:
-        ctx = checks.Context(
+        ctx = Context(
             data={},
             as_of=AS_OF,
             apostille=load_pack("nanjing").apostille,
@@ -333,14 +334,14 @@ def test_acceptance_window() -> None:
             holds=lambda condition: True,
             acceptance=acceptance,
         )
-        outcome = checks.run(check, ("employer", "registered_in"), ctx)
+        outcome = kinds.run(check, ("employer", "registered_in"), ctx)
         assert outcome.status == status
         assert outcome.params.get("problem") == (problem if status == "fail" else None)
 
 
 def test_every_kind_has_a_test_here() -> None:
     source = open(__file__, encoding="utf-8").read()
-    for kind in checks.CHECK_PARAMS:
+    for kind in kinds.KINDS:
         assert f'"kind": "{kind}"' in source or f'AUTH = {{"kind": "{kind}"' in source, kind
 
 
@@ -349,9 +350,9 @@ def test_every_kind_has_a_test_here() -> None:
 FILE = {"kind": "file", "types": ["pdf", "jpeg", "png"]}
 
 
-def run_file(repo: Any, name: str) -> checks.Outcome:
+def run_file(repo: Any, name: str) -> Outcome:
     check = CHECK.validate_python(FILE)
-    ctx = checks.Context(
+    ctx = Context(
         data={"doc": {"file": name}},
         as_of=AS_OF,
         apostille=load_pack("nanjing").apostille,
@@ -360,7 +361,7 @@ def run_file(repo: Any, name: str) -> checks.Outcome:
         base_dir=str(repo / "dossiers"),
         root=str(repo),
     )
-    return checks.run(check, ("doc", "file"), ctx)
+    return kinds.run(check, ("doc", "file"), ctx)
 
 
 @pytest.fixture

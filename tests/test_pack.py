@@ -13,7 +13,7 @@ import yaml
 from helpers import ROOT, example_data, load_bytes, load_pack, pack_problems, patched, to_yaml
 from permitcheck.engine import evaluate
 from permitcheck.i18n import Text
-from permitcheck.rulepack.checks import CHECK_PARAMS
+from permitcheck.rulepack.kinds import KINDS
 from permitcheck.rulepack.pack import Pack, Rule
 from permitcheck.rulepack.sources import Source
 
@@ -207,7 +207,7 @@ def test_every_procedure_has_rules(pack: Pack) -> None:
 
 def test_every_check_kind_is_used(pack: Pack) -> None:
     used = {rule.check.kind for rule in pack.rules}
-    assert used == set(CHECK_PARAMS)
+    assert used == set(KINDS)
 
 
 def test_rule_groups_have_headings(pack: Pack) -> None:

@@ -30,6 +30,7 @@ def finding(
     status: str,
     *,
     check: str = "max_age",
+    about_presence: bool = False,
     severity: str = "error",
     window: date | None = None,
 ) -> Finding:
@@ -45,6 +46,7 @@ def finding(
         location=Location(31, 3),
         group="criminal_record",
         check=check,
+        about_presence=about_presence,
         window_end=window,
     )
 
@@ -70,7 +72,7 @@ REPORT = Report(
     results=(
         result(
             finding("r.age", "fail"),
-            finding("r.present", "pass", check="present"),
+            finding("r.present", "pass", check="present", about_presence=True),
             finding("r.skip", "skip"),
             finding("r.exempt", "exempt"),
         ),

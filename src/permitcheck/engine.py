@@ -15,7 +15,8 @@ from permitcheck.dossier.privacy import redact
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.problems import Location
-from permitcheck.rulepack import checks, conditions, windows
+from permitcheck.rulepack import conditions, kinds, windows
+from permitcheck.rulepack.kinds.base import Acceptance, Context, entry_kind, written_at
 from permitcheck.rulepack.pack import Pack, Rule
 
 DEFAULT_WARN_DAYS = 14
@@ -208,8 +209,10 @@ def _evaluate_one(
     as_of: date,
     warn_days: int | None,
     calendar: dates.WorkingCalendar,
-    window: checks.Acceptance,
+    window: Acceptance,
 ) -> Finding:
+    kind = kinds.kind_of(rule.check)
+
     def holds(condition: conditions.Condition) -> bool:
         return conditions.holds(condition, data, as_of, index)
 
@@ -234,7 +237,8 @@ def _evaluate_one(
             sources=sources if sources is not None else _sources(rule.sources, pack),
             location=dossier.source.locate((*subject_path, *at)),
             group=_group(rule, subject_path),
-            check=rule.check.kind,
+            check=kind.name,
+            about_presence=kind.about_presence,
             window_end=window_end,
             window_start=window_start,
             window_open=window_open,
@@ -259,12 +263,12 @@ def _evaluate_one(
             )
     # A rule about the document itself (presence) judges absence and commitments; every other
     # rule on that document has nothing to check when it is absent or replaced by a commitment.
-    about_presence = rule.check.kind == "present" and rule.subject == rule.document
+    about_presence = kind.about_presence and rule.subject == rule.document
     if rule.document is not None and not about_presence:
         nothing = _nothing_to_check(rule, index, data, dossier.data)
         if nothing is not None:
             return finding("skip", nothing)
-    ctx = checks.Context(
+    ctx = Context(
         data=data,
         as_of=as_of,
         apostille=pack.apostille,
@@ -276,7 +280,7 @@ def _evaluate_one(
         calendar=calendar,
         acceptance=window,
     )
-    outcome = checks.run(rule.check, subject_path, ctx)
+    outcome = kinds.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {
         "as_of": as_of,
         "subject": dotted.to_text(subject_path),
@@ -355,7 +359,7 @@ def _nothing_to_check(
             return None  # the rule checks the list itself; presence judges its entries
         where = (*where, index)  # a rule on each entry judges that entry
         document = document[index]
-    kind = checks.entry_kind(document, checks.written_at(written, where))
+    kind = entry_kind(document, written_at(written, where))
     if kind == "commitment":
         return i18n.REPLACED_BY_COMMITMENT
     if kind == "nothing":
@@ -383,8 +387,9 @@ def _closing_soon(
         "days": (window_end - as_of).days,
         "title": rule.title,
     }
-    document = rule.check.kind in ("max_age", "min_validity")
-    fix = i18n.DOCUMENT_CLOSING_FIX if document else i18n.DEADLINE_CLOSING_FIX
+    # A document's own validity is renewed with a new document; a deadline is met by filing.
+    renew = kinds.kind_of(rule.check).document_validity
+    fix = i18n.DOCUMENT_CLOSING_FIX if renew else i18n.DEADLINE_CLOSING_FIX
     return i18n.render_both(i18n.WINDOW_CLOSING, values), i18n.render_both(fix, values)
 
 

@@ -69,7 +69,9 @@ class Finding:
     sources: tuple[SourceRef, ...]
     location: Location
     group: str
-    check: str = ""  # the check kind; "present" failures are missing documents
+    check: str = ""  # the check kind's name
+    # The check is about presence (kind `present`): its failures are missing documents.
+    about_presence: bool = False
     window_end: date | None = None
     window_start: date | None = None
     # Whether the time window still holds on the reference date (a failed warning-severity

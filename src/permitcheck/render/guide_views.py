@@ -24,7 +24,8 @@ from permitcheck.i18n import (
 )
 from permitcheck.render import escape
 from permitcheck.render.shared import display_width, json_document
-from permitcheck.rulepack import checks, conditions
+from permitcheck.rulepack import conditions
+from permitcheck.rulepack.kinds import kind_of
 from permitcheck.rulepack.pack import Pack, Rule
 from permitcheck.rulepack.sources import Source
 from permitcheck.rulepack.steps import Place, Step
@@ -377,7 +378,7 @@ class ExplainView:
 def _explain_parts(view: ExplainView, lang: Lang) -> tuple[str, list[str], list[dict[str, Any]]]:
     """What the rule checks, when it applies, and its exemptions, in `lang`."""
     rule = view.rule
-    check_en, check_zh = checks.describe(rule.check, rule.subject_text)
+    check_en, check_zh = kind_of(rule.check).describe(rule.check, rule.subject_text)
     applies = _applies(rule, lang)
     exemptions: list[dict[str, Any]] = []
     for exemption in rule.exemptions:

@@ -152,7 +152,7 @@ def _dossier(
     for key in sorted(groups, key=lambda g: (order.get(g, len(order)), g)):
         lines += [[], [(result.groups[key].get(lang), "bold underline")]]
         for found in sorted(
-            groups[key], key=lambda f: (_ORDER[f.status], f.check != "present", f.rule, f.sort_key)
+            groups[key], key=lambda f: (_ORDER[f.status], not f.about_presence, f.rule, f.sort_key)
         ):
             _finding(lines, found, options)
     lines += [[], _summary(result, report, options)]
@@ -193,7 +193,7 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> l
     lang = options.lang
     counts = result.counts()
     blocking = [f for f in result.findings if f.blocks(report.fail_on)]
-    missing = sum(1 for f in blocking if f.check == "present")
+    missing = sum(1 for f in blocking if f.about_presence)
     to_fix = len(blocking) - missing
     warnings = sum(
         1 for f in result.findings if f.status in ("fail", "warn") and not f.blocks(report.fail_on)

@@ -21,11 +21,11 @@ from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_proble
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import ENGINE_PARAMS, Text, t
 from permitcheck.problems import Location, Problem, Problems, Stop
-from permitcheck.rulepack import checks, registry
+from permitcheck.rulepack import registry
 from permitcheck.rulepack.apostille import ApostilleTable
-from permitcheck.rulepack.checks import CHECK_PARAMS, CHECK_VARIANTS, Check
 from permitcheck.rulepack.conditions import Condition, DottedPath
 from permitcheck.rulepack.conditions import reads as condition_reads
+from permitcheck.rulepack.kinds import Check, kind_of
 from permitcheck.rulepack.shapes import PathProblem, Reads, Shape, Where, entries, keyed, shapes_at
 from permitcheck.rulepack.sources import (
     RuleModel,
@@ -100,16 +100,15 @@ class Rule(RuleModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
-        allowed = set(CHECK_PARAMS[self.check.kind]) | ENGINE_PARAMS
-        cases = CHECK_VARIANTS.get(self.check.kind, ())
+        kind = kind_of(self.check)
+        allowed = set(kind.placeholders) | ENGINE_PARAMS
         for case in self.variants:
-            if case not in cases:
-                listed = codes(cases) or "—"
+            if case not in kind.variants:
+                listed = codes(kind.variants) or "—"
                 raise bilingual_error(
                     "variant",
-                    f"check kind {self.check.kind} has no case {case!r} to word; "
-                    f"its cases: {listed}",
-                    f"检查类型 {self.check.kind} 没有情形 {case!r}；可用的情形：{listed}",
+                    f"check kind {kind.name} has no case {case!r} to word; its cases: {listed}",
+                    f"检查类型 {kind.name} 没有情形 {case!r}；可用的情形：{listed}",
                 )
         texts = [("message", self.message), ("fix", self.fix)]
         for case, variant in self.variants.items():
@@ -121,12 +120,12 @@ class Rule(RuleModel):
             for language in ("en", "zh"):
                 for placeholder in _PLACEHOLDER.findall(getattr(text, language)):
                     if placeholder not in allowed:
-                        kind, available = self.check.kind, codes(sorted(allowed))
+                        available = codes(sorted(allowed))
                         raise bilingual_error(
                             "placeholder",
-                            f"{name}.{language} uses {{{placeholder}}}, which check kind {kind} "
-                            f"does not provide; available: {available}",
-                            f"{name}.{language} 使用了 {{{placeholder}}}，但检查类型 {kind} "
+                            f"{name}.{language} uses {{{placeholder}}}, which check kind "
+                            f"{kind.name} does not provide; available: {available}",
+                            f"{name}.{language} 使用了 {{{placeholder}}}，但检查类型 {kind.name} "
                             f"不提供该值；可用：{available}",
                         )
         if (self.subject is None) == (self.for_each_key is None):
@@ -268,8 +267,7 @@ class Pack(BaseModel):
     def sources_of(self, rule: Rule) -> list[Source]:
         """What a rule rests on: its sources, and the Convention where it accepts apostilles."""
         sources = list(rule.sources)
-        check = rule.check
-        if check.kind == "authentication" and "apostille" in check.foreign:
+        if kind_of(rule.check).cites_apostille(rule.check):
             sources += self.apostille.cite
         return sources
 
@@ -702,7 +700,7 @@ def _needs_windows(
     if "windows" in files:
         return
     for rule in rules:
-        if rule.check.kind == "acceptance_window":
+        if kind_of(rule.check).needs_windows:
             raise Stop.rules(
                 t(
                     f"rule {rule.id!r} checks the employer's acceptance window, but the pack "
@@ -872,7 +870,7 @@ def _rule_problems(rule: Rule, groups: Collection[str]) -> list[RuleFault]:
                     f"档案格式中没有名为 `{name}` 的字段",
                 ),
             )
-    for number, read in enumerate(checks.reads(rule.check)):
+    for number, read in enumerate(kind_of(rule.check).reads(rule.check)):
         found = _read_problem(read, subjects, for_each, ("check",), subject_at)
         if found is not None:
             add(*found, not read.key)

@@ -15,8 +15,8 @@ from permitcheck.basemodel import bilingual_error
 from permitcheck.i18n import Text, t
 from permitcheck.problems import Stop
 from permitcheck.rulepack import windows
-from permitcheck.rulepack.checks import MAX_DAYS, MAX_MONTHS
 from permitcheck.rulepack.conditions import CENTURY, between
+from permitcheck.rulepack.kinds.base import MAX_DAYS, MAX_MONTHS
 from permitcheck.rulepack.pack import Pack, read_cited
 from permitcheck.rulepack.sources import RuleModel, Source
 

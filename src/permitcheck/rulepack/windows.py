@@ -13,7 +13,7 @@ from pydantic import Field
 from permitcheck.basemodel import codes, shown
 from permitcheck.i18n import Text, t
 from permitcheck.problems import Stop
-from permitcheck.rulepack.checks import NO_EMPLOYER, Acceptance
+from permitcheck.rulepack.kinds.base import NO_EMPLOYER, Acceptance
 from permitcheck.rulepack.pack import Pack, read_cited
 from permitcheck.rulepack.sources import RuleModel, Source
 
