@@ -17,7 +17,7 @@ LAYERS = (
     ("permitcheck.__main__",),
     ("permitcheck.cli",),
     ("permitcheck.services",),
-    ("permitcheck.batch",),
+    ("permitcheck.batch", "permitcheck.packtest"),
     ("permitcheck.render", "permitcheck.engine"),
     ("permitcheck.rulepack",),
     ("permitcheck.findings",),

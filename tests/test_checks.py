@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -126,6 +126,20 @@ def test_before_date() -> None:
     assert run({"kind": "before_date"}, "x", {"x": date(2026, 12, 8)}).status == "pass"
     outcome = run({"kind": "before_date"}, "x", {"x": date(2026, 12, 7)})
     assert outcome.status == "fail" and outcome.window_end == date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("expiry", "status"),
+    [
+        (date(2027, 3, 7), "pass"),  # 90 days after 2026-12-07: the window opens today
+        (date(2027, 3, 8), "fail"),  # it opens tomorrow: too early
+        (date(2026, 12, 8), "pass"),  # no end of its own: a deadline is another rule's
+    ],
+)
+def test_not_before(expiry: date, status: str) -> None:
+    outcome = run({"kind": "not_before", "days": 90}, "x", {"x": expiry})
+    assert outcome.status == status
+    assert outcome.window_start == expiry - timedelta(days=90) and outcome.window_end is None
 
 
 def test_working_days() -> None:

@@ -422,14 +422,18 @@ def test_packs_cannot_extend_each_other_in_a_circle(tmp_path: Path) -> None:
 def test_a_lead_time_that_cannot_be_is_a_located_error(
     tmp_path: Path, check: str, message: str
 ) -> None:
-    root = _broken_pack(tmp_path, "{kind: before_date, days: 30, opens: 90}", check, NATIONAL)
+    root = _broken_pack(tmp_path, "{kind: before_date, days: 30}", check, NATIONAL)
     assert message in _located_error(root, "china/national.yaml")
 
 
 def test_a_window_that_opens_words_too_early_itself_unless_the_rule_does(tmp_path: Path) -> None:
-    text = (ROOT / "rules" / "china" / "national.yaml").read_text(encoding="utf-8")
-    variants = text[text.index("    variants:\n") : text.index("    description:\n")]
-    root = _broken_pack(tmp_path, variants, "", NATIONAL)
+    # A lead time that opens too (`opens`) and has no words of its own for the case.
+    root = _broken_pack(
+        tmp_path,
+        "{kind: before_date, days: 30}",
+        "{kind: before_date, days: 30, opens: 90}",
+        NATIONAL,
+    )
     pack = load_pack("nanjing", root)
     data = patched(example_data("extension"), {"current_permit.expiry_date": "2027-03-31"})
     loaded = load_bytes(to_yaml(data), "extension.yaml")

@@ -165,3 +165,23 @@ class Report:
 
     def all_ready(self) -> bool:
         return all(result.ready(self.fail_on) for result in self.results)
+
+
+@dataclass(frozen=True)
+class PackTestReport:
+    """What `pack test` found: the pack, how many cases ran and passed, what is wrong."""
+
+    pack: str
+    directory: str
+    rules: int
+    cases: int
+    passed: int
+    # Cases that failed, rules without a passing or failing case, quotes not in their
+    # source, texts missing a language: located where possible.
+    failures: tuple[Problem, ...]
+    # Case files or dossiers that could not be read: the run could not check everything.
+    errors: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.errors

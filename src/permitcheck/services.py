@@ -12,10 +12,18 @@ from permitcheck.problems import Problem, Stop
 from permitcheck.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from permitcheck.dossier.discover import Skipped
     from permitcheck.dossier.loader import LoadedDossier
-    from permitcheck.findings import DossierResult, Report
-    from permitcheck.render.guide_views import ExplainView, RulesView, StepsView, WhereView
+    from permitcheck.findings import DossierResult, PackTestReport, Report
+    from permitcheck.render.guide_views import (
+        ExplainView,
+        PackInfo,
+        RulesView,
+        StepsView,
+        WhereView,
+    )
     from permitcheck.render.timeline import Timeline
     from permitcheck.rulepack.pack import Pack
 
@@ -303,10 +311,12 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
 # ---- rules and explain ---------------------------------------------------------------------
 
 
-def list_rules(procedure: str | None, settings: Settings) -> RulesView:
-    """The rules of the pack, or those of one procedure."""
+def list_rules(procedure: str | None, settings: Settings, packs: bool = False) -> RulesView:
+    """The rules of the pack, or those of one procedure; with `packs`, the installed packs."""
     from permitcheck.render.guide_views import RulesView
 
+    if packs:
+        return RulesView(pack=None, rules=(), packs=list_packs(settings))
     pack = load_pack(settings)
     return RulesView(
         pack=pack,
@@ -314,6 +324,36 @@ def list_rules(procedure: str | None, settings: Settings) -> RulesView:
             rule for rule in pack.rules if procedure is None or procedure in rule.applies.procedures
         ),
     )
+
+
+def list_packs(settings: Settings) -> tuple[PackInfo, ...]:
+    """Every pack a command can use (a `--rules` folder's, shipped, installed), each loaded
+    to say what it is, or why it does not load."""
+    from permitcheck.render.guide_views import PackInfo
+    from permitcheck.rulepack import registry
+    from permitcheck.rulepack.pack import load_pack as load_named
+
+    found = []
+    for name, where in registry.available(settings.rules_dir).items():
+        loaded = load_named(name, settings.rules_dir)
+        origin, directory = where.origin, str(where.directory)
+        if isinstance(loaded, tuple):
+            found.append(
+                PackInfo(name, None, True, (), origin, directory, 0, problem=loaded[0].text)
+            )
+        else:
+            found.append(
+                PackInfo(
+                    name=name,
+                    origin=origin,
+                    directory=directory,
+                    title=loaded.manifest.name,
+                    city=loaded.manifest.city,
+                    extends=loaded.extends,
+                    rules=len(loaded.rules),
+                )
+            )
+    return tuple(found)
 
 
 def explain_rule(rule_id: str, settings: Settings) -> ExplainView:
@@ -362,6 +402,16 @@ def draw_timeline(dossier: str, settings: Settings) -> Timeline:
         dated,
         settings.warn_days,
     )
+
+
+# ---- pack test -----------------------------------------------------------------------------
+
+
+def test_pack(directory: Path, settings: Settings) -> PackTestReport:
+    """Run the pack's own cases and check its quotes and languages (`permitcheck pack test`)."""
+    from permitcheck import packtest
+
+    return packtest.run(directory, settings.calendar)
 
 
 # ---- init ----------------------------------------------------------------------------------

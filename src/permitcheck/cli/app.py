@@ -588,12 +588,19 @@ def list_rules(
         Procedure | None,
         typer.Option("--procedure", "-p", help="Only the rules of this procedure."),
     ] = None,
+    packs: Annotated[
+        bool,
+        typer.Option(
+            "--packs",
+            help="List the rule packs instead: shipped, installed, and those of --rules.",
+        ),
+    ] = False,
     *,
     settings: Settings,
     services: ModuleType,
 ) -> object:
-    """List the rules of a pack: id, severity, FAQ section and title."""
-    return services.list_rules(procedure.value if procedure else None, settings)
+    """List the rules of a pack (id, severity, source section and title), or the packs."""
+    return services.list_rules(procedure.value if procedure else None, settings, packs)
 
 
 @app.command()
@@ -608,6 +615,53 @@ def explain(
 ) -> object:
     """What a rule checks, when it applies, its exemptions and the FAQ sentences behind it."""
     return services.explain_rule(rule_id, settings)
+
+
+# ---- pack: for the authors of rule packs ----------------------------------------------------
+
+pack_app = typer.Typer(
+    help="For the authors of rule packs: test a pack before anyone relies on it.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(pack_app, name="pack")
+PackFormat = Enum("PackFormat", {f: f for f in formats("packtest")}, type=str)  # type: ignore[misc]
+PACK_TEXT = PackFormat("text")
+
+
+@pack_app.command("test")
+def pack_test(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="The pack's folder (its pack.yaml, rule files and cases/).",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        PackFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PACK_TEXT,
+    lang: LangOption = None,
+    traceback: TracebackOption = False,
+) -> None:
+    """Run a pack's own cases (cases/*.yaml), check that every rule has a passing and a
+    failing case, that every quote is word for word in its source's text, and that every text
+    is in each language the pack declares. Exit 0: all holds; 1: something to fix; 2: the pack
+    or a case file cannot be read."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck import services
+
+        settings = _settings(language, traceback=traceback)
+        report = services.test_pack(directory, settings)
+        _show("packtest", report, str(output_format.value), settings)
+        if report.errors:
+            return EXIT_ERROR
+        return EXIT_READY if report.ok else EXIT_NOT_READY
+
+    _run(work, language, traceback)
 
 
 def main() -> None:

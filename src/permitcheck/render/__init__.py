@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from permitcheck.findings import RenderOptions
 
 # What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
-# StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline.
-ViewKind = Literal["report", "where", "steps", "rules", "explain", "timeline"]
+# StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline, `pack test`
+# a PackTestReport.
+ViewKind = Literal["report", "where", "steps", "rules", "explain", "timeline", "packtest"]
 _GUIDES: tuple[ViewKind, ...] = ("where", "steps", "rules", "explain")
 
 
@@ -45,6 +46,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "report": "text:render",
             **{kind: f"guide_views:{kind}_text" for kind in _GUIDES},
             "timeline": "timeline:render_text",
+            "packtest": "packtest:render_text",
         },
     ),
     "json": Renderer(
@@ -54,6 +56,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "report": "json:render",
             **{kind: f"guide_views:{kind}_json" for kind in _GUIDES},
             "timeline": "timeline:render_json",
+            "packtest": "packtest:render_json",
         },
     ),
     "junit": Renderer("junit", "xml", {"report": "junit:render"}),

@@ -279,16 +279,89 @@ def steps_text(view: StepsView, options: RenderOptions) -> str:
 
 
 @dataclass(frozen=True)
+class PackInfo:
+    """An installed pack as `rules --packs` lists it; `problem`: why it does not load."""
+
+    name: str
+    title: Text | None
+    city: bool
+    extends: tuple[str, ...]
+    origin: str
+    directory: str
+    rules: int
+    problem: Text | None = None
+
+
+@dataclass(frozen=True)
 class RulesView:
-    pack: Pack
+    pack: Pack | None
     rules: tuple[Rule, ...]  # those asked for, in the pack's order
+    packs: tuple[PackInfo, ...] | None = None  # `--packs`: the packs instead of one's rules
+
+
+_PACK_KINDS = {True: t("city", "城市"), False: t("base", "基础")}
+_EXTENDS = t("extends {name}", "扩展 {name}")
+_PACK_COUNT = t("{n} pack{s}", "共 {n} 个规则包")
+_DISABLED = t("Switched off", "已停用")
+
+
+def _packs_json(packs: tuple[PackInfo, ...], lang: Lang) -> str:
+    return json_document(
+        {
+            "packs": [
+                {
+                    "name": info.name,
+                    "title": info.title.get(lang) if info.title else None,
+                    "city": info.city,
+                    "extends": list(info.extends),
+                    "origin": info.origin,
+                    "directory": info.directory,
+                    "rules": info.rules,
+                    "problem": info.problem.get(lang) if info.problem else None,
+                }
+                for info in packs
+            ]
+        }
+    )
+
+
+def _packs_text(packs: tuple[PackInfo, ...], lang: Lang) -> str:
+    rows = []
+    for info in packs:
+        what = _PACK_KINDS[info.city].get(lang)
+        if info.extends:
+            what += COMMA.get(lang) + say(_EXTENDS, lang, name=" > ".join(info.extends))
+        described = info.problem.get(lang) if info.problem else say(_RULE_COUNT, lang, n=info.rules)
+        title = info.title.get(lang) if info.title else "—"
+        rows.append((info.name, title, what, described, f"{info.origin}: {info.directory}"))
+    widths = [max((display_width(row[c]) for row in rows), default=0) for c in range(4)]
+    lines = [
+        "  ".join(
+            [
+                *(
+                    cell + " " * (w - display_width(cell))
+                    for cell, w in zip(row[:4], widths, strict=True)
+                ),
+                row[4],
+            ]
+        )
+        for row in rows
+    ]
+    return _text([*lines, "", say(_PACK_COUNT, lang, n=len(packs))])
 
 
 def rules_json(view: RulesView, options: RenderOptions) -> str:
     lang = options.lang
+    if view.packs is not None:
+        return _packs_json(view.packs, lang)
+    assert view.pack is not None
     return json_document(
         {
             "pack": view.pack.name,
+            "disabled": [
+                {"id": rule_id, "reason": reason.get(lang)}
+                for rule_id, reason in view.pack.disabled.items()
+            ],
             "rules": [
                 {
                     "id": rule.id,
@@ -305,6 +378,9 @@ def rules_json(view: RulesView, options: RenderOptions) -> str:
 
 def rules_text(view: RulesView, options: RenderOptions) -> str:
     lang, pack, rules = options.lang, view.pack, view.rules
+    if view.packs is not None:
+        return _packs_text(view.packs, lang)
+    assert pack is not None
     rows = [
         (
             rule.id,
@@ -324,6 +400,9 @@ def rules_text(view: RulesView, options: RenderOptions) -> str:
         lines.append("  ".join([*cells, row[3]]))
     count = len(rules)
     lines += ["", say(_RULE_COUNT, lang, n=count)]
+    if pack.disabled:
+        lines += ["", _DISABLED.get(lang) + COLON.get(lang).rstrip()]
+        lines += [f"  {rule_id}: {reason.get(lang)}" for rule_id, reason in pack.disabled.items()]
     return _text(lines)
 
 

@@ -240,6 +240,8 @@ class Pack(BaseModel):
     # The packs this one extends, nearest first; the rules switched off, with the reason.
     extends: tuple[str, ...] = ()
     disabled: dict[str, Text] = {}
+    # Where each rule is written (its file, and its id's place in it), for `pack test`.
+    origins: dict[str, tuple[str, Location]] = {}
 
     @property
     def name(self) -> str:
@@ -472,6 +474,17 @@ def _load_found(found: registry.Found, lookup: Path | None, chain: tuple[str, ..
         terms={**(parent.terms if parent is not None else {}), **manifest.terms},
         extends=(parent.name, *parent.extends) if parent is not None else (),
         disabled={**(parent.disabled if parent is not None else {}), **manifest.disable},
+        origins={
+            rule_id: origin
+            for rule_id, origin in {
+                **(parent.origins if parent is not None else {}),
+                **{
+                    rule.id: (str(path), source.locate(("rules", index, "id"), value=True))
+                    for rule, path, source, index in own
+                },
+            }.items()
+            if rule_id not in manifest.disable
+        },
     )
     _CACHE[key] = pack
     return pack

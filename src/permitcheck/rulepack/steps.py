@@ -111,6 +111,11 @@ def of(pack: Pack) -> Steps:
     return _steps(path, frozenset(pack.documents))
 
 
+def forget_loaded() -> None:
+    """Forget the steps files read (a pack edited since)."""
+    _steps.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _steps(path: Path, documents: frozenset[str]) -> Steps:
     table = read_cited(Steps, path, documents, "steps")

@@ -60,6 +60,11 @@ def of(pack: Pack) -> Windows:
     return _windows(path, frozenset(pack.documents))
 
 
+def forget_loaded() -> None:
+    """Forget the windows files read (a pack edited since)."""
+    _windows.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _windows(path: Path, documents: frozenset[str]) -> Windows:
     table = read_cited(Windows, path, documents, "authorities")

@@ -21,6 +21,7 @@ from permitcheck.rulepack.kinds import (
     includes,
     max_age,
     min_validity,
+    not_before,
     one_of,
     present,
     residence_country,
@@ -48,6 +49,7 @@ from permitcheck.rulepack.kinds.file import File
 from permitcheck.rulepack.kinds.includes import Includes
 from permitcheck.rulepack.kinds.max_age import MaxAge
 from permitcheck.rulepack.kinds.min_validity import MinValidity
+from permitcheck.rulepack.kinds.not_before import NotBefore
 from permitcheck.rulepack.kinds.one_of import OneOf
 from permitcheck.rulepack.kinds.present import Present
 from permitcheck.rulepack.kinds.residence_country import ResidenceCountry
@@ -64,6 +66,7 @@ Check = Annotated[
     | MaxAge
     | MinValidity
     | BeforeDate
+    | NotBefore
     | WorkingDays
     | ResidenceCountry
     | Authentication
@@ -86,6 +89,7 @@ KINDS: dict[str, Kind[Any]] = {
         max_age.KIND,
         min_validity.KIND,
         before_date.KIND,
+        not_before.KIND,
         working_days.KIND,
         residence_country.KIND,
         authentication.KIND,
@@ -115,6 +119,8 @@ def kind_of(check: Check) -> Kind[Any]:
         return min_validity.KIND
     if isinstance(check, BeforeDate):
         return before_date.KIND
+    if isinstance(check, NotBefore):
+        return not_before.KIND
     if isinstance(check, WorkingDays):
         return working_days.KIND
     if isinstance(check, ResidenceCountry):

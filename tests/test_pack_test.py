@@ -1,0 +1,175 @@
+"""`permitcheck pack test`, on a fictional city's pack written only in YAML (issue 13)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, invoke
+
+LAKESIDE = ROOT / "tests" / "packs" / "lakeside"
+
+
+def _copy(tmp_path: Path) -> Path:
+    """A copy of the Lakeside pack to break (it still extends the shipped national pack)."""
+    target = tmp_path / "packs" / "lakeside"
+    shutil.copytree(LAKESIDE, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> int:
+    """Replace `old` once; the 1-based line where it was."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def _test(directory: Path, *more: str) -> tuple[int, dict[str, object]]:
+    result = invoke("pack", "test", str(directory), "--format", "json", *more)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _messages(report: dict[str, object], key: str = "failures") -> list[str]:
+    found = report[key]
+    assert isinstance(found, list)
+    return [f"{p['path']}:{p['line']}: {p['message']}" for p in found]
+
+
+def test_a_fictional_city_in_yaml_only_passes_its_pack_test() -> None:
+    code, report = _test(LAKESIDE)
+    assert (code, report["ok"], report["failures"], report["errors"]) == (0, True, [], [])
+    # The national rule it replaces and its own two; the one it switches off is gone.
+    assert report["rules"] == 3
+    assert report["cases"] == report["passed"] == 7
+    text = invoke("pack", "test", str(LAKESIDE))
+    assert text.exit_code == 0
+    assert "pack lakeside" in text.stdout and "3 rules, 7 of 7 cases hold" in text.stdout
+
+
+def test_the_fictional_city_composes_with_the_national_pack() -> None:
+    packs = str(LAKESIDE.parent)
+    listed = invoke("rules", "--rules", packs, "--city", "lakeside").stdout
+    assert "Extension filed at least 45 days before the permit expires" in listed  # override
+    assert "china.extension.window-opens" not in listed.split("Switched off")[0]
+    assert "Switched off:\n  china.extension.window-opens: The Lakeside window accepts" in listed
+    where = invoke("where", "--rules", packs, "--city", "lakeside", "--registered-in", "harbour")
+    assert where.exit_code == 0 and "Lakeside Talent Service Hall" in where.stdout
+    dossier = str(LAKESIDE / "cases" / "dossiers" / "extension.yaml")
+    late = invoke("validate", "--rules", packs, dossier, "--as-of", "2027-02-15")
+    assert late.exit_code == 1
+    assert "Lakeside asks for an extension at least 45 days before, by 2027-02-14" in late.stdout
+    ready = invoke("validate", "--rules", packs, dossier, "--as-of", "2027-02-14")
+    assert ready.exit_code == 0, ready.stdout
+    packs_listed = invoke("rules", "--packs", "--rules", packs).stdout
+    assert "lakeside" in packs_listed and "city, extends china" in packs_listed
+
+
+def test_a_failing_case_is_located_at_the_case(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    cases = pack / "cases" / "extension.yaml"
+    line = _edit(
+        cases,
+        '    as_of: "2027-02-14"\n    expect: pass',
+        '    as_of: "2027-02-14"\n    expect: fail',
+    )
+    code, report = _test(pack)
+    assert code == 1 and report["ok"] is False
+    messages = _messages(report)
+    assert f"{cases}:{line - 2}: rule china.extension.lead-time: expected `fail`, got `pass`" in (
+        "\n".join(messages)
+    )
+    # The rule has lost its only passing case: the coverage says so, at the rule.
+    assert any(
+        m.startswith(f"{pack / 'rules.yaml'}:4: rule china.extension.lead-time has no passing case")
+        for m in messages
+    ), messages
+
+
+def test_a_quote_not_in_the_source_is_located_at_its_rule(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    _edit(
+        pack / "rules.yaml",
+        "at least 45 days before the work permit expires.",
+        "at least 40 days before the work permit expires.",
+    )
+    code, report = _test(pack)
+    assert code == 1
+    (message,) = _messages(report)
+    assert message.startswith(f"{pack / 'rules.yaml'}:4: china.extension.lead-time: the quote of ")
+    assert "Lakeside FAQ 2(1) is not in faq.txt word for word" in message
+
+
+def test_a_quote_under_the_wrong_section_is_found_wanting(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    _edit(pack / "rules.yaml", '{section: "2(2)"', '{section: "2(1)"')
+    _, report = _test(pack)
+    assert any("Lakeside FAQ 2(1) is not in faq.txt" in m for m in _messages(report))
+    _edit(
+        pack / "rules.yaml",
+        '{section: "2(1)", quote: "The extension',
+        '{section: "2(9)", quote: "The extension',
+    )
+    _, report = _test(pack)
+    assert any(
+        "has no section '2(9)' in faq.txt; its sections: `1`, `2`" in m for m in _messages(report)
+    )
+
+
+def test_a_text_missing_a_language_is_found(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    _edit(pack / "pack.yaml", 'zh: "申请表"', 'zh: "Application form"')
+    _edit(pack / "rules.yaml", 'zh: "已提交延期申请表"', 'zh: "Form present"')
+    _, report = _test(pack)
+    messages = _messages(report)
+    assert any(
+        "groups.application_form: no Chinese text" in m and "pack.yaml" in m for m in messages
+    )
+    assert any(
+        "lakeside.extension.application-form.present.title: no Chinese text" in m for m in messages
+    )
+
+
+def test_a_case_of_an_unknown_rule_is_answered_with_the_near_one(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    _edit(
+        pack / "cases" / "extension.yaml",
+        "  - rule: lakeside.all.employer.window\n    base: extension\n    expect: pass",
+        "  - rule: lakeside.all.employer.windw\n    base: extension\n    expect: pass",
+    )
+    _, report = _test(pack)
+    assert any(
+        "names rule lakeside.all.employer.windw, which the pack does not have; did you mean "
+        "`lakeside.all.employer.window`?" in m
+        for m in _messages(report)
+    )
+
+
+def test_a_case_file_that_cannot_be_read_is_an_error_and_the_others_still_run(
+    tmp_path: Path,
+) -> None:
+    pack = _copy(tmp_path)
+    broken = pack / "cases" / "broken.yaml"
+    broken.write_text("cases:\n  - rule: lakeside.all.employer.window\n    expct: pass\n", "utf-8")
+    code, report = _test(pack)
+    assert code == 2
+    errors = _messages(report, "errors")
+    assert len(errors) >= 1 and all(m.startswith(f"{broken}:") for m in errors)
+    assert any("expct" in m and "did you mean 'expect'" in m for m in errors), errors
+    assert report["passed"] == 7  # the readable file ran
+
+
+def test_a_folder_that_is_not_a_pack_is_an_error(tmp_path: Path) -> None:
+    result = invoke("pack", "test", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not a rule pack: the folder has no pack.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_speaks_both_languages(lang: str) -> None:
+    result = invoke("pack", "test", str(LAKESIDE), "--lang", lang)
+    assert result.exit_code == 0
+    assert ("规则包 lakeside" if lang == "zh" else "pack lakeside") in result.stdout
