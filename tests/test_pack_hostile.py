@@ -170,6 +170,25 @@ def test_the_wrong_type_fails_validate_with_a_location_not_a_crash(tmp_path: Pat
             "mean `issued_on`?",
         ),
         (
+            RECORD,
+            "    document: documents.criminal_record\n    subject: documents.criminal_record\n",
+            "    document: documents.criminal_recrod\n    subject: documents.criminal_record\n",
+            "`documents` has no field `criminal_recrod` in the dossier format; did you mean "
+            "`criminal_record`?",
+        ),
+        (
+            RECORD,
+            "    check: {kind: max_age, months: 6}",
+            "    check: {kind: max_ag, months: 6}",
+            "unknown kind 'max_ag'",
+        ),
+        (
+            RECORD,
+            "    check: {kind: max_age, months: 6}",
+            "    check: {kind: max_age, months: six}",
+            "months",
+        ),
+        (
             FORMS,
             "      stated: [issuer, job_title, certifier_contact]",
             "      stated: [issuer, job_titel, certifier_contact]",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import EXAMPLES, ROOT, invoke, load_bytes, load_pack
@@ -98,3 +102,46 @@ def test_rules_dir_may_be_one_pack_folder(tmp_path: Path) -> None:
     root = _two_cities(tmp_path)
     result = invoke("rules", "--rules", str(root / "suzhou"))
     assert result.exit_code == 0, result.stderr
+
+
+def _installed_lakeside(tmp_path: Path) -> dict[str, str]:
+    """The environment of a Python that has `permitcheck-pack-lakeside` installed: the
+    fictional Lakeside pack as a package of its own, registered by an entry point."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "packs" / "lakeside", site / "permitcheck_pack_lakeside")
+    info = site / "permitcheck_pack_lakeside-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: permitcheck-pack-lakeside\nVersion: 1.0\n", "utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[permitcheck.packs]\nlakeside = permitcheck_pack_lakeside\n", "utf-8"
+    )
+    return {**os.environ, "PYTHONPATH": str(site), "PERMITCHECK_TODAY": "2026-12-01"}
+
+
+def test_a_pack_installed_as_a_distribution_just_works(tmp_path: Path) -> None:
+    env = _installed_lakeside(tmp_path)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "permitcheck", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+
+    listed = run("rules", "--packs")
+    assert listed.returncode == 0, listed.stderr
+    assert re.search(
+        r"lakeside\s+Lakeside\s+city, extends china\s+3 rules\s+"
+        r"permitcheck-pack-lakeside: ",
+        listed.stdout,
+    ), listed.stdout
+    dossier = tmp_path / "site" / "permitcheck_pack_lakeside" / "cases" / "dossiers"
+    checked = run("validate", str(dossier / "extension.yaml"), "--as-of", "2027-02-15")
+    assert checked.returncode == 1, checked.stderr
+    assert "Lakeside asks for an extension at least 45 days before" in checked.stdout
+    # Two city packs now: a dossier without a city must name one.
+    assert "choose one with --city: `lakeside`, `nanjing`" in run("rules").stderr

@@ -84,7 +84,7 @@ def test_a_failing_case_is_located_at_the_case(tmp_path: Path) -> None:
     )
     # The rule has lost its only passing case: the coverage says so, at the rule.
     assert any(
-        m.startswith(f"{pack / 'rules.yaml'}:4: rule china.extension.lead-time has no passing case")
+        m.startswith(f"{pack / 'rules.yaml'}:5: rule china.extension.lead-time has no passing case")
         for m in messages
     ), messages
 
@@ -99,7 +99,7 @@ def test_a_quote_not_in_the_source_is_located_at_its_rule(tmp_path: Path) -> Non
     code, report = _test(pack)
     assert code == 1
     (message,) = _messages(report)
-    assert message.startswith(f"{pack / 'rules.yaml'}:4: china.extension.lead-time: the quote of ")
+    assert message.startswith(f"{pack / 'rules.yaml'}:5: china.extension.lead-time: the quote of ")
     assert "Lakeside FAQ 2(1) is not in faq.txt word for word" in message
 
 

@@ -9,72 +9,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel
 
 from permitcheck import dates, files
-from permitcheck.basemodel import bilingual_error, codes
+from permitcheck.basemodel import codes
 from permitcheck.dossier import loader, yaml_reader
-from permitcheck.dossier.model import Day
 from permitcheck.engine import evaluate
-from permitcheck.findings import Finding, PackTestReport, Status
+from permitcheck.findings import Finding, PackTestReport
 from permitcheck.i18n import Text, t
 from permitcheck.problems import Location, Problem, Stop
 from permitcheck.rulepack import registry, steps, windows
-from permitcheck.rulepack.pack import Pack, RuleId, forget_loaded, load_pack_at, read_rule_file
-from permitcheck.rulepack.sources import RuleModel, Source, normal, sections_of
+from permitcheck.rulepack.cases import CASES, Case, CaseFile
+from permitcheck.rulepack.pack import Pack, forget_loaded, load_pack_at, read_rule_file
+from permitcheck.rulepack.sources import Source, normal, sections_of
 
-CASES = "cases"  # the folder beside the rules that holds a pack's cases
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _STEP = re.compile(r"([a-z_]+)|\[(\d+)\]")
-_DOTTED = r"^[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*$"
-
-
-class Case(RuleModel):
-    """One case: a dossier (a base, changed by `set` and `delete`) and the status one rule's
-    findings must have on it, with checks on their wording if wanted."""
-
-    rule: RuleId
-    base: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+$")
-    dossier: dict[str, Any] | None = None
-    set: dict[str, Any] = {}
-    delete: list[str] = []
-    as_of: Day | None = None
-    today: Day | None = None
-    subject: str | None = None
-    expect: Status
-    warn_days: int | None = Field(default=None, ge=0, le=3660)
-    message_contains: str | None = None
-    message_not_contains: str | None = None
-    fix_contains: str | None = None
-    cites: list[str] = []
-
-    @model_validator(mode="after")
-    def _one_dossier(self) -> Case:
-        if (self.base is None) == (self.dossier is None):
-            raise bilingual_error(
-                "base",
-                "a case needs either `base` (a dossier of the `bases` folder) or `dossier`",
-                "每个用例须有 `base`（`bases` 文件夹中的档案）或 `dossier` 之一",
-            )
-        for path in [*self.set, *self.delete]:
-            if not re.fullmatch(_DOTTED, path):
-                raise bilingual_error(
-                    "path",
-                    f"{path!r} is not a dotted path such as `documents.degree.issued_on` "
-                    "or `family[0].name`",
-                    f"{path!r} 不是点分路径，例如 `documents.degree.issued_on` 或 `family[0].name`",
-                )
-        return self
-
-
-class CaseFile(RuleModel):
-    """A file of cases: where their bases are, and which years of China's working-day
-    calendar they rely on (later years are then unknown, so that a new release of the
-    calendar data changes no expected status)."""
-
-    bases: str = "."
-    working_days_known_until: int | None = Field(default=None, ge=2000, le=2200)
-    cases: list[Case] = Field(min_length=1)
 
 
 def run(directory: Path, calendar: dates.WorkingCalendar | None = None) -> PackTestReport:

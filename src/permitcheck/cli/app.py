@@ -460,13 +460,42 @@ def timeline(
 
 @app.command()
 def schema(
+    rules: Annotated[
+        bool, typer.Option("--rules", help="The schema of a rule pack's rule files instead.")
+    ] = False,
+    pack: Annotated[
+        bool, typer.Option("--pack", help="The schema of a rule pack's pack.yaml instead.")
+    ] = False,
+    cases: Annotated[
+        bool,
+        typer.Option("--cases", help="The schema of a rule pack's case files (cases/*.yaml)."),
+    ] = False,
     lang: LangOption = None,
     traceback: TracebackOption = False,
 ) -> None:
-    """Print the JSON Schema of the dossier format (for editors and other validators)."""
+    """Print the JSON Schema of the dossier format, or of a rule pack's files (for editors
+    and other validators)."""
     language = _lang(lang)
 
     def work() -> int:
+        from permitcheck.i18n import t
+        from permitcheck.problems import Stop
+
+        chosen = [
+            name for name, given in (("rules", rules), ("pack", pack), ("cases", cases)) if given
+        ]
+        if len(chosen) > 1:
+            raise Stop.usage(
+                t(
+                    "choose one of --rules, --pack and --cases",
+                    "--rules、--pack 和 --cases 只能选择其一",
+                )
+            )
+        if chosen:
+            from permitcheck.rulepack import json_schema as pack_schema
+
+            output.write(pack_schema.render(chosen[0]))
+            return EXIT_READY
         from permitcheck.dossier.json_schema import render
 
         output.write(render())
