@@ -449,3 +449,46 @@ def test_a_window_that_opens_words_too_early_itself_unless_the_rule_does(tmp_pat
     )
     assert found[0].fix is not None
     assert found[0].fix.en == "Submit between 2026-12-31 and 2027-03-01."
+
+
+# ---- Rule templates: shared texts written once (issue 13) ----------------------------------
+
+FAMILY_FILE = "3-new-contract-passport-family.yaml"
+
+
+def test_rules_that_name_a_template_take_its_keys(pack: Pack) -> None:
+    templated = [rule for rule in pack.rules if rule.check.kind == "translation"]
+    assert len(templated) == 11
+    assert all("3 note" in {s.section for s in rule.sources} for rule in templated)
+    text = "".join(p.read_text("utf-8") for p in (ROOT / "rules" / "nanjing").glob("*.yaml"))
+    # The FAQ's translation note is quoted once, in the template, not once per document; only
+    # a rule that cites more than the template writes its own list of sources.
+    more = [rule for rule in templated if len(rule.sources) > 1]
+    assert text.count("All non-Chinese materials mentioned above require") == 1 + len(more) < 4
+
+
+def test_a_rule_s_own_keys_win_over_its_template(tmp_path: Path) -> None:
+    root = _broken_pack(
+        tmp_path,
+        "  - id: nanjing.new.contract.translation\n    template: translation\n",
+        "  - id: nanjing.new.contract.translation\n    template: translation\n"
+        "    description: {en: Its own words., zh: 自己的说明。}\n",
+        FAMILY_FILE,
+    )
+    rules = {rule.id: rule for rule in load_pack("nanjing", root).rules}
+    assert rules["nanjing.new.contract.translation"].description.en == "Its own words."
+    assert rules["nanjing.new.family.relationship-translation"].description.en.startswith(
+        "Every non-Chinese document except passports"
+    )
+
+
+def test_an_unknown_template_is_a_located_error(tmp_path: Path) -> None:
+    root = _broken_pack(
+        tmp_path,
+        "  - id: nanjing.new.contract.translation\n    template: translation\n",
+        "  - id: nanjing.new.contract.translation\n    template: translaton\n",
+        FAMILY_FILE,
+    )
+    message = _located_error(root, FAMILY_FILE)
+    assert "no rule template 'translaton' in this file or in pack.yaml; did you mean " in message
+    assert "`translation`?" in message

@@ -29,6 +29,8 @@ def schema(kind: str) -> dict[str, Any]:
     }
     model = models[kind]
     generated = model.model_json_schema(by_alias=True, mode="validation")
+    if kind in ("rules", "pack"):
+        _with_templates(generated, RuleFile.model_json_schema(by_alias=True, mode="validation"))
     generated.pop("title", None)
     generated.pop("description", None)
     title, what = _TITLES[kind]
@@ -40,6 +42,37 @@ def schema(kind: str) -> dict[str, Any]:
         "docs/rule-packs.md explains every key.",
         **generated,
     }
+
+
+def _with_templates(generated: dict[str, Any], rule_file: dict[str, Any]) -> None:
+    """Templates in the schema as the loader reads them: a template holds any keys of a rule,
+    and a rule that names a `template` needs only its `id` (the template gives the rest)."""
+    definitions = generated.setdefault("$defs", {})
+    definitions.update(rule_file["$defs"])
+    rule = rule_file["$defs"]["Rule"]
+    template = {
+        "type": "object",
+        "description": "Keys a rule takes when it names this template; the rule's own win.",
+        "properties": rule["properties"],
+        "additionalProperties": False,
+    }
+    definitions["Template"] = template
+    definitions["TemplatedRule"] = {
+        **template,
+        "description": "A rule that starts from a template (`template: name`).",
+        "properties": {
+            **rule["properties"],
+            "template": {"type": "string", "description": "The template this rule starts from."},
+        },
+        "required": ["id", "template"],
+    }
+    properties = generated["properties"]
+    for pattern in properties["templates"]["patternProperties"]:
+        properties["templates"]["patternProperties"][pattern] = {"$ref": "#/$defs/Template"}
+    if "rules" in properties:
+        properties["rules"]["items"] = {
+            "anyOf": [{"$ref": "#/$defs/Rule"}, {"$ref": "#/$defs/TemplatedRule"}]
+        }
 
 
 def render(kind: str) -> str:

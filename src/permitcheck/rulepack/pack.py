@@ -166,7 +166,14 @@ class Rule(RuleModel):
         return self.subject if self.subject is not None else f"**.{self.for_each_key}"
 
 
+# A rule template: keys a rule takes when it names the template (`template: translation`);
+# the rule's own keys win. Written once in pack.yaml (for every rule file of the pack and of
+# the packs that extend it) or at the top of a rule file (for that file).
+Template = dict[str, Any]
+
+
 class RuleFile(RuleModel):
+    templates: dict[GroupKey, Template] = {}
     rules: list[Rule] = Field(min_length=1)
 
 
@@ -216,6 +223,8 @@ class PackManifest(RuleModel):
     # Rules of the extended pack this one switches off, each with the reason (shown by
     # `permitcheck rules`).
     disable: dict[RuleId, Text] = {}
+    # Rule templates every rule file of the pack (and of the packs that extend it) may name.
+    templates: dict[GroupKey, Template] = {}
 
 
 class Pack(BaseModel):
@@ -242,6 +251,8 @@ class Pack(BaseModel):
     disabled: dict[str, Text] = {}
     # Where each rule is written (its file, and its id's place in it), for `pack test`.
     origins: dict[str, tuple[str, Location]] = {}
+    # The rule templates of the pack and of those it extends (a child's replace a parent's).
+    templates: dict[str, Template] = {}
 
     @property
     def name(self) -> str:
@@ -331,6 +342,52 @@ def _parse(path: Path) -> yaml_reader.Document:
             str(path),
         )
     return yaml_reader.read(str(path), raw, Stop.rules)
+
+
+def _read_rules(path: Path, templates: dict[str, Template]) -> tuple[Any, yaml_reader.Document]:
+    """A rule file, each rule that names a `template` given the template's keys first (the
+    file's own templates over the pack's); errors are located in the file."""
+    source = _parse(path)
+    data = source.data
+    if isinstance(data, dict) and isinstance(data.get("rules"), list):
+        own = data.get("templates")
+        known = {**templates, **(own if isinstance(own, dict) else {})}
+        rules = []
+        problems = []
+        for index, rule in enumerate(data["rules"]):
+            name = rule.get("template") if isinstance(rule, dict) else None
+            if name is None:
+                rules.append(rule)
+                continue
+            if not isinstance(name, str) or name not in known or not isinstance(known[name], dict):
+                problems.append(
+                    Problem(
+                        _undeclared_template(name, list(known)),
+                        str(path),
+                        source.locate(("rules", index, "template"), value=True),
+                        "rules",
+                    )
+                )
+                continue
+            rules.append(
+                {**known[name], **{key: value for key, value in rule.items() if key != "template"}}
+            )
+        _raise_all(problems)
+        data = {**data, "rules": rules}
+    try:
+        return RuleFile.model_validate(data), source
+    except ValidationError as exc:
+        raise Stop(*located_problems(exc, source, "rules")) from None
+
+
+def _undeclared_template(name: object, known: list[str]) -> Text:
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    hint_en = f"did you mean `{close[0]}`?" if close else f"templates: {codes(known) or '—'}"
+    hint_zh = f"是否应为 `{close[0]}`？" if close else f"可用的模板：{codes(known) or '—'}"
+    return t(
+        f"no rule template {shown(name)} in this file or in pack.yaml; {hint_en}",
+        f"本文件和 pack.yaml 中都没有规则模板 {shown(name)}；{hint_zh}",
+    )
 
 
 def read_rule_file(model: type[RuleModel], path: Path) -> tuple[Any, yaml_reader.Document]:
@@ -474,6 +531,7 @@ def _load_found(found: registry.Found, lookup: Path | None, chain: tuple[str, ..
         terms={**(parent.terms if parent is not None else {}), **manifest.terms},
         extends=(parent.name, *parent.extends) if parent is not None else (),
         disabled={**(parent.disabled if parent is not None else {}), **manifest.disable},
+        templates={**(parent.templates if parent is not None else {}), **manifest.templates},
         origins={
             rule_id: origin
             for rule_id, origin in {
@@ -582,7 +640,8 @@ def _own_rules(
     own: list[tuple[Rule, Path, yaml_reader.Document, int]] = []
     first_seen: dict[str, str] = {}
     for rule_path in rule_files.values():
-        parsed, file_source = read_rule_file(RuleFile, rule_path)
+        templates = {**(parent.templates if parent is not None else {}), **manifest.templates}
+        parsed, file_source = _read_rules(rule_path, templates)
         problems: list[tuple[Text, Where, bool]] = []
         for index, rule in enumerate(parsed.rules):
             if rule.id in first_seen:
