@@ -428,7 +428,7 @@ def test_undecided_names_the_unstated_facts() -> None:
     either = parse({"any": [{"path": "a", "equals": True}, {"path": "b", "equals": True}]})
     assert conditions.undecided(either, {"b": True}, AS_OF, None) == []  # true whatever a is
     assert conditions.undecided(either, {"b": False}, AS_OF, None) == ["a"]
-    present = parse({"path": "a", "present": True})
+    present = parse({"path": "a", "stated": True})
     assert conditions.undecided(present, {}, AS_OF, None) == []  # absence answers it
 
 

@@ -183,6 +183,12 @@ def test_the_wrong_type_fails_validate_with_a_location_not_a_crash(tmp_path: Pat
             "unknown kind 'max_ag'",
         ),
         (
+            "nanjing/0-dossier.yaml",
+            "when: {path: employer, stated: true}",
+            "when: {path: employer, present: true}",
+            "unknown key 'present' in rules[1].applies.when; did you mean 'stated'?",
+        ),
+        (
             RECORD,
             "    check: {kind: max_age, months: 6}",
             "    check: {kind: max_age, months: six}",

@@ -352,8 +352,16 @@ def join(items: list[Text]) -> Text:
     )
 
 
+# Keys of the rule language that were renamed, with the name that replaced them: `present` in a
+# condition is `stated` (the check kind `present` asks more: a document, not a commitment).
+_RENAMED = {"present": "stated"}
+
+
 def unknown_key_hint(key: str, allowed: Sequence[str]) -> Text:
     """What to write instead of the unknown key `key`: the closest allowed key, or them all."""
+    renamed = _RENAMED.get(key)
+    if renamed is not None and renamed in allowed:
+        return t(f"did you mean {renamed!r}?", f"是否应为 {renamed!r}？")
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return t(f"did you mean {close[0]!r}?", f"是否应为 {close[0]!r}？")

@@ -31,7 +31,7 @@ _ON_PATH = (
     "equals",
     "in_",
     "not_in",
-    "present",
+    "stated",
     "contains_any",
     "age_at_least",
     "commitment",
@@ -71,7 +71,9 @@ class Condition(Strict):
     equals: str | int | bool | None = None
     in_: list[str] | None = Field(default=None, alias="in")
     not_in: list[str] | None = None
-    present: bool | None = None
+    # The value at `path` is written (true) or not (false). Named apart from the check kind
+    # `present`, which asks more of a document (a document, not only a commitment).
+    stated: bool | None = None
     contains_any: list[str] | None = None
     age_at_least: Years | None = None
     # The document at `path` is given as a signed commitment: `{commitment: true}`, or a list
@@ -90,7 +92,7 @@ class Condition(Strict):
         combined = [name for name in _COMBINED if getattr(self, name) is not None]
         if len(on_path) + len(combined) != 1:
             operators = (
-                "equals, in, not_in, present, contains_any, age_at_least, commitment, "
+                "equals, in, not_in, stated, contains_any, age_at_least, commitment, "
                 "date (with path), or all, any, not"
             )
             raise bilingual_error(
@@ -119,9 +121,9 @@ def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int
         return not holds(condition.not_, data, as_of, index)
     assert condition.path is not None  # guaranteed by the model validator
     value = dotted.get(data, dotted.parse(condition.path, index))
-    if condition.present is not None:
+    if condition.stated is not None:
         written = value is not None and value != []
-        return written == condition.present
+        return written == condition.stated
     if condition.equals is not None:
         return (
             value is not None
@@ -164,7 +166,7 @@ def undecided(
     condition: Condition, data: Mapping[str, Any], as_of: date, index: int | None
 ) -> list[str]:
     """The unstated facts without which `condition` is neither true nor false; [] when the
-    dossier decides it. (`present` and `commitment` are always decided: absence answers them.)"""
+    dossier decides it. (`stated` and `commitment` are always decided: absence answers them.)"""
     return _decide(condition, data, as_of, index)[1]
 
 
@@ -184,7 +186,7 @@ def _decide(
         return (None if result is None else not result), missing
     assert condition.path is not None
     if (
-        condition.present is None
+        condition.stated is None
         and condition.commitment is None
         and dotted.get(data, dotted.parse(condition.path, index)) is None
     ):
@@ -237,10 +239,10 @@ def describe(condition: Condition) -> tuple[str, str]:
         en, zh = describe(condition.not_)
         return (f"not ({en})", f"并非（{zh}）")
     path = f"`{condition.path}`"
-    if condition.present is not None:
+    if condition.stated is not None:
         return (
             (f"{path} is given", f"已填写 {path}")
-            if condition.present
+            if condition.stated
             else (f"{path} is not given", f"未填写 {path}")
         )
     if condition.equals is not None:
