@@ -10,7 +10,7 @@ from typing import get_args
 import pytest
 
 from helpers import EXAMPLES, evaluate_data, example_data
-from permitcheck.rulepack import kinds
+from permitcheck.rulepack import kinds, reference
 from permitcheck.rulepack.kinds import KINDS, kind_of
 from permitcheck.rulepack.kinds.authentication import Authentication
 from permitcheck.rulepack.kinds.base import Kind, Params
@@ -111,7 +111,7 @@ def test_a_kind_refuses_the_parameters_of_another() -> None:
 
 
 def test_the_reference_table_lists_every_kind() -> None:
-    table = kinds.reference_markdown()
+    table = reference.kinds_table()
     rows = table.splitlines()
     assert rows[0].startswith("| Kind |") and len(rows) == 2 + len(KINDS)
     for row, (name, kind) in zip(rows[2:], KINDS.items(), strict=True):

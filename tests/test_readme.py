@@ -32,6 +32,9 @@ def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch, tmp_
     """Each command, run in a copy of the repository's examples (commands may write files)."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    # The rule packs a command may test (`pack test rules/nanjing`), with their cases.
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    shutil.copytree(ROOT / "tests" / "packs", tmp_path / "tests" / "packs")
     monkeypatch.chdir(tmp_path)
     command, _, redirect = command.partition(" > ")
     args = shlex.split(command)[1:]

@@ -67,24 +67,56 @@ Years = Annotated[int, between(0, 150, "years", "岁", t("a human life", "人的
 class Condition(Strict):
     """A fact about the dossier: exactly one operator, on `path` unless it combines others."""
 
-    path: DottedPath | None = None
-    equals: str | int | bool | None = None
-    in_: list[str] | None = Field(default=None, alias="in")
-    not_in: list[str] | None = None
+    path: DottedPath | None = Field(
+        default=None,
+        description=(
+            "The dossier path the operator reads (from the top of the dossier; `[*]`: the entry of"
+            " `for_each`)."
+        ),
+    )
+    equals: str | int | bool | None = Field(
+        default=None, description="The value equals this text, number or true/false."
+    )
+    in_: list[str] | None = Field(
+        default=None, alias="in", description="The value is one of these."
+    )
+    not_in: list[str] | None = Field(
+        default=None, description="The value is written and is none of these."
+    )
     # The value at `path` is written (true) or not (false). Named apart from the check kind
     # `present`, which asks more of a document (a document, not only a commitment).
-    stated: bool | None = None
-    contains_any: list[str] | None = None
-    age_at_least: Years | None = None
+    stated: bool | None = Field(
+        default=None, description="The value is written (true) or not (false)."
+    )
+    contains_any: list[str] | None = Field(
+        default=None, description="The list contains at least one of these."
+    )
+    age_at_least: Years | None = Field(
+        default=None,
+        description=(
+            "The person born on the date at `path` is at least this old on the reference date."
+        ),
+    )
     # The document at `path` is given as a signed commitment: `{commitment: true}`, or a list
     # of documents with such an entry.
-    commitment: bool | None = None
+    commitment: bool | None = Field(
+        default=None,
+        description="The document at `path` is given as a signed commitment (true) or not (false).",
+    )
     # The date at `path` compared with the reference date (an event that has happened, a
     # planned day gone by); an unstated date is none of these.
-    date: DateComparison | None = None
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
-    not_: Condition | None = Field(default=None, alias="not")
+    date: DateComparison | None = Field(
+        default=None, description="The date at `path` compared with the reference date."
+    )
+    all: list[Condition] | None = Field(
+        default=None, description="Every one of these conditions holds."
+    )
+    any: list[Condition] | None = Field(
+        default=None, description="At least one of these conditions holds."
+    )
+    not_: Condition | None = Field(
+        default=None, alias="not", description="This condition does not hold."
+    )
 
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:

@@ -45,12 +45,22 @@ class Exemption(RuleModel):
     """A lawful alternative to the requirement, reported as `exempt`; or, with `status: warn`,
     one the source allows but the window may question, reported as a warning with its fix."""
 
-    when: Condition
-    describe: Text
-    message: Text
-    status: Literal["exempt", "warn"] = "exempt"
-    fix: Text | None = None
-    sources: list[Source] = Field(min_length=1)
+    when: Condition = Field(description="The condition under which the exemption holds.")
+    describe: Text = Field(
+        description=(
+            'Who or what the exemption is for, as messages name it ("Category A applicants").'
+        )
+    )
+    message: Text = Field(description="What the finding says when the exemption holds.")
+    status: Literal["exempt", "warn"] = Field(
+        default="exempt",
+        description=(
+            "`exempt` (a lawful alternative), or `warn` (allowed, but the window may question it; "
+            "needs `fix`)."
+        ),
+    )
+    fix: Text | None = Field(default=None, description="What to do, for `status: warn`.")
+    sources: list[Source] = Field(min_length=1, description="The passages the exemption rests on.")
 
     @model_validator(mode="after")
     def _warning_says_what_to_do(self) -> Exemption:
@@ -67,36 +77,101 @@ class Variant(RuleModel):
     """The words of a case the check tells apart (`on_the_day`: the reference date is the
     subject date itself), instead of the rule's message and fix."""
 
-    message: Text
-    fix: Text
+    message: Text = Field(description="The message of this case.")
+    fix: Text = Field(description="The fix of this case.")
 
 
 class Applies(RuleModel):
-    procedures: list[Literal["new", "extension", "change", "cancellation"]] = Field(min_length=1)
-    categories: list[Literal["A", "B", "C"]] | None = None
-    when: Condition | None = None
+    procedures: list[Literal["new", "extension", "change", "cancellation"]] = Field(
+        min_length=1,
+        description="The procedures the rule applies to: new, extension, change, cancellation.",
+    )
+    categories: list[Literal["A", "B", "C"]] | None = Field(
+        default=None,
+        description=(
+            "Only for these categories (A, B, C); a dossier of another or no category is skipped."
+        ),
+    )
+    when: Condition | None = Field(default=None, description="Only when this condition holds.")
 
 
 class Rule(RuleModel):
-    id: str = Field(pattern=_RULE_ID.pattern)
-    title: Text
-    severity: Literal["error", "warning"] = "error"
-    applies: Applies
-    for_each: DottedPath | None = None
-    document: DottedPath | None = None
-    group: str | None = None  # checklist heading, when not the subject's document or section
-    subject: DottedPath | None = None
+    id: str = Field(
+        pattern=_RULE_ID.pattern,
+        description=(
+            "Stable id, dotted lower-case words (`nanjing.new.criminal-record.age`); a pack's ids "
+            "start with its name."
+        ),
+    )
+    title: Text = Field(
+        description="What the rule requires, as a checklist line says it when it holds."
+    )
+    severity: Literal["error", "warning"] = Field(
+        default="error",
+        description="`error` blocks submission; `warning` blocks only with `--fail-on warning`.",
+    )
+    applies: Applies = Field(description="When the rule applies.")
+    for_each: DottedPath | None = Field(
+        default=None,
+        description=(
+            "A list (`family[*]`): the rule is evaluated once per entry; `[*]` in its other paths "
+            "stands for that entry."
+        ),
+    )
+    document: DottedPath | None = Field(
+        default=None,
+        description=(
+            "The document the rule is about: when it is absent or only a commitment, the rule has "
+            "nothing to check (skip)."
+        ),
+    )
+    group: str | None = Field(
+        default=None,
+        description=(
+            "The checklist heading (a key of `groups`), when not the subject's document or section."
+        ),
+    )
+    subject: DottedPath | None = Field(
+        default=None, description="The dossier path the check reads (from the top of the dossier)."
+    )
     # Instead of a subject: every value written under this key anywhere in the dossier.
-    for_each_key: str | None = Field(default=None, pattern=r"^[a-z_]+$")
+    for_each_key: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_]+$",
+        description=(
+            "Instead of `subject`: every value written under this key anywhere in the dossier "
+            "(`file`)."
+        ),
+    )
     # Replaces the rule with the same id of the pack this one extends.
-    override: bool = False
-    check: Check
-    exemptions: list[Exemption] = []
-    message: Text
-    fix: Text
-    variants: dict[str, Variant] = {}
-    description: Text
-    sources: list[Source] = Field(min_length=1)
+    override: bool = Field(
+        default=False,
+        description="Replaces the rule with the same id of the pack this one extends.",
+    )
+    check: Check = Field(description="What is checked: one check kind with its parameters.")
+    exemptions: list[Exemption] = Field(
+        default=[],
+        description="Lawful alternatives to the requirement, tried in order before the check.",
+    )
+    message: Text = Field(
+        description=(
+            "What a failure says; `{placeholders}` from the check kind and `{as_of}`, `{subject}`,"
+            " `{authority}`."
+        )
+    )
+    fix: Text = Field(description="How to fix a failure (same placeholders as `message`).")
+    variants: dict[str, Variant] = Field(
+        default={},
+        description=(
+            "Own words for the cases the check kind tells apart (`on_the_day`, `too_early`)."
+        ),
+    )
+    description: Text = Field(
+        description="The rule in full, with the readings chosen (`permitcheck explain`)."
+    )
+    sources: list[Source] = Field(
+        min_length=1, description="The passages the rule rests on, quoted word for word."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
@@ -173,58 +248,127 @@ Template = dict[str, Any]
 
 
 class RuleFile(RuleModel):
-    templates: dict[GroupKey, Template] = {}
-    rules: list[Rule] = Field(min_length=1)
+    templates: dict[GroupKey, Template] = Field(
+        default={}, description="Rule templates of this file (over those of pack.yaml)."
+    )
+    rules: list[Rule] = Field(min_length=1, description="The rules.")
 
 
 class PackSource(SourceText):
     """The pack's own source (a city's FAQ): what a citation without `document` refers to."""
 
-    title: str
-    title_zh: str
-    short: Text = Text(en="FAQ", zh="FAQ")
-    publisher: str
-    published: str
-    url: str | None = None
-    language: Literal["en", "zh"] = "en"
-    text: str | None = None  # relative to the pack's directory
+    title: str = Field(description="The source's title in its own language or English.")
+    title_zh: str = Field(description="Its title in Chinese.")
+    short: Text = Field(
+        default=Text(en="FAQ", zh="FAQ"),
+        description='The short name before a section number in reports ("FAQ 3(4)").',
+    )
+    publisher: str = Field(description="Who published it.")
+    published: str = Field(description="When (YYYY-MM-DD, or a year).")
+    url: str | None = Field(default=None, description="Where it is published, if online.")
+    language: Literal["en", "zh"] = Field(
+        default="en",
+        description="The language of its text: quotes in it are checked word for word.",
+    )
+    text: str | None = Field(
+        default=None,
+        description="The text file quotes are checked against, relative to the pack's folder.",
+    )
 
 
 class PackData(RuleModel):
     """Data files of the pack, relative to its folder; each is inherited from the pack it
     `extends` unless named here."""
 
-    apostille: str | None = None
+    apostille: str | None = Field(
+        default=None,
+        description=(
+            "The apostille table (states and dates of the Apostille Convention with China)."
+        ),
+    )
     # Laws and treaties rules cite besides the pack's own source (shared by a country's packs).
-    sources: str | None = None
+    sources: str | None = Field(
+        default=None,
+        description="Other documents rules cite (laws, treaties): a file of `documents:`.",
+    )
     # Acceptance windows (`permitcheck where`) and the steps around an application.
-    windows: str | None = None
-    steps: str | None = None
+    windows: str | None = Field(
+        default=None,
+        description="The acceptance windows (`permitcheck where`, check kind `acceptance_window`).",
+    )
+    steps: str | None = Field(
+        default=None,
+        description="The steps around an application (`permitcheck steps`, `timeline`).",
+    )
 
 
 RuleId = Annotated[str, Field(pattern=_RULE_ID.pattern)]
 
 
 class PackManifest(RuleModel):
-    pack: str = Field(pattern=_KEY)
-    name: Text
+    pack: str = Field(
+        pattern=_KEY,
+        description=(
+            "The pack's name: its folder's name, and what a dossier's `application.city` names."
+        ),
+    )
+    name: Text = Field(description="The city's (or the pack's) name in English and Chinese.")
     # The pack this one starts from (`china`: national law, the apostille table): its rules,
     # headings, documents and data files, unless this pack replaces or switches them off.
-    extends: str | None = Field(default=None, pattern=_KEY)
+    extends: str | None = Field(
+        default=None,
+        pattern=_KEY,
+        description=(
+            "The pack this one starts from (`china`): its rules, headings, documents, data and "
+            "templates."
+        ),
+    )
     # A pack a dossier may name as its `city`; a base for other packs (national rules) is not.
-    city: bool = True
+    city: bool = Field(
+        default=True,
+        description=(
+            "`false` for a base other packs extend (the national pack), which no dossier names."
+        ),
+    )
     # The languages every text of the pack is written in (`pack test` checks each).
-    languages: list[Literal["en", "zh"]] = Field(default=["en", "zh"], min_length=1)
-    source: PackSource | None = None
-    data: PackData = PackData()
+    languages: list[Literal["en", "zh"]] = Field(
+        default=["en", "zh"],
+        min_length=1,
+        description="The languages every text is written in; `pack test` checks each.",
+    )
+    source: PackSource | None = Field(
+        default=None,
+        description=(
+            "The pack's own source (a city's FAQ): what a citation without `document` cites."
+        ),
+    )
+    data: PackData = Field(
+        default=PackData(),
+        description="Data files, relative to the pack's folder; inherited unless named here.",
+    )
     # Checklist headings: document kinds and dossier sections, with their official names.
-    groups: dict[GroupKey, Text] = {}
-    terms: dict[str, Text] = {}
+    groups: dict[GroupKey, Text] = Field(
+        default={},
+        description=(
+            "Checklist headings: document kinds and dossier sections, with their official names, "
+            "in order."
+        ),
+    )
+    terms: dict[str, Text] = Field(
+        default={}, description="Names of dossier values shown in headings (`spouse`)."
+    )
     # Rules of the extended pack this one switches off, each with the reason (shown by
     # `permitcheck rules`).
-    disable: dict[RuleId, Text] = {}
+    disable: dict[RuleId, Text] = Field(
+        default={},
+        description=(
+            "Inherited rules switched off, each with the reason (`permitcheck rules` shows it)."
+        ),
+    )
     # Rule templates every rule file of the pack (and of the packs that extend it) may name.
-    templates: dict[GroupKey, Template] = {}
+    templates: dict[GroupKey, Template] = Field(
+        default={}, description="Rule templates every rule file may name (`template: translation`)."
+    )
 
 
 class Pack(BaseModel):

@@ -20,16 +20,36 @@ class Heading(RuleModel):
     that starts (after any indentation) with one of `starts`, where `{n}` stands for a number;
     `name` is the section's name, with `{n}` and, for a section inside another, `{parent}`."""
 
-    level: int = Field(ge=1, le=5)
-    starts: list[str] = Field(min_length=1)
-    name: str = Field(min_length=1)
+    level: int = Field(
+        ge=1,
+        le=5,
+        description=(
+            "1 for the largest sections; a section runs to the next heading of its level or above."
+        ),
+    )
+    starts: list[str] = Field(
+        min_length=1,
+        description='How a heading line starts; `{n}` stands for a number ("{n}. ", "({n})").',
+    )
+    name: str = Field(
+        min_length=1,
+        description=(
+            "The section's name in citations; `{n}`, and `{parent}` for the enclosing section "
+            '("{parent}({n})").'
+        ),
+    )
 
 
 class SourceText(RuleModel):
     """A document whose text quotes are checked against, and how its text divides into the
     sections citations name (none said: a quote may be anywhere in the text)."""
 
-    sections: list[Heading] = []
+    sections: list[Heading] = Field(
+        default=[],
+        description=(
+            "How the text divides into the sections citations name; none: a quote may be anywhere."
+        ),
+    )
 
 
 def sections_of(text: str, headings: list[Heading]) -> dict[str, str]:
@@ -71,13 +91,23 @@ class Source(RuleModel):
     """A passage cited for a rule: the pack's own source (the FAQ) unless `document` names
     another entry of the pack's source documents (a law, a treaty)."""
 
-    document: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
-    section: str = Field(min_length=1)
+    document: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="A document of the pack's `sources` file; none: the pack's own source.",
+    )
+    section: str = Field(min_length=1, description='Where in the document ("3(4)", "Art. 50").')
     # `quote` is English and `quote_zh` Chinese; the one in the document's own language is
     # checked word for word against its text, the other is permitcheck's rendering (shown
     # marked as a translation).
-    quote: str = Field(min_length=10)
-    quote_zh: str = Field(min_length=4)
+    quote: str = Field(
+        min_length=10,
+        description="The passage in English (word for word when the document is English).",
+    )
+    quote_zh: str = Field(
+        min_length=4,
+        description="The passage in Chinese (word for word when the document is Chinese).",
+    )
 
 
 class SourceDocument(SourceText):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
-import types
-from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, NoReturn
 
 from pydantic import Field
 
 from permitcheck.dossier import dotted
-from permitcheck.rulepack.conditions import Condition, DottedPath
 from permitcheck.rulepack.kinds import (
     acceptance_window,
     authentication,
@@ -31,13 +28,8 @@ from permitcheck.rulepack.kinds import (
 from permitcheck.rulepack.kinds.acceptance_window import AcceptanceWindow
 from permitcheck.rulepack.kinds.authentication import Authentication
 from permitcheck.rulepack.kinds.base import (
-    MAX_DAYS,
-    MAX_MONTHS,
     Context,
-    Days,
-    FieldName,
     Kind,
-    Months,
     Outcome,
     Subject,
 )
@@ -151,87 +143,3 @@ def run(check: Check, subject_path: dotted.Keys, ctx: Context) -> Outcome:
         dotted.get(ctx.data, subject_path), subject_path, dotted.to_text(subject_path)
     )
     return kind_of(check).evaluate(check, subject, ctx)
-
-
-# --- The reference table of check kinds, for docs/rule-packs.md -----------------------------
-
-
-def reference_markdown() -> str:
-    """The check kinds as a Markdown table: what each checks (the first paragraph of its
-    parameters' docstring), its parameters with their types and defaults, the placeholders it
-    gives rule messages, and the cases a rule may word in `variants`."""
-    lines = [
-        "| Kind | What it checks | Parameters | Placeholders | Variants |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for kind in KINDS.values():
-        doc = inspect.cleandoc(kind.params.__doc__ or "")
-        hints = get_type_hints(kind.params, include_extras=True)
-        parameters = [
-            f"`{name}` ({_nonempty(info.metadata)}{_type_words(hints[name])}; "
-            + ("required" if info.is_required() else f"default `{_default(info.default)}`")
-            + ")"
-            for name, info in kind.params.model_fields.items()
-            if name != "kind"
-        ]
-        cells = [
-            f"`{kind.name}`",
-            " ".join(doc.split("\n\n")[0].split()),
-            "<br>".join(parameters) or "—",
-            ", ".join(f"`{{{name}}}`" for name in kind.placeholders) or "—",
-            ", ".join(f"`{case}`" for case in kind.variants) or "—",
-        ]
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-# The parameter types shared by several kinds, by what they mean to a rule writer.
-_NAMED_TYPES: tuple[tuple[object, str], ...] = (
-    (Months, f"months, 1 to {MAX_MONTHS:,}"),
-    (Days, f"days, 1 to {MAX_DAYS:,}"),
-    (DottedPath, "dossier path"),
-    (FieldName, "field name"),
-)
-_PLAIN_TYPES: dict[object, str] = {
-    str: "text",
-    int: "number",
-    bool: "true or false",
-    type(None): "null",
-    Condition: "condition",
-}
-
-
-def _type_words(annotation: object) -> str:
-    """A parameter's type as a rule writer reads it: `list of text`, `days, 1 to 36,600`."""
-    for named, words in _NAMED_TYPES:
-        if annotation == named:
-            return words
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, types.UnionType):
-        return " or ".join(_type_words(arg) for arg in args)
-    if origin is list:
-        return f"list of {_type_words(args[0])}"
-    if origin is dict:
-        return f"mapping of {_type_words(args[0])} to {_type_words(args[1])}"
-    if origin is Literal:
-        return " or ".join(f"`{arg}`" for arg in args)
-    if origin is Annotated:
-        return _type_words(args[0])
-    return _PLAIN_TYPES.get(annotation, str(annotation))
-
-
-def _nonempty(metadata: list[object]) -> str:
-    return "non-empty " if any(getattr(item, "min_length", 0) for item in metadata) else ""
-
-
-def _default(value: object) -> str:
-    """A default as a rule file would write it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(str(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {item}" for key, item in value.items()) + "}"
-    return str(value)
