@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from permitcheck import packtest
 from permitcheck.dates import official_calendar, parse_date, reference_date
 from permitcheck.dossier import loader, yaml_reader
 from permitcheck.dossier.loader import LoadedDossier
@@ -30,7 +29,6 @@ CLI_ENV = {
     "LANG": "C.UTF-8",
     "GITHUB_STEP_SUMMARY": "",
 }
-_STEP = re.compile(r"([a-z_]+)|\[(\d+)\]")
 
 
 def example_data(name: str) -> dict[str, Any]:
@@ -56,32 +54,13 @@ def example_without_files(name: str) -> dict[str, Any]:
     return result
 
 
-def _steps(dotted: str) -> list[str | int]:
-    return [int(index) if index else name for name, index in _STEP.findall(dotted)]
-
-
 def patched(
     data: dict[str, Any], set_: dict[str, Any] | None = None, delete: list[str] | None = None
 ) -> dict[str, Any]:
-    """A deep copy of `data` with dotted paths (`family[0].photo`) set or deleted."""
-    result = copy.deepcopy(data)
-    for dotted, value in (set_ or {}).items():
-        *parents, last = _steps(dotted)
-        target: Any = result
-        for step in parents:
-            if isinstance(step, str) and step not in target:
-                target[step] = {}
-            target = target[step]
-        if isinstance(target, list) and last == len(target):
-            target.append(copy.deepcopy(value))  # one past the end: a new entry
-        else:
-            target[last] = copy.deepcopy(value)
-    for dotted in delete or []:
-        *parents, last = _steps(dotted)
-        target = result
-        for step in parents:
-            target = target[step]
-        del target[last]
+    """A deep copy of `data` with dotted paths (`family[0].photo`) set or deleted, as a pack's
+    cases patch their base dossiers."""
+    result = packtest.patched(data, set_ or {}, delete or [])
+    assert isinstance(result, dict), result
     return result
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from helpers import EXAMPLES, ROOT, invoke, load_bytes, load_pack
+from permitcheck.problems import Problem
 from permitcheck.rulepack import pack as rulepack
 
 
@@ -54,22 +55,21 @@ def test_a_dossier_without_a_city_among_several_is_a_located_error(tmp_path: Pat
     assert "`nanjing`, `suzhou`" in problem.text.en
 
 
-def test_a_city_with_a_typo_is_answered_with_the_near_name(tmp_path: Path) -> None:
+def _naming(city: str) -> rulepack.Pack | tuple[Problem, ...]:
+    """The pack for the new-permit example when it names `city`."""
     text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
-    dossier = load_bytes(
-        text.replace("city: nanjing", "city: nanjng").encode(), str(EXAMPLES / "typo.yaml")
-    )
-    found = rulepack.pack_for(dossier)
+    raw = text.replace("city: nanjing", f"city: {city}").encode()
+    return rulepack.pack_for(load_bytes(raw, str(EXAMPLES / f"{city}.yaml")))
+
+
+def test_a_city_with_a_typo_is_answered_with_the_near_name() -> None:
+    found = _naming("nanjng")
     assert isinstance(found, tuple)
     assert "no rule pack for 'nanjng'; did you mean `nanjing`?" in found[0].text.en
 
 
-def test_a_base_pack_is_not_a_city(tmp_path: Path) -> None:
-    text = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
-    dossier = load_bytes(
-        text.replace("city: nanjing", "city: china").encode(), str(EXAMPLES / "base.yaml")
-    )
-    found = rulepack.pack_for(dossier)
+def test_a_base_pack_is_not_a_city() -> None:
+    found = _naming("china")
     assert isinstance(found, tuple)
     assert "no rule pack for 'china'" in found[0].text.en
     # ... but it loads as a pack of its own, and lists its rules.

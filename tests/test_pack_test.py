@@ -173,3 +173,15 @@ def test_the_report_speaks_both_languages(lang: str) -> None:
     result = invoke("pack", "test", str(LAKESIDE), "--lang", lang)
     assert result.exit_code == 0
     assert ("规则包 lakeside" if lang == "zh" else "pack lakeside") in result.stdout
+
+
+def test_windows_and_steps_are_optional_and_their_commands_say_so() -> None:
+    packs = str(LAKESIDE.parent)
+    steps = invoke("steps", "--rules", packs, "--city", "lakeside")
+    assert steps.exit_code == 2
+    assert "the rule pack 'lakeside' describes no steps (no `data: steps` in its pack.yaml)" in (
+        steps.stderr
+    )
+    where = invoke("where", "--city", "china", "--registered-in", "harbour")
+    assert where.exit_code == 2
+    assert "the rule pack 'china' describes no acceptance windows" in where.stderr

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -147,13 +147,14 @@ def _unknown_rule(case: Case, pack: Pack, path: str, where: Any) -> Problem:
 
 
 _BASES: dict[str, dict[str, Any] | Text] = {}
+Found = TypeVar("Found", Text, Source)
 
 
 def _base(case: Case, case_file: CaseFile, case_path: Path) -> tuple[dict[str, Any], str] | Text:
-    """The case's dossier as plain data, and the path it is checked as (`file:` paths of the
-    dossier start from its folder)."""
+    """The case's dossier as plain data (shared: `patched` copies it), and the path it is
+    checked as (`file:` paths of the dossier start from its folder)."""
     if case.dossier is not None:
-        return copy.deepcopy(case.dossier), str(case_path)
+        return case.dossier, str(case_path)
     path = case_path.parent / case_file.bases / f"{case.base}.yaml"
     key = str(path)
     if key not in _BASES:
@@ -177,7 +178,7 @@ def _base(case: Case, case_file: CaseFile, case_path: Path) -> tuple[dict[str, A
     found = _BASES[key]
     if isinstance(found, Text):
         return found
-    return copy.deepcopy(found), key
+    return found, key
 
 
 def _run_case(
@@ -194,7 +195,7 @@ def _run_case(
     if isinstance(base, Text):
         return base
     data, path = base
-    changed = _patched(data, case.set, case.delete)
+    changed = patched(data, case.set, case.delete)
     if isinstance(changed, Text):
         return changed
     raw = yaml.safe_dump(changed, sort_keys=False, allow_unicode=True).encode()
@@ -275,8 +276,13 @@ def _steps(dotted: str) -> list[str | int]:
     return [int(index) if index else name for name, index in _STEP.findall(dotted)]
 
 
-def _patched(data: dict[str, Any], set_: dict[str, Any], delete: list[str]) -> Any:
-    """`data` with dotted paths set or deleted; why not, when a path leads nowhere."""
+def patched(
+    original: dict[str, Any], set_: dict[str, Any], delete: list[str]
+) -> dict[str, Any] | Text:
+    """A copy of `original` with dotted paths (`family[0].photo`) set or deleted; why not,
+    when a path leads nowhere. A path one past a list's end adds an entry."""
+    data = copy.deepcopy(original)
+    dotted = ""
     try:
         for dotted, value in set_.items():
             *parents, last = _steps(dotted)
@@ -412,12 +418,12 @@ def _language_problems(pack: Pack, directory: Path) -> list[Problem]:
     except Stop:
         pass  # reported with the quotes
     for (owner, path, at), value in texts:
-        for where, text in _texts_in(value, owner):
+        for where, text in _found_in(value, owner, Text):
             if "en" in languages and (not text.en.strip() or _CJK.search(text.en)):
                 problems.append(_language(where, path, at, "English", "英文"))
             if "zh" in languages and not _CJK.search(text.zh):
                 problems.append(_language(where, path, at, "Chinese", "中文"))
-        for where, source in _sources_in(value, owner):
+        for where, source in _found_in(value, owner, Source):
             if "zh" in languages and not _CJK.search(source.quote_zh):
                 problems.append(_language(f"{where}.quote_zh", path, at, "Chinese", "中文"))
     return problems
@@ -437,28 +443,17 @@ def _language(
     )
 
 
-def _sources_in(value: object, where: str) -> Iterator[tuple[str, Source]]:
-    """Every citation inside a rule-file model, with where it is."""
-    if isinstance(value, Source):
+def _found_in(value: object, where: str, wanted: type[Found]) -> Iterator[tuple[str, Found]]:
+    """Every value of type `wanted` (a Text, a citation) inside a rule-file model, with where
+    it is."""
+    if isinstance(value, wanted):
         yield where, value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _sources_in(getattr(value, name), f"{where}.{name}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _sources_in(item, f"{where}[{index}]")
-
-
-def _texts_in(value: object, where: str) -> Iterator[tuple[str, Text]]:
-    """Every bilingual Text inside a rule-file model, with where it is."""
-    if isinstance(value, Text):
-        yield where, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _texts_in(getattr(value, name), f"{where}.{name}")
+            yield from _found_in(getattr(value, name), f"{where}.{name}", wanted)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts_in(item, f"{where}.{key}")
+            yield from _found_in(item, f"{where}.{key}", wanted)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from _texts_in(item, f"{where}[{index}]")
+            yield from _found_in(item, f"{where}[{index}]", wanted)

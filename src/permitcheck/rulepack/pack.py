@@ -440,6 +440,21 @@ class Pack(BaseModel):
         None when the pack has none."""
         return Path(self.files[key]) if key in self.files else None
 
+    def needed_data_file(self, key: Literal["windows", "steps"], what: Text) -> Path:
+        """The data file `key`, for a command that cannot do without it (`what` it holds);
+        a problem of the pack when it has none."""
+        path = self.data_file(key)
+        if path is None:
+            raise Stop.rules(
+                t(
+                    f"the rule pack {self.name!r} describes no {what.en} (no `data: {key}` in "
+                    "its pack.yaml)",
+                    f"规则包 {self.name!r} 未描述{what.zh}（pack.yaml 中没有 `data: {key}`）",
+                ),
+                str(Path(self.directory) / "pack.yaml"),
+            )
+        return path
+
 
 def available_packs(root: Path | None = None) -> list[str]:
     """The names of every pack a command can use (with `root`, its packs too)."""

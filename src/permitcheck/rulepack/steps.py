@@ -98,16 +98,7 @@ class Steps(RuleModel):
 
 def of(pack: Pack) -> Steps:
     """The steps of `pack`, validated; every place they name exists."""
-    path = pack.data_file("steps")
-    if path is None:
-        raise Stop.rules(
-            t(
-                f"the rule pack {pack.name!r} describes no steps (no `data: steps` in its "
-                "pack.yaml)",
-                f"规则包 {pack.name!r} 未描述办理步骤（pack.yaml 中没有 `data: steps`）",
-            ),
-            str(Path(pack.directory) / "pack.yaml"),
-        )
+    path = pack.needed_data_file("steps", t("steps", "办理步骤"))
     return _steps(path, frozenset(pack.documents))
 
 

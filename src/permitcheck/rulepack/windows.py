@@ -47,16 +47,7 @@ class Windows(RuleModel):
 
 def of(pack: Pack) -> Windows:
     """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
-    path = pack.data_file("windows")
-    if path is None:
-        raise Stop.rules(
-            t(
-                f"the rule pack {pack.name!r} describes no acceptance windows (no `data: "
-                "windows` in its pack.yaml)",
-                f"规则包 {pack.name!r} 未描述受理窗口（pack.yaml 中没有 `data: windows`）",
-            ),
-            str(Path(pack.directory) / "pack.yaml"),
-        )
+    path = pack.needed_data_file("windows", t("acceptance windows", "受理窗口"))
     return _windows(path, frozenset(pack.documents))
 
 
