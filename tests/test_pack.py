@@ -14,7 +14,8 @@ from helpers import ROOT, example_data, load_bytes, load_pack, pack_problems, pa
 from permitcheck.engine import evaluate
 from permitcheck.i18n import Text
 from permitcheck.rulepack.kinds import KINDS
-from permitcheck.rulepack.pack import Pack, Rule
+from permitcheck.rulepack.pack import Pack
+from permitcheck.rulepack.rule import Rule
 from permitcheck.rulepack.sources import Source
 
 FAQ = (ROOT / "rules" / "nanjing" / "faq-2025.txt").read_text(encoding="utf-8")

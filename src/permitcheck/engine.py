@@ -17,7 +17,8 @@ from permitcheck.i18n import Text
 from permitcheck.problems import Location
 from permitcheck.rulepack import conditions, kinds, windows
 from permitcheck.rulepack.kinds.base import Acceptance, Context, entry_kind, written_at
-from permitcheck.rulepack.pack import Pack, Rule
+from permitcheck.rulepack.pack import Pack
+from permitcheck.rulepack.rule import Rule
 
 DEFAULT_WARN_DAYS = 14
 

@@ -26,7 +26,8 @@ from permitcheck.render import escape
 from permitcheck.render.shared import display_width, json_document
 from permitcheck.rulepack import conditions
 from permitcheck.rulepack.kinds import kind_of
-from permitcheck.rulepack.pack import Pack, Rule
+from permitcheck.rulepack.pack import Pack
+from permitcheck.rulepack.rule import Rule
 from permitcheck.rulepack.sources import Source
 from permitcheck.rulepack.steps import Place, Step
 from permitcheck.rulepack.windows import Authority, District

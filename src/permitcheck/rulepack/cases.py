@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from permitcheck.basemodel import bilingual_error
 from permitcheck.dossier.model import Day
 from permitcheck.findings import Status
-from permitcheck.rulepack.pack import RuleId
+from permitcheck.rulepack.rule import RuleId
 from permitcheck.rulepack.sources import RuleModel
 
 CASES = "cases"  # the folder beside the rules that holds a pack's cases

@@ -20,7 +20,8 @@ def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of a kind of pack file (`rules`, `pack`, `cases`), generated from the
     models that read it."""
     from permitcheck.rulepack.cases import CaseFile
-    from permitcheck.rulepack.pack import PackManifest, RuleFile
+    from permitcheck.rulepack.pack import PackManifest
+    from permitcheck.rulepack.rule import RuleFile
 
     models: dict[str, type[BaseModel]] = {
         "rules": RuleFile,

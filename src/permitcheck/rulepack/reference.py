@@ -146,16 +146,8 @@ def keys_table(model: type[BaseModel]) -> str:
 
 def _tables() -> dict[str, str]:
     from permitcheck.rulepack.cases import Case, CaseFile
-    from permitcheck.rulepack.pack import (
-        Applies,
-        Exemption,
-        PackData,
-        PackManifest,
-        PackSource,
-        Rule,
-        RuleFile,
-        Variant,
-    )
+    from permitcheck.rulepack.pack import PackData, PackManifest, PackSource
+    from permitcheck.rulepack.rule import Applies, Exemption, Rule, RuleFile, Variant
     from permitcheck.rulepack.sources import Heading, Source
 
     return {
