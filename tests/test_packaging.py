@@ -52,7 +52,7 @@ def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> N
         [
             sys.executable,
             "-c",
-            ("import permitcheck.rulepack.pack as r; print(r.builtin_rules_dir())"),
+            ("import permitcheck.rulepack.registry as r; print(r.builtin_rules_dir())"),
         ],
         cwd=outside,
         env=env,
