@@ -145,3 +145,15 @@ def test_a_pack_installed_as_a_distribution_just_works(tmp_path: Path) -> None:
     assert "Lakeside asks for an extension at least 45 days before" in checked.stdout
     # Two city packs now: a dossier without a city must name one.
     assert "choose one with --city: `lakeside`, `nanjing`" in run("rules").stderr
+
+
+def test_a_rules_folder_that_holds_no_pack_is_refused_not_ignored(tmp_path: Path) -> None:
+    # The installed packs would otherwise check the dossier in silence: a typo in a CI job's
+    # --rules must not pass as "ready".
+    dossier = str(EXAMPLES / "new-permit.yaml")
+    missing = invoke("validate", dossier, "--rules", str(tmp_path / "rulez"))
+    assert missing.exit_code == 2
+    assert f"--rules {tmp_path / 'rulez'}: no such folder" in missing.stderr
+    empty = invoke("rules", "--rules", str(tmp_path))
+    assert empty.exit_code == 2
+    assert "no rule pack in it" in empty.stderr

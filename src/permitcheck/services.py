@@ -41,11 +41,37 @@ def load_dossier(path: str) -> LoadedDossier:
     return loaded
 
 
+def usable_rules_dir(settings: Settings) -> None:
+    """Stop when `--rules DIR` names no folder of packs: the installed packs would otherwise
+    check the dossiers in silence, and a typo in a CI job would go unseen."""
+    from permitcheck.rulepack import registry
+
+    if settings.rules_dir is None:
+        return
+    why = registry.unusable(settings.rules_dir)
+    if why is None:
+        return
+    shown_dir = str(settings.rules_dir)
+    raise Stop.usage(
+        t(
+            f"--rules {shown_dir}: no such folder"
+            if why == "missing"
+            else f"--rules {shown_dir}: no rule pack in it (a folder holding <name>/pack.yaml, "
+            "or one pack's folder)",
+            f"--rules {shown_dir}：文件夹不存在"
+            if why == "missing"
+            else f"--rules {shown_dir}：其中没有规则包"
+            "（应为含有 <名称>/pack.yaml 的文件夹，或单个规则包的文件夹）",
+        )
+    )
+
+
 def load_pack(settings: Settings, dossier: LoadedDossier | None = None) -> Pack:
     """The rule pack the dossier names (else `settings.city`, else the only city pack);
     Stop with its problems."""
     from permitcheck.rulepack.pack import default_city, load_pack, pack_for
 
+    usable_rules_dir(settings)
     if dossier is not None:
         found = pack_for(dossier, settings.rules_dir)
     else:
@@ -75,6 +101,7 @@ def check_paths(
     from permitcheck import batch
     from permitcheck.dossier.discover import discover
 
+    usable_rules_dir(settings)
     inputs = discover(paths, skip_non_dossiers)
     _refuse_overwrite(writes, [*inputs.dossiers, *(s.path for s in inputs.skipped)])
     if not inputs.dossiers and not inputs.errors and not skip_non_dossiers:
@@ -333,6 +360,7 @@ def list_packs(settings: Settings) -> tuple[PackInfo, ...]:
     from permitcheck.rulepack import registry
     from permitcheck.rulepack.pack import load_pack as load_named
 
+    usable_rules_dir(settings)
     found = []
     for name, where in registry.available(settings.rules_dir).items():
         loaded = load_named(name, settings.rules_dir)

@@ -96,6 +96,16 @@ def installed() -> dict[str, Found]:
     return {**_entry_points(), **shipped}
 
 
+def unusable(rules_dir: Path) -> str | None:
+    """Why `--rules DIR` cannot be used, if it cannot: a folder that does not exist or holds
+    no pack would otherwise leave the installed packs to check in silence."""
+    if not rules_dir.is_dir():
+        return "missing"
+    if not in_folder(str(rules_dir)):
+        return "empty"
+    return None
+
+
 def available(rules_dir: Path | None = None) -> dict[str, Found]:
     """Every pack a command can use: those of `rules_dir` first, then the installed ones."""
     packs = installed()
