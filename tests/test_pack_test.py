@@ -185,3 +185,53 @@ def test_windows_and_steps_are_optional_and_their_commands_say_so() -> None:
     where = invoke("where", "--city", "china", "--registered-in", "harbour")
     assert where.exit_code == 2
     assert "the rule pack 'china' describes no acceptance windows" in where.stderr
+
+
+def test_a_district_extends_a_city_and_each_rule_cites_its_own_source(tmp_path: Path) -> None:
+    """Three levels (china -> nanjing -> a district with its own notice): the city's rules
+    keep citing the city's FAQ, the district's its notice."""
+    from helpers import load_pack
+
+    root = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", root)
+    district = root / "riverside"
+    district.mkdir()
+    (district / "notice.txt").write_text(
+        "Riverside notice\n1. Employers of Riverside also bring their business licence.\n",
+        "utf-8",
+    )
+    (district / "pack.yaml").write_text(
+        "pack: riverside\nname: {en: Riverside, zh: 河畔区}\nextends: nanjing\n"
+        "source: {title: Riverside notice, title_zh: 河畔区通知, short: {en: Notice, zh: 通知},"
+        " publisher: Riverside, published: '2026', text: notice.txt}\n",
+        "utf-8",
+    )
+    (district / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: riverside.all.employer.named\n"
+        "    title: {en: Employer named, zh: 已填写用人单位}\n"
+        "    applies: {procedures: [new]}\n"
+        "    subject: employer.name\n"
+        "    check: {kind: condition, require: {path: employer.name, stated: true}}\n"
+        "    message: {en: No employer., zh: 没有用人单位。}\n"
+        "    fix: {en: Name it., zh: 请填写。}\n"
+        "    description: {en: The employer is named., zh: 须填写用人单位。}\n"
+        "    sources:\n"
+        "      - {section: '1', quote: Employers of Riverside also bring their business"
+        " licence., quote_zh: 河畔区用人单位还须携带营业执照。}\n",
+        "utf-8",
+    )
+    pack = load_pack("riverside", root)
+    assert pack.extends == ("nanjing", "china")
+    rules = {rule.id: rule for rule in pack.rules}
+    inherited = pack.cite(rules["nanjing.new.criminal-record.age"].sources)
+    own = pack.cite(rules["riverside.all.employer.named"].sources)
+    assert [ref.cite("en") for ref in inherited] == ["FAQ 3(4)"]
+    assert "Nanjing" in inherited[0].title
+    assert [ref.cite("en") for ref in own] == ["Notice 1"]
+    # The acceptance windows it inherits keep citing the city's FAQ too.
+    where = invoke(
+        "where", "--rules", str(root), "--city", "riverside", "--registered-in", "jianye"
+    )
+    assert where.exit_code == 0, where.stderr
+    assert "Source     FAQ 1" in where.stdout

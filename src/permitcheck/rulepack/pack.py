@@ -182,6 +182,8 @@ class Pack(BaseModel):
     origins: dict[str, tuple[str, Location]] = {}
     # The rule templates of the pack and of those it extends (a child's replace a parent's).
     templates: dict[str, Template] = {}
+    # Which pack named each data file (`windows`: "nanjing"), for citations inherited with it.
+    data_owners: dict[str, str] = {}
 
     @property
     def name(self) -> str:
@@ -224,6 +226,15 @@ class Pack(BaseModel):
         """A data file of the manifest's `data` (or inherited), as checked when the pack loaded;
         None when the pack has none."""
         return Path(self.files[key]) if key in self.files else None
+
+    def main_source_of(self, key: Literal["windows", "steps"]) -> str | None:
+        """The document that a citation without `document` in the data file `key` quotes, when
+        it is not this pack's own source: the file comes from a pack it extends, and this pack
+        has a source of its own (that pack's is then a document named after it)."""
+        owner = self.data_owners.get(key)
+        if owner is None or owner == self.name or owner not in self.documents:
+            return None
+        return owner
 
     def needed_data_file(self, key: Literal["windows", "steps"], what: Text) -> Path:
         """The data file `key`, for a command that cannot do without it (`what` it holds);
@@ -476,6 +487,10 @@ def _load_found(found: registry.Found, lookup: Path | None, chain: tuple[str, ..
         extends=(parent.name, *parent.extends) if parent is not None else (),
         disabled={**(parent.disabled if parent is not None else {}), **manifest.disable},
         templates={**(parent.templates if parent is not None else {}), **manifest.templates},
+        data_owners={
+            **(parent.data_owners if parent is not None else {}),
+            **dict.fromkeys(pack_files, manifest.pack),
+        },
         origins={
             rule_id: origin
             for rule_id, origin in {
@@ -868,12 +883,32 @@ def default_city(rules_dir: Path | None = None) -> str | Problem:
     )
 
 
-def read_cited(model: type[RuleModel], path: Path, documents: frozenset[str], entries: str) -> Any:
+def read_cited(
+    model: type[RuleModel],
+    path: Path,
+    documents: frozenset[str],
+    entries: str,
+    main: str | None = None,
+) -> Any:
     """A data file whose `entries` (a list of the model) each cite `sources`, naming only the
-    pack's documents (located errors otherwise)."""
+    pack's documents (located errors otherwise); with `main`, a citation without `document`
+    names `main` (the file belongs to a pack extended by one with a source of its own)."""
     table, source = read_rule_file(model, path)
     for number, entry in enumerate(getattr(table, entries)):
         for position, citation in enumerate(entry.sources):
             where = (entries, number, "sources", position, "document")
             check_citation(citation, documents, path, source, where)
-    return table
+    if main is None:
+        return table
+    cited = [
+        entry.model_copy(
+            update={
+                "sources": [
+                    s if s.document is not None else s.model_copy(update={"document": main})
+                    for s in entry.sources
+                ]
+            }
+        )
+        for entry in getattr(table, entries)
+    ]
+    return table.model_copy(update={entries: cited})

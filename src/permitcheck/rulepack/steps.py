@@ -99,7 +99,7 @@ class Steps(RuleModel):
 def of(pack: Pack) -> Steps:
     """The steps of `pack`, validated; every place they name exists."""
     path = pack.needed_data_file("steps", t("steps", "办理步骤"))
-    return _steps(path, frozenset(pack.documents))
+    return _steps(path, frozenset(pack.documents), pack.main_source_of("steps"))
 
 
 def forget_loaded() -> None:
@@ -108,8 +108,8 @@ def forget_loaded() -> None:
 
 
 @lru_cache(maxsize=8)
-def _steps(path: Path, documents: frozenset[str]) -> Steps:
-    table = read_cited(Steps, path, documents, "steps")
+def _steps(path: Path, documents: frozenset[str], main: str | None) -> Steps:
+    table = read_cited(Steps, path, documents, "steps", main)
     assert isinstance(table, Steps)
     known = set(table.places) | {"registration", "acceptance"}
     for step in table.steps:

@@ -48,7 +48,7 @@ class Windows(RuleModel):
 def of(pack: Pack) -> Windows:
     """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
     path = pack.needed_data_file("windows", t("acceptance windows", "受理窗口"))
-    return _windows(path, frozenset(pack.documents))
+    return _windows(path, frozenset(pack.documents), pack.main_source_of("windows"))
 
 
 def forget_loaded() -> None:
@@ -57,8 +57,8 @@ def forget_loaded() -> None:
 
 
 @lru_cache(maxsize=8)
-def _windows(path: Path, documents: frozenset[str]) -> Windows:
-    table = read_cited(Windows, path, documents, "authorities")
+def _windows(path: Path, documents: frozenset[str], main: str | None) -> Windows:
+    table = read_cited(Windows, path, documents, "authorities", main)
     assert isinstance(table, Windows)
     for authority in table.authorities:
         for district in authority.serves.registered_in or []:
