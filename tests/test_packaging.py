@@ -71,3 +71,15 @@ def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> N
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1].startswith("Ready: ")
+    # The installed packs pass their own tests: their cases and the dossiers they start from
+    # ship with them.
+    installed = site / "permitcheck" / "rules" / "nanjing"
+    tested = subprocess.run(
+        [sys.executable, "-m", "permitcheck", "pack", "test", str(installed)],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
