@@ -235,3 +235,12 @@ def test_a_district_extends_a_city_and_each_rule_cites_its_own_source(tmp_path: 
     )
     assert where.exit_code == 0, where.stderr
     assert "Source     FAQ 1" in where.stdout
+
+
+def test_a_heading_that_starts_with_nothing_is_a_located_error(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    line = _edit(pack / "pack.yaml", 'starts: ["{n}. "]', 'starts: [""]')
+    result = invoke("pack", "test", str(pack))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{pack / 'pack.yaml'}:{line}:")
+    assert "source.sections[0].starts[0]: must not be empty" in result.stderr

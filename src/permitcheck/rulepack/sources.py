@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -27,7 +27,7 @@ class Heading(RuleModel):
             "1 for the largest sections; a section runs to the next heading of its level or above."
         ),
     )
-    starts: list[str] = Field(
+    starts: list[Annotated[str, Field(min_length=1)]] = Field(
         min_length=1,
         description='How a heading line starts; `{n}` stands for a number ("{n}. ", "({n})").',
     )
