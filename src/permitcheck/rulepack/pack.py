@@ -252,11 +252,6 @@ class Pack(BaseModel):
         return path
 
 
-def available_packs(root: Path | None = None) -> list[str]:
-    """The names of every pack a command can use (with `root`, its packs too)."""
-    return list(registry.available(root))
-
-
 def city_packs(root: Path | None = None) -> list[str]:
     """The packs a dossier may name as its city (not a base such as the national pack)."""
     return [name for name, found in registry.available(root).items() if _is_city(found)]
