@@ -419,6 +419,14 @@ def test_file(repo: Any, name: str, status: str, text: str | None) -> None:
         assert outcome.message is not None and text in outcome.message.en
 
 
+@pytest.mark.parametrize("name", ["docs/SCAN.PDF", "docs/Scan.pdf", "docs/scna.pdf"])
+def test_a_missing_file_names_the_near_miss_that_exists(repo: Any, name: str) -> None:
+    outcome = run_file(repo, name)
+    assert outcome.status == "fail" and outcome.message is not None
+    assert "did you mean `{similar}`" in outcome.message.en
+    assert outcome.params["similar"] == "docs/scan.pdf"
+
+
 def test_undecided_names_the_unstated_facts() -> None:
     parse = conditions.Condition.model_validate
     both = parse({"all": [{"path": "a", "equals": True}, {"path": "b", "equals": False}]})

@@ -273,13 +273,16 @@ def test_json_lists_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2
     report = json.loads(result.stdout)
     assert_report_contract(report)
-    assert report["errors"] == [
-        {
-            "path": bad,
-            "message": "line 2, column 1: duplicate key 'permitcheck' (first written at line 1); "
-            "each key may appear once, remove or merge one of them",
-            "location": {"line": 2, "column": 1},
-        }
+    assert report["errors"][0] == {
+        "path": bad,
+        "message": "line 2, column 1: duplicate key 'permitcheck' (first written at line 1); "
+        "each key may appear once, remove or merge one of them",
+        "location": {"line": 2, "column": 1},
+    }
+    # ... and, beside it, what else the file lacks.
+    assert [error["message"] for error in report["errors"][1:]] == [
+        f"line 1, column 1: missing required key {key!r} in the top level"
+        for key in ("application", "applicant", "documents")
     ]
     assert len(report["dossiers"]) == 1
 

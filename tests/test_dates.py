@@ -21,6 +21,11 @@ from permitcheck import dates
         "Mar 15 2026",
         "2026年3月15日",
         " 2026-03-15 ",
+        # Year first is unambiguous: no country writes year, day, month.
+        "2026/03/15",
+        "2026/3/15",
+        "2026.03.15",
+        "2026-3-15",
     ],
 )
 def test_accepted_spellings(text: str) -> None:
@@ -32,12 +37,13 @@ def test_accepted_spellings(text: str) -> None:
     [
         ("03/04/2026", "ambiguous"),
         ("25/04/2026", "ambiguous"),
-        ("2026.03.04", "ambiguous"),
+        ("04.03.2026", "ambiguous"),
+        ("2026/13/01", "not a real date"),
         ("2026-02-30", "not a real date"),
         ("2027-02-29", "not a real date"),
         ("30 Febtember 2026", "not a month name"),
         ("tomorrow", "expected a date"),
-        ("2026-3-5", "ambiguous"),
+        ("26-3-5", "ambiguous"),
     ],
 )
 def test_refused_spellings(text: str, reason: str) -> None:
@@ -156,3 +162,11 @@ def test_age_on() -> None:
     # the family member's medical report is asked for rather than forgotten).
     assert dates.age_on(date(2008, 2, 29), date(2026, 2, 28)) == 18
     assert dates.age_on(date(2008, 2, 29), date(2026, 2, 27)) == 17
+
+
+def test_as_of_takes_a_year_first_date_with_slashes() -> None:
+    from helpers import example_file, invoke
+
+    result = invoke("validate", example_file("new-permit"), "--as-of", "2026/12/07")
+    assert result.exit_code == 0, result.output
+    assert "2026-12-07" in result.output

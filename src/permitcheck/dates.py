@@ -33,9 +33,13 @@ _MONTHS = {
     for name in names
 }
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Year first, then month, then day: the order of ISO 8601 and of every country that writes the
+# year first (2026/12/01, 2026.12.01); no country writes year, day, month.
+_YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})")
 _ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})")
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
+# Month names in any script, so that one in another language is named as that.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
 _NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 
 
@@ -49,21 +53,25 @@ class DateSyntaxError(ValueError):
 
 
 def parse_date(text: str) -> date:
-    """Read a date: ISO `2026-03-15`, `15 March 2026`, `March 15, 2026` or `2026年3月15日`.
+    """Read a date: ISO `2026-03-15`, year first `2026/3/15` or `2026.03.15`, `15 March 2026`,
+    `March 15, 2026` or `2026年3月15日`.
 
-    Numeric forms other than ISO (`03/04/2026`) are refused: 3 April or March 4 depends on the
-    writer's country, and a wrong guess shifts a 6-month window by a month.
+    Numeric forms that do not start with the year (`03/04/2026`) are refused: 3 April or
+    March 4 depends on the writer's country, and a wrong guess shifts a 6-month window by a month.
     """
     value = text.strip()
     match = _ISO.fullmatch(value) or _ZH.fullmatch(value)
     if match:
         return _make(int(match[1]), int(match[2]), int(match[3]), text)
+    match = _YEAR_FIRST.fullmatch(value)
+    if match:
+        return _make(int(match[1]), int(match[3]), int(match[4]), text)
     match = _DAY_MONTH_YEAR.fullmatch(value)
     if match:
-        return _make(int(match[3]), _month(match[2], text), int(match[1]), text)
+        return _make(int(match[3]), _month(match[2], text, match[1], match[3]), int(match[1]), text)
     match = _MONTH_DAY_YEAR.fullmatch(value)
     if match:
-        return _make(int(match[3]), _month(match[1], text), int(match[2]), text)
+        return _make(int(match[3]), _month(match[1], text, match[2], match[3]), int(match[2]), text)
     if _NUMERIC.fullmatch(value):
         raise DateSyntaxError(
             f"{shown(text)} is ambiguous: the order of day and month differs between countries; "
@@ -76,14 +84,46 @@ def parse_date(text: str) -> date:
     )
 
 
-def _month(name: str, text: str) -> int:
+def _month(name: str, text: str, day: str, year: str) -> int:
     number = _MONTHS.get(name.lower())
-    if number is None:
-        raise DateSyntaxError(
-            f"{shown(name)} in {shown(text)} is not a month name",
-            f"{shown(text)} 中的 {shown(name)} 不是月份名称",
-        )
-    return number
+    if number is not None:
+        return number
+    en = f"{shown(name)} in {shown(text)} is not a month name in English"
+    zh = f"{shown(text)} 中的 {shown(name)} 不是英文月份名称"
+    meant = _foreign_month(name)
+    if meant is not None:
+        # Named, not accepted: month names of different languages collide (`mar`, `mai`).
+        iso = f"{int(year):04d}-{meant[0]:02d}-{int(day):02d}"
+        en += f"; it reads as {meant[1]}: write `{iso}`"
+        zh += f"；看起来是 {meant[0]} 月：请写成 `{iso}`"
+    else:
+        en += "; write the date as YYYY-MM-DD"
+        zh += "；请写成 YYYY-MM-DD"
+    raise DateSyntaxError(en, zh)
+
+
+# Languages whose month names a dossier written abroad most often uses.
+_MONTH_LOCALES = ("de", "fr", "es", "it", "pt", "nl", "ru", "pl", "tr", "sv", "da", "nb", "cs")
+
+
+def _foreign_month(name: str) -> tuple[int, str] | None:
+    """The month (number, English name) that `name` is in one of the languages above, when all
+    of them that know the word agree on it."""
+    # Imported here: only a date in words that is not English pays for the locale data.
+    from babel.dates import get_month_names
+
+    word = name.casefold().rstrip(".")
+    found: set[int] = set()
+    for locale in _MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for number, month in get_month_names(width, locale=locale).items():
+                if month.casefold().rstrip(".") == word:
+                    found.add(number)
+    if len(found) != 1:
+        return None
+    number = found.pop()
+    english = next(key for key, value in _MONTHS.items() if value == number).capitalize()
+    return number, english
 
 
 # Dates a dossier can mean: birth dates after 1900, deadlines and validities before 2200. Outside

@@ -253,6 +253,11 @@ LANGUAGE_UNKNOWN = t(
     "Chinese translation is needed.",
     "未填写材料语言，无法判断是否需要中文翻译件。",
 )
+TRANSLATION_MISSING = t(
+    "The document is in `{language}` and no Chinese translation is stated (`translation:`); "
+    "only a translation sealed by a translation company is accepted.",
+    "材料为 `{language}` 语言，未填写中文译文（`translation:`）；只接受翻译公司盖章的译文。",
+)
 LANGUAGE_UNKNOWN_FIX = t(
     "Add `language:` (an ISO 639-1 code such as de, en; zh for Chinese).",
     "请填写 `language:`（ISO 639-1 代码，如 de、en；中文为 zh）。",
@@ -277,6 +282,14 @@ FILE_RELATIVE_FIX = t(
     "请将扫描件放入仓库，并填写相对于档案文件的路径，例如 `docs/criminal-record.pdf`。",
 )
 FILE_MISSING = t("`{file}` does not exist.", "`{file}` 不存在。")
+FILE_MISSING_SIMILAR = t(
+    "`{file}` does not exist; did you mean `{similar}`?",
+    "`{file}` 不存在；是否应为 `{similar}`？",
+)
+FILE_MISSING_SIMILAR_FIX = t(
+    "Write the path exactly as the file is named (letter case counts on most systems).",
+    "请按文件的实际名称填写路径（多数系统区分大小写）。",
+)
 FILE_NOT_REGULAR = t("`{file}` is not a regular file.", "`{file}` 不是普通文件。")
 FILE_UNREADABLE = t("`{file}` cannot be read.", "`{file}` 无法读取。")
 FILE_MISSING_FIX = t(

@@ -83,7 +83,7 @@ def load_bytes(raw: bytes, path: str) -> LoadedDossier | Problems:
     source: yaml_reader.Document | None = None
     try:
         text = yaml_reader.decode(raw, path)
-        source = yaml_reader.parse(text, path)
+        source = yaml_reader.parse(text, path, go_on=True)
         return _validate(source)
     except Stop as exc:
         if text is None:
@@ -119,7 +119,10 @@ def _validate(source: yaml_reader.Document) -> LoadedDossier:
     try:
         model = Dossier.model_validate(data)
     except ValidationError as exc:
-        raise Stop(*located_problems(exc, source)) from None
+        # What reading found (a duplicate key) first, then validation's own order.
+        raise Stop(*source.problems, *located_problems(exc, source)) from None
+    if source.problems:
+        raise Stop(*source.problems)
     return LoadedDossier(source.path, model, data, source)
 
 
@@ -133,14 +136,19 @@ def located_problems(
     problems given are described (a "did you mean" costs a string comparison against every
     choice), so a file with 49,000 wrong values costs no more to report than one with 50.
     """
-    located: dict[tuple[int, int, int, str, tuple[str | int, ...]], Any] = {}
+    located: dict[tuple[int, int, int, str, tuple[str | int, ...], int], Any] = {}
+    names: dict[tuple[tuple[str | int, ...], str], int] = {}
     for error in exc.errors(include_url=False, include_input=True):
         path = _data_path(source.data, error["loc"])
         where = _where(error, path, source)
         missing = error["type"] in ("missing", "missing_section")
         # One message per kind of problem and place: Pydantic repeats some for unions.
+        # A missing key is told apart by its name (several can be missing from one mapping),
+        # and keeps the order of the fields.
+        name = str(error["loc"][-1]) if missing and error["loc"] else ""
+        rank = names.setdefault((path, name), len(names)) if missing else 0
         located.setdefault(
-            (int(missing), where.line, where.column, error["type"], path), (error, where)
+            (int(missing), where.line, where.column, error["type"], path, rank), (error, where)
         )
     order = sorted(located)
     found: list[Problem] = []
@@ -221,6 +229,31 @@ def _describe_error(error: Any, path: tuple[str | int, ...]) -> Text:
     return t(prefix + english, prefix + chinese)
 
 
+# Words in the name of an institution, an authority or a relative, by the choice they stand
+# for: people write the police station's or the clinic's name where the kind is asked.
+_KIND_WORDS = {
+    "police": ("polic", "polizei", "politi", "gendarm", "carabinier", "公安", "警察"),
+    "court": ("court", "tribunal", "gericht", "法院"),
+    "diplomatic_mission": ("embassy", "consulate", "botschaft", "konsulat", "ambassade", "使馆"),
+    "foreign_embassy_in_china": ("embassy", "consulate", "使馆", "领事"),
+    "chinese_quarantine": ("quarantine", "travel health", "检疫", "旅行卫生", "保健中心"),
+    "translation_company": ("translat", "翻译"),
+    "spouse": ("husband", "wife", "spouse", "丈夫", "妻子", "配偶"),
+    "child": ("son", "daughter", "儿子", "女儿"),
+    "parent": ("father", "mother", "父亲", "母亲"),
+    "parent_in_law": ("in-law", "in law", "岳", "公公", "婆婆"),
+}
+
+
+def _kind_named(value: str, choices: list[str]) -> str | None:
+    """The one choice whose words `value` contains (`Policia Nacional` is `police`)."""
+    text = value.casefold()
+    found = {
+        choice for choice in choices if any(word in text for word in _KIND_WORDS.get(choice, ()))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _personal(path: tuple[str | int, ...]) -> bool:
     """Whether a value at `path` may be a passport or permit number (also when the number is
     written where its mapping belongs, as in `passport: KV5512095`)."""
@@ -274,6 +307,13 @@ def _message(error: Any) -> tuple[str, str]:
         if close:
             english += f" (did you mean {close[0]!r}?)"
             chinese += f"（是否应为 {close[0]!r}？）"
+        elif isinstance(value, str) and (meant := _kind_named(value, choices)) is not None:
+            # A name (with spaces) was written where the kind of institution is asked.
+            named = " " in value.strip()
+            english += f" (did you mean {meant!r}?" + (
+                " write the kind, not the name)" if named else ")"
+            )
+            chinese += f"（是否应为 {meant!r}？" + ("请填写类别，而不是名称）" if named else "）")
         return english, chinese
     if kind == "union_tag_invalid":
         tags = _QUOTED.findall(str(ctx.get("expected_tags", "")))
@@ -289,6 +329,10 @@ def _message(error: Any) -> tuple[str, str]:
             english += f" (did you mean {close[0]!r}?)"
             chinese += f"（是否应为 {close[0]!r}？）"
         return english, chinese
+    # One value where a list is expected: the list of that one value is what was meant.
+    as_list = f"[{value}]" if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    as_list_en = f"; write `{as_list}` for a list of one" if as_list else ""
+    as_list_zh = f"；只有一项时请写成 `{as_list}`" if as_list else ""
     simple = {
         "bool_type": (f"expected true or false, got {got}", f"应为 true 或 false，实际为 {got}"),
         "string_type": (
@@ -296,8 +340,8 @@ def _message(error: Any) -> tuple[str, str]:
             f"应为文本，实际为 {got}；如为文本请加引号",
         ),
         "list_type": (
-            f"expected a list (lines starting with '- '), got {got}",
-            f"应为列表（以“- ”开头的行），实际为 {got}",
+            f"expected a list (lines starting with '- '), got {got}{as_list_en}",
+            f"应为列表（以“- ”开头的行），实际为 {got}{as_list_zh}",
         ),
         "int_type": (f"expected a whole number, got {got}", f"应为整数，实际为 {got}"),
         "int_parsing": (f"expected a whole number, got {got}", f"应为整数，实际为 {got}"),

@@ -12,12 +12,16 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
-from permitcheck.basemodel import Strict, bilingual_error, describe, shown
+from permitcheck.basemodel import Strict, bilingual_error, describe, error_details, shown
 from permitcheck.dates import DateSyntaxError, check_range, parse_date
+from permitcheck.dossier import near_codes
 from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
 
 
@@ -42,6 +46,7 @@ def _to_date(value: Any) -> date:
 
 
 def _code(
+    kind: str,
     table: frozenset[str],
     name: tuple[str, str],
     standard: str,
@@ -63,6 +68,14 @@ def _code(
             fixed = canonical(value)
             hint_en = f"; write it in {case[0]}: `{fixed}`" if fixed in table else ""
             hint_zh = f"；请写成{case[1]}：`{fixed}`" if fixed in table else ""
+            meant = near_codes.meant_country(value) if kind == "country" else None
+            if kind == "language":
+                meant = near_codes.meant_language(value)
+            if not hint_en and meant is not None:
+                named_en = near_codes.name_of(meant, kind, "en")
+                named_zh = near_codes.name_of(meant, kind, "zh")
+                hint_en = f"; did you mean `{meant}` ({named_en})?"
+                hint_zh = f"；是否应为 `{meant}`（{named_zh}）？"
             raise bilingual_error(
                 "code",
                 f"{shown(value)} is not an {standard} {name[0]} code (such as {examples}){hint_en}",
@@ -74,6 +87,7 @@ def _code(
 
 
 _to_country = _code(
+    "country",
     COUNTRIES,
     ("country", "国家或地区"),
     "ISO 3166-1 alpha-2",
@@ -82,6 +96,7 @@ _to_country = _code(
     ("capitals", "大写"),
 )
 _to_language = _code(
+    "language",
     LANGUAGES,
     ("language", "语言"),
     "ISO 639-1",
@@ -299,6 +314,25 @@ def _list_or_commitment(value: Any) -> str:
     return "entries" if isinstance(value, list) else "commitment"
 
 
+def _not_one_entry(value: Any) -> Any:
+    """One certificate written without the list around it is named as that, not as unknown
+    keys of a commitment."""
+    if not isinstance(value, dict) or not any(
+        key not in Commitment.allowed_keys() and key in WorkExperience.allowed_keys()
+        for key in value
+    ):
+        return value
+    key = next(iter(value))
+    raise bilingual_error(
+        "one_entry",
+        "expected a list of certificates, one item per certificate starting with '- ', got one "
+        f"certificate written as a mapping; write `- {key}: …` and indent the other keys of "
+        "this certificate under it",
+        f"应为证明的列表，每份证明一项，以“- ”开头；此处写成了单个映射：请写成 `- {key}: …`，"
+        "并将该证明的其他键缩进对齐在其下",
+    )
+
+
 def _as_entries(value: list[WorkExperience] | Commitment) -> list[WorkExperience]:
     """The mapping form is a list of one entry, so that rules read both forms alike."""
     if isinstance(value, Commitment):
@@ -310,6 +344,7 @@ WorkExperienceList = Annotated[
     Annotated[list[WorkExperience], Tag("entries"), Field(max_length=MAX_ENTRIES)]
     | Annotated[Commitment, Tag("commitment")],
     Discriminator(_list_or_commitment),
+    BeforeValidator(_not_one_entry),
     AfterValidator(_as_entries),
 ]
 
@@ -389,6 +424,9 @@ _REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 
 
+_PROCEDURE_ZH = {"new": "新办", "extension": "延期", "change": "变更", "cancellation": "注销"}
+
+
 class Dossier(Strict):
     """A dossier, format version 1 (see spec/dossier-format.md)."""
 
@@ -404,14 +442,43 @@ class Dossier(Strict):
     change: Change | None = None
     cancellation: Cancellation | None = None
 
-    @model_validator(mode="after")
-    def _sections_for_procedure(self) -> Dossier:
-        for key in _REQUIRED_BY_TYPE[self.application.type]:
-            if getattr(self, key) is None:
-                kind = self.application.type
-                raise bilingual_error(
-                    "missing_section",
-                    f"a {kind} application needs the `{key}` section",
-                    f"{kind} 类申请须填写 `{key}` 部分",
-                )
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _sections_for_procedure(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Dossier:
+        # Read from the mapping as written, so that a missing section is reported beside every
+        # other problem of the file, not only once the rest is right. One per file: a wrap
+        # validator's cost does not matter here.
+        missing = _missing_sections(data) if isinstance(data, dict) else []
+        try:
+            dossier: Dossier = handler(data)
+        except ValidationError as exc:
+            found = error_details(exc)
+            # Validating the known keys of a file with unknown ones comes here twice.
+            if any(error["type"] == "missing_section" for error in exc.errors()):
+                missing = []
+            raise ValidationError.from_exception_data(cls.__name__, [*missing, *found]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, missing)
+        return dossier
+
+
+def _missing_sections(data: dict[Any, Any]) -> list[InitErrorDetails]:
+    """Errors for the sections the procedure needs that the dossier lacks."""
+    application = data.get("application")
+    kind = application.get("type") if isinstance(application, dict) else None
+    if not isinstance(kind, str) or kind not in _REQUIRED_BY_TYPE:
+        return []
+    article = "an" if kind[0] in "aeiou" else "a"
+    return [
+        InitErrorDetails(
+            type=bilingual_error(
+                "missing_section",
+                f"{article} {kind} application needs the `{key}` section",
+                f"{_PROCEDURE_ZH[kind]}申请须填写 `{key}` 部分",
+            ),
+            loc=(),
+            input=data,
+        )
+        for key in _REQUIRED_BY_TYPE[kind]
+        if data.get(key) is None
+    ]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from permitcheck.basemodel import shown
 from permitcheck.i18n import Text, t
-from permitcheck.problems import Location, Stop
+from permitcheck.problems import Location, Problem, Stop
 
 try:  # libyaml's C parser is several times faster than the pure-Python one.
     _BaseLoader: type[Any] = yaml.CSafeLoader
@@ -80,6 +80,9 @@ class Document:
     path: str
     data: Any
     root: Any = None  # the composed YAML node tree
+    # Problems found while reading that do not stop it (a duplicate key): reported beside the
+    # problems of validation, so that one run shows them all.
+    problems: list[Problem] = field(default_factory=list)
 
     def locate(self, path: Path, *, value: bool = False) -> Location:
         """Where `path` is written (its key, or with `value` its value); the nearest written
@@ -117,9 +120,10 @@ def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
 class _Builder:
     """Turns a composed node tree into plain data, enforcing the limits above."""
 
-    def __init__(self, doc: Document, error: StopFor):
+    def __init__(self, doc: Document, error: StopFor, *, go_on: bool):
         self.doc = doc
         self.error = error
+        self.go_on = go_on  # record a duplicate key and read on, rather than stop
         self.nodes = 0
 
     def fail(self, message: Text, node: Any) -> Stop:
@@ -178,7 +182,7 @@ class _Builder:
             key = str(key_node.value)
             if key in first_seen:
                 before = first_seen[key].start_mark.line + 1
-                raise self.error(
+                stop = self.error(
                     t(
                         f"duplicate key {shown(key)} (first written at line {before}); "
                         "each key may appear once, remove or merge one of them",
@@ -188,6 +192,11 @@ class _Builder:
                     self.doc.path,
                     _loc(key_node.start_mark),
                 )
+                if not self.go_on:
+                    raise stop
+                # The first value is the one checked: the later one is reported, not guessed at.
+                self.doc.problems.extend(stop.problems)
+                continue
             first_seen[key] = key_node
             result[key] = self.build(value_node, depth + 1)
         return result
@@ -360,8 +369,31 @@ def _position(text: str, offset: int) -> Location:
     return Location(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
-def parse(text: str, path: str, error: StopFor = Stop.dossier) -> Document:
-    """Parse one YAML document into plain data with locations; `error` makes what is raised."""
+def _tab_in_indentation(text: str, mark: Any) -> Location | None:
+    """Where a tab sits in the indentation of the line PyYAML stopped at, if one does.
+
+    PyYAML calls it "a character that cannot start any token"; the user needs to hear "tab".
+    """
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return None
+    line = lines[mark.line]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent:
+        return Location(mark.line + 1, indent.index("\t") + 1)
+    if 0 <= mark.column < len(line) and line[mark.column] == "\t":
+        return Location(mark.line + 1, mark.column + 1)
+    return None
+
+
+def parse(text: str, path: str, error: StopFor = Stop.dossier, *, go_on: bool = False) -> Document:
+    """Parse one YAML document into plain data with locations; `error` makes what is raised.
+
+    With `go_on`, a duplicate key is recorded in `Document.problems` (the first value is kept)
+    and reading goes on; the caller must report them. Otherwise it stops the reading.
+    """
     doc = Document(path=path, data=None)
     loader = _Loader(text)
     try:
@@ -376,9 +408,20 @@ def parse(text: str, path: str, error: StopFor = Stop.dossier) -> Document:
                 Location(1, 1),
             )
         doc.root = node
-        doc.data = _Builder(doc, error).build(node, 0)
+        doc.data = _Builder(doc, error, go_on=go_on).build(node, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        tab = _tab_in_indentation(text, mark)
+        if tab is not None:
+            raise error(
+                t(
+                    "a tab character in the indentation; YAML indents with spaces only: "
+                    "replace the tab with spaces",
+                    "缩进中有制表符（Tab）；YAML 只能用空格缩进：请把制表符换成空格",
+                ),
+                path,
+                tab,
+            ) from None
         problem = exc.problem or "invalid YAML"
         english = f"{problem} ({exc.context})" if exc.context else problem
         raise error(

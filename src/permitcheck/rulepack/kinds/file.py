@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from typing import Literal
 
@@ -57,6 +58,10 @@ def evaluate(check: File, subject: Subject, ctx: Context) -> Outcome:
     if not _inside(os.path.realpath(target), root):
         return fail(i18n.FILE_LINK_OUTSIDE, i18n.FILE_RELATIVE_FIX)
     if not os.path.lexists(target):
+        similar = _similar(target, root)
+        if similar is not None:
+            params["similar"] = os.path.join(os.path.dirname(value), similar)
+            return fail(i18n.FILE_MISSING_SIMILAR, i18n.FILE_MISSING_SIMILAR_FIX)
         return fail(i18n.FILE_MISSING, i18n.FILE_MISSING_FIX)
     if not os.path.isfile(target):
         return fail(i18n.FILE_NOT_REGULAR, i18n.FILE_MISSING_FIX)
@@ -70,6 +75,24 @@ def evaluate(check: File, subject: Subject, ctx: Context) -> Outcome:
     if not any(head.startswith(magic) for kind in check.types for magic in _MAGIC[kind]):
         return fail(i18n.FILE_TYPE, i18n.FILE_TYPE_FIX)
     return Outcome("pass", params)
+
+
+def _similar(target: str, root: str) -> str | None:
+    """The name in the same folder that the missing `target` most likely meant: the same name
+    in another letter case (`degree.PDF` for `degree.pdf`), else one a typo away."""
+    folder = os.path.dirname(target)
+    if not _inside(os.path.realpath(folder), root):
+        return None
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    wanted = os.path.basename(target)
+    same = [name for name in names if name.casefold() == wanted.casefold()]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def _inside(path: str, root: str) -> bool:

@@ -33,8 +33,14 @@ def evaluate(check: Translation, subject: Subject, ctx: Context) -> Outcome:
                 fix=i18n.LANGUAGE_UNKNOWN_FIX,
             )
         return Outcome("pass", {"language": "—", "seal": "—"})
-    seal = (value.get("translation") or {}).get("seal") or "none"
-    params: dict[str, Value] = {"language": language, "seal": seal}
+    translation = value.get("translation")
+    if language != "zh" and translation is None:
+        # Nothing written about a translation: say that, not "sealed by none".
+        return Outcome(
+            "fail", {"language": language, "seal": "—"}, message=i18n.TRANSLATION_MISSING
+        )
+    seal = translation.get("seal") if translation else None
+    params: dict[str, Value] = {"language": language, "seal": seal or "none"}
     if language == "zh" or seal == "translation_company":
         return Outcome("pass", params)
     return Outcome("fail", params)
