@@ -221,6 +221,17 @@ def test_shell_completion_offers_commands_options_and_choices() -> None:
     assert complete("permitcheck validate --rules ") == []
 
 
+def test_completion_offers_the_packs_and_rule_ids_there_are() -> None:
+    assert complete("permitcheck rules --city ") == ["nanjing"]
+    packs = str(EXAMPLES.parent / "tests" / "packs")
+    assert complete(f"permitcheck rules --rules {packs} --city la") == ["lakeside"]
+    offered = complete("permitcheck explain nanjing.new.criminal-record.a")
+    assert offered == [
+        "nanjing.new.criminal-record.age",
+        "nanjing.new.criminal-record.authentication",
+    ]
+
+
 def test_the_completion_script_can_be_shown_and_installed() -> None:
     shown = invoke("--show-completion", "bash", prog_name="permitcheck")
     assert shown.exit_code == 0

@@ -135,12 +135,45 @@ RulesOption = Annotated[
 ]
 
 
+def _completion_settings(ctx: typer.Context) -> Settings:
+    """The settings a completion needs: the --rules and --city already on the command line."""
+    rules_dir, city = ctx.params.get("rules_dir"), ctx.params.get("city")
+    return _settings(
+        "en",
+        rules_dir=rules_dir if isinstance(rules_dir, Path) else None,
+        city=city if isinstance(city, str) else None,
+    )
+
+
+def _complete_city(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The city packs a --city can name (a completion never fails: nothing then)."""
+    from permitcheck import services
+
+    try:
+        packs = services.list_packs(_completion_settings(ctx))
+    except Exception:
+        return []
+    return [pack.name for pack in packs if pack.city and pack.name.startswith(incomplete)]
+
+
+def _complete_rule_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The rule ids of the pack `explain` would use."""
+    from permitcheck import services
+
+    try:
+        rules = services.list_rules(None, _completion_settings(ctx)).rules
+    except Exception:
+        return []
+    return [rule.id for rule in rules if rule.id.startswith(incomplete)]
+
+
 def city_option(what: str) -> Any:
     """The --city option, saying what the pack is used for by one command: a command given a
     dossier takes its `application.city`, the others --city alone."""
     return typer.Option(
         "--city",
         metavar="CITY",
+        autocompletion=_complete_city,
         show_default=False,
         help=f"The rule pack (city) {what}; by default the only city pack installed "
         "(`permitcheck rules --packs` lists them).",
@@ -796,7 +829,12 @@ def list_rules(
 @_guide_command("explain", "whose rule to explain")
 def explain(
     rule_id: Annotated[
-        str, typer.Argument(metavar="RULE_ID", help="A rule id, as `permitcheck rules` lists them.")
+        str,
+        typer.Argument(
+            metavar="RULE_ID",
+            autocompletion=_complete_rule_id,
+            help="A rule id, as `permitcheck rules` lists them.",
+        ),
     ],
     *,
     settings: Settings,
