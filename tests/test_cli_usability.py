@@ -4,6 +4,8 @@ completion, `-` for standard input, and help that names values instead of Python
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import pty
@@ -13,6 +15,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from junitparser import JUnitXml
@@ -268,6 +271,30 @@ def test_a_malformed_dossier_on_standard_input_is_located() -> None:
     too_large = invoke("validate", "-", input=b"#" * 5_000_001)
     assert too_large.exit_code == 2
     assert too_large.stderr.startswith("<stdin>:1:1: the file is 5,000,001 bytes")
+
+
+class _Failing(io.RawIOBase):
+    """Standard input whose reading fails, as a terminal that hung up does."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def test_standard_input_that_cannot_be_read_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from permitcheck.cli import app
+    from permitcheck.problems import Stop
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Failing())))
+    with pytest.raises(Stop) as stopped:
+        app._read_stdin()
+    assert [problem.located() for problem in stopped.value.problems] == [
+        "permitcheck: cannot read standard input: Input/output error"
+    ]
 
 
 def test_every_command_given_a_dossier_reads_standard_input(

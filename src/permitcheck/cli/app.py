@@ -413,7 +413,16 @@ def _read_stdin() -> bytes:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # closed, or replaced by something without bytes
         return b""
-    data: bytes = stream.read(MAX_BYTES + 1)
+    try:
+        data: bytes = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        from permitcheck.i18n import t
+        from permitcheck.problems import Stop
+
+        reason = exc.strerror or str(exc)
+        raise Stop.usage(
+            t(f"cannot read standard input: {reason}", f"无法读取标准输入：{reason}")
+        ) from None
     return data
 
 
