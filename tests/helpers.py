@@ -130,13 +130,14 @@ def findings_of(result: DossierResult, rule: str, subject: str | None = None) ->
     ]
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-    """`permitcheck ARGS` through Typer's runner; whatever happens, never a traceback."""
+def invoke(*args: str, env: dict[str, str] | None = None, **options: Any) -> Any:
+    """`permitcheck ARGS` through Typer's runner (`options`: its `input`, `prog_name`);
+    whatever happens, never a traceback."""
     from typer.testing import CliRunner
 
     from permitcheck.cli.app import app
 
-    result = CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})})
+    result = CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})}, **options)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception

@@ -375,7 +375,11 @@ def test_a_named_link_loop_is_that_files_error(tmp_path: Path) -> None:
     good.write_bytes(ready_bytes())
     result = invoke("validate", str(loop), str(good), *AS_OF, "-o", str(tmp_path / "r.txt"))
     assert result.exit_code == 2, result.stderr
-    assert result.stderr.splitlines() == [f"{loop}: a loop of symbolic links; it points at itself"]
+    assert result.stderr.splitlines() == [
+        f"{loop}: a loop of symbolic links; it points at itself",
+        f"Checked 1 of 2 dossiers: 1 ready; 1 could not be checked; wrote {tmp_path / 'r.txt'} "
+        "(text)",
+    ]
     assert "1 of 1 dossier ready" in (tmp_path / "r.txt").read_text(encoding="utf-8")
 
 
@@ -413,7 +417,8 @@ def test_output_failures_are_errors_and_not_ready_stays_1(tmp_path: Path) -> Non
     )
     assert result.exit_code == 1, result.stderr
     assert result.stderr.splitlines() == [
-        f"permitcheck: cannot write the sarif report to {folder}: it is a directory"
+        f"permitcheck: cannot write the sarif report to {folder}: it is a directory",
+        f"Checked 1 dossier: 1 not ready; wrote {json_report} (json)",
     ]
     assert json.loads(json_report.read_text(encoding="utf-8"))["dossiers"]
     ready = invoke("validate", example_file("new-permit"), *AS_OF, "-o", str(folder))

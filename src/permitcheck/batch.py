@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from permitcheck.dossier.privacy import scrub
 from permitcheck.findings import DossierResult
@@ -19,11 +19,18 @@ PARALLEL_FROM = 64
 MIN_CHUNK, MAX_CHUNK = 32, 256
 
 
-def check_one(path: str, settings: Settings) -> DossierResult | Problems:
-    """Load, pick the rule pack and evaluate one dossier; or the problems that stop it."""
-    from permitcheck.dossier.loader import load_file
+# Told how many dossiers of how many are checked, after each chunk (the command line's progress).
+Progress = Callable[[int, int], None]
 
-    dossier = load_file(path)  # its problems never spell out a number of the file
+
+def check_one(path: str, settings: Settings, raw: bytes | None = None) -> DossierResult | Problems:
+    """Load, pick the rule pack and evaluate one dossier; or the problems that stop it.
+
+    `raw`: the dossier's bytes, already read (standard input), named `path` in messages."""
+    from permitcheck.dossier.loader import load_bytes, load_file
+
+    # Its problems never spell out a number of the file.
+    dossier = load_file(path) if raw is None else load_bytes(raw, path)
     if isinstance(dossier, tuple):
         return dossier
     # Imported once a dossier has loaded: a run on malformed files never pays for the checker.
@@ -47,6 +54,17 @@ def check_one(path: str, settings: Settings) -> DossierResult | Problems:
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
         return exc.problems if settings.show_personal_data else scrub(exc.problems, dossier.numbers)
+
+
+def check_given(path: str, raw: bytes, settings: Settings) -> DossierResult | Problems:
+    """A dossier already read (standard input) checked as a file of a batch is: a bug becomes
+    its problem, unless `settings.traceback`."""
+    try:
+        return check_one(path, settings, raw)
+    except Exception as exc:
+        if settings.traceback:
+            raise
+        return (_internal(path, exc),)
 
 
 def _check_chunk(job: tuple[Sequence[str], Settings, bool]) -> list[DossierResult | Problems]:
@@ -112,25 +130,30 @@ def _honour_stop() -> None:
         raise SystemExit(_STOP[0])
 
 
-def _collect(chunks: Iterator[list[DossierResult | Problems]]) -> list[DossierResult | Problems]:
+def _collect(
+    chunks: Iterator[list[DossierResult | Problems]], total: int, progress: Progress | None
+) -> list[DossierResult | Problems]:
     """The outcomes of every chunk, in order; a stop requested meanwhile ends the run."""
     outcomes: list[DossierResult | Problems] = []
     for chunk in chunks:
         _honour_stop()
         outcomes += chunk
+        if progress is not None:
+            progress(len(outcomes), total)
     _honour_stop()
     return outcomes
 
 
 def check_all(
-    paths: Sequence[str], settings: Settings
+    paths: Sequence[str], settings: Settings, progress: Progress | None = None
 ) -> tuple[list[DossierResult], list[Problem]]:
     """Results and problems for `paths`; one bad file never stops the others.
 
     With `settings.traceback`, a bug raises instead of becoming the dossier's problem (for bug
     reports).
     If the run is interrupted (Ctrl-C, SIGTERM turned into SystemExit by the CLI), the worker
-    processes are killed before the exception goes on: none is left behind.
+    processes are killed before the exception goes on: none is left behind. `progress` is
+    told after each chunk how many dossiers are done.
     """
     cores = os.cpu_count() or 1
     workers = worker_count(settings.jobs, max(1, len(paths)), cores)
@@ -151,7 +174,7 @@ def check_all(
             max_workers=workers, mp_context=context, initializer=_worker_start
         )
         try:
-            outcomes = _collect(pool.map(_check_chunk, chunks))
+            outcomes = _collect(pool.map(_check_chunk, chunks), len(paths), progress)
         except BaseException:
             # shutdown() alone would let the workers finish every queued chunk first.
             processes = list(pool._processes.values())  # no public way before Python 3.14
@@ -163,7 +186,7 @@ def check_all(
             raise
         pool.shutdown()
     else:
-        outcomes = _collect(map(_check_chunk, chunks))
+        outcomes = _collect(map(_check_chunk, chunks), len(paths), progress)
     results = [item for item in outcomes if isinstance(item, DossierResult)]
     problems = [problem for item in outcomes if isinstance(item, tuple) for problem in item]
     return results, problems

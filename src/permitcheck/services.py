@@ -14,6 +14,7 @@ from permitcheck.settings import Settings
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from permitcheck import batch
     from permitcheck.dossier.discover import Skipped
     from permitcheck.dossier.loader import LoadedDossier
     from permitcheck.findings import DossierResult, PackTestReport, Report
@@ -30,12 +31,17 @@ if TYPE_CHECKING:
 # Imports are made inside the functions: a command pays only for what it uses (start-up time
 # is a goal of its own, bench/README.md).
 
+# A dossier argument `-` is standard input (the command line reads it), named so in messages;
+# its `file:` paths are relative to the working directory.
+STDIN, STDIN_NAME = "-", "<stdin>"
 
-def load_dossier(path: str) -> LoadedDossier:
-    """The dossier at `path`; Stop with its problems if it cannot be read."""
-    from permitcheck.dossier.loader import load_file
 
-    loaded = load_file(path)
+def load_dossier(path: str, stdin: bytes | None = None) -> LoadedDossier:
+    """The dossier at `path` (`-`: the bytes `stdin`); Stop with its problems if it cannot be
+    read."""
+    from permitcheck.dossier.loader import load_bytes, load_file
+
+    loaded = load_file(path) if path != STDIN else load_bytes(stdin or b"", STDIN_NAME)
     if isinstance(loaded, tuple):
         raise Stop(*loaded)
     return loaded
@@ -92,19 +98,23 @@ def check_paths(
     settings: Settings,
     skip_non_dossiers: bool = False,
     writes: Sequence[str] = (),
+    stdin: bytes | None = None,
+    progress: batch.Progress | None = None,
 ) -> Report:
     """Find the dossiers among `paths` and check each: the report of the run.
 
     `writes` are the files the run will write (its reports): one that is a file being read is
-    refused before anything is checked, as it would destroy the user's work.
+    refused before anything is checked, as it would destroy the user's work. A path `-` is
+    the dossier `stdin` (read by the caller). `progress` is told how many dossiers are done.
     """
     from permitcheck import batch
     from permitcheck.dossier.discover import discover
 
     usable_rules_dir(settings)
-    inputs = discover(paths, skip_non_dossiers)
+    reads_stdin = STDIN in paths
+    inputs = discover([path for path in paths if path != STDIN], skip_non_dossiers)
     _refuse_overwrite(writes, [*inputs.dossiers, *(s.path for s in inputs.skipped)])
-    if not inputs.dossiers and not inputs.errors and not skip_non_dossiers:
+    if not inputs.dossiers and not inputs.errors and not skip_non_dossiers and not reads_stdin:
         # A CI job pointed at the wrong folder must not pass silently.
         found = len(inputs.skipped)
         files = "1 YAML file" if found == 1 else f"{found} YAML files"
@@ -126,7 +136,20 @@ def check_paths(
                 for skipped in inputs.skipped[:10]
             ),
         )
-    results, problems = batch.check_all(inputs.dossiers, settings)
+    total = len(inputs.dossiers) + reads_stdin
+    results, problems = batch.check_all(
+        inputs.dossiers,
+        settings,
+        None if progress is None else lambda done, _: progress(done, total),
+    )
+    if reads_stdin:
+        given = batch.check_given(STDIN_NAME, stdin or b"", settings)
+        if isinstance(given, tuple):
+            problems += given
+        else:
+            results.append(given)
+        if progress is not None:
+            progress(total, total)
     return _report(results, [*inputs.errors, *problems], inputs.skipped, settings)
 
 
@@ -185,10 +208,14 @@ def _report(
 
 
 def find_window(
-    dossier: str | None, registered_in: str | None, level: str | None, settings: Settings
+    dossier: str | None,
+    registered_in: str | None,
+    level: str | None,
+    settings: Settings,
+    stdin: bytes | None = None,
 ) -> WhereView:
     """The acceptance window that serves an employer (FAQ 1): from the dossier's `employer`,
-    overridden by `registered_in` and `level`."""
+    overridden by `registered_in` and `level` (dossier `-`: the bytes `stdin`)."""
     from permitcheck.render.guide_views import WhereView
     from permitcheck.rulepack import windows
 
@@ -196,7 +223,7 @@ def find_window(
     chosen_level, district = level, registered_in
     loaded: LoadedDossier | None = None
     if dossier is not None:
-        loaded = load_dossier(dossier)
+        loaded = load_dossier(dossier, stdin)
         settings = _with_city(settings, loaded)
         employer = loaded.model.employer
         if employer is None and (registered_in is None and level is None):
@@ -258,9 +285,9 @@ def _with_city(settings: Settings, dossier: LoadedDossier) -> Settings:
 # ---- steps ---------------------------------------------------------------------------------
 
 
-def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
+def plan_steps(dossier: str | None, settings: Settings, stdin: bytes | None = None) -> StepsView:
     """The steps of a new application (FAQ 2) with their places and, for a dossier, the dates
-    due and done."""
+    due and done (dossier `-`: the bytes `stdin`)."""
     from permitcheck.i18n import PROCEDURES, Text
     from permitcheck.render.guide_views import StepsView, StepView
     from permitcheck.rulepack import steps, windows
@@ -275,7 +302,7 @@ def plan_steps(dossier: str | None, settings: Settings) -> StepsView:
     else:
         from permitcheck.engine import evaluate
 
-        loaded = load_dossier(dossier)
+        loaded = load_dossier(dossier, stdin)
         pack = load_pack(settings, loaded)
         model = loaded.model
         heading = model.applicant.name
@@ -415,13 +442,14 @@ def explain_rule(rule_id: str, settings: Settings) -> ExplainView:
 # ---- timeline ------------------------------------------------------------------------------
 
 
-def draw_timeline(dossier: str, settings: Settings) -> Timeline:
-    """Each dated document's validity window, and the steps counted from the dossier's dates."""
+def draw_timeline(dossier: str, settings: Settings, stdin: bytes | None = None) -> Timeline:
+    """Each dated document's validity window, and the steps counted from the dossier's dates
+    (dossier `-`: the bytes `stdin`)."""
     from permitcheck.engine import evaluate
     from permitcheck.render import timeline
     from permitcheck.rulepack import steps
 
-    loaded = load_dossier(dossier)
+    loaded = load_dossier(dossier, stdin)
     pack = load_pack(settings, loaded)
     reference = settings.reference_date(loaded.model.application.submission_date)
     dated = steps.step_windows(steps.of(pack), steps.DossierDates.of(loaded.model, reference))

@@ -26,11 +26,54 @@ if TYPE_CHECKING:
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
 
+
+class Command(typer.core.TyperCommand):
+    """A command whose help names its arguments by their metavar, as Click writes it
+    (`DOSSIER...`, `[DOSSIER]`), without the Python types Typer adds (`{paths}`, `<path>`)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(_argument_usage(param))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((_argument_name(param), record[1]))
+            else:
+                options.append(record)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _argument_name(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    return f"{name}..." if param.nargs != 1 else name
+
+
+def _argument_usage(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    shown = name if param.required else f"[{name}]"
+    return f"{shown}..." if param.nargs != 1 else shown
+
+
 app = typer.Typer(
     name="permitcheck",
     help="Check a China work-permit dossier before you submit it (Nanjing rules built in).",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion: commands, options, and the choices of an
+    # option complete; file names fall back to the shell's own completion.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -39,9 +82,16 @@ app = typer.Typer(
 
 # The --format choices come from the renderer registry: a format added there is offered by every
 # command whose view it renders.
-Format = Enum("Format", {f: f for f in formats("report")}, type=str)  # type: ignore[misc]
+# `validate` also takes `auto`: text, or github annotations under GitHub Actions.
+REPORT_FORMATS = ("auto", *formats("report"))
+Format = Enum("Format", {f: f for f in REPORT_FORMATS}, type=str)  # type: ignore[misc]
 GuideFormat = Enum("GuideFormat", {f: f for f in formats("where")}, type=str)  # type: ignore[misc]
-TEXT, GUIDE_TEXT = Format("text"), GuideFormat("text")
+GUIDE_TEXT = GuideFormat("text")
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """`a, b or c`: the choices of an option, in its help."""
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
 
 
 # The choices of options, as Typer offers and checks them (Enum values: `.value`).
@@ -61,11 +111,20 @@ LangOption = Annotated[
     Lang | None,
     typer.Option(
         "--lang",
+        metavar="LANG",
         help="Language of all output: en or zh (default: from LC_ALL/LC_MESSAGES/LANG; "
         "zh* gives Chinese).",
     ),
 ]
-FormatOption = Annotated[GuideFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[
+    GuideFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"Output format: {_listed(formats('where'))}.",
+    ),
+]
 RulesOption = Annotated[
     Path | None,
     typer.Option(
@@ -74,15 +133,53 @@ RulesOption = Annotated[
         help="A folder of rule packs (or one pack's folder), used before the installed ones.",
     ),
 ]
-CityOption = Annotated[
-    str | None,
-    typer.Option(
+
+
+def _completion_settings(ctx: typer.Context) -> Settings:
+    """The settings a completion needs: the --rules and --city already on the command line."""
+    rules_dir, city = ctx.params.get("rules_dir"), ctx.params.get("city")
+    return _settings(
+        "en",
+        rules_dir=rules_dir if isinstance(rules_dir, Path) else None,
+        city=city if isinstance(city, str) else None,
+    )
+
+
+def _complete_city(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The city packs a --city can name (a completion never fails: nothing then)."""
+    from permitcheck import services
+
+    try:
+        packs = services.list_packs(_completion_settings(ctx))
+    except Exception:
+        return []
+    return [pack.name for pack in packs if pack.city and pack.name.startswith(incomplete)]
+
+
+def _complete_rule_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The rule ids of the pack `explain` would use."""
+    from permitcheck import services
+
+    try:
+        rules = services.list_rules(None, _completion_settings(ctx)).rules
+    except Exception:
+        return []
+    return [rule.id for rule in rules if rule.id.startswith(incomplete)]
+
+
+def city_option(what: str) -> Any:
+    """The --city option, saying what the pack is used for by one command: a command given a
+    dossier takes its `application.city`, the others --city alone."""
+    return typer.Option(
         "--city",
+        metavar="CITY",
+        autocompletion=_complete_city,
         show_default=False,
-        help="Rule pack (city) to use when no dossier names one; by default the only city "
-        "pack installed (`permitcheck rules --packs` lists them).",
-    ),
-]
+        help=f"The rule pack (city) {what}; by default the only city pack installed "
+        "(`permitcheck rules --packs` lists them).",
+    )
+
+
 TracebackOption = Annotated[
     bool,
     typer.Option(
@@ -237,33 +334,43 @@ def _show(
     return EXIT_READY
 
 
-# The options every guide command (where, steps, rules, explain) ends with, declared once.
-_GUIDE_OPTIONS = (
-    inspect.Parameter("city", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=CityOption),
-    inspect.Parameter(
-        "output_format", inspect.Parameter.KEYWORD_ONLY, default=GUIDE_TEXT, annotation=FormatOption
-    ),
-    inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOption),
-    inspect.Parameter(
-        "rules_dir", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=RulesOption
-    ),
-    inspect.Parameter(
-        "traceback", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=TracebackOption
-    ),
-)
+def _guide_options(city_use: str) -> tuple[inspect.Parameter, ...]:
+    """The options every guide command (where, steps, rules, explain) ends with, declared
+    once; --city says what the pack is used for by the command."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return (
+        inspect.Parameter(
+            "city",
+            keyword,
+            default=None,
+            annotation=Annotated[str | None, city_option(city_use)],
+        ),
+        inspect.Parameter("output_format", keyword, default=GUIDE_TEXT, annotation=FormatOption),
+        inspect.Parameter("lang", keyword, default=None, annotation=LangOption),
+        inspect.Parameter("rules_dir", keyword, default=None, annotation=RulesOption),
+        inspect.Parameter("traceback", keyword, default=False, annotation=TracebackOption),
+    )
 
 
-def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable[..., None]]:
-    """A guide command from a function of its own options (and `settings`, `services`) that
-    returns the view: the shared options are added to its signature for Typer; the view is
-    printed in the chosen format."""
+# What the pack is used for, as --city says it, by a command given a dossier (which names its
+# own city in `application.city`).
+DOSSIER_CITY = "to use when the dossier names none, or when no dossier is given"
+
+
+def _guide_command(
+    kind: ViewKind, city_use: str
+) -> Callable[[Callable[..., object]], Callable[..., None]]:
+    """A guide command from a function of its own options (and `settings`, `services`, and
+    `stdin` for a `dossier` that may be `-`) that returns the view: the shared options are
+    added to its signature for Typer; the view is printed in the chosen format."""
 
     def decorate(build: Callable[..., object]) -> Callable[..., None]:
         own = [
             parameter
             for name, parameter in inspect.signature(build, eval_str=True).parameters.items()
-            if name not in ("settings", "services")
+            if name not in ("settings", "services", "stdin")
         ]
+        shared = _guide_options(city_use)
 
         @functools.wraps(build)
         def command(**given: Any) -> None:
@@ -273,6 +380,8 @@ def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable
                 from permitcheck import services
 
                 mine = {parameter.name: given[parameter.name] for parameter in own}
+                if str(given.get("dossier")) == services.STDIN:
+                    mine["stdin"] = _read_stdin()
                 settings = _settings(
                     language,
                     traceback=given["traceback"],
@@ -286,26 +395,49 @@ def _guide_command(kind: ViewKind) -> Callable[[Callable[..., object]], Callable
             _run(work, language, given["traceback"])
 
         command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [*own, *_GUIDE_OPTIONS], return_annotation=None
+            [*own, *shared], return_annotation=None
         )
         command.__annotations__ = {
-            parameter.name: parameter.annotation for parameter in [*own, *_GUIDE_OPTIONS]
+            parameter.name: parameter.annotation for parameter in [*own, *shared]
         }
         return command
 
     return decorate
 
 
+def _read_stdin() -> bytes:
+    """Standard input, whole, for a dossier named `-` (one byte more than a dossier may have:
+    the loader then says it is too large, as for a file)."""
+    from permitcheck.dossier.yaml_reader import MAX_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # closed, or replaced by something without bytes
+        return b""
+    try:
+        data: bytes = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        from permitcheck.i18n import t
+        from permitcheck.problems import Stop
+
+        reason = exc.strerror or str(exc)
+        raise Stop.usage(
+            t(f"cannot read standard input: {reason}", f"无法读取标准输入：{reason}")
+        ) from None
+    return data
+
+
 # ---- validate ------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     paths: Annotated[
         list[str],
         typer.Argument(
+            metavar="DOSSIER",
             help="Dossier files, directories (searched recursively; YAML files without the "
-            "top-level `permitcheck` key are skipped) and glob patterns.",
+            "top-level `permitcheck` key are skipped) and glob patterns; `-` reads a dossier "
+            "from standard input (its `file:` paths are relative to the working directory).",
             show_default=False,
         ),
     ],
@@ -316,8 +448,11 @@ def validate(
         typer.Option(
             "--format",
             "-f",
-            help="Output format; repeat it with --output for several reports "
-            "in one run (default: text).",
+            metavar="FORMAT",
+            help=f"Output format: {_listed(REPORT_FORMATS)}; repeat it with --output for "
+            "several reports in one run. Default: auto, which is github annotations when "
+            "GITHUB_ACTIONS=true, else text; with --output and no --format, each file's "
+            "extension names its format (.json, .sarif, .xml junit, .md markdown, .txt text).",
         ),
     ] = None,
     outputs: Annotated[
@@ -333,13 +468,18 @@ def validate(
     ] = None,
     fail_on: Annotated[
         FailOn,
-        typer.Option("--fail-on", help="Lowest severity that makes a dossier not ready (exit 1)."),
+        typer.Option(
+            "--fail-on",
+            metavar="SEVERITY",
+            help="Lowest severity that makes a dossier not ready (exit 1): error or warning.",
+        ),
     ] = FailOn.error,
     lang: LangOption = None,
     color: Annotated[
         Color,
         typer.Option(
             "--color",
+            metavar="WHEN",
             help="Colour: auto (only on a terminal, and not when NO_COLOR is set), "
             "always or never.",
         ),
@@ -372,8 +512,19 @@ def validate(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes for large batches (default: one per "
+            metavar="N",
+            help="Worker processes for large batches, at least 1 (default: one per "
             "core; at most four per core).",
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            show_default=False,
+            help="Show how many dossiers are checked so far, on standard error: a bar on a "
+            "terminal, else a line a second (default: on a terminal, for more than 32 "
+            "dossiers, unless CI is set).",
         ),
     ] = None,
     rules_dir: RulesOption = None,
@@ -390,7 +541,12 @@ def validate(
     def work() -> int:
         from permitcheck import services
 
-        targets = output.targets([fmt.value for fmt in output_formats or [TEXT]], outputs or [])
+        targets = output.targets(
+            [fmt.value for fmt in output_formats or []],
+            outputs or [],
+            default="auto",
+            github=os.environ.get("GITHUB_ACTIONS") == "true",
+        )
         settings = _settings(
             language,
             as_of=as_of,
@@ -401,10 +557,21 @@ def validate(
             jobs=jobs,
             traceback=traceback,
         )
-        report = services.check_paths(
-            paths, settings, skip_non_dossiers, writes=[target for _, target in targets if target]
-        )
-        failed = output.reports(report, targets, settings, _use_color(color), verbose)
+        shown = output.Progress(language, progress)
+        try:
+            report = services.check_paths(
+                paths,
+                settings,
+                skip_non_dossiers,
+                writes=[target for _, target in targets if target],
+                stdin=_read_stdin() if services.STDIN in paths else None,
+                progress=shown.update,
+            )
+        finally:
+            shown.close()
+        failed, written = output.reports(report, targets, settings, _use_color(color), verbose)
+        if written:
+            output.summary(report, written, language)
         if not report.all_ready():
             return EXIT_NOT_READY  # the verdict stands, even if a report could not be written
         return EXIT_ERROR if report.errors or failed else EXIT_READY
@@ -415,9 +582,14 @@ def validate(
 # ---- timeline ------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def timeline(
-    dossier: Annotated[Path, typer.Argument(help="The dossier to draw.", show_default=False)],
+    dossier: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DOSSIER", help="The dossier to draw (`-`: standard input).", show_default=False
+        ),
+    ],
     as_of: AsOfOption = None,
     warn_days: WarnDaysOption = 14,
     output_format: FormatOption = GUIDE_TEXT,
@@ -426,6 +598,7 @@ def timeline(
         Color,
         typer.Option(
             "--color",
+            metavar="WHEN",
             help="Colour and symbols: auto (only on a terminal, and not when NO_COLOR "
             "is set), always or never.",
         ),
@@ -433,7 +606,10 @@ def timeline(
     width: Annotated[
         int | None,
         typer.Option(
-            "--width", min=60, help="Columns to draw in (default: the terminal's, else 80)."
+            "--width",
+            min=60,
+            metavar="COLUMNS",
+            help="Columns to draw in, at least 60 (default: the terminal's, else 80).",
         ),
     ] = None,
     rules_dir: RulesOption = None,
@@ -447,7 +623,8 @@ def timeline(
         from permitcheck import services
 
         settings = _settings(language, as_of=as_of, warn_days=warn_days, rules_dir=rules_dir)
-        picture = services.draw_timeline(str(dossier), settings)
+        given = _read_stdin() if str(dossier) == services.STDIN else None
+        picture = services.draw_timeline(str(dossier), settings, given)
         use_color = _use_color(color) and output_format.value == "text"
         columns = width or (output.terminal_width(80) if use_color else 80)
         return _show("timeline", picture, output_format.value, settings, use_color, columns)
@@ -458,7 +635,7 @@ def timeline(
 # ---- schema and init -----------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
     rules: Annotated[
         bool, typer.Option("--rules", help="The schema of a rule pack's rule files instead.")
@@ -470,12 +647,13 @@ def schema(
         bool,
         typer.Option("--cases", help="The schema of a rule pack's case files (cases/*.yaml)."),
     ] = False,
-    lang: LangOption = None,
     traceback: TracebackOption = False,
 ) -> None:
     """Print the JSON Schema of the dossier format, or of a rule pack's files (for editors
     and other validators)."""
-    language = _lang(lang)
+    # No --lang: the schemas are in English (their text comes from the models), so it would
+    # change nothing; a usage error follows the locale.
+    language = _lang(None)
 
     def work() -> int:
         from permitcheck.i18n import t
@@ -504,11 +682,20 @@ def schema(
     _run(work, language, traceback)
 
 
-@app.command()
+@app.command(cls=Command)
 def init(
-    path: Annotated[Path, typer.Argument(help="The dossier file to create.", show_default=False)],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="The dossier file to create.", show_default=False),
+    ],
     kind: Annotated[
-        Procedure, typer.Option("--type", "-t", help="The procedure of the application.")
+        Procedure,
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="PROCEDURE",
+            help="The procedure of the application: new, extension, change or cancellation.",
+        ),
     ] = Procedure.new,
     schema_ref: Annotated[
         str | None,
@@ -519,7 +706,7 @@ def init(
             "written as a yaml-language-server comment.",
         ),
     ] = None,
-    city: CityOption = None,
+    city: Annotated[str | None, city_option("whose skeleton to write")] = None,
     rules_dir: RulesOption = None,
     lang: LangOption = None,
     traceback: TracebackOption = False,
@@ -548,12 +735,16 @@ def init(
 # ---- where ---------------------------------------------------------------------------------
 
 
-@app.command()
-@_guide_command("where")
+@app.command(cls=Command)
+@_guide_command("where", DOSSIER_CITY)
 def where(
     dossier: Annotated[
         Path | None,
-        typer.Argument(help="A dossier whose `employer` decides the window.", show_default=False),
+        typer.Argument(
+            metavar="DOSSIER",
+            help="A dossier whose `employer` decides the window (`-`: standard input).",
+            show_default=False,
+        ),
     ] = None,
     registered_in: Annotated[
         str | None,
@@ -568,6 +759,7 @@ def where(
         Level | None,
         typer.Option(
             "--level",
+            metavar="LEVEL",
             help="municipal, or provincial for a provincial or ministerial unit "
             "(overrides the dossier; default municipal).",
         ),
@@ -575,6 +767,7 @@ def where(
     *,
     settings: Settings,
     services: ModuleType,
+    stdin: bytes | None = None,
 ) -> object:
     """Which acceptance window, address and hotline serve this employer (FAQ 1)."""
     return services.find_window(
@@ -582,19 +775,22 @@ def where(
         registered_in,
         level.value if level else None,
         settings,
+        stdin,
     )
 
 
 # ---- steps ---------------------------------------------------------------------------------
 
 
-@app.command()
-@_guide_command("steps")
+@app.command(cls=Command)
+@_guide_command("steps", DOSSIER_CITY)
 def steps(
     dossier: Annotated[
         Path | None,
         typer.Argument(
-            help="A dossier: gives the places for its employer and the dates that are due.",
+            metavar="DOSSIER",
+            help="A dossier: gives the places for its employer and the dates that are due "
+            "(`-`: standard input).",
             show_default=False,
         ),
     ] = None,
@@ -602,20 +798,26 @@ def steps(
     *,
     settings: Settings,
     services: ModuleType,
+    stdin: bytes | None = None,
 ) -> object:
     """The steps of a new application in order (FAQ 2), with due dates and places."""
-    return services.plan_steps(None if dossier is None else str(dossier), settings)
+    return services.plan_steps(None if dossier is None else str(dossier), settings, stdin)
 
 
 # ---- rules and explain ---------------------------------------------------------------------
 
 
-@app.command("rules")
-@_guide_command("rules")
+@app.command("rules", cls=Command)
+@_guide_command("rules", "whose rules to list")
 def list_rules(
     procedure: Annotated[
         Procedure | None,
-        typer.Option("--procedure", "-p", help="Only the rules of this procedure."),
+        typer.Option(
+            "--procedure",
+            "-p",
+            metavar="PROCEDURE",
+            help="Only the rules of this procedure: new, extension, change or cancellation.",
+        ),
     ] = None,
     packs: Annotated[
         bool,
@@ -632,11 +834,16 @@ def list_rules(
     return services.list_rules(procedure.value if procedure else None, settings, packs)
 
 
-@app.command()
-@_guide_command("explain")
+@app.command(cls=Command)
+@_guide_command("explain", "whose rule to explain")
 def explain(
     rule_id: Annotated[
-        str, typer.Argument(metavar="RULE_ID", help="A rule id, as `permitcheck rules` lists them.")
+        str,
+        typer.Argument(
+            metavar="RULE_ID",
+            autocompletion=_complete_rule_id,
+            help="A rule id, as `permitcheck rules` lists them.",
+        ),
     ],
     *,
     settings: Settings,
@@ -651,14 +858,14 @@ def explain(
 pack_app = typer.Typer(
     help="For the authors of rule packs: test a pack before anyone relies on it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # the completion of `permitcheck` covers its subcommands
 )
 app.add_typer(pack_app, name="pack")
 PackFormat = Enum("PackFormat", {f: f for f in formats("packtest")}, type=str)  # type: ignore[misc]
 PACK_TEXT = PackFormat("text")
 
 
-@pack_app.command("test")
+@pack_app.command("test", cls=Command)
 def pack_test(
     directory: Annotated[
         Path,
@@ -669,7 +876,13 @@ def pack_test(
         ),
     ],
     output_format: Annotated[
-        PackFormat, typer.Option("--format", "-f", help="Output format.")
+        PackFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"Output format: {_listed(formats('packtest'))}.",
+        ),
     ] = PACK_TEXT,
     lang: LangOption = None,
     traceback: TracebackOption = False,

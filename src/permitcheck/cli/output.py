@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -57,22 +57,34 @@ def terminal_width(default: int) -> int:
     return shutil.get_terminal_size((default, 24)).columns
 
 
-def targets(formats: list[str], outputs: list[str]) -> list[Target]:
-    """Pairs of (format, file or None for stdout); usage problems for impossible pairings."""
+def targets(
+    formats: list[str], outputs: list[str], default: str = "text", github: bool = False
+) -> list[Target]:
+    """Pairs of (format, file or None for stdout); usage problems for impossible pairings.
+
+    Formats and files pair in order. Without any --format, each file's format comes from its
+    extension (`r.json` is json); a file without one, or `-`, gets `default`. `auto` is text,
+    or github annotations under GitHub Actions (`github`), as yamllint chooses.
+    """
     from permitcheck.i18n import t
     from permitcheck.problems import Stop
 
-    if len(outputs) > len(formats):
-        if formats != ["text"] or len(outputs) != 1:
-            raise Stop.usage(
-                t(
-                    "more --output files than --format options; give one --format "
-                    "for each --output",
-                    "--output 多于 --format；请为每个 --output 指定一个 --format",
-                )
+    if not formats:
+        formats = [format_of(output, default) for output in outputs] or [default]
+    elif len(outputs) > len(formats):
+        raise Stop.usage(
+            t(
+                "more --output files than --format options; give one --format for each "
+                "--output, or no --format at all to take each file's format from its extension",
+                "--output 多于 --format；请为每个 --output 指定一个 --format，"
+                "或不指定 --format，由文件扩展名决定格式",
             )
+        )
     pairs: list[Target] = [
-        (fmt, outputs[i] if i < len(outputs) and outputs[i] != "-" else None)
+        (
+            ("github" if github else "text") if fmt == "auto" else fmt,
+            outputs[i] if i < len(outputs) and outputs[i] != "-" else None,
+        )
         for i, fmt in enumerate(formats)
     ]
     if sum(1 for _, target in pairs if target is None) > 1:
@@ -85,11 +97,37 @@ def targets(formats: list[str], outputs: list[str]) -> list[Target]:
     return pairs
 
 
+def format_of(output: str, default: str) -> str:
+    """The format a report file's extension names (the registry's suffixes; `.txt` is text), or
+    `default` for `-` and a name without one; a usage problem naming the choices otherwise."""
+    from permitcheck.i18n import t
+    from permitcheck.problems import Stop
+    from permitcheck.render import REPORTER_BY_NAME, formats
+
+    by_suffix: dict[str, str] = {}
+    for name in formats("report"):
+        by_suffix.setdefault(f".{REPORTER_BY_NAME[name].suffix}", name)  # text before github
+    suffix = os.path.splitext(os.path.basename(output))[1].lower()
+    if output == "-" or not suffix:
+        return default
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    choices = ", ".join(f"{ext} ({name})" for ext, name in by_suffix.items())
+    raise Stop.usage(
+        t(
+            f"--output {output}: no format is known for the extension {suffix}; name the file "
+            f"with one of {choices}, or give --format",
+            f"--output {output}：无法从扩展名 {suffix} 确定格式；请使用以下扩展名之一：{choices}，"
+            "或指定 --format",
+        )
+    )
+
+
 def reports(
     report: Report, pairs: list[Target], settings: Settings, color: bool, verbose: bool
-) -> list[Problem]:
+) -> tuple[list[Problem], list[Target]]:
     """Print the report's problems, write every report; what could not be written, as problems
-    (printed too)."""
+    (printed too), and the (format, file) pairs written to files."""
     from permitcheck.findings import RenderOptions
     from permitcheck.problems import Stop
     from permitcheck.render import render
@@ -97,6 +135,7 @@ def reports(
     lang = settings.lang
     problems(report.errors, lang)
     failed: list[Problem] = []
+    written: list[Target] = []
     for output_format, target in pairs:
         to_terminal = target is None and color and output_format == "text"
         options = RenderOptions(
@@ -116,11 +155,131 @@ def reports(
             except Stop as exc:
                 failed += exc.problems
         else:
-            failed += _write_report(output_format, target, text)
+            not_written = _write_report(output_format, target, text)
+            failed += not_written
+            if not not_written:
+                written.append((output_format, target))
         if output_format == "github":
             failed += _github_summary(report, options)
     problems(failed, lang)
-    return failed
+    return failed, written
+
+
+def summary(report: Report, written: list[Target], lang: Lang) -> None:
+    """One line on standard error after reports went to files: what was checked, what was
+    written (the terminal shows nothing else of a run that writes only files)."""
+    from permitcheck.i18n import t
+
+    ready = sum(1 for result in report.results if result.ready(report.fail_on))
+    not_ready = len(report.results) - ready
+    unchecked = len({problem.path for problem in report.errors})
+    checked = ready + not_ready
+    counts_en = ", ".join(
+        f"{count:,} {what}" for count, what in ((ready, "ready"), (not_ready, "not ready")) if count
+    )
+    counts_zh = "，".join(
+        f"{count:,} 份{what}" for count, what in ((ready, "可提交"), (not_ready, "未就绪")) if count
+    )
+    if unchecked:
+        noun = "dossier" if checked + unchecked == 1 else "dossiers"
+        done_en = f"Checked {checked:,} of {checked + unchecked:,} {noun}"
+        done_zh = f"已检查 {checked + unchecked:,} 份档案中的 {checked:,} 份"
+        counts_en += ("; " if counts_en else "") + f"{unchecked:,} could not be checked"
+        counts_zh += ("；" if counts_zh else "") + f"{unchecked:,} 份无法检查"
+    else:
+        done_en = f"Checked {checked:,} {'dossier' if checked == 1 else 'dossiers'}"
+        done_zh = f"已检查 {checked:,} 份档案"
+    files = ", ".join(f"{target} ({fmt})" for fmt, target in written)
+    files_zh = "、".join(f"{target}（{fmt}）" for fmt, target in written)
+    if checked + unchecked == 0:
+        note(t(f"No dossier checked; wrote {files}", f"未检查任何档案；已写入 {files_zh}"), lang)
+        return
+    note(
+        t(
+            f"{done_en}: {counts_en}; wrote {files}",
+            f"{done_zh}：{counts_zh}；已写入 {files_zh}",
+        ),
+        lang,
+    )
+
+
+class Progress:
+    """Progress of a batch on standard error: a Rich bar on a terminal, cleared at the end; a
+    plain line at most every second when asked for elsewhere (a CI log keeps each line)."""
+
+    SHOWN_FROM = 33  # dossiers: a smaller batch is one chunk, checked before a bar means much
+
+    def __init__(self, lang: Lang, wanted: bool | None) -> None:
+        self.lang = lang
+        self.wanted = wanted
+        self.terminal = sys.stderr.isatty()
+        self.bar: Any = None
+        self.task: Any = None
+        self.shown = False
+        self.last = 0.0
+
+    def showing(self, total: int) -> bool:
+        """Whether to show the progress of `total` dossiers: as asked; else on a terminal, for
+        more than one chunk, and not in CI (its logs are read afterwards)."""
+        if self.wanted is not None:
+            return self.wanted
+        in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+        return self.terminal and not in_ci and total >= self.SHOWN_FROM
+
+    def update(self, done: int, total: int) -> None:
+        """`done` of `total` dossiers are checked (called after each chunk)."""
+        import time
+
+        if not self.shown:
+            if not self.showing(total):
+                return
+            self.shown = True
+            if self.terminal:
+                self._start_bar(total)
+        now = time.monotonic()
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+            # Refreshed here, not by Rich's thread: worker processes are forked meanwhile.
+            if now - self.last >= 0.25 or done == total:
+                self.bar.refresh()
+                self.last = now
+        elif now - self.last >= 1.0 or done == total:
+            self.last = now
+            from permitcheck.i18n import t
+
+            note(
+                t(
+                    f"permitcheck: checked {done:,} of {total:,} dossiers",
+                    f"permitcheck：已检查 {done:,} / {total:,} 份档案",
+                ),
+                self.lang,
+            )
+
+    def _start_bar(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        from permitcheck.i18n import pick
+
+        self.bar = Bar(
+            TextColumn(pick("Checking", "正在检查", self.lang)),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            auto_refresh=False,
+        )
+        self.task = self.bar.add_task("", total=total)
+        self.bar.start()
+        self.bar.refresh()
+
+    def close(self) -> None:
+        """Clear the bar (a run that ends early, by an error or Ctrl-C, clears it too)."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def _write_report(output_format: str, target: str, text: str) -> list[Problem]:
