@@ -598,13 +598,25 @@ def steps(
             show_default=False,
         ),
     ] = None,
+    procedure: Annotated[
+        Procedure | None,
+        typer.Option(
+            "--procedure",
+            "-p",
+            help="The procedure whose steps to list, without a dossier (default: new).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     *,
     settings: Settings,
     services: ModuleType,
 ) -> object:
-    """The steps of a new application in order (FAQ 2), with due dates and places."""
-    return services.plan_steps(None if dossier is None else str(dossier), settings)
+    """The steps of a procedure in order (FAQ 2, 4-6), with due dates and places."""
+    return services.plan_steps(
+        None if dossier is None else str(dossier),
+        settings,
+        None if procedure is None else procedure.value,
+    )
 
 
 # ---- rules and explain ---------------------------------------------------------------------
