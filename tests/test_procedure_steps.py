@@ -1,4 +1,4 @@
-"""`steps` for every procedure (FAQ 2, 4-6), and for dossiers that are not ready."""
+"""`steps` for every procedure (FAQ 2, 4-6), not ready dossiers, and validate's "Next steps"."""
 
 from __future__ import annotations
 
@@ -199,3 +199,94 @@ def test_later_steps_keep_the_dates_the_dossier_gives(tmp_path: Path) -> None:
     due = {step["id"]: step["due"] for step in data["steps"]}
     assert due["notification"] is None
     assert due["residence_permit"] == "2027-02-09"  # counted from the entry the dossier gives
+
+
+# ---- validate's "Next steps" (issue 14, item 10) -------------------------------------------
+
+
+def _block(out: str) -> str:
+    assert "\nNext steps\n" in out, out
+    return out.split("\nNext steps\n")[1].split("\n\n")[0]
+
+
+def test_a_ready_dossier_ends_with_where_to_go_by_when_and_what_follows() -> None:
+    result = invoke("validate", example_file("new-permit"), "--as-of", "2026-12-07")
+    assert result.exit_code == 0
+    block = _block(result.stdout)
+    # Where: the window `where` names for the employer (registered in Jianye: municipal).
+    where = invoke("where", example_file("new-permit")).stdout
+    assert "Windows A314 and A315" in where
+    assert block.splitlines()[0].startswith(
+        "  Apply at: Nanjing Municipal Bureau of Science and Technology, Windows A314 and A315, "
+        "1st floor, Nanjing Municipal Government Service Center, No. 265 Jiangdong Middle Road"
+    )
+    assert "hotline 025-68505314, 025-68505315  [FAQ 1]" in block
+    assert "  By: 2027-03-15 (the last day every time window still holds; set by " in block
+    then = re.findall(r"^    (\d)\. (.+?) \(", block, flags=re.M)
+    assert then == [
+        ("3", "Apply for the work visa"),
+        ("4", "Get the electronic social security card"),
+        ("5", "Apply for the work residence permit"),
+    ]
+    assert block.splitlines()[-1] == (
+        f"  Every step, with places: permitcheck steps {example_file('new-permit')}"
+    )
+
+
+def test_the_next_steps_of_an_extension_name_its_window_and_lead_time() -> None:
+    out = invoke("validate", example_file("extension"), "--as-of", "2026-12-07").stdout
+    block = _block(out)
+    assert "Apply at: Jiangning Development Zone Science and Technology Talent Bureau" in block
+    assert "By: 2026-12-16" in block
+    assert "Extension filed at least 30 days before the permit expires" in block
+    assert "Then:" not in block  # FAQ 4 names no step after the application
+
+
+def test_no_next_steps_for_a_dossier_that_is_not_ready() -> None:
+    result = invoke("validate", example_file("not-ready"), "--as-of", "2026-12-07")
+    assert result.exit_code == 1
+    assert "Next steps" not in result.stdout
+    flagged = invoke(
+        "validate", example_file("extension"), "--as-of", "2026-12-07", "--fail-on", "warning"
+    )
+    assert flagged.exit_code == 1 and "Next steps" not in flagged.stdout
+
+
+def test_one_next_steps_block_per_ready_dossier() -> None:
+    names = ["new-permit", "not-ready", "extension"]
+    out = invoke("validate", *map(example_file, names), "--as-of", "2026-12-07").stdout
+    assert out.count("\nNext steps\n") == 2
+    # Each block follows its own dossier's summary line.
+    for chunk in out.split("\nReady: ")[1:]:
+        assert chunk.split("\n\n")[1].startswith("Next steps")
+
+
+def test_the_next_steps_in_chinese() -> None:
+    out = invoke(
+        "validate", example_file("new-permit"), "--as-of", "2026-12-07", "--lang", "zh"
+    ).stdout
+    assert "\n下一步\n" in out
+    block = out.split("\n下一步\n")[1]
+    assert "  申请地点：南京市科学技术局" in block
+    assert "  期限：2027-03-15（各项时限均仍有效的最后一日；" in block
+    assert "    3. 申请工作签证（申请人）：中国驻外使领馆" in block
+
+
+def test_once_the_letter_is_issued_the_next_steps_start_after_it(tmp_path: Path) -> None:
+    dossier = patched(
+        example_without_files("new-permit"), {"notification_letter.issued_on": "2026-12-01"}
+    )
+    out = invoke("validate", _write(tmp_path, dossier), "--as-of", "2026-12-07").stdout
+    block = _block(out)
+    assert "Apply at:" not in block and "By:" not in block
+    # The work visa within the letter's 6 months.
+    assert "3. Apply for the work visa (Applicant): A Chinese embassy or consulate abroad; " in (
+        block
+    )
+    assert "due by 2027-06-01" in block
+
+
+def test_other_formats_carry_no_next_steps() -> None:
+    for fmt in ("json", "markdown", "github"):
+        out = invoke("validate", example_file("new-permit"), "-f", fmt).stdout
+        assert "Next steps" not in out and "next_steps" not in out, fmt

@@ -23,7 +23,7 @@ from permitcheck.rulepack.sources import RuleModel, Source
 
 if TYPE_CHECKING:
     from permitcheck.dossier.model import Dossier
-    from permitcheck.findings import DossierResult, FailOn
+    from permitcheck.findings import DossierResult, FailOn, NextSteps
 
 
 class Place(RuleModel):
@@ -422,3 +422,72 @@ def step_windows(table: Steps, facts: DossierDates) -> list[StepWindow]:
             )
         )
     return found
+
+
+def place_of(authority: windows.Authority) -> Text:
+    """An acceptance window in one line: authority, window, building, address."""
+    parts = [authority.name, authority.window, authority.building, authority.address]
+    window = authority.window
+    if authority.floor is not None:
+        window = t(f"{window.en}, {authority.floor.en}", f"{window.zh}，{authority.floor.zh}")
+    parts[1] = window
+    return t(", ".join(p.en for p in parts), "，".join(p.zh for p in parts))
+
+
+def _place(table: Steps, name: str, acceptance: windows.Authority | None) -> Text | None:
+    if name == "acceptance":
+        return place_of(acceptance) if acceptance else None
+    found = table.places.get(name)
+    if found is None:
+        return None  # `registration`: no step after an application registers an account
+    if found.address is None:
+        return found.name
+    return t(f"{found.name.en}, {found.address.en}", f"{found.name.zh}，{found.address.zh}")
+
+
+def next_steps(pack: Pack, dossier: Dossier, facts: DossierDates) -> NextSteps:
+    """For a ready dossier: the acceptance window that serves its employer (as `permitcheck
+    where` finds it), the day to hand it in by (`facts.verdict`), and the steps of its
+    procedure that follow the application, dated as `permitcheck steps` dates them."""
+    from permitcheck.findings import NextStep, NextSteps
+
+    acceptance = None
+    if dossier.employer is not None and pack.data_file("windows") is not None:
+        found = windows.resolve(
+            pack, windows.Employer(dossier.employer.level, dossier.employer.registered_in)
+        )
+        acceptance = found if isinstance(found, windows.Authority) else None
+    table = of(pack)
+    described = table.of_procedure(dossier.application.type) or table.of_procedure("new")
+    assert described is not None
+    listed = described[1]
+    handing_in = next((n for n, step in enumerate(listed) if step.due == "submit_by"), None)
+    after = []
+    handed_in = False
+    if handing_in is not None:
+        handed_in = step_dates(listed[handing_in], facts).done is not None
+        for number, step in enumerate(listed[handing_in + 1 :], start=handing_in + 2):
+            dated = step_dates(step, facts)
+            if dated.done is not None:
+                continue
+            after.append(
+                NextStep(
+                    number=number,
+                    title=step.title,
+                    actor=step.actor,
+                    where=_place(table, step.where, acceptance),
+                    due=dated.due,
+                    due_note=dated.note if dated.due else None,
+                    sources=pack.cite(step.sources),
+                )
+            )
+    verdict = facts.verdict
+    return NextSteps(
+        where=place_of(acceptance) if acceptance else None,
+        hotline=tuple(acceptance.hotline) if acceptance else (),
+        where_sources=pack.cite(acceptance.sources) if acceptance else (),
+        submit_by=verdict.submit_by if verdict else None,
+        set_by=verdict.set_by if verdict else None,
+        after=tuple(after),
+        handed_in=handed_in,
+    )
