@@ -148,3 +148,11 @@ def invoke(*args: str, env: dict[str, str] | None = None, **options: Any) -> Any
 def example_file(name: str) -> str:
     """The absolute path of examples/<name>.yaml."""
     return str(EXAMPLES / f"{name}.yaml")
+
+
+def checklist(out: str) -> str:
+    """The text output of `validate` for one dossier without the "Next steps" block that ends
+    it when the dossier is ready: the checklist, the summary line last."""
+    for heading in ("\n\nNext steps\n", "\n\n下一步\n"):
+        out = out.split(heading)[0]
+    return out.rstrip("\n") + "\n"

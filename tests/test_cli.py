@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import CLI_ENV, EXAMPLES, ROOT, example_data, example_file, invoke, patched, to_yaml
+from helpers import (
+    CLI_ENV,
+    EXAMPLES,
+    ROOT,
+    checklist,
+    example_data,
+    example_file,
+    invoke,
+    patched,
+    to_yaml,
+)
 from permitcheck import __version__
 from permitcheck.cli.app import app
 
@@ -37,7 +47,7 @@ def test_ready_examples_exit_0(name: str) -> None:
     result = run("validate", example(name))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert result.stdout.splitlines()[-1].startswith("Ready: ")
+    assert checklist(result.stdout).splitlines()[-1].startswith("Ready: ")
     assert "[FAIL]" not in result.stdout
 
 
@@ -59,7 +69,7 @@ def test_not_ready_example() -> None:
 
 def test_checklist_groups_by_document_in_pack_order() -> None:
     out = run("validate", example("new-permit")).stdout
-    lines = out.splitlines()
+    lines = checklist(out).splitlines()
     assert lines[1] == "Maria Keller (passport C01****47)"
     headings = [line for line in lines[2:] if line and not line.startswith(" ")][:-1]
     assert headings == [
@@ -92,7 +102,7 @@ def test_summary_names_a_closed_window_beside_an_open_one() -> None:
 
 def test_summary_names_submit_by() -> None:
     out = run("validate", example("new-permit")).stdout
-    assert out.splitlines()[-1] == (
+    assert checklist(out).splitlines()[-1] == (
         "Ready: 44 checks passed; submit by 2027-03-15 (set by Certificate of no criminal record)"
     )
     assert out.count("[ok]") == 44
@@ -378,7 +388,7 @@ def test_fail_on_warning(tmp_path: Path) -> None:
     default = run("validate", path)
     assert default.exit_code == 0
     assert "[WARN] The contract ended on 2026-11-02" in default.stdout
-    assert "1 warning;" in default.stdout.splitlines()[-1]
+    assert "1 warning;" in checklist(default.stdout).splitlines()[-1]
     strict = run("validate", path, "--fail-on", "warning")
     assert strict.exit_code == 1
     assert strict.stdout.splitlines()[-1].startswith("Not ready: 1 to fix")
@@ -400,7 +410,7 @@ def test_language_defaults_from_locale() -> None:
     result = run(
         "validate", example("change"), env={"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}
     )
-    assert result.stdout.splitlines()[-1].startswith("Ready")
+    assert checklist(result.stdout).splitlines()[-1].startswith("Ready")
 
 
 def test_colour_only_when_asked_or_on_a_terminal() -> None:

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from helpers import EXAMPLES, ROOT, example_data, invoke, patched, to_yaml, without_files
+from helpers import EXAMPLES, ROOT, checklist, example_data, invoke, patched, to_yaml, without_files
 from permitcheck.render.github import command
 
 
@@ -638,7 +638,7 @@ def test_text_to_stdout_with_json_to_file(tmp_path: Path) -> None:
     target = tmp_path / "r.json"
     result = run("validate", example("change"), "-f", "json", "-o", str(target), "-f", "text")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1].startswith("Ready: ")
+    assert checklist(result.stdout).splitlines()[-1].startswith("Ready: ")
     assert json.loads(target.read_text(encoding="utf-8"))["dossiers"][0]["ready"] is True
 
 

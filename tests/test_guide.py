@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from helpers import example_data, example_file, invoke, load_pack, patched, to_yaml
+from helpers import (
+    example_data,
+    example_file,
+    example_without_files,
+    invoke,
+    load_pack,
+    patched,
+    to_yaml,
+)
 
 RULE_IDS = [rule.id for rule in load_pack("nanjing").rules]
 
@@ -175,7 +183,9 @@ def test_steps_without_a_dossier() -> None:
 def test_steps_show_the_residence_permit_deadline(tmp_path: Path) -> None:
     path = tmp_path / "entered.yaml"
     path.write_bytes(
-        to_yaml(patched(example_data("new-permit"), {"application.entry_date": "2027-01-10"}))
+        to_yaml(
+            patched(example_without_files("new-permit"), {"application.entry_date": "2027-01-10"})
+        )
     )
     result = run("steps", str(path))
     assert result.exit_code == 0
@@ -197,16 +207,26 @@ def test_steps_show_the_residence_permit_deadline(tmp_path: Path) -> None:
     }
 
 
-def test_steps_use_the_employers_windows() -> None:
-    data = json.loads(run("steps", example("change"), "-f", "json").stdout)
+def test_steps_use_the_employers_windows(tmp_path: Path) -> None:
+    path = tmp_path / "jiangbei.yaml"
+    path.write_bytes(
+        to_yaml(
+            patched(
+                example_without_files("new-permit"),
+                {"employer.registered_in": "jiangbei_new_area"},
+            )
+        )
+    )
+    data = json.loads(run("steps", str(path), "-f", "json").stdout)
     places = {step["id"]: step["authority"] for step in data["steps"]}
     assert places["account"]["id"] == "jiangbei_new_area"  # Jiangbei registers there (FAQ 2(1))
     assert places["notification"]["id"] == "jiangbei_new_area"
+    data = json.loads(run("steps", example("change"), "-f", "json").stdout)
+    places = {step["id"]: step["authority"] for step in data["steps"]}
+    assert places["change"]["id"] == "jiangbei_new_area"
     data = json.loads(run("steps", example("extension"), "-f", "json").stdout)
     places = {step["id"]: step["authority"] for step in data["steps"]}
-    assert places["account"]["id"] == "municipal"
-    assert places["notification"]["id"] == "jiangning_development_zone"
-    assert data["note"] == "This dossier is for an extension; these steps describe a new hire."
+    assert places["extension"]["id"] == "jiangning_development_zone"
 
 
 def test_steps_do_not_send_a_provincial_employer_to_the_municipal_windows() -> None:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from permitcheck.dossier.privacy import scrub
 from permitcheck.findings import DossierResult
 from permitcheck.problems import Problem, Problems, Stop
 from permitcheck.settings import Settings
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from permitcheck.dossier.loader import LoadedDossier
+    from permitcheck.rulepack.pack import Pack
 
 # Below this many dossiers, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -43,7 +50,7 @@ def check_one(path: str, settings: Settings, raw: bytes | None = None) -> Dossie
             raise Stop(*pack)
         reference = settings.reference_date(dossier.model.application.submission_date)
         # A pack's data file (the windows) is read when first needed: it may stop here too.
-        return evaluate(
+        result = evaluate(
             dossier,
             pack,
             reference,
@@ -51,6 +58,7 @@ def check_one(path: str, settings: Settings, raw: bytes | None = None) -> Dossie
             settings.show_personal_data,
             calendar=settings.working_days(),
         )
+        return _with_next_steps(result, dossier, pack, reference, path, settings)
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
         return exc.problems if settings.show_personal_data else scrub(exc.problems, dossier.numbers)
@@ -65,6 +73,27 @@ def check_given(path: str, raw: bytes, settings: Settings) -> DossierResult | Pr
         if settings.traceback:
             raise
         return (_internal(path, exc),)
+
+
+def _with_next_steps(
+    result: DossierResult,
+    dossier: LoadedDossier,
+    pack: Pack,
+    reference: date,
+    path: str,
+    settings: Settings,
+) -> DossierResult:
+    """A ready dossier's result with where to hand it in and what follows (validate's text
+    ends with them); computed here, where the dossier's employer and dates are at hand."""
+    if not result.ready(settings.fail_on) or pack.data_file("steps") is None:
+        return result
+    from dataclasses import replace
+
+    from permitcheck.rulepack import steps
+
+    verdict = steps.Verdict.of(result, settings.fail_on, path)
+    facts = steps.DossierDates.of(dossier.model, reference, verdict)
+    return replace(result, next_steps=steps.next_steps(pack, dossier.model, facts))
 
 
 def _check_chunk(job: tuple[Sequence[str], Settings, bool]) -> list[DossierResult | Problems]:

@@ -87,6 +87,33 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """A step that follows handing a ready dossier in, as `validate` names it."""
+
+    number: int  # its number in `permitcheck steps`
+    title: Text
+    actor: Text
+    where: Text | None
+    due: date | None
+    due_note: Text | None
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What to do with a ready dossier: where to hand it in (the employer's acceptance window,
+    None when the dossier does not say), by when, and the steps that follow."""
+
+    where: Text | None
+    hotline: tuple[str, ...]
+    where_sources: tuple[SourceRef, ...]
+    submit_by: date | None
+    set_by: Text | None  # the title of the rule whose window sets `submit_by`
+    after: tuple[NextStep, ...]
+    handed_in: bool = False  # the dossier shows the application made (a letter issued)
+
+
+@dataclass(frozen=True)
 class DossierResult:
     """Everything found about one dossier."""
 
@@ -102,6 +129,8 @@ class DossierResult:
     groups: dict[str, Text]
     applicant: str = ""
     passport: str | None = None  # the applicant's passport number, unmasked
+    # For a ready dossier: where it goes and what follows (None: not ready, or no steps).
+    next_steps: NextSteps | None = None
 
     def ready(self, fail_on: FailOn) -> bool:
         return not any(f.blocks(fail_on) for f in self.findings)

@@ -336,7 +336,7 @@ def _data_documents(pack: Pack, errors: list[Problem]) -> Iterator[tuple[Owner, 
                 owner = _owner(pack, f"windows: {authority.id}", "windows")
                 yield owner, list(authority.sources)
         if pack.data_file("steps") is not None:
-            for step in steps.of(pack).steps:
+            for step in steps.of(pack).every_step():
                 yield _owner(pack, f"steps: {step.id}", "steps"), list(step.sources)
     except Stop as exc:
         errors += exc.problems

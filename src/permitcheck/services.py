@@ -12,6 +12,7 @@ from permitcheck.problems import Problem, Stop
 from permitcheck.settings import Settings
 
 if TYPE_CHECKING:
+    from datetime import date
     from pathlib import Path
 
     from permitcheck import batch
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     )
     from permitcheck.render.timeline import Timeline
     from permitcheck.rulepack.pack import Pack
+    from permitcheck.rulepack.steps import Verdict
 
 # Imports are made inside the functions: a command pays only for what it uses (start-up time
 # is a goal of its own, bench/README.md).
@@ -285,9 +287,16 @@ def _with_city(settings: Settings, dossier: LoadedDossier) -> Settings:
 # ---- steps ---------------------------------------------------------------------------------
 
 
-def plan_steps(dossier: str | None, settings: Settings, stdin: bytes | None = None) -> StepsView:
-    """The steps of a new application (FAQ 2) with their places and, for a dossier, the dates
-    due and done (dossier `-`: the bytes `stdin`)."""
+def plan_steps(
+    dossier: str | None,
+    settings: Settings,
+    procedure: str | None = None,
+    stdin: bytes | None = None,
+) -> StepsView:
+    """The steps of a procedure (a new application: FAQ 2; an extension, a change, a
+    cancellation: FAQ 4-6) with their places and, for a dossier, the dates due and done
+    (dossier `-`: the bytes `stdin`). The procedure is the dossier's, else `procedure`, else a
+    new application."""
     from permitcheck.i18n import PROCEDURES, Text
     from permitcheck.render.guide_views import StepsView, StepView
     from permitcheck.rulepack import steps, windows
@@ -295,31 +304,30 @@ def plan_steps(dossier: str | None, settings: Settings, stdin: bytes | None = No
     acceptance: windows.Authority | None = None
     facts = steps.DossierDates(as_of=settings.today)
     heading: str | None = None
-    note: Text | None = None
     known_employer = False
+    verdict: Verdict | None = None
     if dossier is None:
         pack = load_pack(settings)
+        kind = procedure or "new"
     else:
-        from permitcheck.engine import evaluate
-
         loaded = load_dossier(dossier, stdin)
         pack = load_pack(settings, loaded)
         model = loaded.model
+        kind = model.application.type
+        if procedure is not None and procedure != kind:
+            raise Stop.usage(
+                t(
+                    f"--procedure {procedure}: the dossier is for "
+                    f"{_article(PROCEDURES[kind].en)} {PROCEDURES[kind].en} "
+                    f"(`application.type: {kind}`); leave out --procedure, or give no dossier",
+                    f"--procedure {procedure}：该档案为{PROCEDURES[kind].zh}申请"
+                    f"（`application.type: {kind}`）；请去掉 --procedure，或不指定档案",
+                )
+            )
         heading = model.applicant.name
         reference = settings.reference_date(model.application.submission_date)
-        submit_by = None
-        if model.application.type != "new":
-            kind = model.application.type
-            article = "an" if kind == "extension" else "a"
-            note = t(
-                f"This dossier is for {article} {kind}; these steps describe a new hire.",
-                f"本档案为{PROCEDURES[kind].zh}申请；以下为新聘外国人的办理流程。",
-            )
-        else:
-            submit_by = evaluate(
-                loaded, pack, reference, calendar=settings.working_days()
-            ).submit_by
-        facts = steps.DossierDates.of(model, reference, submit_by)
+        verdict = _verdict(loaded, pack, reference, dossier, settings)
+        facts = steps.DossierDates.of(model, reference, verdict)
         if model.employer is not None:
             heading += f", {model.employer.name}"
             found = windows.resolve(
@@ -329,8 +337,21 @@ def plan_steps(dossier: str | None, settings: Settings, stdin: bytes | None = No
                 acceptance, known_employer = found, True
             # else: shown as "see permitcheck where"
     table = steps.of(pack)
+    note: Text | None = None
+    described = table.of_procedure(kind)
+    if described is None:
+        city = pack.manifest.name
+        name = PROCEDURES[kind]
+        note = t(
+            f"The {city.en} rule pack describes no steps for {_article(name.en)} {name.en}; "
+            "these steps describe a new application.",
+            f"{city.zh}规则包未描述{name.zh}的办理步骤；以下为新办工作许可的流程。",
+        )
+        described = table.of_procedure("new")
+        assert described is not None
+    title, listed = described
     items = []
-    for step in table.steps:
+    for step in listed:
         authority, step_note = None, None
         if step.where == "acceptance":
             authority = acceptance
@@ -353,13 +374,39 @@ def plan_steps(dossier: str | None, settings: Settings, stdin: bytes | None = No
                 note=step_note,
                 flag=dated.flag,
                 done=dated.done,
+                blocked=dated.blocked,
             )
         )
-    city = pack.manifest.name
-    title = steps.of(pack).title or t(
-        f"Steps of a new application in {city.en}", f"{city.zh}新办工作许可流程"
+    if title is None:
+        city = pack.manifest.name
+        title = t(f"Steps of a new application in {city.en}", f"{city.zh}新办工作许可流程")
+    return StepsView(
+        title=title,
+        heading=heading,
+        note=note,
+        steps=tuple(items),
+        pack=pack,
+        procedure=kind,
+        ready=None if verdict is None else verdict.ready,
+        blocking=None if verdict is None else verdict.blocking,
     )
-    return StepsView(title=title, heading=heading, note=note, steps=tuple(items), pack=pack)
+
+
+def _article(word: str) -> str:
+    """`a` or `an` before an English word."""
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
+def _verdict(
+    loaded: LoadedDossier, pack: Pack, reference: date, path: str, settings: Settings
+) -> Verdict:
+    """What `permitcheck validate` says of the dossier, as far as its steps depend on it:
+    checked the same way (reference date, early warnings, calendar, `--fail-on`)."""
+    from permitcheck.engine import evaluate
+    from permitcheck.rulepack.steps import Verdict
+
+    result = evaluate(loaded, pack, reference, settings.warn_days, calendar=settings.working_days())
+    return Verdict.of(result, settings.fail_on, path)
 
 
 # ---- rules and explain ---------------------------------------------------------------------

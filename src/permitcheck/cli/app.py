@@ -794,14 +794,29 @@ def steps(
             show_default=False,
         ),
     ] = None,
+    procedure: Annotated[
+        Procedure | None,
+        typer.Option(
+            "--procedure",
+            "-p",
+            metavar="PROCEDURE",
+            help="The procedure whose steps to list when no dossier is given: new, extension, "
+            "change or cancellation (default: new).",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     *,
     settings: Settings,
     services: ModuleType,
     stdin: bytes | None = None,
 ) -> object:
-    """The steps of a new application in order (FAQ 2), with due dates and places."""
-    return services.plan_steps(None if dossier is None else str(dossier), settings, stdin)
+    """The steps of a procedure in order (FAQ 2, 4-6), with due dates and places."""
+    return services.plan_steps(
+        None if dossier is None else str(dossier),
+        settings,
+        None if procedure is None else procedure.value,
+        stdin,
+    )
 
 
 # ---- rules and explain ---------------------------------------------------------------------

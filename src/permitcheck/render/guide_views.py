@@ -166,6 +166,7 @@ class StepView:
     note: Text | None = None  # what the source leaves open about this step for the employer
     flag: Text | None = None  # what the dossier's dates say is wrong with this step
     done: Text | None = None  # the dossier's date that shows the step done
+    blocked: Text | None = None  # why the step cannot be done yet (the dossier is not ready)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,10 @@ class StepsView:
     note: Text | None
     steps: tuple[StepView, ...]
     pack: Pack
+    procedure: str = "new"
+    # From a dossier: whether `validate` finds it ready, and how many findings block it.
+    ready: bool | None = None
+    blocking: int | None = None
 
 
 _WHERE = t("Where", "地点")
@@ -226,6 +231,9 @@ def steps_json(view: StepsView, options: RenderOptions) -> str:
     return json_document(
         {
             "dossier": view.heading,
+            "procedure": view.procedure,
+            "ready": view.ready,
+            "blocking": view.blocking,
             "note": view.note.get(lang) if view.note else None,
             "steps": [
                 {
@@ -241,6 +249,7 @@ def steps_json(view: StepsView, options: RenderOptions) -> str:
                     "note": s.note.get(lang) if s.note else None,
                     "done": s.done.get(lang) if s.done else None,
                     "flag": s.flag.get(lang) if s.flag else None,
+                    "blocked": s.blocked.get(lang) if s.blocked else None,
                     "sources": _sources_json(view.pack, s.step.sources),
                 }
                 for s in view.steps
@@ -271,6 +280,8 @@ def steps_text(view: StepsView, options: RenderOptions) -> str:
             lines.append(f"   {_DONE.get(lang)}{colon}{s.done.get(lang)}")
         if s.note is not None:
             lines.append(f"   {_NOTE.get(lang)}{colon}{s.note.get(lang)}")
+        if s.blocked is not None:
+            lines.append(f"   [!] {s.blocked.get(lang)}")
         if s.flag is not None:
             lines.append(f"   [!] {s.flag.get(lang)}")
     return _text(lines)

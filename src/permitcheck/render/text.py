@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shlex
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import (
@@ -47,6 +48,7 @@ _EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
 _PASSED = t("{n} check{s} passed", "{n} 项通过")
 _SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
 _SET_BY = t("set by {what}", "取决于{what}")
+_DUE_BY = t("due by {date}", "{date} 前办理")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _CLOSED_ONE = t("{title} (last day {date})", "{title}（最后一日 {date}）")
@@ -156,6 +158,58 @@ def _dossier(
         ):
             _finding(lines, found, options)
     lines += [[], _summary(result, report, options)]
+    _next_steps(lines, result, report, options)
+
+
+_NEXT = t("Next steps", "下一步")
+_HAND_IN = t("Apply at", "申请地点")
+_HOTLINE = t("hotline {numbers}", "咨询电话 {numbers}")
+_UNKNOWN_WINDOW = t(
+    "the employer's acceptance window (`permitcheck where` names it)",
+    "用人单位对应的受理窗口（见 `permitcheck where`）",
+)
+_BY = t("By", "期限")
+_BY_DAY = t("the last day every time window still holds", "各项时限均仍有效的最后一日")
+_THEN = t("Then", "之后")
+_ALL_STEPS = t("Every step, with places: {command}", "全部步骤及地点：{command}")
+
+
+def _next_steps(
+    lines: list[list[Segment]], result: DossierResult, report: Report, options: RenderOptions
+) -> None:
+    """After a ready dossier's summary: where to hand it in, by when, and what follows."""
+    plan = result.next_steps
+    if plan is None or not result.ready(report.fail_on):
+        return
+    lang = options.lang
+    colon = COLON.get(lang)
+    lines += [[], [(_NEXT.get(lang), "bold underline")]]
+    if not plan.handed_in:
+        where = plan.where.get(lang) if plan.where else _UNKNOWN_WINDOW.get(lang)
+        if plan.hotline:
+            hotline = say(_HOTLINE, lang, numbers=LIST_COMMA.get(lang).join(plan.hotline))
+            where += COMMA.get(lang) + hotline
+        cited = f"  [{_SOURCE[lang]}{cite_all(plan.where_sources, lang)}]"
+        lines.append(
+            [("  " + labelled(_HAND_IN, where, lang), ""), (cited if plan.where else "", "dim")]
+        )
+        if plan.submit_by is not None:
+            why = [_BY_DAY.get(lang)]
+            if plan.set_by is not None:
+                why.append(say(_SET_BY, lang, what=plan.set_by.get(lang)))
+            by = plan.submit_by.isoformat() + aside(joined(SEMICOLON, why, lang), lang)
+            lines.append([("  " + labelled(_BY, by, lang), "")])
+    if plan.after:
+        lines.append([("  " + _THEN.get(lang) + colon.rstrip(), "")])
+    for step in plan.after:
+        line = f"    {step.number}. {step.title.get(lang)}{aside(step.actor.get(lang), lang)}"
+        if step.where is not None:
+            line += colon + step.where.get(lang)
+        if step.due is not None:
+            line += SEMICOLON.get(lang) + say(_DUE_BY, lang, date=step.due.isoformat())
+        lines.append([(line, ""), (f"  [{_SOURCE[lang]}{cite_all(step.sources, lang)}]", "dim")])
+    command = f"permitcheck steps {shlex.quote(result.path)}"
+    lines.append([("  " + say(_ALL_STEPS, lang, command=command), "dim")])
 
 
 def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions) -> None:

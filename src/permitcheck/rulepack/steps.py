@@ -1,7 +1,8 @@
-"""What comes next: the steps of a pack (FAQ 2), their places and the dates they are due."""
+"""What comes next: a pack's steps of each procedure (FAQ 2, 4-6), their places and due dates."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -22,6 +23,7 @@ from permitcheck.rulepack.sources import RuleModel, Source
 
 if TYPE_CHECKING:
     from permitcheck.dossier.model import Dossier
+    from permitcheck.findings import DossierResult, FailOn, NextSteps
 
 
 class Place(RuleModel):
@@ -88,12 +90,36 @@ class Step(RuleModel):
     sources: list[Source] = Field(min_length=1)
 
 
+Procedure = Literal["new", "extension", "change", "cancellation"]
+
+
+class ProcedureSteps(RuleModel):
+    """The steps of an extension, a change or a cancellation."""
+
+    title: Text
+    steps: list[Step] = Field(min_length=1)
+
+
 class Steps(RuleModel):
     # The heading of `permitcheck steps` (the city and the FAQ question the steps come from).
     title: Text | None = None
     registration: Registration
     places: dict[str, Place]
+    # The steps of a new application.
     steps: list[Step] = Field(min_length=1)
+    # The steps of the other procedures, those the source describes.
+    procedures: dict[Literal["extension", "change", "cancellation"], ProcedureSteps] = {}
+
+    def of_procedure(self, procedure: str) -> tuple[Text | None, list[Step]] | None:
+        """The heading and the steps of `procedure`; None when the pack describes none."""
+        if procedure == "new":
+            return self.title, self.steps
+        found = next((p for key, p in self.procedures.items() if key == procedure), None)
+        return None if found is None else (found.title, found.steps)
+
+    def every_step(self) -> list[Step]:
+        """The steps of every procedure (for checks that look at each)."""
+        return [*self.steps, *(step for p in self.procedures.values() for step in p.steps)]
 
 
 def of(pack: Pack) -> Steps:
@@ -112,7 +138,7 @@ def _steps(path: Path, documents: frozenset[str], main: str | None) -> Steps:
     table = read_cited(Steps, path, documents, "steps", main)
     assert isinstance(table, Steps)
     known = set(table.places) | {"registration", "acceptance"}
-    for step in table.steps:
+    for step in table.every_step():
         for place in filter(None, (step.where, step.also)):
             if place not in known:
                 raise Stop.rules(
@@ -147,21 +173,52 @@ def registration_authority(pack: Pack, acceptance: windows.Authority | None) -> 
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What `permitcheck validate` says of a dossier that a step handing it in depends on."""
+
+    ready: bool
+    blocking: int  # findings that make it not ready
+    submit_by: date | None  # the last day every time window of the dossier still holds
+    set_by: Text | None = None  # the title of the rule whose window sets `submit_by`
+    path: str = ""  # the dossier, as the user named it (for the command to run)
+
+    @classmethod
+    def of(cls, result: DossierResult, fail_on: FailOn, path: str) -> Verdict:
+        """The verdict of `validate` on the dossier at `path`, whose check gave `result`."""
+        setter = next(
+            (
+                found
+                for found in result.findings
+                if found.rule == result.submit_by_rule and found.subject == result.submit_by_subject
+            ),
+            None,
+        )
+        return cls(
+            ready=result.ready(fail_on),
+            blocking=sum(1 for found in result.findings if found.blocks(fail_on)),
+            submit_by=result.submit_by,
+            set_by=setter.title if setter else None,
+            path=path,
+        )
+
+
+@dataclass(frozen=True)
 class DossierDates:
-    """The dates of a dossier the steps are counted from, and the reference date."""
+    """The dates of a dossier the steps are counted from, the reference date, and the verdict
+    of its check (None: no dossier, or not checked)."""
 
     as_of: date
-    submit_by: date | None = None
+    verdict: Verdict | None = None
     entry_date: date | None = None
     letter_issued_on: date | None = None
 
     @classmethod
-    def of(cls, dossier: Dossier, as_of: date, submit_by: date | None = None) -> DossierDates:
+    def of(cls, dossier: Dossier, as_of: date, verdict: Verdict | None = None) -> DossierDates:
         """The dates `dossier` states, on the reference date `as_of`."""
         letter = dossier.notification_letter
         return cls(
             as_of=as_of,
-            submit_by=submit_by,
+            verdict=verdict,
             entry_date=dossier.application.entry_date,
             letter_issued_on=letter.issued_on if letter is not None else None,
         )
@@ -179,6 +236,8 @@ class StepDates:
     note: Text | None
     flag: Text | None = None
     done: Text | None = None  # the dossier's date that shows the step done
+    # Why the step cannot be done yet (the dossier it hands in is not ready), and what to do.
+    blocked: Text | None = None
 
 
 def _done(step: Step, facts: DossierDates) -> tuple[date | None, Text | None]:
@@ -212,10 +271,37 @@ _DATE_NAMES: dict[str, tuple[Text, Text, Text]] = {
 }
 
 
-_SUBMIT_BY_NOTE = t(
-    "the last day every time window of the dossier still holds (see `permitcheck validate`)",
-    "档案中各项时限均仍有效的最后一日（见 `permitcheck validate`）",
-)
+def _submit_by_note(verdict: Verdict) -> Text:
+    """How the day a dossier must be handed in was found, and which window sets it."""
+    note = t(
+        "the last day every time window of the dossier still holds",
+        "档案中各项时限均仍有效的最后一日",
+    )
+    if verdict.set_by is not None:
+        note = t(
+            f"{note.en}, set by: {verdict.set_by.en}",
+            f"{note.zh}，取决于：{verdict.set_by.zh}",
+        )
+    return t(
+        f"{note.en} (see `permitcheck validate`)",
+        f"{note.zh}（见 `permitcheck validate`）",
+    )
+
+
+def _blocked(verdict: Verdict) -> Text:
+    """What stops a not-ready dossier from being handed in, and where to see it."""
+    n = verdict.blocking
+    command = f"`permitcheck validate {shlex.quote(verdict.path)}`"
+    en = (
+        f"Not ready: {n} problem{'' if n == 1 else 's'} to solve first; "
+        f"{command} lists {'it' if n == 1 else 'them'}"
+    )
+    zh = f"尚不能提交：须先解决 {n} 项问题，详见 {command}"
+    if verdict.submit_by is not None:
+        day = verdict.submit_by.isoformat()
+        en += f". The dossier's time windows hold until {day}, if it is ready by then"
+        zh += f"。档案各项时限至 {day} 仍有效，须在此前备齐"
+    return t(en + ".", zh + "。")
 
 
 def step_dates(step: Step, facts: DossierDates) -> StepDates:
@@ -223,10 +309,18 @@ def step_dates(step: Step, facts: DossierDates) -> StepDates:
     date of the dossier shows the step late (or a date cannot be right)."""
     done, shown_done = _done(step, facts)
     if step.due == "submit_by":
+        verdict = facts.verdict
         if done is not None:
             # Done (the letter is issued): the day the package had to go in is moot.
             return StepDates(None, None, done=shown_done)
-        return StepDates(facts.submit_by, _SUBMIT_BY_NOTE if facts.submit_by else None)
+        if verdict is None:
+            return StepDates(None, None)
+        if not verdict.ready:
+            # A due date would read as if it could be met: what blocks the step instead.
+            return StepDates(None, None, blocked=_blocked(verdict))
+        if verdict.submit_by is None:
+            return StepDates(None, None)
+        return StepDates(verdict.submit_by, _submit_by_note(verdict))
     if not isinstance(step.due, DueAfter):
         return StepDates(None, None, done=shown_done)
     after, start = step.due.after, facts.get(step.due.after)
@@ -328,3 +422,72 @@ def step_windows(table: Steps, facts: DossierDates) -> list[StepWindow]:
             )
         )
     return found
+
+
+def place_of(authority: windows.Authority) -> Text:
+    """An acceptance window in one line: authority, window, building, address."""
+    parts = [authority.name, authority.window, authority.building, authority.address]
+    window = authority.window
+    if authority.floor is not None:
+        window = t(f"{window.en}, {authority.floor.en}", f"{window.zh}，{authority.floor.zh}")
+    parts[1] = window
+    return t(", ".join(p.en for p in parts), "，".join(p.zh for p in parts))
+
+
+def _place(table: Steps, name: str, acceptance: windows.Authority | None) -> Text | None:
+    if name == "acceptance":
+        return place_of(acceptance) if acceptance else None
+    found = table.places.get(name)
+    if found is None:
+        return None  # `registration`: no step after an application registers an account
+    if found.address is None:
+        return found.name
+    return t(f"{found.name.en}, {found.address.en}", f"{found.name.zh}，{found.address.zh}")
+
+
+def next_steps(pack: Pack, dossier: Dossier, facts: DossierDates) -> NextSteps:
+    """For a ready dossier: the acceptance window that serves its employer (as `permitcheck
+    where` finds it), the day to hand it in by (`facts.verdict`), and the steps of its
+    procedure that follow the application, dated as `permitcheck steps` dates them."""
+    from permitcheck.findings import NextStep, NextSteps
+
+    acceptance = None
+    if dossier.employer is not None and pack.data_file("windows") is not None:
+        found = windows.resolve(
+            pack, windows.Employer(dossier.employer.level, dossier.employer.registered_in)
+        )
+        acceptance = found if isinstance(found, windows.Authority) else None
+    table = of(pack)
+    described = table.of_procedure(dossier.application.type) or table.of_procedure("new")
+    assert described is not None
+    listed = described[1]
+    handing_in = next((n for n, step in enumerate(listed) if step.due == "submit_by"), None)
+    after = []
+    handed_in = False
+    if handing_in is not None:
+        handed_in = step_dates(listed[handing_in], facts).done is not None
+        for number, step in enumerate(listed[handing_in + 1 :], start=handing_in + 2):
+            dated = step_dates(step, facts)
+            if dated.done is not None:
+                continue
+            after.append(
+                NextStep(
+                    number=number,
+                    title=step.title,
+                    actor=step.actor,
+                    where=_place(table, step.where, acceptance),
+                    due=dated.due,
+                    due_note=dated.note if dated.due else None,
+                    sources=pack.cite(step.sources),
+                )
+            )
+    verdict = facts.verdict
+    return NextSteps(
+        where=place_of(acceptance) if acceptance else None,
+        hotline=tuple(acceptance.hotline) if acceptance else (),
+        where_sources=pack.cite(acceptance.sources) if acceptance else (),
+        submit_by=verdict.submit_by if verdict else None,
+        set_by=verdict.set_by if verdict else None,
+        after=tuple(after),
+        handed_in=handed_in,
+    )
