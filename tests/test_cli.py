@@ -52,7 +52,7 @@ def test_not_ready_example() -> None:
     )
     assert "[FAIL] The certificate of no criminal record is missing.  [FAQ 3(4)]" in out
     assert "Fix: Apply for a certificate of no criminal record" in out
-    assert "apostille from IN is not accepted" in out
+    assert "apostille from India is not accepted" in out
     assert "commitment is accepted only for: Category A" in out
     assert not ANSI.search(out)
 

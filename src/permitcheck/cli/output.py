@@ -95,7 +95,8 @@ def reports(
     from permitcheck.render import render
 
     lang = settings.lang
-    problems(report.errors, lang)
+    if ("github", None) not in pairs:  # else each is an annotation in the same log already
+        problems(report.errors, lang)
     failed: list[Problem] = []
     for output_format, target in pairs:
         to_terminal = target is None and color and output_format == "text"

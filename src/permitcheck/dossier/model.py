@@ -19,6 +19,7 @@ from pydantic import (
 from permitcheck.basemodel import Strict, bilingual_error, describe, shown
 from permitcheck.dates import DateSyntaxError, check_range, parse_date
 from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
+from permitcheck.i18n import PROCEDURES
 
 
 def _to_date(value: Any) -> date:
@@ -408,10 +409,11 @@ class Dossier(Strict):
     def _sections_for_procedure(self) -> Dossier:
         for key in _REQUIRED_BY_TYPE[self.application.type]:
             if getattr(self, key) is None:
-                kind = self.application.type
+                kind = PROCEDURES[self.application.type]
+                article = "an" if kind.en[0] in "aeiou" else "a"
                 raise bilingual_error(
                     "missing_section",
-                    f"a {kind} application needs the `{key}` section",
-                    f"{kind} 类申请须填写 `{key}` 部分",
+                    f"{article} {kind.en} application needs the `{key}` section",
+                    f"{kind.zh}申请须填写 `{key}` 部分",
                 )
         return self

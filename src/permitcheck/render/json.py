@@ -65,8 +65,12 @@ def _finding(found: Finding, options: RenderOptions) -> dict[str, Any]:
         "title": found.title.get(options.lang),
         "message": found.message.get(options.lang),
         "fix": found.fix.get(options.lang) if found.fix else None,
-        # The quoted sentences are given once per rule, under "rules".
-        "sources": [{"title": s.title, "section": s.section} for s in found.sources],
+        # The quoted sentences are given once per rule, under "rules"; here each section once
+        # (a rule quoting two sentences of one section cites it once).
+        "sources": [
+            {"title": title, "section": section}
+            for title, section in dict.fromkeys((s.title, s.section) for s in found.sources)
+        ],
         "location": {"line": found.location.line, "column": found.location.column},
     }
 

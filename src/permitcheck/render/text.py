@@ -19,7 +19,7 @@ from permitcheck.i18n import (
     say,
     t,
 )
-from permitcheck.render import escape
+from permitcheck.render import escape, shared
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
 _MARKS = {
@@ -40,21 +40,15 @@ _PASSPORT = t("passport {number}", "护照 {number}")
 _SOURCE = {"en": "", "zh": "依据 "}  # before the citations: `[FAQ 3(4)]`, `[依据 FAQ 3(4)]`
 _READY = t("Ready", "可以提交")
 _NOT_READY = t("Not ready", "尚不能提交")
-_MISSING = t("{n} missing", "缺少 {n} 项")
-_TO_FIX = t("{n} to fix", "{n} 项需处理")
-_WARNINGS = t("{n} warning{s}", "{n} 项警告")
 _EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
 _PASSED = t("{n} check{s} passed", "{n} 项通过")
-_SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
+_SUBMIT_BY = t("submit by {date}", "最迟于 {date} 提交")
 _SET_BY = t("set by {what}", "取决于{what}")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _CLOSED_ONE = t("{title} (last day {date})", "{title}（最后一日 {date}）")
 _OTHERS_HOLD = t("the other windows hold until {date}", "其余时限至 {date}")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
-_ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
-_SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
-_TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
 
 
 # Text and its Rich style ("" for none). Segments hold names, paths and messages from the
@@ -72,13 +66,7 @@ def render(report: Report, options: RenderOptions) -> str:
         _dossier(lines, result, report, options)
     failed_files = {error.path for error in report.errors}
     if len(report.results) + len(failed_files) > 1 or report.skipped:
-        ready = sum(1 for r in report.results if r.ready(report.fail_on))
-        separator = SEMICOLON.get(options.lang)
-        line = say(_TOTAL, options.lang, ready=ready, total=len(report.results))
-        if report.errors:
-            line += separator + say(_ERRORS, options.lang, n=len(failed_files))
-        if report.skipped:
-            line += separator + say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
+        line = joined(SEMICOLON, shared.run_summary(report, options.lang), options.lang)
         lines += [[], [(line, "bold")]]
         if options.verbose:
             # Why each YAML file was not checked: a dossier skipped by mistake shows here.
@@ -192,21 +180,10 @@ def _setter(result: DossierResult, lang: Lang) -> str | None:
 def _summary(result: DossierResult, report: Report, options: RenderOptions) -> list[Segment]:
     lang = options.lang
     counts = result.counts()
-    blocking = [f for f in result.findings if f.blocks(report.fail_on)]
-    missing = sum(1 for f in blocking if f.about_presence)
-    to_fix = len(blocking) - missing
-    warnings = sum(
-        1 for f in result.findings if f.status in ("fail", "warn") and not f.blocks(report.fail_on)
-    )
-    parts: list[str] = []
-    if missing:
-        parts.append(say(_MISSING, lang, n=missing))
-    if to_fix:
-        parts.append(say(_TO_FIX, lang, n=to_fix))
-    if not parts and (counts["pass"] or not warnings):
-        parts.append(say(_PASSED, lang, n=counts["pass"]))
-    if warnings:
-        parts.append(say(_WARNINGS, lang, n=warnings))
+    tally = result.tally(report.fail_on)
+    parts = shared.problems(result, report.fail_on, lang)
+    if not (tally.missing or tally.to_fix) and (counts["pass"] or not tally.warnings):
+        parts.insert(0, say(_PASSED, lang, n=counts["pass"]))
     if counts["exempt"]:
         parts.append(say(_EXEMPT, lang, n=counts["exempt"]))
     tail: list[str] = []
