@@ -552,7 +552,12 @@ def test_markdown_table_row_per_dossier_with_escaped_pipes(tmp_path: Path) -> No
         "`" + d["path"].replace("|", "\\|") + "`" for d in report["dossiers"]
     ]
     assert [row[0] for row in rows] == ["✅" if d["ready"] else "❌" for d in report["dossiers"]]
-    assert [row[4] for row in rows] == [d["submit_by"] or "—" for d in report["dossiers"]]
+    assert [row[4] for row in rows] == [
+        ("?" if d["submit_by_pending"] else "—")
+        if d["submit_by"] is None
+        else (f"at the latest {d['submit_by']}" if d["submit_by_pending"] else d["submit_by"])
+        for d in report["dossiers"]
+    ]
     not_ready = next(row for row in rows if row[0] == "❌")
     assert not_ready[3].startswith("not ready (3 missing, 6 to fix)")
     # The error about the key `na|me` is a list item, not a table cell: its `|` is shown as

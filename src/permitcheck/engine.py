@@ -77,6 +77,7 @@ def evaluate(
         submit_by=setter.window_end if setter else None,
         submit_by_rule=setter.rule if setter else None,
         submit_by_subject=setter.subject if setter else None,
+        submit_by_pending=tuple(dict.fromkeys(f.subject for f in findings if f.pending)),
         groups=groups,
         applicant=redact(dossier.model.applicant.name, secrets)
         if hidden
@@ -226,6 +227,7 @@ def _evaluate_one(
         window_start: date | None = None,
         window_open: bool = False,
         at: dotted.Keys = (),
+        pending: bool = False,
     ) -> Finding:
         return Finding(
             rule=rule.id,
@@ -243,6 +245,7 @@ def _evaluate_one(
             window_end=window_end,
             window_start=window_start,
             window_open=window_open,
+            pending=pending,
             sort_key=tuple(
                 f"{step:06d}" if isinstance(step, int) else step for step in subject_path
             ),
@@ -268,7 +271,10 @@ def _evaluate_one(
     if rule.document is not None and not about_presence:
         nothing = _nothing_to_check(rule, index, data, dossier.data)
         if nothing is not None:
-            return finding("skip", nothing)
+            # A missing document's time window is not known until it is added.
+            return finding(
+                "skip", nothing, pending=kind.time_window and nothing is i18n.DOCUMENT_MISSING
+            )
     ctx = Context(
         data=data,
         as_of=as_of,
@@ -337,6 +343,8 @@ def _evaluate_one(
         window_start=start,
         window_open=is_open,
         at=outcome.at,
+        # A date not stated: the window is not known until it is.
+        pending=kind.time_window and end is None and outcome.message is i18n.NOT_STATED,
     )
 
 

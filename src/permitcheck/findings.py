@@ -104,6 +104,9 @@ class Finding:
     # Whether the time window still holds on the reference date (a failed warning-severity
     # rule has status warn, but its window is closed).
     window_open: bool = False
+    # A time window that cannot be measured yet: its document is missing or its date not
+    # stated; once added it may set `submit by` earlier than the windows known.
+    pending: bool = False
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def blocks(self, fail_on: FailOn) -> bool:
@@ -139,6 +142,9 @@ class DossierResult:
     groups: dict[str, Text]
     applicant: str = ""
     passport: str | None = None  # the applicant's passport number, unmasked
+    # The subjects of the time windows not known yet (Finding.pending): `submit_by` is then
+    # only an upper bound.
+    submit_by_pending: tuple[str, ...] = ()
 
     def ready(self, fail_on: FailOn) -> bool:
         return not any(f.blocks(fail_on) for f in self.findings)

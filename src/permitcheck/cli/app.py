@@ -450,7 +450,10 @@ def timeline(
         picture = services.draw_timeline(str(dossier), settings)
         use_color = _use_color(color) and output_format.value == "text"
         columns = width or (output.terminal_width(80) if use_color else 80)
-        return _show("timeline", picture, output_format.value, settings, use_color, columns)
+        _show("timeline", picture, output_format.value, settings, use_color, columns)
+        # A window already closed: not ready, as `validate` says of the same dossier.
+        closed = any(bar.status == "fail" for bar in picture.bars)
+        return EXIT_NOT_READY if closed else EXIT_READY
 
     _run(work, language, traceback)
 

@@ -51,6 +51,9 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
         "submit_by": result.submit_by.isoformat() if result.submit_by else None,
         "submit_by_rule": result.submit_by_rule,
         "submit_by_subject": result.submit_by_subject,
+        # Time windows not known yet (documents missing, dates not stated): until they are,
+        # `submit_by` is an upper bound.
+        "submit_by_pending": list(result.submit_by_pending),
         "counts": result.counts(),
         "applicant": {"name": result.applicant, "passport": options.number(result.passport)},
     }

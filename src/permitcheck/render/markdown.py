@@ -7,6 +7,7 @@ from permitcheck.i18n import (
     COLON,
     COMMA,
     FIX,
+    LIST_COMMA,
     PROCEDURES,
     SEMICOLON,
     Lang,
@@ -25,6 +26,7 @@ _NOT_READY = t("not ready", "尚不能提交")
 _ERRORS = t("Could not be checked", "无法检查")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _LINE = t("line {n}", "第 {n} 行")
+_AT_THE_LATEST = t("at the latest {date}", "最迟 {date}")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -59,9 +61,13 @@ def _row(result: DossierResult, report: Report, lang: Lang) -> str:
     ]
     if closed:
         # A closed window is named even when another one still gives a "submit by" date.
-        named = ", ".join(escape.markdown(name, table=True) for name in dict.fromkeys(closed))
-        outcome += "; " + _CLOSED.get(lang).replace("{what}", named)
+        named = LIST_COMMA.get(lang).join(
+            escape.markdown(name, table=True) for name in dict.fromkeys(closed)
+        )
+        outcome += SEMICOLON.get(lang) + _CLOSED.get(lang).replace("{what}", named)
     submit_by = result.submit_by.isoformat() if result.submit_by else "—"
+    if result.submit_by_pending:  # windows not known yet: the date is only a bound
+        submit_by = say(_AT_THE_LATEST, lang, date=submit_by) if result.submit_by else "?"
     mark = "✅" if is_ready else "❌"
     return (
         f"| {mark} | {escape.markdown_code(result.path, table=True)} | "

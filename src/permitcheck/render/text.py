@@ -44,6 +44,10 @@ _EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
 _PASSED = t("{n} check{s} passed", "{n} 项通过")
 _SUBMIT_BY = t("submit by {date}", "最迟于 {date} 提交")
 _SET_BY = t("set by {what}", "取决于{what}")
+# When windows are not known yet (documents missing, dates not stated), the date is a bound.
+_AT_THE_LATEST = t("submit by: at the latest {date}", "最迟于 {date} 提交")
+_PENDING = t("set once added: {what}", "补齐后方可确定期限：{what}")
+_NO_DATE_YET = t("no submit-by date yet", "尚无法确定提交期限")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _CLOSED_ONE = t("{title} (last day {date})", "{title}（最后一日 {date}）")
@@ -177,6 +181,15 @@ def _setter(result: DossierResult, lang: Lang) -> str | None:
     return None
 
 
+def _pending(result: DossierResult, lang: Lang) -> str:
+    """`set once added: Certificate of no criminal record, Medical examination certificate`:
+    the documents whose windows are not known yet ("" for none)."""
+    names = list(dict.fromkeys(_title(result, f, lang) for f in result.findings if f.pending))
+    if not names:
+        return ""
+    return say(_PENDING, lang, what=LIST_COMMA.get(lang).join(names))
+
+
 def _summary(result: DossierResult, report: Report, options: RenderOptions) -> list[Segment]:
     lang = options.lang
     counts = result.counts()
@@ -202,13 +215,19 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> l
             )
         )
         tail.append(say(_CLOSED, lang, what=named))
-    if result.submit_by is not None:
+    pending = _pending(result, lang)
+    if result.submit_by is not None and pending:
+        holds = _OTHERS_HOLD if closed else _AT_THE_LATEST
+        tail += [say(holds, lang, date=result.submit_by.isoformat()), pending]
+    elif result.submit_by is not None:
         setter = _setter(result, lang)
         holds = _OTHERS_HOLD if closed else _SUBMIT_BY
         tail.append(
             say(holds, lang, date=result.submit_by.isoformat())
             + (aside(say(_SET_BY, lang, what=setter), lang) if setter else "")
         )
+    elif pending:
+        tail += [_NO_DATE_YET.get(lang), pending]
     elif not closed:
         tail.append(_NOTHING_TO_CHECK.get(lang))
     if counts["skip"] and options.verbose:
