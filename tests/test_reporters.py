@@ -161,7 +161,7 @@ def test_plain_text_checklist() -> None:
         "a.yaml — new work permit (Notification Letter), Nanjing, as of 2026-12-07",
         "",
         "Certificate of no criminal record",
-        "  [FAIL] r.age says fail  [FAQ 3(4)]  (r.age)",
+        "  [FAIL] r.age says fail  [FAQ 3(4)]  (r.age)  a.yaml:31",
         "      Fix: Get a new one",
         "  [EXEMPT] r.exempt says exempt  [FAQ 3(4)]",
         "  [ok] r.present says pass",

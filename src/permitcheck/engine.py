@@ -246,6 +246,7 @@ def _evaluate_one(
             window_start=window_start,
             window_open=window_open,
             pending=pending,
+            item=_item(rule, index, data),
             sort_key=tuple(
                 f"{step:06d}" if isinstance(step, int) else step for step in subject_path
             ),
@@ -346,6 +347,31 @@ def _evaluate_one(
         # A date not stated: the window is not known until it is.
         pending=kind.time_window and end is None and outcome.message is i18n.NOT_STATED,
     )
+
+
+# The fields that name an entry of a list of documents, in order of preference.
+_ENTRY_NAMES = ("issuer", "name", "institution", "employer")
+
+
+def _item(rule: Rule, index: int | None, data: Mapping[str, Any]) -> Text | None:
+    """`Entry 2 (KUKA AG)`: the entry of a list a rule on each entry judges. Family members
+    have their own checklist headings, which name them."""
+    if index is None or rule.for_each is None or rule.for_each.startswith("family"):
+        return None
+    entries = dotted.get(data, dotted.parse(rule.for_each.removesuffix("[*]"), None))
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    name = next(
+        (
+            str(entry[key])
+            for key in _ENTRY_NAMES
+            if isinstance(entry, dict) and isinstance(entry.get(key), str)
+        ),
+        None,
+    )
+    number = index + 1
+    if name is None:
+        return i18n.t(f"Entry {number}", f"第 {number} 项")
+    return i18n.t(f"Entry {number} ({name})", f"第 {number} 项（{name}）")
 
 
 def _nothing_to_check(

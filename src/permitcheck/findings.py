@@ -107,6 +107,9 @@ class Finding:
     # A time window that cannot be measured yet: its document is missing or its date not
     # stated; once added it may set `submit by` earlier than the windows known.
     pending: bool = False
+    # Which entry of a list the finding is about (`Entry 2 (KUKA AG)`), so that the checklist
+    # tells apart the entries of a list of documents; None when it is about no entry.
+    item: Text | None = None
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def blocks(self, fail_on: FailOn) -> bool:
@@ -193,6 +196,8 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     verbose: bool = False
+    # Only what is wrong (failures, warnings) and the summaries; a ready dossier in one line.
+    quiet: bool = False
     show_personal_data: bool = False
     base_dir: str | None = None  # where relative paths start (SARIF makes paths relative to it)
 

@@ -350,6 +350,14 @@ def validate(
             "--verbose", "-v", help="Also list rules that do not apply, and every rule id."
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Text: only failures, warnings and summaries; a ready dossier in one line.",
+        ),
+    ] = False,
     show_personal_data: Annotated[
         bool,
         typer.Option(
@@ -404,7 +412,7 @@ def validate(
         report = services.check_paths(
             paths, settings, skip_non_dossiers, writes=[target for _, target in targets if target]
         )
-        failed = output.reports(report, targets, settings, _use_color(color), verbose)
+        failed = output.reports(report, targets, settings, _use_color(color), verbose, quiet)
         if not report.all_ready():
             return EXIT_NOT_READY  # the verdict stands, even if a report could not be written
         return EXIT_ERROR if report.errors or failed else EXIT_READY

@@ -86,7 +86,12 @@ def targets(formats: list[str], outputs: list[str]) -> list[Target]:
 
 
 def reports(
-    report: Report, pairs: list[Target], settings: Settings, color: bool, verbose: bool
+    report: Report,
+    pairs: list[Target],
+    settings: Settings,
+    color: bool,
+    verbose: bool,
+    quiet: bool = False,
 ) -> list[Problem]:
     """Print the report's problems, write every report; what could not be written, as problems
     (printed too)."""
@@ -105,6 +110,7 @@ def reports(
             color=to_terminal,
             width=terminal_width(100) if to_terminal else 100,
             verbose=verbose,
+            quiet=quiet,
             show_personal_data=settings.show_personal_data,
             base_dir=os.getcwd(),
         )

@@ -13,6 +13,7 @@ from permitcheck.i18n import (
     Lang,
     aside,
     joined,
+    labelled,
     say,
     t,
 )
@@ -87,9 +88,10 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
         group = result.groups.get(found.group)
         heading = group.get(lang) if group else found.group
         line_label = say(_LINE, lang, n=found.location.line)
+        item = labelled(found.item, "", lang) if found.item is not None else ""
         text = (
             f"- {mark} **{escape.markdown(heading)}**: "
-            f"{escape.markdown_message(found.message.get(lang))}"
+            f"{escape.markdown_message(item + found.message.get(lang))}"
         )
         if found.fix is not None:
             text += f" *{FIX.get(lang)}:* {escape.markdown_message(found.fix.get(lang))}"

@@ -64,9 +64,12 @@ Segment = tuple[str, str]
 
 def render(report: Report, options: RenderOptions) -> str:
     lines: list[list[Segment]] = []
+    previous_short = False
     for number, result in enumerate(report.results):
-        if number:
+        short = options.quiet and _one_line(result)
+        if number and not (short and previous_short):  # one-line verdicts stay together
             lines.append([])
+        previous_short = short
         _dossier(lines, result, report, options)
     failed_files = {error.path for error in report.errors}
     if len(report.results) + len(failed_files) > 1 or report.skipped:
@@ -82,6 +85,11 @@ def render(report: Report, options: RenderOptions) -> str:
     if not lines:
         return ""
     return _styled(lines, options.width) if options.color else _plain(lines)
+
+
+def _one_line(result: DossierResult) -> bool:
+    """Whether --quiet shows `result` in one line (nothing failed or warned)."""
+    return not any(f.status in ("fail", "warn") for f in result.findings)
 
 
 def _plain(lines: list[list[Segment]]) -> str:
@@ -119,6 +127,12 @@ def _dossier(
 ) -> None:
     lang = options.lang
     comma = COMMA.get(lang)
+    wrong = [f for f in result.findings if f.status in ("fail", "warn")]
+    if options.quiet and not wrong:
+        # Nothing to say but the verdict: one line, as ruff and yamllint say nothing more.
+        verdict = _summary(result, report, options)
+        lines.append([(result.path, "bold"), (COLON.get(lang), ""), *verdict])
+        return
     lines.append(
         [
             (result.path, "bold"),
@@ -130,14 +144,16 @@ def _dossier(
             ),
         ]
     )
-    who = result.applicant
-    if result.passport is not None:
+    who = "" if options.quiet else result.applicant
+    if who and result.passport is not None:
         who += aside(say(_PASSPORT, lang, number=options.number(result.passport) or ""), lang)
     if who:
         lines.append([(who, "dim")])
     groups: dict[str, list[Finding]] = {}
     for found in result.findings:
         if found.status == "skip" and not options.verbose:
+            continue
+        if options.quiet and found.status not in ("fail", "warn"):
             continue
         groups.setdefault(found.group, []).append(found)
     order = {key: number for number, key in enumerate(result.groups)}  # the pack's order
@@ -146,22 +162,27 @@ def _dossier(
         for found in sorted(
             groups[key], key=lambda f: (_ORDER[f.status], not f.about_presence, f.rule, f.sort_key)
         ):
-            _finding(lines, found, options)
+            _finding(lines, found, options, result.path)
     lines += [[], _summary(result, report, options)]
 
 
-def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions) -> None:
+def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions, path: str) -> None:
     lang = options.lang
     symbol, word, style = _MARKS[found.status]
+    # An entry of a list is named, so that three certificates are not three anonymous lines.
+    item = labelled(found.item, "", lang) if found.item is not None else ""
     line: list[Segment] = [
         ("  ", ""),
         (symbol if options.color else word.get(lang), style),
-        (" " + found.message.get(lang), ""),
+        (" " + item + found.message.get(lang), ""),
     ]
     if found.status in ("fail", "warn", "exempt") and found.sources:
         line.append((f"  [{_SOURCE[lang]}{cite_all(found.sources, lang)}]", "dim"))
     if options.verbose or found.status in ("fail", "warn"):
         line.append((f"  ({found.rule})", "dim"))
+    if found.status in ("fail", "warn"):
+        # Where to look, as `file:line` that editors and terminals open.
+        line.append((f"  {path}:{found.location.line}", "dim"))
     lines.append(line)
     if found.fix is not None and found.status in ("fail", "warn"):
         lines.append([("      ", ""), (labelled(FIX, "", lang), "bold"), (found.fix.get(lang), "")])

@@ -1,0 +1,80 @@
+"""The text checklist (issue 14, items 5 and 6): each failing item named and located, and
+`--quiet` for hooks and large batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import example_without_files, invoke, patched, to_yaml
+
+
+def _three_certificates(tmp_path: Path) -> str:
+    """examples/new-permit.yaml with three work-experience certificates, the second unsealed."""
+    data = example_without_files("new-permit")
+    first = data["documents"]["work_experience"][0]
+    second = {**first, "issuer": "Siemens AG", "sealed_or_signed": False}
+    third = {**first, "issuer": "Bosch GmbH"}
+    data = patched(data, {"documents.work_experience": [first, second, third]})
+    path = tmp_path / "three.yaml"
+    path.write_bytes(to_yaml(data))
+    return str(path)
+
+
+def _line_of(path: str, text: str) -> int:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_failing_list_entry_is_named_and_located(tmp_path: Path) -> None:
+    path = _three_certificates(tmp_path)
+    out = invoke("validate", path).stdout
+    failing = [line for line in out.splitlines() if line.startswith("  [FAIL]")]
+    assert len(failing) == 1, out
+    line = _line_of(path, "issuer: Siemens AG")
+    assert failing[0].startswith("  [FAIL] Entry 2 (Siemens AG): ")
+    assert failing[0].endswith(f"  {path}:{line}")
+    # The entries that pass are named too, so that the two `[ok]` are told apart.
+    assert "  [ok] Entry 1 (KUKA AG): " in out
+    assert "  [ok] Entry 3 (Bosch GmbH): " in out
+    zh = invoke("validate", path, "--lang", "zh").stdout
+    assert "  [不通过] 第 2 项（Siemens AG）：" in zh
+
+
+def test_every_failure_in_text_gives_its_line() -> None:
+    out = invoke("validate", "examples/not-ready.yaml").stdout
+    failing = [line for line in out.splitlines() if line.startswith("  [FAIL]")]
+    assert failing
+    for line in failing:
+        assert "  examples/not-ready.yaml:" in line, line
+
+
+def test_markdown_names_the_entry(tmp_path: Path) -> None:
+    out = invoke("validate", _three_certificates(tmp_path), "-f", "markdown").stdout
+    assert "**Proof of work experience**: Entry 2 (Siemens AG): " in out
+
+
+def test_quiet_shows_only_what_is_wrong() -> None:
+    out = invoke("validate", "examples/not-ready.yaml", "--quiet").stdout
+    assert "[FAIL]" in out
+    assert "[ok]" not in out
+    assert "Fix: " in out
+    assert out.splitlines()[-1].startswith("Not ready: 3 missing, 6 to fix")
+    assert "Employer\n" not in out  # a heading with nothing wrong under it is left out
+
+
+def test_quiet_ready_dossier_is_one_line() -> None:
+    out = invoke("validate", "examples/new-permit.yaml", "-q").stdout
+    assert out == (
+        "examples/new-permit.yaml: Ready: 44 checks passed; submit by 2027-03-15 "
+        "(set by Certificate of no criminal record)\n"
+    )
+    many = invoke("validate", "examples/new-permit.yaml", "examples/not-ready.yaml", "-q")
+    lines = many.stdout.splitlines()
+    assert lines[0].startswith("examples/new-permit.yaml: Ready: ")
+    assert lines[-1] == "1 of 2 dossiers ready"
+    assert many.exit_code == 1
+
+
+def test_the_pre_commit_hook_is_quiet() -> None:
+    hooks = (Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: permitcheck validate --quiet " in hooks
