@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
-from helpers import example_without_files, invoke, patched, to_yaml
+from helpers import evaluate_data, example_data, example_without_files, invoke, patched, to_yaml
+from permitcheck.findings import RenderOptions, Report
+from permitcheck.render import render
 
 
 def _three_certificates(tmp_path: Path) -> str:
@@ -78,3 +82,20 @@ def test_quiet_ready_dossier_is_one_line() -> None:
 def test_the_pre_commit_hook_is_quiet() -> None:
     hooks = (Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text()
     assert "entry: permitcheck validate --quiet " in hooks
+
+
+def test_wrapped_lines_keep_their_indent_on_a_terminal() -> None:
+    """At 60 columns, a finding's message wraps under itself (after the mark), and its fix
+    under the fix; nothing falls back to the left edge."""
+    result = evaluate_data(example_data("not-ready"), as_of="2026-12-07")
+    text = render("report", Report((result,), ()), "text", RenderOptions(color=True, width=60))
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()
+    assert all(len(line) <= 60 and line == line.rstrip() for line in lines)
+    for before, line in itertools.pairwise(lines):
+        if before.startswith("  ✗ ") and not line.startswith("      Fix"):
+            assert line.startswith("    ") and not line.startswith("     "), (before, line)
+    fix_lines = [i for i, line in enumerate(lines) if line.startswith("      Fix: ")]
+    assert fix_lines
+    for i in fix_lines:
+        after = lines[i + 1]
+        assert after == "" or after.startswith(("      ", "  ✓", "  ✗", "  !", "  ◎")), after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import (
@@ -29,6 +30,9 @@ _MARKS = {
     "pass": ("✓", t("[ok]", "[通过]"), "green"),
     "skip": ("–", t("[skip]", "[不适用]"), "dim"),
 }
+# Spaces at the end of a line, among the colour codes there.
+_TRAILING = re.compile(r"(?:\x1b\[[0-9;]*m| )*$", re.MULTILINE)
+_SYMBOLS = frozenset(symbol for symbol, _, _ in _MARKS.values())
 _ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
 # The checklist's heading names what a new application obtains; the others as everywhere.
 _PROCEDURES = {
@@ -100,6 +104,7 @@ def _plain(lines: list[list[Segment]]) -> str:
 def _styled(lines: list[list[Segment]], width: int) -> str:
     """Colour and wrapping for a terminal, rendered by Rich in one pass."""
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text as RichText
 
     buffer = io.StringIO()
@@ -115,11 +120,28 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
         markup=False,
     )
     for line in lines:
-        text = RichText()
-        for content, style in line:
-            text.append(escape.text(content), style=style or None)
-        console.print(text)
-    return buffer.getvalue()
+        # A line that starts indented keeps its indent when it wraps; a finding wraps under its
+        # message, after the mark (a hanging indent).
+        head = 0
+        if line and line[0][0] and not line[0][0].strip():
+            head = 2 if len(line) > 2 and line[1][0] in _SYMBOLS else 1
+        prefix, text = RichText(), RichText()
+        for number, (content, style) in enumerate(line):
+            part = escape.text(content)
+            if number == head and head == 2:
+                part = part.lstrip(" ")
+            (prefix if number < head else text).append(part, style=style or None)
+        if head:
+            width = prefix.cell_len + (1 if head == 2 else 0)
+            grid = Table.grid()
+            grid.add_column(width=width, no_wrap=True)
+            grid.add_column()
+            grid.add_row(prefix, text)
+            console.print(grid)
+        else:
+            console.print(text)
+    # The grid pads its cells to the width: no trailing spaces (before the closing colour code).
+    return _TRAILING.sub(lambda end: end[0].replace(" ", ""), buffer.getvalue())
 
 
 def _dossier(
