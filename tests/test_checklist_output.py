@@ -99,3 +99,16 @@ def test_wrapped_lines_keep_their_indent_on_a_terminal() -> None:
     for i in fix_lines:
         after = lines[i + 1]
         assert after == "" or after.startswith(("      ", "  ✓", "  ✗", "  !", "  ◎")), after
+
+
+def test_timeline_marks_point_at_their_columns_and_the_dates_have_a_header() -> None:
+    lines = invoke("timeline", "examples/new-permit.yaml").stdout.splitlines()
+    assert lines[1].endswith(" last day")
+    bar = lines[2]
+    as_of = next(line for line in lines if "^ as of 2026-12-07" in line)
+    submit = next(line for line in lines if "^ submit by 2027-03-15" in line)
+    # Each `^` stands under what it marks: the reference date's `|` in every bar, and the
+    # submit-by day at the end of the window that sets it (the criminal record's).
+    assert bar[as_of.index("^")] == "|"
+    assert bar[submit.index("^")] == "#" and bar[submit.index("^") + 1] == "."
+    assert as_of.lstrip().startswith("^") and submit.lstrip().startswith("^")
