@@ -89,7 +89,7 @@ def test_a_document_issued_on_the_day_china_joined_needs_no_apostille_date() -> 
     assert _statuses(before) == ["fail"]
     assert (
         "Only the document's issue date (2023-11-06) is given, which is before the "
-        "Apostille Convention applied between China and DE (2023-11-07)"
+        "Apostille Convention applied between China and Germany (2023-11-07)"
     ) in before[0].message.en
 
 
@@ -98,7 +98,7 @@ def test_a_document_issued_on_the_day_a_later_state_joined_needs_no_apostille_da
     before = _record(issued_on="2024-01-10")
     assert _statuses(before) == ["fail"]
     assert "(2024-01-10) is given, which is before" in before[0].message.en
-    assert "between China and CA (2024-01-11)" in before[0].message.en
+    assert "between China and Canada (2024-01-11)" in before[0].message.en
 
 
 def test_an_apostille_dated_on_the_in_force_day_is_accepted() -> None:

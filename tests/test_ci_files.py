@@ -43,7 +43,7 @@ def test_pre_commit_hooks_file_follows_its_schema() -> None:
     assert not errors, [e.message for e in errors]
     (hook,) = hooks
     assert hook["id"] == "permitcheck" and hook["language"] == "python"
-    assert hook["entry"].startswith("permitcheck validate --skip-non-dossiers")
+    assert hook["entry"].startswith("permitcheck validate --quiet --skip-non-dossiers")
 
 
 @pytest.fixture(scope="module")

@@ -58,11 +58,13 @@ def test_not_ready_example() -> None:
     out = result.stdout
     assert out.splitlines()[-1] == (
         "Not ready: 3 missing, 6 to fix; closed: Medical examination certificate (last day "
-        "2026-10-30), Passport or international travel document (last day 2026-10-31)"
+        "2026-10-30), Passport or international travel document (last day 2026-10-31); "
+        "no submit-by date yet; set once added: Certificate of no criminal record, "
+        "Family member 1: Priya Mehta (spouse)"
     )
     assert "[FAIL] The certificate of no criminal record is missing.  [FAQ 3(4)]" in out
     assert "Fix: Apply for a certificate of no criminal record" in out
-    assert "apostille from IN is not accepted" in out
+    assert "apostille from India is not accepted" in out
     assert "commitment is accepted only for: Category A" in out
     assert not ANSI.search(out)
 
@@ -169,6 +171,7 @@ DOSSIER_KEYS = {
     "submit_by",
     "submit_by_rule",
     "submit_by_subject",
+    "submit_by_pending",
     "counts",
     "applicant",
     "findings",
@@ -400,7 +403,8 @@ def test_chinese_output() -> None:
     assert "缺少无犯罪记录证明。" in result.stdout
     assert result.stdout.splitlines()[-1] == (
         "尚不能提交：缺少 3 项，6 项需处理；已超出时限：体检证明（最后一日 2026-10-30）、"
-        "护照或国际旅行证件（最后一日 2026-10-31）"
+        "护照或国际旅行证件（最后一日 2026-10-31）；尚无法确定提交期限；"
+        "补齐后方可确定期限：无犯罪记录证明、随行家属 1：Priya Mehta（配偶）"
     )
 
 

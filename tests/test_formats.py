@@ -495,8 +495,7 @@ def test_github_annotations_agree_with_json(malformed: list[str]) -> None:
     failed_files = len({e["path"] for e in report["errors"]})
     assert notices == [
         f"{ready} of {len(report['dossiers'])} dossiers ready; "
-        f"{failed_files} files could not be checked; "
-        "0 non-dossier YAML files skipped"
+        f"{failed_files} files could not be checked"
     ]
 
 
@@ -539,7 +538,7 @@ def test_markdown_table_row_per_dossier_with_escaped_pipes(tmp_path: Path) -> No
     assert result.exit_code == 1
     out = result.stdout
     lines = out.splitlines()
-    assert lines[0] == "## permitcheck: 2 of 3 dossiers ready"
+    assert lines[0] == "## permitcheck: 2 of 3 dossiers ready; 1 file could not be checked"
     start = lines.index("| | Dossier | Procedure | Result | Submit by |")
     assert lines[start + 1] == "|---|---|---|---|---|"
     rows = []
@@ -553,9 +552,14 @@ def test_markdown_table_row_per_dossier_with_escaped_pipes(tmp_path: Path) -> No
         "`" + d["path"].replace("|", "\\|") + "`" for d in report["dossiers"]
     ]
     assert [row[0] for row in rows] == ["✅" if d["ready"] else "❌" for d in report["dossiers"]]
-    assert [row[4] for row in rows] == [d["submit_by"] or "—" for d in report["dossiers"]]
+    assert [row[4] for row in rows] == [
+        ("?" if d["submit_by_pending"] else "—")
+        if d["submit_by"] is None
+        else (f"at the latest {d['submit_by']}" if d["submit_by_pending"] else d["submit_by"])
+        for d in report["dossiers"]
+    ]
     not_ready = next(row for row in rows if row[0] == "❌")
-    assert not_ready[3].startswith("not ready (9 to fix")
+    assert not_ready[3].startswith("not ready (3 missing, 6 to fix)")
     # The error about the key `na|me` is a list item, not a table cell: its `|` is shown as
     # written (escaping it there would show the backslash), on one line.
     (error_line,) = [line for line in lines if line.startswith(f"- `{bad}`")]

@@ -446,7 +446,7 @@ def test_a_full_disk_and_an_unwritable_step_summary_are_errors(tmp_path: Path) -
         f"permitcheck: cannot write the step summary to {tmp_path}:"
     ), summary.stderr
     # The annotations were written all the same.
-    assert summary.stdout.startswith("::notice title=permitcheck::1 of 1 dossiers ready")
+    assert summary.stdout.startswith("::notice title=permitcheck::1 of 1 dossier ready")
 
 
 def test_output_dash_is_standard_output_and_a_slash_names_a_folder(

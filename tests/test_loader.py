@@ -111,7 +111,7 @@ def test_missing_section_points_at_the_procedure() -> None:
             "",
         )
     )
-    assert "a new application needs the `employer` section" in error.text.en
+    assert "a new permit application needs the `employer` section" in error.text.en
     assert error.location == _location_of("new", after="type: ")
 
 

@@ -125,7 +125,10 @@ def test_steps_show_the_letters_last_valid_day(
         f"issue on {issued_on}" in text
     )
     assert "Notification Letter template validity" in text
-    assert f"{last_day} 前" in invoke("steps", dossier, "--as-of", issued_on, "--lang", "zh").stdout
+    assert (
+        f"最迟于 {last_day}"
+        in invoke("steps", dossier, "--as-of", issued_on, "--lang", "zh").stdout
+    )
 
 
 def test_without_the_letter_the_visa_step_says_what_it_is_counted_from(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def _github_messages(out: str) -> list[str]:
 
 
 def _markdown_messages(out: str) -> list[str]:
-    assert out.startswith("## permitcheck: 0 of 1 dossiers ready\n")
+    assert out.startswith("## permitcheck: 0 of 1 dossier ready; 1 file could not be checked\n")
     return out.splitlines()
 
 
@@ -163,7 +163,7 @@ def test_plain_text_checklist() -> None:
         "a.yaml — new work permit (Notification Letter), Nanjing, as of 2026-12-07",
         "",
         "Certificate of no criminal record",
-        "  [FAIL] r.age says fail  [FAQ 3(4)]  (r.age)",
+        "  [FAIL] r.age says fail  [FAQ 3(4)]  (r.age)  a.yaml:31",
         "      Fix: Get a new one",
         "  [EXEMPT] r.exempt says exempt  [FAQ 3(4)]",
         "  [ok] r.present says pass",
@@ -195,7 +195,7 @@ def test_chinese_text() -> None:
     assert "  [不通过] r.age 结果 fail  [依据 FAQ 3(4)]  (r.age)" in text
     assert text.splitlines()[-3] == (
         "尚不能提交：1 项需处理，1 项以承诺或豁免满足；"
-        "请于 2027-03-15 前提交（取决于无犯罪记录证明）"
+        "最迟于 2027-03-15 提交（取决于无犯罪记录证明）"
     )
 
 

@@ -77,6 +77,7 @@ def evaluate(
         submit_by=setter.window_end if setter else None,
         submit_by_rule=setter.rule if setter else None,
         submit_by_subject=setter.subject if setter else None,
+        submit_by_pending=tuple(dict.fromkeys(f.subject for f in findings if f.pending)),
         groups=groups,
         applicant=redact(dossier.model.applicant.name, secrets)
         if hidden
@@ -226,6 +227,7 @@ def _evaluate_one(
         window_start: date | None = None,
         window_open: bool = False,
         at: dotted.Keys = (),
+        pending: bool = False,
     ) -> Finding:
         return Finding(
             rule=rule.id,
@@ -243,6 +245,8 @@ def _evaluate_one(
             window_end=window_end,
             window_start=window_start,
             window_open=window_open,
+            pending=pending,
+            item=_item(rule, index, data),
             sort_key=tuple(
                 f"{step:06d}" if isinstance(step, int) else step for step in subject_path
             ),
@@ -268,7 +272,10 @@ def _evaluate_one(
     if rule.document is not None and not about_presence:
         nothing = _nothing_to_check(rule, index, data, dossier.data)
         if nothing is not None:
-            return finding("skip", nothing)
+            # A missing document's time window is not known until it is added.
+            return finding(
+                "skip", nothing, pending=kind.time_window and nothing is i18n.DOCUMENT_MISSING
+            )
     ctx = Context(
         data=data,
         as_of=as_of,
@@ -337,7 +344,34 @@ def _evaluate_one(
         window_start=start,
         window_open=is_open,
         at=outcome.at,
+        # A date not stated: the window is not known until it is.
+        pending=kind.time_window and end is None and outcome.message is i18n.NOT_STATED,
     )
+
+
+# The fields that name an entry of a list of documents, in order of preference.
+_ENTRY_NAMES = ("issuer", "name", "institution", "employer")
+
+
+def _item(rule: Rule, index: int | None, data: Mapping[str, Any]) -> Text | None:
+    """`Entry 2 (KUKA AG)`: the entry of a list a rule on each entry judges. Family members
+    have their own checklist headings, which name them."""
+    if index is None or rule.for_each is None or rule.for_each.startswith("family"):
+        return None
+    entries = dotted.get(data, dotted.parse(rule.for_each.removesuffix("[*]"), None))
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    name = next(
+        (
+            str(entry[key])
+            for key in _ENTRY_NAMES
+            if isinstance(entry, dict) and isinstance(entry.get(key), str)
+        ),
+        None,
+    )
+    number = index + 1
+    if name is None:
+        return i18n.t(f"Entry {number}", f"第 {number} 项")
+    return i18n.t(f"Entry {number} ({name})", f"第 {number} 项（{name}）")
 
 
 def _nothing_to_check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,12 +35,37 @@ class SourceRef:
     original: Literal["en", "zh"] = "en"
 
     def cite(self, lang: Lang) -> str:
-        """`FAQ 3(4)`, `民法典 Art. 201`: the document's short name and the section."""
-        return f"{pick(self.label, self.label_zh, lang)} {self.section}"
+        """`FAQ 3(4)`, `民法典 第 201 条`: the document's short name and the section."""
+        return f"{pick(self.label, self.label_zh, lang)} {self.section_in(lang)}"
+
+    def section_in(self, lang: Lang) -> str:
+        """The section as `lang` names it: `3 note` is `3 附注`, `Art. 50` `第 50 条` in Chinese
+        (a citation in Chinese output must not be half English)."""
+        return section_name(self.section, lang)
 
     def quote_in(self, lang: Lang) -> str:
         """The quote in `lang`; the original where no rendering in `lang` exists."""
         return self.quote_zh if lang == "zh" and self.quote_zh else self.quote
+
+
+# The words of section names in packs and sources (`3 note`, `Art. 50`, `para. 2`, the named
+# sections of a guide), in Chinese; a section of numbers alone is the same in both languages.
+_SECTION_WORDS_ZH = {"note": "附注", "extension": "延期", "validity": "有效期"}
+_ARTICLE = re.compile(r"^(?:Art\.|Article) *(\d+)(.*)$")
+_PARAGRAPH = re.compile(r"^(?:para\.|paragraph) *(\d+)(.*)$")
+
+
+def section_name(section: str, lang: Lang) -> str:
+    """A section's name in `lang` (see SourceRef.section_in)."""
+    if lang != "zh":
+        return section
+    article = _ARTICLE.match(section)
+    if article:
+        return f"第 {article[1]} 条{article[2]}"
+    paragraph = _PARAGRAPH.match(section)
+    if paragraph:
+        return f"第 {paragraph[1]} 段{paragraph[2]}"
+    return " ".join(_SECTION_WORDS_ZH.get(word, word) for word in section.split(" "))
 
 
 def cite_all(sources: Iterable[SourceRef], lang: Lang) -> str:
@@ -48,8 +74,9 @@ def cite_all(sources: Iterable[SourceRef], lang: Lang) -> str:
     for source in sources:
         label = pick(source.label, source.label_zh, lang)
         sections = by_label.setdefault(label, [])
-        if source.section not in sections:
-            sections.append(source.section)
+        section = source.section_in(lang)
+        if section not in sections:
+            sections.append(section)
     return SEMICOLON.get(lang).join(
         f"{label} {', '.join(sections)}" for label, sections in by_label.items()
     )
@@ -77,6 +104,12 @@ class Finding:
     # Whether the time window still holds on the reference date (a failed warning-severity
     # rule has status warn, but its window is closed).
     window_open: bool = False
+    # A time window that cannot be measured yet: its document is missing or its date not
+    # stated; once added it may set `submit by` earlier than the windows known.
+    pending: bool = False
+    # Which entry of a list the finding is about (`Entry 2 (KUKA AG)`), so that the checklist
+    # tells apart the entries of a list of documents; None when it is about no entry.
+    item: Text | None = None
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def blocks(self, fail_on: FailOn) -> bool:
@@ -114,6 +147,16 @@ class NextSteps:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A dossier's problems as the summaries count them: missing documents and other blocking
+    findings (at the --fail-on threshold), then the findings that only warn."""
+
+    missing: int
+    to_fix: int
+    warnings: int
+
+
+@dataclass(frozen=True)
 class DossierResult:
     """Everything found about one dossier."""
 
@@ -131,6 +174,9 @@ class DossierResult:
     passport: str | None = None  # the applicant's passport number, unmasked
     # For a ready dossier: where it goes and what follows (None: not ready, or no steps).
     next_steps: NextSteps | None = None
+    # The subjects of the time windows not known yet (Finding.pending): `submit_by` is then
+    # only an upper bound.
+    submit_by_pending: tuple[str, ...] = ()
 
     def ready(self, fail_on: FailOn) -> bool:
         return not any(f.blocks(fail_on) for f in self.findings)
@@ -142,6 +188,15 @@ class DossierResult:
             for f in self.findings
             if f.window_end is not None and not f.window_open and f.status in ("fail", "warn")
         )
+
+    def tally(self, fail_on: FailOn) -> Tally:
+        """What blocks submission and what only warns, as every format counts it."""
+        blocking = [f for f in self.findings if f.blocks(fail_on)]
+        missing = sum(1 for f in blocking if f.about_presence)
+        warnings = sum(
+            1 for f in self.findings if f.status in ("fail", "warn") and not f.blocks(fail_on)
+        )
+        return Tally(missing=missing, to_fix=len(blocking) - missing, warnings=warnings)
 
     def counts(self) -> dict[str, int]:
         tally = Counter(f.status for f in self.findings)
@@ -170,6 +225,8 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     verbose: bool = False
+    # Only what is wrong (failures, warnings) and the summaries; a ready dossier in one line.
+    quiet: bool = False
     show_personal_data: bool = False
     base_dir: str | None = None  # where relative paths start (SARIF makes paths relative to it)
 

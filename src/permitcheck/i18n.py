@@ -144,7 +144,7 @@ CALENDAR_DEPENDS = t(
     "holiday calendar is not published yet: it falls between {earliest} and {latest}. On "
     "{as_of} the filing may or may not be in time; that depends on the {year} calendar.",
     "截止日期为 {date} 后的第 {days} 个工作日，跨入 {year} 年，而该年国家法定节假日安排尚未"
-    "公布：截止日期在 {earliest} 至 {latest} 之间。{as_of} 提交是否逾期取决于 {year} 年的安排。",
+    "公布：截止日期在 {earliest} 至{latest}之间。{as_of} 提交是否逾期取决于 {year} 年的安排。",
 )
 CALENDAR_DEPENDS_FIX = t(
     "File at once and confirm with the acceptance window that it is in time.",
@@ -155,7 +155,7 @@ CALENDAR_UNKNOWN_LATE = t(
     "{year} is not published yet, but however it falls the deadline is {latest} at the latest, "
     "and {as_of} is later.",
     "截止日期为 {date} 后的第 {days} 个工作日；{year} 年国家法定节假日安排尚未公布，但无论如何"
-    "截止日期不晚于 {latest}，参考日期 {as_of} 已晚于此。",
+    "截止日期不晚于{latest}，参考日期 {as_of} 已晚于此。",
 )
 CALENDAR_UNKNOWN_IN_TIME = t(
     "The deadline is {days} working days after {date}, and China's official holiday calendar "
@@ -163,7 +163,7 @@ CALENDAR_UNKNOWN_IN_TIME = t(
     "earlier than {earliest} (and no later than {latest}): submitting by {earliest} is "
     "certainly in time.",
     "截止日期为 {date} 后的第 {days} 个工作日，{year} 年国家法定节假日安排尚未公布，"
-    "无法算出确切日期。截止日期不早于 {earliest}（不晚于 {latest}）：在 {earliest} 前提交一定"
+    "无法算出确切日期。截止日期不早于 {earliest}（不晚于{latest}）：最迟于 {earliest} 提交一定"
     "不会逾期。",
 )
 NOT_OPEN_YET = t(
@@ -181,54 +181,54 @@ WINDOW_CLOSING = t(
 )
 DOCUMENT_CLOSING_FIX = t(
     "Submit by {last_day}; if the submission may slip past that day, obtain a new document now.",
-    "请在 {last_day} 前提交；如可能延误，请现在就重新办理该材料。",
+    "请最迟于 {last_day} 提交；如可能延误，请现在就重新办理该材料。",
 )
-DEADLINE_CLOSING_FIX = t("Submit by {last_day}.", "请在 {last_day} 前提交。")
+DEADLINE_CLOSING_FIX = t("Submit by {last_day}.", "请最迟于 {last_day} 提交。")
 CALENDAR_UNKNOWN_FIX = t(
     "Submit by {earliest} to be safe, or check again once the State Council "
     "publishes the {year} holiday calendar.",
-    "为稳妥起见请在 {earliest} 前提交，或待国务院公布 {year} 年节假日安排后再次检查。",
+    "为稳妥起见请最迟于 {earliest} 提交，或待国务院公布 {year} 年节假日安排后再次检查。",
 )
 APOSTILLE_WRONG_STATE = t(
     "Apostilled by {apostille_country}, but the document comes from {country}: an apostille "
     "must be issued by the state that issued the document.",
-    "附加证明书由 {apostille_country} 签发，但文书来自 {country}：附加证明书须由文书出具国签发。",
+    "附加证明书由{apostille_country}签发，但文书来自{country}：附加证明书须由文书出具国签发。",
 )
 APOSTILLE_NOT_IN_FORCE = t(
     "An apostille from {country} is not accepted in China: the Apostille Convention does not "
     "apply between China and {country} (or it is not in permitcheck's table).",
-    "{country} 签发的附加证明书在中国不被接受：《取消外国公文书认证要求的公约》在中国与 "
-    "{country} 之间不适用（或不在本工具的数据表中）。",
+    "{country}签发的附加证明书在中国不被接受：《取消外国公文书认证要求的公约》在中国与"
+    "{country}之间不适用（或不在本工具的数据表中）。",
 )
 APOSTILLE_TOO_EARLY = t(
     "Apostilled on {apostille_date}, before the Apostille Convention applied between China and "
     "{country} ({in_force}); such an apostille is not accepted.",
-    "附加证明书签发于 {apostille_date}，早于公约在中国与 {country} 之间生效之日（{in_force}），"
+    "附加证明书签发于 {apostille_date}，早于公约在中国与{country}之间生效之日（{in_force}），"
     "不被接受。",
 )
 APOSTILLE_ISSUED_TOO_EARLY = t(
     "Only the document's issue date ({issued_on}) is given, which is before the Apostille "
     "Convention applied between China and {country} ({in_force}); an apostille issued before "
     "then is not accepted, and the dossier does not say when the apostille was issued.",
-    "仅填写了文书出具日期（{issued_on}），早于公约在中国与 {country} 之间生效之日（{in_force}）；"
+    "仅填写了文书出具日期（{issued_on}），早于公约在中国与{country}之间生效之日（{in_force}）；"
     "在此之前签发的附加证明书不被接受，而档案未填写附加证明书的签发日期。",
 )
 APOSTILLE_DATE_UNKNOWN = t(
     "An apostille is accepted only if issued on or after {in_force} (when the Convention began "
     "to apply between China and {country}); the dossier gives neither `apostilled_on` nor "
     "`issued_on`.",
-    "附加证明书须在 {in_force}（公约在中国与 {country} 之间生效之日）或之后签发；档案中未填写 "
+    "附加证明书须在 {in_force}（公约在中国与{country}之间生效之日）或之后签发；档案中未填写 "
     "`apostilled_on` 或 `issued_on`。",
 )
 APOSTILLE_FIX = t(
     "Have the document authenticated by the Chinese embassy or consulate in "
     "{country} (consular authentication), or obtain a new apostille.",
-    "请办理中国驻 {country} 使领馆认证，或重新办理附加证明书。",
+    "请办理中国驻{country}使领馆认证，或重新办理附加证明书。",
 )
 CONSULAR_FIX = t(
     "Have the document authenticated by the Chinese embassy or consulate in "
     "{country} (consular authentication); an apostille does not help here.",
-    "请办理中国驻 {country} 使领馆认证；附加证明书在此不适用。",
+    "请办理中国驻{country}使领馆认证；附加证明书在此不适用。",
 )
 APOSTILLE_DATE_FIX = t(
     "Add `apostilled_on:` with the date on the apostille certificate.",
@@ -239,14 +239,14 @@ LATER_RESIDENCE = t(
     "more recently (more than a year, until {until}): the FAQ accepts any country of habitual "
     "residence, but the national definition speaks of the last one, so the window may ask for a "
     "certificate from {latest}.",
-    "由经常居住国 {country} 出具，但申请人此后在 {latest} 居住（超过一年，至 {until}）："
+    "由经常居住国{country}出具，但申请人此后在{latest}居住（超过一年，至 {until}）："
     "FAQ 接受任一经常居住国出具的证明，但国家层面的定义指最后一个经常居住国，受理窗口可能要求 "
-    "{latest} 出具的证明。",
+    "{latest}出具的证明。",
 )
 LATER_RESIDENCE_FIX = t(
     "Ask the acceptance window whether the certificate from {country} is accepted; if not, "
     "obtain one from {latest}.",
-    "请向受理窗口确认是否接受 {country} 出具的证明；如不接受，请取得 {latest} 出具的证明。",
+    "请向受理窗口确认是否接受{country}出具的证明；如不接受，请取得{latest}出具的证明。",
 )
 LANGUAGE_UNKNOWN = t(
     "The document's language is not stated, so it cannot be told whether a "
@@ -379,3 +379,39 @@ def unknown_key_hint(key: str, allowed: Sequence[str]) -> Text:
     if close:
         return t(f"did you mean {close[0]!r}?", f"是否应为 {close[0]!r}？")
     return t(f"expected one of: {codes(allowed)}", f"可用的键：{codes(allowed)}")
+
+
+# ---- Country and region names --------------------------------------------------------------
+
+
+def country(code: str) -> Text:
+    """The country or region `code` (ISO 3166-1 alpha-2, as dossiers write it) by its name in
+    English and in Chinese, from Babel's CLDR data (maintained by Unicode, so names follow the
+    standard as it changes); a code CLDR does not know is shown as written."""
+    return Text.model_construct(en=_territory(code, "en"), zh=_territory(code, "zh"))
+
+
+def countries(codes: Iterable[str]) -> Text:
+    """Several countries by name: `India, Germany`, `印度、德国`."""
+    named = [country(code) for code in codes]
+    return Text.model_construct(
+        en=LIST_COMMA.en.join(n.en for n in named) or "—",
+        zh=LIST_COMMA.zh.join(n.zh for n in named) or "—",
+    )
+
+
+def _territory(code: str, lang: Lang) -> str:
+    return _territories(lang).get(code.upper(), code) if isinstance(code, str) else str(code)
+
+
+_TERRITORIES: dict[str, Mapping[str, str]] = {}
+
+
+def _territories(lang: Lang) -> Mapping[str, str]:
+    # Babel reads its locale data on first use: only when a message names a country.
+    found = _TERRITORIES.get(lang)
+    if found is None:
+        from babel import Locale
+
+        found = _TERRITORIES[lang] = Locale.parse(lang).territories
+    return found

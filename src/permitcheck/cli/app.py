@@ -490,6 +490,14 @@ def validate(
             "--verbose", "-v", help="Also list rules that do not apply, and every rule id."
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Text: only failures, warnings and summaries; a ready dossier in one line.",
+        ),
+    ] = False,
     show_personal_data: Annotated[
         bool,
         typer.Option(
@@ -569,7 +577,9 @@ def validate(
             )
         finally:
             shown.close()
-        failed, written = output.reports(report, targets, settings, _use_color(color), verbose)
+        failed, written = output.reports(
+            report, targets, settings, _use_color(color), verbose, quiet
+        )
         if written:
             output.summary(report, written, language)
         if not report.all_ready():
@@ -627,7 +637,10 @@ def timeline(
         picture = services.draw_timeline(str(dossier), settings, given)
         use_color = _use_color(color) and output_format.value == "text"
         columns = width or (output.terminal_width(80) if use_color else 80)
-        return _show("timeline", picture, output_format.value, settings, use_color, columns)
+        _show("timeline", picture, output_format.value, settings, use_color, columns)
+        # A window already closed: not ready, as `validate` says of the same dossier.
+        closed = any(bar.status == "fail" for bar in picture.bars)
+        return EXIT_NOT_READY if closed else EXIT_READY
 
     _run(work, language, traceback)
 

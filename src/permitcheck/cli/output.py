@@ -124,7 +124,12 @@ def format_of(output: str, default: str) -> str:
 
 
 def reports(
-    report: Report, pairs: list[Target], settings: Settings, color: bool, verbose: bool
+    report: Report,
+    pairs: list[Target],
+    settings: Settings,
+    color: bool,
+    verbose: bool,
+    quiet: bool = False,
 ) -> tuple[list[Problem], list[Target]]:
     """Print the report's problems, write every report; what could not be written, as problems
     (printed too), and the (format, file) pairs written to files."""
@@ -133,7 +138,8 @@ def reports(
     from permitcheck.render import render
 
     lang = settings.lang
-    problems(report.errors, lang)
+    if ("github", None) not in pairs:  # else each is an annotation in the same log already
+        problems(report.errors, lang)
     failed: list[Problem] = []
     written: list[Target] = []
     for output_format, target in pairs:
@@ -143,6 +149,7 @@ def reports(
             color=to_terminal,
             width=terminal_width(100) if to_terminal else 100,
             verbose=verbose,
+            quiet=quiet,
             show_personal_data=settings.show_personal_data,
             base_dir=os.getcwd(),
         )

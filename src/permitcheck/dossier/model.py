@@ -23,6 +23,7 @@ from permitcheck.basemodel import Strict, bilingual_error, describe, error_detai
 from permitcheck.dates import DateSyntaxError, check_range, parse_date
 from permitcheck.dossier import near_codes
 from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
+from permitcheck.i18n import PROCEDURES
 
 
 def _to_date(value: Any) -> date:
@@ -424,9 +425,6 @@ _REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 
 
-_PROCEDURE_ZH = {"new": "新办", "extension": "延期", "change": "变更", "cancellation": "注销"}
-
-
 class Dossier(Strict):
     """A dossier, format version 1 (see spec/dossier-format.md)."""
 
@@ -468,13 +466,14 @@ def _missing_sections(data: dict[Any, Any]) -> list[InitErrorDetails]:
     kind = application.get("type") if isinstance(application, dict) else None
     if not isinstance(kind, str) or kind not in _REQUIRED_BY_TYPE:
         return []
-    article = "an" if kind[0] in "aeiou" else "a"
+    name = PROCEDURES[kind]
+    article = "an" if name.en[0] in "aeiou" else "a"
     return [
         InitErrorDetails(
             type=bilingual_error(
                 "missing_section",
-                f"{article} {kind} application needs the `{key}` section",
-                f"{_PROCEDURE_ZH[kind]}申请须填写 `{key}` 部分",
+                f"{article} {name.en} application needs the `{key}` section",
+                f"{name.zh}申请须填写 `{key}` 部分",
             ),
             loc=(),
             input=data,

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from permitcheck.findings import RenderOptions, Report, cite_all
-from permitcheck.i18n import FIX, labelled, say, t
-from permitcheck.render import escape
+from permitcheck.i18n import FIX, SEMICOLON, joined, labelled, t
+from permitcheck.render import escape, shared
 
 _UNCHECKED = t("Dossier could not be checked", "无法检查的档案")
-_SUMMARY = t(
-    "{ready} of {total} dossiers ready; {failed} files could not be checked; "
-    "{skipped} non-dossier YAML files skipped",
-    "{total} 份档案中 {ready} 份可以提交；{failed} 个文件无法检查；"
-    "跳过 {skipped} 个非档案 YAML 文件",
-)
 
 
 def command(kind: str, message: str, **properties: str | int) -> str:
@@ -65,11 +59,6 @@ def render(report: Report, options: RenderOptions) -> str:
             where.update(line=error.location.line, col=error.location.column)
         title = _UNCHECKED.get(lang)
         lines.append(command("error", escape.text(error.text.get(lang)), **where, title=title))
-    ready = sum(1 for r in report.results if r.ready(report.fail_on))
-    total = len(report.results)
-    failed = len({error.path for error in report.errors})
-    summary = say(
-        _SUMMARY, lang, ready=ready, total=total, failed=failed, skipped=len(report.skipped)
-    )
+    summary = joined(SEMICOLON, shared.run_summary(report, lang), lang)
     lines.append(command("notice", summary, title="permitcheck"))
     return "\n".join(lines) + "\n"

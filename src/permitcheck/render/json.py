@@ -51,6 +51,9 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
         "submit_by": result.submit_by.isoformat() if result.submit_by else None,
         "submit_by_rule": result.submit_by_rule,
         "submit_by_subject": result.submit_by_subject,
+        # Time windows not known yet (documents missing, dates not stated): until they are,
+        # `submit_by` is an upper bound.
+        "submit_by_pending": list(result.submit_by_pending),
         "counts": result.counts(),
         "applicant": {"name": result.applicant, "passport": options.number(result.passport)},
     }
@@ -65,8 +68,12 @@ def _finding(found: Finding, options: RenderOptions) -> dict[str, Any]:
         "title": found.title.get(options.lang),
         "message": found.message.get(options.lang),
         "fix": found.fix.get(options.lang) if found.fix else None,
-        # The quoted sentences are given once per rule, under "rules".
-        "sources": [{"title": s.title, "section": s.section} for s in found.sources],
+        # The quoted sentences are given once per rule, under "rules"; here each section once
+        # (a rule quoting two sentences of one section cites it once).
+        "sources": [
+            {"title": title, "section": section}
+            for title, section in dict.fromkeys((s.title, s.section) for s in found.sources)
+        ],
         "location": {"line": found.location.line, "column": found.location.column},
     }
 

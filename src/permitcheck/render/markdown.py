@@ -3,29 +3,37 @@
 from __future__ import annotations
 
 from permitcheck.findings import DossierResult, RenderOptions, Report, cite_all
-from permitcheck.i18n import FIX, PROCEDURES, Lang, say, t
-from permitcheck.render import escape
-
-_HEAD = t(
-    "permitcheck: {ready} of {total} dossiers ready",
-    "permitcheck：{total} 份档案中 {ready} 份可以提交",
+from permitcheck.i18n import (
+    COLON,
+    COMMA,
+    FIX,
+    LIST_COMMA,
+    PROCEDURES,
+    SEMICOLON,
+    Lang,
+    aside,
+    joined,
+    labelled,
+    say,
+    t,
 )
+from permitcheck.render import escape, shared
+
 _COLUMNS = t(
     "| | Dossier | Procedure | Result | Submit by |", "| | 档案 | 事项 | 结果 | 最晚提交 |"
 )
 _READY = t("ready", "可以提交")
 _NOT_READY = t("not ready", "尚不能提交")
-_PROBLEMS = t("{fails} to fix, {warns} warnings", "{fails} 项需处理，{warns} 项警告")
 _ERRORS = t("Could not be checked", "无法检查")
-_SKIPPED = t("{n} YAML file{s} skipped (not dossiers).", "跳过 {n} 个非档案 YAML 文件。")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _LINE = t("line {n}", "第 {n} 行")
+_AT_THE_LATEST = t("at the latest {date}", "最迟 {date}")
 
 
 def render(report: Report, options: RenderOptions) -> str:
     lang = options.lang
-    ready = sum(1 for r in report.results if r.ready(report.fail_on))
-    lines = ["## " + say(_HEAD, lang, ready=ready, total=len(report.results)), ""]
+    head = joined(SEMICOLON, shared.run_summary(report, lang), lang)
+    lines = ["## permitcheck" + COLON.get(lang) + head, ""]
     if report.results:
         lines += [_COLUMNS.get(lang), "|---|---|---|---|---|"]
         for result in report.results:
@@ -39,36 +47,28 @@ def render(report: Report, options: RenderOptions) -> str:
             message = escape.markdown_message(error.message_with_position(lang))
             lines.append(f"- {escape.markdown_code(error.path or 'permitcheck')} {message}")
         lines.append("")
-    if report.skipped:
-        count = len(report.skipped)
-        lines += [
-            _SKIPPED.get(lang).replace("{n}", str(count)).replace("{s}", "" if count == 1 else "s"),
-            "",
-        ]
     return "\n".join(lines)
 
 
 def _row(result: DossierResult, report: Report, lang: Lang) -> str:
     is_ready = result.ready(report.fail_on)
-    counts = result.counts()
     outcome = (_READY if is_ready else _NOT_READY).get(lang)
-    if counts["fail"] or counts["warn"]:
-        outcome += (
-            " ("
-            + _PROBLEMS.get(lang)
-            .replace("{fails}", str(counts["fail"]))
-            .replace("{warns}", str(counts["warn"]))
-            + ")"
-        )
+    problems = shared.problems(result, report.fail_on, lang)
+    if problems:
+        outcome += aside(joined(COMMA, problems, lang), lang)
     closed = [
         result.groups[f.group].get(lang) if f.group in result.groups else f.group
         for f in result.closed()
     ]
     if closed:
         # A closed window is named even when another one still gives a "submit by" date.
-        named = ", ".join(escape.markdown(name, table=True) for name in dict.fromkeys(closed))
-        outcome += "; " + _CLOSED.get(lang).replace("{what}", named)
+        named = LIST_COMMA.get(lang).join(
+            escape.markdown(name, table=True) for name in dict.fromkeys(closed)
+        )
+        outcome += SEMICOLON.get(lang) + _CLOSED.get(lang).replace("{what}", named)
     submit_by = result.submit_by.isoformat() if result.submit_by else "—"
+    if result.submit_by_pending:  # windows not known yet: the date is only a bound
+        submit_by = say(_AT_THE_LATEST, lang, date=submit_by) if result.submit_by else "?"
     mark = "✅" if is_ready else "❌"
     return (
         f"| {mark} | {escape.markdown_code(result.path, table=True)} | "
@@ -88,9 +88,10 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
         group = result.groups.get(found.group)
         heading = group.get(lang) if group else found.group
         line_label = say(_LINE, lang, n=found.location.line)
+        item = labelled(found.item, "", lang) if found.item is not None else ""
         text = (
             f"- {mark} **{escape.markdown(heading)}**: "
-            f"{escape.markdown_message(found.message.get(lang))}"
+            f"{escape.markdown_message(item + found.message.get(lang))}"
         )
         if found.fix is not None:
             text += f" *{FIX.get(lang)}:* {escape.markdown_message(found.fix.get(lang))}"

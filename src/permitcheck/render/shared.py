@@ -1,11 +1,21 @@
-"""What the renderers share: JSON documents and the display width of Chinese text."""
+"""What the renderers share: JSON, the width of Chinese text, the summaries' counted words."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from permitcheck.findings import DossierResult, FailOn, Report
+from permitcheck.i18n import Lang, say, t
 from permitcheck.render import escape
+
+_MISSING = t("{n} missing", "缺少 {n} 项")
+_TO_FIX = t("{n} to fix", "{n} 项需处理")
+_WARNINGS = t("{n} warning{s}", "{n} 项警告")
+_TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
+_NONE_CHECKED = t("no dossier was checked", "未检查任何档案")
+_ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
+_SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
 
 
 def json_document(document: Any) -> str:
@@ -16,3 +26,31 @@ def json_document(document: Any) -> str:
 def display_width(text: str) -> int:
     """Columns `text` takes on a terminal: two for each CJK character."""
     return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
+
+
+def problems(result: DossierResult, fail_on: FailOn, lang: Lang) -> list[str]:
+    """`3 missing`, `6 to fix`, `1 warning`: what is wrong with a dossier, the parts that
+    apply, worded alike in every format."""
+    tally = result.tally(fail_on)
+    parts = []
+    if tally.missing:
+        parts.append(say(_MISSING, lang, n=tally.missing))
+    if tally.to_fix:
+        parts.append(say(_TO_FIX, lang, n=tally.to_fix))
+    if tally.warnings:
+        parts.append(say(_WARNINGS, lang, n=tally.warnings))
+    return parts
+
+
+def run_summary(report: Report, lang: Lang) -> list[str]:
+    """`1 of 2 dossiers ready`, `1 file could not be checked`, `2 YAML files skipped`: the
+    parts of a run's summary that apply (the first always)."""
+    total = len(report.results)
+    ready = sum(1 for r in report.results if r.ready(report.fail_on))
+    parts = [say(_TOTAL, lang, ready=ready, total=total) if total else _NONE_CHECKED.get(lang)]
+    failed = len({error.path for error in report.errors})
+    if failed:
+        parts.append(say(_ERRORS, lang, n=failed))
+    if report.skipped:
+        parts.append(say(_SKIPPED_FILES, lang, n=len(report.skipped)))
+    return parts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shlex
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
@@ -20,7 +21,7 @@ from permitcheck.i18n import (
     say,
     t,
 )
-from permitcheck.render import escape
+from permitcheck.render import escape, shared
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
 _MARKS = {
@@ -30,6 +31,9 @@ _MARKS = {
     "pass": ("✓", t("[ok]", "[通过]"), "green"),
     "skip": ("–", t("[skip]", "[不适用]"), "dim"),
 }
+# Spaces at the end of a line, among the colour codes there.
+_TRAILING = re.compile(r"(?:\x1b\[[0-9;]*m| )*$", re.MULTILINE)
+_SYMBOLS = frozenset(symbol for symbol, _, _ in _MARKS.values())
 _ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
 # The checklist's heading names what a new application obtains; the others as everywhere.
 _PROCEDURES = {
@@ -41,22 +45,20 @@ _PASSPORT = t("passport {number}", "护照 {number}")
 _SOURCE = {"en": "", "zh": "依据 "}  # before the citations: `[FAQ 3(4)]`, `[依据 FAQ 3(4)]`
 _READY = t("Ready", "可以提交")
 _NOT_READY = t("Not ready", "尚不能提交")
-_MISSING = t("{n} missing", "缺少 {n} 项")
-_TO_FIX = t("{n} to fix", "{n} 项需处理")
-_WARNINGS = t("{n} warning{s}", "{n} 项警告")
 _EXEMPT = t("{n} by commitment or exemption", "{n} 项以承诺或豁免满足")
 _PASSED = t("{n} check{s} passed", "{n} 项通过")
-_SUBMIT_BY = t("submit by {date}", "请于 {date} 前提交")
+_SUBMIT_BY = t("submit by {date}", "最迟于 {date} 提交")
 _SET_BY = t("set by {what}", "取决于{what}")
-_DUE_BY = t("due by {date}", "{date} 前办理")
+_DUE_BY = t("due by {date}", "最迟于 {date} 办理")
+# When windows are not known yet (documents missing, dates not stated), the date is a bound.
+_AT_THE_LATEST = t("submit by: at the latest {date}", "最迟于 {date} 提交")
+_PENDING = t("set once added: {what}", "补齐后方可确定期限：{what}")
+_NO_DATE_YET = t("no submit-by date yet", "尚无法确定提交期限")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _CLOSED_ONE = t("{title} (last day {date})", "{title}（最后一日 {date}）")
 _OTHERS_HOLD = t("the other windows hold until {date}", "其余时限至 {date}")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
-_ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
-_SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
-_TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
 
 
 # Text and its Rich style ("" for none). Segments hold names, paths and messages from the
@@ -68,19 +70,16 @@ Segment = tuple[str, str]
 
 def render(report: Report, options: RenderOptions) -> str:
     lines: list[list[Segment]] = []
+    previous_short = False
     for number, result in enumerate(report.results):
-        if number:
+        short = options.quiet and _one_line(result)
+        if number and not (short and previous_short):  # one-line verdicts stay together
             lines.append([])
+        previous_short = short
         _dossier(lines, result, report, options)
     failed_files = {error.path for error in report.errors}
     if len(report.results) + len(failed_files) > 1 or report.skipped:
-        ready = sum(1 for r in report.results if r.ready(report.fail_on))
-        separator = SEMICOLON.get(options.lang)
-        line = say(_TOTAL, options.lang, ready=ready, total=len(report.results))
-        if report.errors:
-            line += separator + say(_ERRORS, options.lang, n=len(failed_files))
-        if report.skipped:
-            line += separator + say(_SKIPPED_FILES, options.lang, n=len(report.skipped))
+        line = joined(SEMICOLON, shared.run_summary(report, options.lang), options.lang)
         lines += [[], [(line, "bold")]]
         if options.verbose:
             # Why each YAML file was not checked: a dossier skipped by mistake shows here.
@@ -94,6 +93,11 @@ def render(report: Report, options: RenderOptions) -> str:
     return _styled(lines, options.width) if options.color else _plain(lines)
 
 
+def _one_line(result: DossierResult) -> bool:
+    """Whether --quiet shows `result` in one line (nothing failed or warned)."""
+    return not any(f.status in ("fail", "warn") for f in result.findings)
+
+
 def _plain(lines: list[list[Segment]]) -> str:
     """Plain text needs no layout engine: joined directly (fast on large batches)."""
     return "\n".join(escape.text("".join(text for text, _ in line)) for line in lines) + "\n"
@@ -102,6 +106,7 @@ def _plain(lines: list[list[Segment]]) -> str:
 def _styled(lines: list[list[Segment]], width: int) -> str:
     """Colour and wrapping for a terminal, rendered by Rich in one pass."""
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text as RichText
 
     buffer = io.StringIO()
@@ -117,11 +122,29 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
         markup=False,
     )
     for line in lines:
-        text = RichText()
-        for content, style in line:
-            text.append(escape.text(content), style=style or None)
-        console.print(text)
-    return buffer.getvalue()
+        # A line that starts indented keeps its indent when it wraps; a finding wraps under its
+        # message, after the mark (a hanging indent).
+        head = 0
+        if line and line[0][0] and not line[0][0].strip():
+            head = 2 if len(line) > 2 and line[1][0] in _SYMBOLS else 1
+        prefix, text = RichText(), RichText()
+        for number, (content, style) in enumerate(line):
+            part = escape.text(content)
+            if number == head and head == 2:
+                part = part.lstrip(" ")
+            (prefix if number < head else text).append(part, style=style or None)
+        if head:
+            width = prefix.cell_len + (1 if head == 2 else 0)
+            grid = Table.grid()
+            grid.add_column(width=width, no_wrap=True)
+            # A run without spaces (Chinese) longer than the line is folded, never cut short.
+            grid.add_column(overflow="fold")
+            grid.add_row(prefix, text)
+            console.print(grid)
+        else:
+            console.print(text)
+    # The grid pads its cells to the width: no trailing spaces (before the closing colour code).
+    return _TRAILING.sub(lambda end: end[0].replace(" ", ""), buffer.getvalue())
 
 
 def _dossier(
@@ -129,6 +152,12 @@ def _dossier(
 ) -> None:
     lang = options.lang
     comma = COMMA.get(lang)
+    wrong = [f for f in result.findings if f.status in ("fail", "warn")]
+    if options.quiet and not wrong:
+        # Nothing to say but the verdict: one line, as ruff and yamllint say nothing more.
+        verdict = _summary(result, report, options)
+        lines.append([(result.path, "bold"), (COLON.get(lang), ""), *verdict])
+        return
     lines.append(
         [
             (result.path, "bold"),
@@ -140,14 +169,16 @@ def _dossier(
             ),
         ]
     )
-    who = result.applicant
-    if result.passport is not None:
+    who = "" if options.quiet else result.applicant
+    if who and result.passport is not None:
         who += aside(say(_PASSPORT, lang, number=options.number(result.passport) or ""), lang)
     if who:
         lines.append([(who, "dim")])
     groups: dict[str, list[Finding]] = {}
     for found in result.findings:
         if found.status == "skip" and not options.verbose:
+            continue
+        if options.quiet and found.status not in ("fail", "warn"):
             continue
         groups.setdefault(found.group, []).append(found)
     order = {key: number for number, key in enumerate(result.groups)}  # the pack's order
@@ -156,7 +187,7 @@ def _dossier(
         for found in sorted(
             groups[key], key=lambda f: (_ORDER[f.status], not f.about_presence, f.rule, f.sort_key)
         ):
-            _finding(lines, found, options)
+            _finding(lines, found, options, result.path)
     lines += [[], _summary(result, report, options)]
     _next_steps(lines, result, report, options)
 
@@ -179,7 +210,8 @@ def _next_steps(
 ) -> None:
     """After a ready dossier's summary: where to hand it in, by when, and what follows."""
     plan = result.next_steps
-    if plan is None or not result.ready(report.fail_on):
+    # --quiet is for hooks and batches: the verdict and what is wrong, no guidance.
+    if plan is None or options.quiet or not result.ready(report.fail_on):
         return
     lang = options.lang
     colon = COLON.get(lang)
@@ -191,39 +223,54 @@ def _next_steps(
             where += COMMA.get(lang) + hotline
         cited = f"  [{_SOURCE[lang]}{cite_all(plan.where_sources, lang)}]"
         lines.append(
-            [("  " + labelled(_HAND_IN, where, lang), ""), (cited if plan.where else "", "dim")]
+            [
+                ("  ", ""),
+                (labelled(_HAND_IN, where, lang), ""),
+                (cited if plan.where else "", "dim"),
+            ]
         )
         if plan.submit_by is not None:
             why = [_BY_DAY.get(lang)]
             if plan.set_by is not None:
                 why.append(say(_SET_BY, lang, what=plan.set_by.get(lang)))
             by = plan.submit_by.isoformat() + aside(joined(SEMICOLON, why, lang), lang)
-            lines.append([("  " + labelled(_BY, by, lang), "")])
+            lines.append([("  ", ""), (labelled(_BY, by, lang), "")])
     if plan.after:
         lines.append([("  " + _THEN.get(lang) + colon.rstrip(), "")])
     for step in plan.after:
-        line = f"    {step.number}. {step.title.get(lang)}{aside(step.actor.get(lang), lang)}"
+        line = f"{step.number}. {step.title.get(lang)}{aside(step.actor.get(lang), lang)}"
         if step.where is not None:
             line += colon + step.where.get(lang)
         if step.due is not None:
             line += SEMICOLON.get(lang) + say(_DUE_BY, lang, date=step.due.isoformat())
-        lines.append([(line, ""), (f"  [{_SOURCE[lang]}{cite_all(step.sources, lang)}]", "dim")])
+        lines.append(
+            [
+                ("    ", ""),
+                (line, ""),
+                (f"  [{_SOURCE[lang]}{cite_all(step.sources, lang)}]", "dim"),
+            ]
+        )
     command = f"permitcheck steps {shlex.quote(result.path)}"
-    lines.append([("  " + say(_ALL_STEPS, lang, command=command), "dim")])
+    lines.append([("  ", ""), (say(_ALL_STEPS, lang, command=command), "dim")])
 
 
-def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions) -> None:
+def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions, path: str) -> None:
     lang = options.lang
     symbol, word, style = _MARKS[found.status]
+    # An entry of a list is named, so that three certificates are not three anonymous lines.
+    item = labelled(found.item, "", lang) if found.item is not None else ""
     line: list[Segment] = [
         ("  ", ""),
         (symbol if options.color else word.get(lang), style),
-        (" " + found.message.get(lang), ""),
+        (" " + item + found.message.get(lang), ""),
     ]
     if found.status in ("fail", "warn", "exempt") and found.sources:
         line.append((f"  [{_SOURCE[lang]}{cite_all(found.sources, lang)}]", "dim"))
     if options.verbose or found.status in ("fail", "warn"):
         line.append((f"  ({found.rule})", "dim"))
+    if found.status in ("fail", "warn"):
+        # Where to look, as `file:line` that editors and terminals open.
+        line.append((f"  {path}:{found.location.line}", "dim"))
     lines.append(line)
     if found.fix is not None and found.status in ("fail", "warn"):
         lines.append([("      ", ""), (labelled(FIX, "", lang), "bold"), (found.fix.get(lang), "")])
@@ -243,24 +290,22 @@ def _setter(result: DossierResult, lang: Lang) -> str | None:
     return None
 
 
+def _pending(result: DossierResult, lang: Lang) -> str:
+    """`set once added: Certificate of no criminal record, Medical examination certificate`:
+    the documents whose windows are not known yet ("" for none)."""
+    names = list(dict.fromkeys(_title(result, f, lang) for f in result.findings if f.pending))
+    if not names:
+        return ""
+    return say(_PENDING, lang, what=LIST_COMMA.get(lang).join(names))
+
+
 def _summary(result: DossierResult, report: Report, options: RenderOptions) -> list[Segment]:
     lang = options.lang
     counts = result.counts()
-    blocking = [f for f in result.findings if f.blocks(report.fail_on)]
-    missing = sum(1 for f in blocking if f.about_presence)
-    to_fix = len(blocking) - missing
-    warnings = sum(
-        1 for f in result.findings if f.status in ("fail", "warn") and not f.blocks(report.fail_on)
-    )
-    parts: list[str] = []
-    if missing:
-        parts.append(say(_MISSING, lang, n=missing))
-    if to_fix:
-        parts.append(say(_TO_FIX, lang, n=to_fix))
-    if not parts and (counts["pass"] or not warnings):
-        parts.append(say(_PASSED, lang, n=counts["pass"]))
-    if warnings:
-        parts.append(say(_WARNINGS, lang, n=warnings))
+    tally = result.tally(report.fail_on)
+    parts = shared.problems(result, report.fail_on, lang)
+    if not (tally.missing or tally.to_fix) and (counts["pass"] or not tally.warnings):
+        parts.insert(0, say(_PASSED, lang, n=counts["pass"]))
     if counts["exempt"]:
         parts.append(say(_EXEMPT, lang, n=counts["exempt"]))
     tail: list[str] = []
@@ -279,13 +324,19 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> l
             )
         )
         tail.append(say(_CLOSED, lang, what=named))
-    if result.submit_by is not None:
+    pending = _pending(result, lang)
+    if result.submit_by is not None and pending:
+        holds = _OTHERS_HOLD if closed else _AT_THE_LATEST
+        tail += [say(holds, lang, date=result.submit_by.isoformat()), pending]
+    elif result.submit_by is not None:
         setter = _setter(result, lang)
         holds = _OTHERS_HOLD if closed else _SUBMIT_BY
         tail.append(
             say(holds, lang, date=result.submit_by.isoformat())
             + (aside(say(_SET_BY, lang, what=setter), lang) if setter else "")
         )
+    elif pending:
+        tail += [_NO_DATE_YET.get(lang), pending]
     elif not closed:
         tail.append(_NOTHING_TO_CHECK.get(lang))
     if counts["skip"] and options.verbose:

@@ -26,6 +26,7 @@ _LABEL = 24
 _TITLE = t("Timeline", "时间线")
 _AS_OF = t("as of", "参考日期")
 _SUBMIT_BY = t("submit by", "最晚提交")
+_LAST_DAY = t("last day", "最后一日")
 _NO_WINDOWS = t("No time window applies to this dossier.", "本档案没有适用的时限。")
 _STATUS = {
     "pass": t("holds", "有效"),
@@ -193,7 +194,8 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
     fill, empty = ("█", "·") if color else ("#", ".")
     styles = {"pass": "green", "warn": "yellow", "fail": "red"}
     now, due = column(timeline.as_of), column(timeline.submit_by) if timeline.submit_by else None
-    console.print(" " * (_LABEL + 1) + _axis_labels(left, right, span))
+    # The column after the bars holds each window's last day: its header says so.
+    console.print(" " * (_LABEL + 1) + _axis_labels(left, right, span) + " " + _LAST_DAY.get(lang))
     for bar in timeline.bars:
         line = RichText(_fit(escape.text(bar.label.get(lang)), _LABEL) + " ")
         first = column(bar.start) if bar.start else 0
@@ -247,7 +249,8 @@ def _markers(
     if due is not None:
         marks[due] = up
     pad = " " * (_LABEL + 1)
-    labels = f"{up} {_AS_OF.get(lang)} {timeline.as_of.isoformat()}"
-    if timeline.submit_by is not None:
-        labels += f"   {up} {_SUBMIT_BY.get(lang)} {timeline.submit_by.isoformat()}"
-    return pad + "".join(marks).rstrip() + "\n" + pad + labels
+    # Each mark's label on a line of its own, starting at the mark's column: it points at it.
+    labelled = [(now, f"{up} {_AS_OF.get(lang)} {timeline.as_of.isoformat()}")]
+    if timeline.submit_by is not None and due is not None:
+        labelled.append((due, f"{up} {_SUBMIT_BY.get(lang)} {timeline.submit_by.isoformat()}"))
+    return "\n".join(pad + " " * column + label for column, label in labelled)

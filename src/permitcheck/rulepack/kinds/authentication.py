@@ -51,11 +51,16 @@ def evaluate(check: Authentication, subject: Subject, ctx: Context) -> Outcome:
         else (check.regions if country in REGIONS else check.foreign)
     )
     if not accepted:
-        return Outcome("pass", {"country": country, "accepted": [], "method": "—"})
+        return Outcome("pass", {"country": i18n.country(country), "accepted": [], "method": "—"})
     method = value.get("authentication")
     if method is None:
         return not_stated(f"{subject.text}.authentication")
-    params: dict[str, Value] = {"method": method, "country": country, "accepted": list(accepted)}
+    # Countries by name in messages (`India`, `印度`); the logic keeps their codes.
+    params: dict[str, Value] = {
+        "method": method,
+        "country": i18n.country(country),
+        "accepted": list(accepted),
+    }
     if method not in accepted:
         return Outcome("fail", params)
     if method == "apostille":
@@ -67,7 +72,7 @@ def _apostille(
     value: Mapping[str, Any], country: str, params: dict[str, Value], ctx: Context
 ) -> Outcome:
     apostille_country = value.get("apostille_country") or country
-    params = {**params, "apostille_country": apostille_country}
+    params = {**params, "apostille_country": i18n.country(apostille_country)}
     if apostille_country != country:
         return Outcome(
             "fail",

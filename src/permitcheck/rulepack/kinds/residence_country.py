@@ -71,7 +71,8 @@ def evaluate(check: ResidenceCountry, subject: Subject, ctx: Context) -> Outcome
     for country, _, _ in habitual:
         if country not in allowed:
             allowed.append(country)
-    params: dict[str, Value] = {"country": value, "allowed": allowed}
+    # Countries by name in messages (`India`, `印度`); the logic keeps their codes.
+    params: dict[str, Value] = {"country": i18n.country(value), "allowed": i18n.countries(allowed)}
     if value not in allowed:
         return Outcome("fail", params)
     if value != nationality:
@@ -86,7 +87,7 @@ def evaluate(check: ResidenceCountry, subject: Subject, ctx: Context) -> Outcome
             until, latest = max(later)
             return Outcome(
                 "warn",
-                {**params, "latest": latest, "until": until},
+                {**params, "latest": i18n.country(latest), "until": until},
                 message=i18n.LATER_RESIDENCE,
                 fix=i18n.LATER_RESIDENCE_FIX,
             )
