@@ -44,6 +44,9 @@ def test_accepted_spellings(text: str) -> None:
         ("30 Febtember 2026", "not a month name"),
         ("tomorrow", "expected a date"),
         ("26-3-5", "ambiguous"),
+        # Full-width digits (a Chinese input method): named, with the date to write instead.
+        ("２０２６年３月１５日", "digits other than 0-9; write `2026-03-15`"),
+        ("\u0662\u0660\u0662\u0666-03-15", "digits other than 0-9; write `2026-03-15`"),
     ],
 )
 def test_refused_spellings(text: str, reason: str) -> None:

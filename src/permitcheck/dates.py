@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,15 +33,17 @@ _MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Digits are 0-9 only (`\d` would take every script's): the JSON Schema, whose patterns editors
+# run, says the same, and a full-width ２０２６ gets a hint instead.
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # Year first, then month, then day: the order of ISO 8601 and of every country that writes the
 # year first (2026/12/01, 2026.12.01); no country writes year, day, month.
-_YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})")
-_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_YEAR_FIRST = re.compile(r"([0-9]{4})([./-])([0-9]{1,2})\2([0-9]{1,2})")
+_ZH = re.compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
 # Month names in any script, so that one in another language is named as that.
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})")
-_MONTH_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
-_NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})\.?\s+([^\W\d_]+)\.?,?\s+([0-9]{4})")
+_MONTH_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})")
+_NUMERIC = re.compile(r"[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}")
 
 
 class DateSyntaxError(ValueError):
@@ -72,6 +75,17 @@ def parse_date(text: str) -> date:
     match = _MONTH_DAY_YEAR.fullmatch(value)
     if match:
         return _make(int(match[3]), _month(match[1], text, match[2], match[3]), int(match[2]), text)
+    ascii_digits = _ascii_digits(value)
+    if ascii_digits != value:
+        try:
+            meant = parse_date(ascii_digits)
+        except DateSyntaxError:
+            pass
+        else:
+            raise DateSyntaxError(
+                f"{shown(text)} has digits other than 0-9; write `{meant.isoformat()}`",
+                f"{shown(text)} 含有 0-9 以外的数字（如全角数字）；请写成 `{meant.isoformat()}`",
+            )
     if _NUMERIC.fullmatch(value):
         raise DateSyntaxError(
             f"{shown(text)} is ambiguous: the order of day and month differs between countries; "
@@ -82,6 +96,13 @@ def parse_date(text: str) -> date:
         f"expected a date such as 2026-03-15 (or 15 March 2026, 2026年3月15日), got {shown(text)}",
         f"应为日期，例如 2026-03-15（或 15 March 2026、2026年3月15日），实际为 {shown(text)}",
     )
+
+
+def _ascii_digits(value: str) -> str:
+    """`value` with the digits of every script (full-width, Arabic-Indic, ...) as 0-9."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in value)
 
 
 def _month(name: str, text: str, day: str, year: str) -> int:

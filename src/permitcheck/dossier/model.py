@@ -113,27 +113,17 @@ MAX_STAYS = 50
 MAX_ENTRIES = 100
 MAX_CHOICES = 50  # items of a list of codes (terms, pages, fields): each can appear once
 
-Day = Annotated[
-    date,
-    BeforeValidator(_to_date),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "date",
-            "description": "YYYY-MM-DD (also 15 March 2026, 2026年3月15日)",
-        }
-    ),
-]
-# Marked here, the code lists are defined once in the schema's $defs (see schema.py).
+# Marked here, dates and code lists are defined once in the schema's $defs (json_schema.py).
+Day = Annotated[date, BeforeValidator(_to_date), WithJsonSchema({"x-def": "Date"})]
 Country = Annotated[
     str,
     BeforeValidator(_to_country),
-    WithJsonSchema({"type": "string", "x-code-list": "CountryCode"}),
+    WithJsonSchema({"type": "string", "x-def": "CountryCode"}),
 ]
 Language = Annotated[
     str,
     BeforeValidator(_to_language),
-    WithJsonSchema({"type": "string", "x-code-list": "LanguageCode"}),
+    WithJsonSchema({"type": "string", "x-def": "LanguageCode"}),
 ]
 Text = Annotated[str, Field(min_length=1)]
 

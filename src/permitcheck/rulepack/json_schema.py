@@ -29,7 +29,7 @@ def schema(kind: str) -> dict[str, Any]:
         "cases": CaseFile,
     }
     model = models[kind]
-    generated = model.model_json_schema(by_alias=True, mode="validation")
+    generated = _dates_inline(model.model_json_schema(by_alias=True, mode="validation"))
     if kind in ("rules", "pack"):
         _with_templates(generated, RuleFile.model_json_schema(by_alias=True, mode="validation"))
     generated.pop("title", None)
@@ -74,6 +74,19 @@ def _with_templates(generated: dict[str, Any], rule_file: dict[str, Any]) -> Non
         properties["rules"]["items"] = {
             "anyOf": [{"$ref": "#/$defs/Rule"}, {"$ref": "#/$defs/TemplatedRule"}]
         }
+
+
+def _dates_inline(value: Any) -> Any:
+    """A dossier date (marked by the dossier models) as the dossier schema defines it."""
+    from permitcheck.dossier.json_schema import date_schema
+
+    if isinstance(value, dict):
+        if value.get("x-def") == "Date":
+            return date_schema()
+        return {key: _dates_inline(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_inline(item) for item in value]
+    return value
 
 
 def render(kind: str) -> str:
