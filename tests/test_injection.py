@@ -271,8 +271,10 @@ def test_views_show_dossier_text_escaped(dossier: str, command: str, lang: str) 
         assert out.splitlines()[0].endswith(
             "dossier\\n:\\x3aerror:\\x3aFILENAME\\x1b]0;title\\x07\\x1b[31m\\u202e\\x85\\u2028.yaml"
         )
-        # The family member's bar, its label cut to the label column.
-        assert ("随行家属 1：</de" if lang == "zh" else "Family member 1: </det") in out
+        # The family member's bar, its label escaped and whole, wrapped under the label column.
+        label = "".join(line.strip() for line in out.splitlines()[2:]).replace(" ", "")
+        assert ("随行家属" if lang == "zh" else "Familymember") in label
+        assert "</details>\\n\\n##Alldossiersready\\n[click](https://evil.example)" in label
     data = json.loads(invoke(*args, "-f", "json").stdout)
     if command == "where":
         assert data["employer"] == EMPLOYER

@@ -34,18 +34,60 @@ def test_fits_80_columns_in_plain_text(name: str, lang: str) -> None:
     assert not re.search(r"[█▶◀│▲]", result.stdout)  # plain: ASCII marks only
 
 
+def _labels(out: str) -> tuple[int, dict[str, str]]:
+    """The label column's width (from the axis line) and each bar's whole label (its wrapped
+    lines joined) with the rest of its bar line."""
+    lines = out.splitlines()
+    column = len(lines[1]) - len(lines[1].lstrip(" ")) - 1
+    bars: dict[str, str] = {}
+    label, rest = "", ""
+    for line in lines[2:]:
+        if line.lstrip().startswith(("^", "#")):
+            break
+        # The column is counted in display cells: a Chinese character takes two.
+        split = next((i for i in range(len(line) + 1) if width(line[:i]) >= column), len(line))
+        if line[split + 1 :].strip():  # a bar's line
+            if label:
+                bars[label] = rest
+            label, rest = line[:split].rstrip(), line[split + 1 :]
+        else:  # the rest of a wrapped label
+            label += " " + line.strip()
+    bars[label] = rest
+    return column, bars
+
+
 def test_key_dates_of_the_new_permit() -> None:
-    out = run(str(EXAMPLES / "new-permit.yaml")).stdout
+    out = run(str(EXAMPLES / "new-permit.yaml"), "--width", "120").stdout
     lines = out.splitlines()
     assert lines[0] == "Timeline — " + str(EXAMPLES / "new-permit.yaml")
-    bars = {line[:24].rstrip(): line[25:] for line in lines[2:6]}
-    assert bars["Certificate of no crimi…"].endswith("2027-03-15 holds")
-    assert bars["Medical examination cer…"].endswith("2027-04-01 holds")
-    assert bars["Passport or internation…"].endswith("2030-11-01 holds")
+    _, bars = _labels(out)
+    assert bars["Certificate of no criminal record"].endswith("2027-03-15 holds")
+    assert bars["Medical examination certificate"].endswith("2027-04-01 holds")
+    assert bars["Passport or international travel document"].endswith("2030-11-01 holds")
     assert "^ as of 2026-12-07\n" in out and "^ submit by 2027-03-15\n" in out
     # The reference date is one column through every bar.
     columns = {line.index("|") for line in lines[2:6]}
     assert len(columns) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", NAMES)
+def test_labels_are_whole_at_80_columns(name: str, lang: str) -> None:
+    """A label longer than its column wraps under it; none is cut (they were, at 24)."""
+    path = str(EXAMPLES / f"{name}.yaml")
+    out = run(path, "--lang", lang).stdout
+    assert "…" not in out
+    expected = {
+        bar["label"]
+        for bar in json.loads(run(path, "--lang", lang, "-f", "json").stdout)["windows"]
+    }
+    _, bars = _labels(out)
+    if lang == "zh":  # Chinese breaks anywhere: the wrapped parts join without a space
+        assert {label.replace(" ", "") for label in bars} == {
+            label.replace(" ", "") for label in expected
+        }
+    else:
+        assert set(bars) == expected
 
 
 def test_closed_and_closing_windows() -> None:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 _LOOK_BACK = 200
 _LOOK_AHEAD = 183
 _CONTEXT = 30  # days shown before the reference date when no window starts earlier
-_LABEL = 24
+_LABEL = 24  # the label column is at least this wide ...
+_MIN_SPAN = 32  # ... and wider while the bars keep this many columns
 
 _TITLE = t("Timeline", "时间线")
 _AS_OF = t("as of", "参考日期")
@@ -144,18 +145,31 @@ def render_json(timeline: Timeline, options: RenderOptions) -> str:
     )
 
 
-def _fit(text: str, width: int) -> str:
-    """`text` cut or padded to `width` display columns (CJK characters take two)."""
-    out, used = "", 0
-    for char in text:
-        size = display_width(char)
-        if used + size > width - (1 if display_width(text) > width else 0):
-            out += "…"
-            used += 1
-            break
-        out += char
-        used += size
-    return out + " " * (width - used)
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` display columns (CJK characters take two), the lines
+    after the first indented by two; broken between words, or anywhere in a run without spaces
+    (Chinese); nothing is cut off."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= width - (2 if lines else 0):
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:  # a word wider than the column: broken where it reaches the edge
+            if display_width(line + char) > width - (2 if lines else 0):
+                lines.append(line)
+                line = ""
+            line += char
+    lines.append(line)
+    return [lines[0], *("  " + line for line in lines[1:])]
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 def render_text(timeline: Timeline, options: RenderOptions) -> str:
@@ -184,7 +198,12 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
         console.print(_NO_WINDOWS.get(lang))
         return buffer.getvalue()
     tail = 1 + len("2026-01-01") + 1 + max(display_width(s.get(lang)) for s in _STATUS.values())
-    span = max(min(width, 120) - _LABEL - 1 - tail, 20)
+    room = min(width, 120) - 1 - tail
+    # Labels as wide as the longest, as far as the bars keep _MIN_SPAN columns; a longer label
+    # wraps onto lines of its own under the label column, never cut.
+    longest = max(display_width(escape.text(bar.label.get(lang))) for bar in timeline.bars)
+    label_width = min(longest, max(_LABEL, room - _MIN_SPAN))
+    span = max(room - label_width, 20)
     left, right = _axis(timeline)
     days = max((right - left).days, 1)
 
@@ -195,9 +214,12 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
     styles = {"pass": "green", "warn": "yellow", "fail": "red"}
     now, due = column(timeline.as_of), column(timeline.submit_by) if timeline.submit_by else None
     # The column after the bars holds each window's last day: its header says so.
-    console.print(" " * (_LABEL + 1) + _axis_labels(left, right, span) + " " + _LAST_DAY.get(lang))
+    console.print(
+        " " * (label_width + 1) + _axis_labels(left, right, span) + " " + _LAST_DAY.get(lang)
+    )
     for bar in timeline.bars:
-        line = RichText(_fit(escape.text(bar.label.get(lang)), _LABEL) + " ")
+        label, *more = _wrap(escape.text(bar.label.get(lang)), label_width)
+        line = RichText(_pad(label, label_width) + " ")
         first = column(bar.start) if bar.start else 0
         last = column(bar.end)
         for position in range(span):
@@ -216,7 +238,9 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
         status = _STATUS[bar.status].get(lang)
         line.append(f" {bar.end.isoformat()} {status}", style=styles[bar.status])
         console.print(line)
-    console.print(_markers(timeline, now, due, span, lang, color))
+        for rest in more:
+            console.print(RichText(rest))
+    console.print(_markers(timeline, now, due, span, label_width, lang, color))
     console.print(RichText(f"{fill} {_LEGEND.get(lang)}", style="dim"))
     if any(bar.start is None for bar in timeline.bars):
         console.print(RichText(_OPEN_START.get(lang), style="dim"))
@@ -240,7 +264,13 @@ def _axis_labels(left: date, right: date, span: int) -> str:
 
 
 def _markers(
-    timeline: Timeline, now: int, due: int | None, span: int, lang: Lang, color: bool
+    timeline: Timeline,
+    now: int,
+    due: int | None,
+    span: int,
+    label_width: int,
+    lang: Lang,
+    color: bool,
 ) -> str:
     """A line of ▲ under the reference date and submit-by columns, then their labels."""
     up = "▲" if color else "^"
@@ -248,7 +278,7 @@ def _markers(
     marks[now] = up
     if due is not None:
         marks[due] = up
-    pad = " " * (_LABEL + 1)
+    pad = " " * (label_width + 1)
     # Each mark's label on a line of its own, starting at the mark's column: it points at it.
     labelled = [(now, f"{up} {_AS_OF.get(lang)} {timeline.as_of.isoformat()}")]
     if timeline.submit_by is not None and due is not None:
