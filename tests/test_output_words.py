@@ -155,3 +155,9 @@ def test_chinese_due_dates_read_on_or_before(name: str) -> None:
     for command in ("steps", "validate"):
         out = _stdout(command, f"examples/{name}.yaml", "--lang", "zh")
         assert not re.search(r"\d{4}-\d{2}-\d{2} 前", out), command
+
+
+def test_one_skipped_file_is_singular() -> None:
+    # examples/ holds one YAML file that is not a dossier: the GitHub Actions workflow.
+    out = _stdout("validate", "examples/", "--quiet")
+    assert out.splitlines()[-1].endswith("; 1 YAML file skipped (not a dossier)")

@@ -15,7 +15,8 @@ _WARNINGS = t("{n} warning{s}", "{n} 项警告")
 _TOTAL = t("{ready} of {total} dossier{s} ready", "{total} 份档案中 {ready} 份可以提交")
 _NONE_CHECKED = t("no dossier was checked", "未检查任何档案")
 _ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
-_SKIPPED_FILES = t("{n} YAML file{s} skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
+_SKIPPED_FILES = t("{n} YAML files skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
+_SKIPPED_FILE = t("1 YAML file skipped (not a dossier)", "跳过 1 个非档案 YAML 文件")
 
 
 def json_document(document: Any) -> str:
@@ -52,5 +53,8 @@ def run_summary(report: Report, lang: Lang) -> list[str]:
     if failed:
         parts.append(say(_ERRORS, lang, n=failed))
     if report.skipped:
-        parts.append(say(_SKIPPED_FILES, lang, n=len(report.skipped)))
+        skipped = len(report.skipped)
+        parts.append(
+            say(_SKIPPED_FILES, lang, n=skipped) if skipped > 1 else _SKIPPED_FILE.get(lang)
+        )
     return parts
