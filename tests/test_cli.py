@@ -160,7 +160,7 @@ def test_bad_as_of_is_a_usage_error(bad: str) -> None:
     assert "Traceback" not in result.output
 
 
-# ---- JSON: the contract of spec/report-format.md -------------------------------------------
+# ---- JSON: the contract of docs/report-format.md -------------------------------------------
 
 DOSSIER_KEYS = {
     "path",

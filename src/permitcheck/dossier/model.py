@@ -416,7 +416,7 @@ _REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 
 
 class Dossier(Strict):
-    """A dossier, format version 1 (see spec/dossier-format.md)."""
+    """A dossier, format version 1 (see docs/dossier-format.md)."""
 
     permitcheck: Annotated[Literal[1], BeforeValidator(_version)]
     application: Application

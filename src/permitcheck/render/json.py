@@ -1,4 +1,4 @@
-"""The JSON report, as spec/report-format.md promises to scripts: one finding per line."""
+"""The JSON report, as docs/report-format.md promises to scripts: one finding per line."""
 
 from __future__ import annotations
 
