@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -81,3 +82,39 @@ def test_readme_shows_the_timeline_of_each_example(
 ) -> None:
     picture = _output(monkeypatch, "timeline", f"examples/{name}.yaml")
     assert f"```text\n{picture}```" in README
+
+
+def test_readme_json_example_is_what_the_tool_writes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The JSON report the README shows has the keys, at each level, of a real report, and the
+    values it shows are the real ones (quotes under `rules`, not in findings)."""
+    block = re.search(r"### JSON report.*?```json\n(.*?)```", README, flags=re.S)
+    assert block is not None
+    shown = json.loads(block.group(1))
+    (tmp_path / "bad.yaml").write_text("a: [\n", encoding="utf-8")
+    real = json.loads(
+        _output(
+            monkeypatch,
+            "validate",
+            "examples/not-ready.yaml",
+            str(tmp_path / "bad.yaml"),
+            "-f",
+            "json",
+        )
+    )
+    assert set(shown) == set(real)
+    dossier, real_dossier = shown["dossiers"][0], real["dossiers"][0]
+    assert set(dossier) == set(real_dossier)
+    for key in ("path", "ready", "submit_by", "submit_by_pending", "counts", "applicant"):
+        assert dossier[key] == real_dossier[key], key
+    finding = dossier["findings"][0]
+    real_finding = next(f for f in real_dossier["findings"] if f["rule"] == finding["rule"])
+    assert set(finding) == set(real_finding)
+    assert finding["message"] == real_finding["message"]
+    assert finding["location"] == real_finding["location"]
+    assert set(finding["sources"][0]) == set(real_finding["sources"][0])
+    assert set(shown["errors"][0]) == set(real["errors"][0])
+    rule = next(iter(shown["rules"]))
+    assert set(shown["rules"][rule]) == set(real["rules"][rule])
+    assert set(shown["rules"][rule]["sources"][0]) == set(real["rules"][rule]["sources"][0])
