@@ -16,7 +16,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, ROOT, invoke
+from helpers import EXAMPLES, ROOT, committed_copy, invoke
 from permitcheck.cli.app import app
 from permitcheck.dossier import yaml_reader
 
@@ -61,24 +61,7 @@ def dossier_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This project as pre-commit sees a hook repository: its files, committed."""
-    copy = tmp_path_factory.mktemp("hook-repo")
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in listed.splitlines():
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(copy)]
-    subprocess.run(["git", "init", "-q", str(copy)], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "hook repository"], check=True)
-    return copy
+    return committed_copy(tmp_path_factory.mktemp("hook-repo"))
 
 
 def _pre_commit(repo: Path, home: Path, hooks: Path) -> subprocess.CompletedProcess[str]:
