@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from permitcheck.rulepack.pack import Pack
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+README = ROOT / "README.md"
 # The environment of a CLI test: no colour setting, no locale language, no GitHub summary file
 # (the tests that want one set it).
 CLI_ENV = {
@@ -156,3 +160,37 @@ def checklist(out: str) -> str:
     for heading in ("\n\nNext steps\n", "\n\n下一步\n"):
         out = out.split(heading)[0]
     return out.rstrip("\n") + "\n"
+
+
+def readme_block(heading: str, language: str) -> str:
+    """The first fenced block of `language` in the README section under `heading`."""
+    text = README.read_text(encoding="utf-8")
+    # A section ends at the next heading of level 2 or more (a `# comment` in a block is not one).
+    section = re.search(rf"^#+ {re.escape(heading)}\n(.*?)(?=^##+ |\Z)", text, flags=re.S | re.M)
+    assert section is not None, heading
+    block = re.search(rf"^```{language}\n(.*?)^```$", section.group(1), flags=re.S | re.M)
+    assert block is not None, (heading, language)
+    return block.group(1)
+
+
+def committed_copy(dest: Path) -> Path:
+    """This checkout as a fresh clone has it: the files git tracks or would track (untracked and
+    not ignored), as they are in the working tree, committed into a new repository at `dest`.
+    So uncommitted work is tested too, and nothing ignored (a `.venv`, outputs) comes along."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in listed.splitlines():
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(dest)]
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "fresh copy"], check=True)
+    return dest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -14,9 +15,11 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from pre_commit import clientlib
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, ROOT, invoke
+from helpers import EXAMPLES, ROOT, committed_copy, invoke, readme_block
 from permitcheck.cli.app import app
 from permitcheck.dossier import yaml_reader
 
@@ -61,29 +64,16 @@ def dossier_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This project as pre-commit sees a hook repository: its files, committed."""
-    copy = tmp_path_factory.mktemp("hook-repo")
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in listed.splitlines():
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(copy)]
-    subprocess.run(["git", "init", "-q", str(copy)], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "hook repository"], check=True)
-    return copy
+    return committed_copy(tmp_path_factory.mktemp("hook-repo"))
 
 
-def _pre_commit(repo: Path, home: Path, hooks: Path) -> subprocess.CompletedProcess[str]:
+def _pre_commit(repo: Path, home: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """`pre-commit COMMAND --all-files` in `repo`, with this environment's `bin` on the PATH (so
+    a `language: system` hook finds `permitcheck`, as in a dossier repository where it is
+    installed) and pre-commit's cache in `home`."""
     env = {
         **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(home),
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@t",
@@ -91,17 +81,7 @@ def _pre_commit(repo: Path, home: Path, hooks: Path) -> subprocess.CompletedProc
         "GIT_COMMITTER_EMAIL": "t@t",
     }
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pre_commit",
-            "try-repo",
-            str(hooks),
-            "permitcheck",
-            "--all-files",
-            "--color",
-            "never",
-        ],
+        [sys.executable, "-m", "pre_commit", *command, "--all-files", "--color", "never"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -117,18 +97,68 @@ def test_pre_commit_runs_the_hook(
 ) -> None:
     """pre-commit itself installs this repository as a hook repository and runs the hook."""
     home = tmp_path / "pre-commit-home"
-    passing = _pre_commit(dossier_repository, home, hook_repository)
+    try_repo = ("try-repo", str(hook_repository), "permitcheck")
+    passing = _pre_commit(dossier_repository, home, *try_repo)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "permitcheck (China work-permit dossiers)" in passing.stdout
     assert "Passed" in passing.stdout
 
     shutil.copy(EXAMPLES / "not-ready.yaml", dossier_repository / "dossiers" / "mehta.yaml")
     subprocess.run(["git", "-C", str(dossier_repository), "add", "."], check=True)
-    failing = _pre_commit(dossier_repository, home, hook_repository)
+    failing = _pre_commit(dossier_repository, home, *try_repo)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "Failed" in failing.stdout
     assert "The certificate of no criminal record is missing." in failing.stdout
     assert "Z4455667" not in failing.stdout  # passport numbers stay masked in hook output
+
+
+README_PRE_COMMIT = readme_block("pre-commit", "yaml")
+
+
+def test_readme_pre_commit_config_invents_no_address(tmp_path: Path) -> None:
+    """The README's `.pre-commit-config.yaml` works as written: permitcheck has no published
+    address or tag, so the config runs the installed `permitcheck` as a local hook, the hook of
+    `.pre-commit-hooks.yaml` with no `repo:` or `rev:` to make up."""
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(README_PRE_COMMIT, encoding="utf-8")
+    clientlib.load_config(str(config))  # pre-commit's own check of the file; raises if invalid
+    (repo,) = yaml.safe_load(README_PRE_COMMIT)["repos"]
+    assert repo.keys() == {"repo", "hooks"} and repo["repo"] == "local"
+    (hook,) = repo["hooks"]
+    (published,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["language"] == "system"
+    assert hook["entry"] == "permitcheck validate --quiet --skip-non-dossiers"
+    assert published["entry"].startswith(hook["entry"])
+    for key in ("id", "name", "types"):
+        assert hook[key] == published[key], key
+
+
+@pytest.mark.slow  # two pre-commit runs, each a subprocess of permitcheck
+def test_readme_pre_commit_config_runs(tmp_path: Path) -> None:
+    """The README's config, as written, in a repository of the example dossiers (and their
+    scans): the ready ones pass; adding the not-ready example fails, naming what is missing."""
+    repo = tmp_path / "dossiers"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    for example in EXAMPLES.glob("*.yaml"):
+        if example.name != "not-ready.yaml":
+            shutil.copy(example, repo / example.name)
+    shutil.copytree(EXAMPLES / "docs", repo / "docs")
+    (repo / ".pre-commit-config.yaml").write_text(README_PRE_COMMIT, encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
+    home = tmp_path / "pre-commit-home"
+
+    passing = _pre_commit(repo, home, "run")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert re.search(r"^permitcheck \(China work-permit dossiers\)\.+Passed$", passing.stdout, re.M)
+
+    shutil.copy(EXAMPLES / "not-ready.yaml", repo / "mehta.yaml")
+    subprocess.run(["git", "-C", str(repo), "add", "mehta.yaml"], check=True)
+    failing = _pre_commit(repo, home, "run")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert re.search(r"^permitcheck \(China work-permit dossiers\)\.+Failed$", failing.stdout, re.M)
+    assert "mehta.yaml" in failing.stdout
+    assert "The certificate of no criminal record is missing." in failing.stdout
 
 
 # ---- GitHub Actions ------------------------------------------------------------------------
@@ -164,6 +194,71 @@ def test_workflow_example_command_runs(tmp_path: Path, monkeypatch: pytest.Monke
     assert summary.read_text(encoding="utf-8").startswith("## permitcheck: 5 of 6 dossiers ready")
     upload = next(step for step in steps if step.get("name") == "Upload to code scanning")
     assert upload["with"]["sarif_file"] == "reports/permitcheck.sarif"
+
+
+def _workflow_steps() -> list[dict[str, Any]]:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps: list[dict[str, Any]] = workflow["jobs"]["permitcheck"]["steps"]
+    return steps
+
+
+def test_readme_shows_the_workflow_example() -> None:
+    assert readme_block("GitHub Actions", "yaml") == WORKFLOW.read_text(encoding="utf-8")
+
+
+def test_every_run_step_of_the_workflow_is_tested() -> None:
+    """The tests here run each command of the workflow: a new `run:` step needs a test too."""
+    assert [step["name"] for step in _workflow_steps() if "run" in step] == [
+        "Install permitcheck",  # test_workflow_install_line_*
+        "Check dossiers",  # test_workflow_example_command_runs
+    ]
+
+
+def _install_requirement(url: str) -> str:
+    """The requirement the workflow's install step gives pip, with the repository variable
+    PERMITCHECK_GIT_URL set to `url`."""
+    step = next(step for step in _workflow_steps() if step.get("name") == "Install permitcheck")
+    assert "${{ vars.PERMITCHECK_GIT_URL }}" in step["run"]
+    args = shlex.split(step["run"].replace("${{ vars.PERMITCHECK_GIT_URL }}", url))
+    assert args[:2] == ["pip", "install"] and len(args) == 3, args
+    return args[2]
+
+
+@pytest.mark.parametrize("pin", ["", "@0123456789abcdef0123456789abcdef01234567"])
+def test_workflow_install_line_is_a_requirement(pin: str) -> None:
+    """The install line names permitcheck at the variable's URL (a commit appended to pin it),
+    and invents no tag or branch of its own."""
+    url = "https://git.example.org/team/permitcheck.git" + pin
+    requirement = Requirement(_install_requirement(url))
+    assert requirement.name == "permitcheck"
+    assert requirement.url == f"git+{url}"
+
+
+@pytest.mark.slow  # pip clones the repository and builds its metadata
+@pytest.mark.parametrize("pinned", [False, True], ids=["branch", "commit"])
+def test_workflow_install_line_installs(hook_repository: Path, pinned: bool) -> None:
+    """pip accepts the install line with the variable set to a fresh clone's URL, as it is and
+    with a commit of it appended (nothing is installed: `--dry-run`)."""
+    # With a host: the PEP 508 parser of older pips (23.2) refuses `git+file:///path`.
+    url = f"file://localhost{hook_repository}"
+    if pinned:
+        head = subprocess.run(
+            ["git", "-C", str(hook_repository), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        url += f"@{head}"
+    pip = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--no-index"]
+    result = subprocess.run(
+        [*pip, "--no-build-isolation", _install_requirement(url)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Would install permitcheck-" in result.stdout
 
 
 # ---- JSON Schema of the dossier format ---------------------------------------------------

@@ -1,61 +1,201 @@
-"""The README stays true: every `permitcheck` command it shows runs as shown."""
+"""The README stays true: every command it shows runs as shown, from the repository root of a
+fresh clone, and leaves that clone as it was."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from helpers import ROOT
+from helpers import ROOT, committed_copy
 from permitcheck.cli.app import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
-COMMANDS = [
-    line.strip()
-    for block in BLOCKS
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+# Every fenced block is of one of these languages; commands are in `sh` blocks only, so that no
+# `console` or `bash` block can hold a command that no test runs.
+LANGUAGES = {"sh", "text", "json", "yaml"}
+SHELL_LINES = [
+    re.sub(r"\s+#\s.*$", "", line).strip()  # without the comment that explains the line
+    for block in re.findall(r"^```sh\n(.*?)^```$", README, flags=re.S | re.M)
     for line in block.splitlines()
-    if line.strip().startswith("permitcheck ")
+    if line.strip()
 ]
+# A usage synopsis, with placeholders: shown, not run.
+SYNOPSES = [line for line in SHELL_LINES if "DOSSIER.yaml" in line]
 
 
-def test_the_readme_shows_commands() -> None:
-    assert len(COMMANDS) >= 8
+def _segments(line: str) -> list[str]:
+    """The commands of a line joined by `&&`; a subshell `( ... )` is one command."""
+    return [line] if line.startswith("(") else [part.strip() for part in line.split(" && ")]
+
+
+def _is_permitcheck(segment: str) -> bool:
+    return re.match(r"^\(?(cd \S+ && )?(\.venv/bin/)?permitcheck ", segment) is not None
+
+
+SEGMENTS = [s for line in SHELL_LINES if line not in SYNOPSES for s in _segments(line)]
+# The permitcheck commands, in README order, as a user types them with the quick start's
+# environment active (`.venv/bin/permitcheck` is then `permitcheck`).
+COMMANDS = [
+    s.replace(".venv/bin/permitcheck", "permitcheck") for s in SEGMENTS if _is_permitcheck(s)
+]
+# The others: creating the environment, installing, the test suite, lint: what .ci/run runs.
+SETUP = [s for s in SEGMENTS if not _is_permitcheck(s)]
+
+
+def expected_status(command: str) -> int:
+    """1 (not ready) where the README says a dossier is not ready: the commands that check the
+    not-ready example, by name or as part of the examples folder; 0 for every other command."""
+    covers_all = re.search(r"validate '?examples/(\*\*/\*\.yaml)?'?( |$)", command)
+    return 1 if "not-ready" in command or covers_all else 0
+
+
+def _words(command: str) -> list[str]:
+    """The words of a command line as the shell splits them, `(`, `)`, `&&`, `<`, `>` apart."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    return list(lexer)
+
+
+def outputs(command: str) -> list[str]:
+    """The files a command writes: a redirect target, `init`'s file, `--output` files."""
+    words = _words(command)
+    pairs = list(itertools.pairwise(words))
+    written = [after for before, after in pairs if before in (">", "-o", "--output")]
+    return written + [after for before, after in pairs if before == "init"]
+
+
+OUTPUTS = [path for command in COMMANDS for path in outputs(command)]
+
+
+def test_every_readme_block_has_a_known_language() -> None:
+    fences = re.findall(r"^```(\w*)$", README, flags=re.M)
+    opening = fences[::2]  # fences alternate: opening (with its language), closing
+    assert set(opening) <= LANGUAGES, set(opening) - LANGUAGES
+    assert all(fence == "" for fence in fences[1::2])
+
+
+def test_no_readme_command_is_skipped() -> None:
+    """Counted another way: every line of an `sh` block that names permitcheck is a synopsis or
+    holds exactly one command the tests run; every other piece is checked against .ci/run."""
+    naming = [line for line in SHELL_LINES if re.search(r"\bpermitcheck ", line)]
+    assert len(naming) == len(SYNOPSES) + len(COMMANDS)
+    # And counted by hand: a command added to the README, or lost from this list, shows here.
+    assert len(COMMANDS) == 19
+
+
+def test_readme_setup_commands_are_what_ci_runs() -> None:
+    """The README's other shell commands (environment, install, tests, lint) are, word for word,
+    commands of .ci/run (its scratch environment read as `.venv`), or .ci/run itself."""
+    ci = re.sub(r'"\$scratch/venv(/bin/\w+)?"', lambda m: ".venv" + (m.group(1) or ""), CI)
+    ci_segments = {s for line in ci.splitlines() for s in _segments(line.strip())}
+    for segment in SETUP:
+        if segment == ".ci/run":
+            assert os.access(ROOT / ".ci" / "run", os.X_OK)
+        else:
+            assert segment in ci_segments, segment
+
+
+def test_readme_outputs_are_ignored_not_committed() -> None:
+    """What the README's commands write at the repository root is ignored by .gitignore and
+    collides with no committed file (`init` refuses to overwrite one)."""
+    assert {path.split("/")[0] for path in OUTPUTS} >= {"dossier.schema.json", "new-hire.yaml"}
+    for path in OUTPUTS:
+        ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)
+        assert ignored.returncode == 0, f"{path} is not in .gitignore"
+        tracked = subprocess.run(
+            ["git", "ls-files", "--", path.split("/")[0]], cwd=ROOT, capture_output=True, text=True
+        )
+        assert tracked.stdout == "", f"{path}: committed"
+
+
+def _invoke(command: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Runs one README command line in process, from `root`: `cd DIR &&` in a subshell, and
+    `< FILE` and `> FILE` redirects, are done as the shell does them."""
+    words = [word for word in _words(command) if word not in ("(", ")")]
+    if words[0] == "cd":
+        _cd, directory, _and, *words = words
+        assert _and == "&&", command
+        root = root / directory
+    args: list[str] = []
+    redirects: dict[str, Path] = {}
+    each = iter(words)
+    for word in each:
+        if word in ("<", ">"):
+            redirects[word] = root / next(each)
+        else:
+            args.append(word)
+    assert args[0] == "permitcheck" and "&&" not in args, command
+    monkeypatch.chdir(root)
+    stdin = redirects["<"].read_text(encoding="utf-8") if "<" in redirects else None
+    env = {"NO_COLOR": "1", "LANG": "C.UTF-8"}
+    result = CliRunner().invoke(app, args[1:], input=stdin, env=env)
+    if ">" in redirects:
+        redirects[">"].write_text(result.stdout, encoding="utf-8")
+    return int(result.exit_code)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Each command, run in a copy of the repository's examples (commands may write files)."""
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    shutil.copytree(ROOT / "schema", tmp_path / "schema")
-    # The rule packs a command may test (`pack test rules/nanjing`), with their cases.
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
-    shutil.copytree(ROOT / "tests" / "packs", tmp_path / "tests" / "packs")
-    monkeypatch.chdir(tmp_path)
-    command, _, redirect = command.partition(" > ")
-    args = shlex.split(command)[1:]
-    if "DOSSIER.yaml" in args:
-        pytest.skip("a usage synopsis, not a command")
-    result = CliRunner().invoke(app, args, env={"NO_COLOR": "1", "LANG": "C.UTF-8"})
-    # 0 ready / done, 1 not ready (the not-ready example); never 2 (could not run).
-    assert result.exit_code in (0, 1), result.output
-    if redirect:
-        (tmp_path / redirect.strip()).write_text(result.stdout, encoding="utf-8")
+    """The quick variant: each command in process, in a copy of what commands read."""
+    for folder in ("examples", "schema", "rules", "tests/packs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    assert _invoke(command, tmp_path, monkeypatch) == expected_status(command)
+
+
+@pytest.mark.slow  # about twenty permitcheck processes
+def test_readme_commands_run_in_a_fresh_clone(tmp_path: Path) -> None:
+    """As a user runs them: in order, through bash, each line as written, from the root of a
+    fresh clone of this repository (its working tree, uncommitted work included), with the
+    `permitcheck` of this environment on the PATH. Each exits as the README says; afterwards
+    `git status` is clean, and what the commands wrote is exactly what .gitignore ignores."""
+    clone = tmp_path / "permitcheck"
+    source = committed_copy(tmp_path / "source")
+    subprocess.run(["git", "clone", "-q", str(source), str(clone)], check=True)
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "NO_COLOR": "1",
+        "LANG": "C.UTF-8",
+    }
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LC_ALL", "LC_MESSAGES"):
+        env.pop(name, None)
+    ran = []
+    for command in COMMANDS:
+        result = subprocess.run(
+            ["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == expected_status(command), (command, result.stderr)
+        ran.append(command)
+    assert ran == COMMANDS
+
+    def status(*options: str) -> list[str]:
+        git = ["git", "-C", str(clone), "status", "--porcelain", *options]
+        return subprocess.run(git, capture_output=True, text=True, check=True).stdout.splitlines()
+
+    assert status() == []
+    written = {path.split("/")[0] + ("/" if "/" in path else "") for path in OUTPUTS}
+    assert sorted(status("--ignored")) == sorted(f"!! {path}" for path in written)
 
 
 def test_quick_start_uses_the_ci_test_command() -> None:
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     quick = re.search(r"## Quick start.*?```sh\n(.*?)```", README, flags=re.S)
     assert quick is not None
     lines = [line for line in quick.group(1).splitlines() if line.strip()]
     assert len(lines) == 2
     assert "permitcheck validate examples/" in lines[0]
-    assert lines[1] in ci
+    assert lines[1] in CI
 
 
 def _output(monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
