@@ -27,8 +27,14 @@ def _load(name: str) -> dict[str, Any]:
     return data
 
 
+# libyaml's emitter when PyYAML has it: the corpus is built at every test collection, and the
+# pure-Python emitter took 9 s of it.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _dump(data: Any) -> bytes:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000).encode()
+    text = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
+    return str(text).encode()
 
 
 def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:

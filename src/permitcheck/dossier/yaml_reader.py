@@ -84,6 +84,12 @@ class Document:
     # problems of validation, so that one run shows them all.
     problems: list[Problem] = field(default_factory=list)
 
+    # Each mapping's keys, indexed when first looked into: locating every problem of a file
+    # with thousands of keys stays linear.
+    _keys: dict[int, dict[str, tuple[Any, Any]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
     def locate(self, path: Path, *, value: bool = False) -> Location:
         """Where `path` is written (its key, or with `value` its value); the nearest written
         ancestor when it is absent."""
@@ -92,7 +98,7 @@ class Document:
             return Location(1, 1)
         found_key, found_value = None, node
         for step in path:
-            child = _child(found_value, step)
+            child = self._child(found_value, step)
             if child is None:
                 break
             found_key, found_value = child
@@ -100,21 +106,23 @@ class Document:
             return _loc(found_value.start_mark)
         return _loc(found_key.start_mark)
 
-
-def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
-    """(key node, value node) of `step` inside `node`; for a list item, the item twice."""
-    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and str(key_node.value) == step:
-                return key_node, value_node
-    elif (
-        isinstance(node, yaml.SequenceNode)
-        and isinstance(step, int)
-        and 0 <= step < len(node.value)
-    ):
-        item = node.value[step]
-        return item, item
-    return None
+    def _child(self, node: Any, step: str | int) -> tuple[Any, Any] | None:
+        """(key node, value node) of `step` inside `node`; for a list item, the item twice."""
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        # A duplicate key: the first is the one read (and located).
+                        keys.setdefault(str(key_node.value), (key_node, value_node))
+                self._keys[id(node)] = keys
+            return keys.get(step)
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if 0 <= step < len(node.value):
+                item = node.value[step]
+                return item, item
+        return None
 
 
 class _Builder:
