@@ -186,3 +186,34 @@ def test_submit_by_is_never_a_day_gone_by(as_of: str, submit_by: str) -> None:
     result = evaluate_data(data, as_of)
     assert result.submit_by is not None and result.submit_by.isoformat() == submit_by
     assert result.submit_by >= result.as_of
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_windows_not_known_yet_are_named_and_submit_by_is_a_bound(
+    tmp_path: Path, lang: str
+) -> None:
+    """Every document missing but the passport: its window alone gives a day years ahead,
+    which is only the latest possible; the missing windows are named, and every line fits."""
+    data = patched(example_data("new-permit"), delete=["documents", "family"])
+    data["documents"] = {}
+    path = tmp_path / "bare.yaml"
+    path.write_bytes(to_yaml(data))
+    out = run(str(path), "--lang", lang).stdout
+    assert all(width(line) <= 80 for line in out.splitlines()[1:]), out  # [0]: the long path
+    if lang == "en":
+        assert "submit by, at the latest, 2030-11-01 ^" in out
+        assert "^ submit by 2030" not in out
+        assert "Not drawn, not known until added: Certificate of no criminal record" in out
+    else:
+        assert "最迟提交 2030-11-01" in out
+        assert "尚未绘出（补齐后方可确定）：无犯罪记录证明" in out
+    report = json.loads(run(str(path), "-f", "json").stdout)
+    assert report["submit_by"] == "2030-11-01"
+    assert "documents.criminal_record.issued_on" in report["submit_by_pending"]
+
+
+def test_a_mark_near_the_right_edge_puts_its_label_before_it() -> None:
+    out = run(str(EXAMPLES / "new-permit.yaml"), "--width", "60").stdout
+    assert all(width(line) <= 60 for line in out.splitlines()[1:]), out  # [0]: the path
+    marks = [line for line in out.splitlines() if line.rstrip().endswith("^") or "^ " in line]
+    assert len(marks) == 2

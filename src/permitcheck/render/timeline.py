@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions
-from permitcheck.i18n import Lang, Text, t
+from permitcheck.i18n import LIST_COMMA, Lang, Text, say, t
 from permitcheck.render import escape
 from permitcheck.render.shared import display_width, json_document
 
@@ -28,6 +28,11 @@ _TITLE = t("Timeline", "时间线")
 _AS_OF = t("as of", "参考日期")
 _SUBMIT_BY = t("submit by", "最晚提交")
 _LAST_DAY = t("last day", "最后一日")
+_AT_THE_LATEST = t("submit by, at the latest,", "最迟提交")
+_PENDING = t(
+    "Not drawn, not known until added: {what}",
+    "尚未绘出（补齐后方可确定）：{what}",
+)
 _NO_WINDOWS = t("No time window applies to this dossier.", "本档案没有适用的时限。")
 _STATUS = {
     "pass": t("holds", "有效"),
@@ -58,6 +63,10 @@ class Timeline:
     as_of: date
     submit_by: date | None
     bars: tuple[Bar, ...]
+    # The windows not known yet (their document is missing, or its date): no bar, and
+    # `submit_by` only a bound. Their labels, and the dossier paths of the dates they wait for.
+    pending: tuple[Text, ...] = ()
+    pending_subjects: tuple[str, ...] = ()
 
 
 def build(
@@ -98,7 +107,17 @@ def build(
         )
         for step in steps
     )
-    return Timeline(path=result.path, as_of=result.as_of, submit_by=result.submit_by, bars=bars)
+    pending = {
+        _label(f, result, False).en: _label(f, result, False) for f in result.findings if f.pending
+    }
+    return Timeline(
+        path=result.path,
+        as_of=result.as_of,
+        submit_by=result.submit_by,
+        bars=bars,
+        pending=tuple(pending.values()),
+        pending_subjects=result.submit_by_pending,
+    )
 
 
 def _step_status(step: StepWindow, as_of: date, warn_days: int | None) -> str:
@@ -131,6 +150,7 @@ def render_json(timeline: Timeline, options: RenderOptions) -> str:
             "path": timeline.path,
             "as_of": timeline.as_of.isoformat(),
             "submit_by": timeline.submit_by.isoformat() if timeline.submit_by else None,
+            "submit_by_pending": list(timeline.pending_subjects),
             "windows": [
                 {
                     "label": bar.label.get(lang),
@@ -203,6 +223,8 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
     # wraps onto lines of its own under the label column, never cut.
     longest = max(display_width(escape.text(bar.label.get(lang))) for bar in timeline.bars)
     label_width = min(longest, max(_LABEL, room - _MIN_SPAN))
+    # On a narrow terminal the labels give way (they wrap) before the bars go under 20.
+    label_width = max(min(label_width, room - 20), 12)
     span = max(room - label_width, 20)
     left, right = _axis(timeline)
     days = max((right - left).days, 1)
@@ -240,10 +262,18 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
         console.print(line)
         for rest in more:
             console.print(RichText(rest))
-    console.print(_markers(timeline, now, due, span, label_width, lang, color))
-    console.print(RichText(f"{fill} {_LEGEND.get(lang)}", style="dim"))
+    up = "▲" if color else "^"
+    for mark in _markers(timeline, now, due, label_width, min(width, 120), lang, up):
+        console.print(RichText(mark))
+    if timeline.pending:
+        names = LIST_COMMA.get(lang).join(label.get(lang) for label in timeline.pending)
+        for note in _wrap(say(_PENDING, lang, what=escape.text(names)), min(width, 120)):
+            console.print(RichText(note, style="yellow"))
+    for legend in _wrap(f"{fill} {_LEGEND.get(lang)}", min(width, 120)):
+        console.print(RichText(legend, style="dim"))
     if any(bar.start is None for bar in timeline.bars):
-        console.print(RichText(_OPEN_START.get(lang), style="dim"))
+        for legend in _wrap(_OPEN_START.get(lang).strip(), min(width, 120) - 2):
+            console.print(RichText("  " + legend, style="dim"))
     return buffer.getvalue()
 
 
@@ -267,20 +297,23 @@ def _markers(
     timeline: Timeline,
     now: int,
     due: int | None,
-    span: int,
     label_width: int,
+    width: int,
     lang: Lang,
-    color: bool,
-) -> str:
-    """A line of ▲ under the reference date and submit-by columns, then their labels."""
-    up = "▲" if color else "^"
-    marks = [" "] * span
-    marks[now] = up
-    if due is not None:
-        marks[due] = up
-    pad = " " * (label_width + 1)
-    # Each mark's label on a line of its own, starting at the mark's column: it points at it.
-    labelled = [(now, f"{up} {_AS_OF.get(lang)} {timeline.as_of.isoformat()}")]
+    up: str,
+) -> list[str]:
+    """A line under the reference date's column and one under the submit-by day's, each with
+    a mark and its label: after the mark, or before it when that would pass `width`."""
+    labelled = [(now, f"{_AS_OF.get(lang)} {timeline.as_of.isoformat()}")]
     if timeline.submit_by is not None and due is not None:
-        labelled.append((due, f"{up} {_SUBMIT_BY.get(lang)} {timeline.submit_by.isoformat()}"))
-    return "\n".join(pad + " " * column + label for column, label in labelled)
+        # While windows are unknown, the day is a bound: a missing document may set an earlier.
+        word = _AT_THE_LATEST if timeline.pending else _SUBMIT_BY
+        labelled.append((due, f"{word.get(lang)} {timeline.submit_by.isoformat()}"))
+    lines = []
+    for column, label in labelled:
+        at = label_width + 1 + column
+        if at + 2 + display_width(label) <= width:
+            lines.append(f"{' ' * at}{up} {label}")
+        else:
+            lines.append(f"{' ' * max(at - 1 - display_width(label), 0)}{label} {up}")
+    return lines
