@@ -30,7 +30,7 @@ def test_text_says_the_missing_documents_will_set_the_date(tmp_path: Path) -> No
         "; set once added: Certificate of no criminal record, Medical examination certificate"
     )
     zh = invoke("validate", _without_dated_documents(tmp_path), "--lang", "zh").stdout
-    assert "最迟于 2027-04-01" in zh.splitlines()[-1]
+    assert "最迟于 2027-04-01 提交（可能提前）" in zh.splitlines()[-1]
     assert "补齐后方可确定期限：无犯罪记录证明、体检证明" in zh.splitlines()[-1]
 
 

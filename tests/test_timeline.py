@@ -205,7 +205,7 @@ def test_windows_not_known_yet_are_named_and_submit_by_is_a_bound(
         assert "^ submit by 2030" not in out
         assert "Not drawn, not known until added: Certificate of no criminal record" in out
     else:
-        assert "最迟提交 2030-11-01" in out
+        assert "最迟提交 2030-11-01（可能提前）" in out
         assert "尚未绘出（补齐后方可确定）：无犯罪记录证明" in out
     report = json.loads(run(str(path), "-f", "json").stdout)
     assert report["submit_by"] == "2030-11-01"

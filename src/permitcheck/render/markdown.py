@@ -27,7 +27,7 @@ _NOT_READY = t("not ready", "尚不能提交")
 _ERRORS = t("Could not be checked", "无法检查")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _LINE = t("line {n}", "第 {n} 行")
-_AT_THE_LATEST = t("at the latest {date}", "最迟 {date}")
+_AT_THE_LATEST = t("at the latest {date}", "最迟 {date}（可能提前）")
 
 
 def render(report: Report, options: RenderOptions) -> str:

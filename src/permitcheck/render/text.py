@@ -51,7 +51,7 @@ _SUBMIT_BY = t("submit by {date}", "最迟于 {date} 提交")
 _SET_BY = t("set by {what}", "取决于{what}")
 _DUE_BY = t("due by {date}", "最迟于 {date} 办理")
 # When windows are not known yet (documents missing, dates not stated), the date is a bound.
-_AT_THE_LATEST = t("submit by: at the latest {date}", "最迟于 {date} 提交")
+_AT_THE_LATEST = t("submit by: at the latest {date}", "最迟于 {date} 提交（可能提前）")
 _PENDING = t("set once added: {what}", "补齐后方可确定期限：{what}")
 _NO_DATE_YET = t("no submit-by date yet", "尚无法确定提交期限")
 _NOTHING_TO_CHECK = t("no time window applies", "无时限要求")

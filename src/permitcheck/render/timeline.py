@@ -28,7 +28,7 @@ _TITLE = t("Timeline", "时间线")
 _AS_OF = t("as of", "参考日期")
 _SUBMIT_BY = t("submit by", "最晚提交")
 _LAST_DAY = t("last day", "最后一日")
-_AT_THE_LATEST = t("submit by, at the latest,", "最迟提交")
+_AT_THE_LATEST = t("submit by, at the latest, {date}", "最迟提交 {date}（可能提前）")
 _PENDING = t(
     "Not drawn, not known until added: {what}",
     "尚未绘出（补齐后方可确定）：{what}",
@@ -307,8 +307,11 @@ def _markers(
     labelled = [(now, f"{_AS_OF.get(lang)} {timeline.as_of.isoformat()}")]
     if timeline.submit_by is not None and due is not None:
         # While windows are unknown, the day is a bound: a missing document may set an earlier.
-        word = _AT_THE_LATEST if timeline.pending else _SUBMIT_BY
-        labelled.append((due, f"{word.get(lang)} {timeline.submit_by.isoformat()}"))
+        day = timeline.submit_by.isoformat()
+        if timeline.pending:
+            labelled.append((due, say(_AT_THE_LATEST, lang, date=day)))
+        else:
+            labelled.append((due, f"{_SUBMIT_BY.get(lang)} {day}"))
     lines = []
     for column, label in labelled:
         at = label_width + 1 + column
