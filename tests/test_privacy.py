@@ -76,6 +76,14 @@ SPELLINGS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         NEW.replace("{number: C02Y11U58,", "{C02Y11U58: x,"),
         ("C01X00T47", "C02Y11U58"),
     ),
+    # A list entry is named in the checklist (`Entry 1 (...)`) by its issuer, as written.
+    "number-in-an-issuer-name": (
+        "a.yaml",
+        NEW.replace("issuer: KUKA AG", "issuer: KUKA C01X00T47 AG").replace(
+            '      certifier_contact: "+49 821 797 0"\n', ""
+        ),
+        ("C01X00T47",),
+    ),
     "permit-number-no-space": (
         "a.yaml",
         EXTENSION.replace(

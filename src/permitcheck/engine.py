@@ -98,12 +98,13 @@ def _hidden(text: Text, secrets: tuple[str, ...]) -> Text:
 
 
 def _masked(found: Finding, secrets: tuple[str, ...]) -> Finding:
-    """`found` with every number of the dossier masked in its message and fix."""
+    """`found` with every number of the dossier masked in its message, fix and entry name."""
     message = _hidden(found.message, secrets)
     fix = None if found.fix is None else _hidden(found.fix, secrets)
-    if message is found.message and fix is found.fix:
+    item = None if found.item is None else _hidden(found.item, secrets)
+    if message is found.message and fix is found.fix and item is found.item:
         return found
-    return replace(found, message=message, fix=fix)
+    return replace(found, message=message, fix=fix, item=item)
 
 
 FILE_NAME_RULE = "permitcheck.file-name"
