@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from permitcheck.basemodel import shown
 
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -106,7 +106,7 @@ def _ascii_digits(value: str) -> str:
 
 
 def _month(name: str, text: str, day: str, year: str) -> int:
-    number = _MONTHS.get(name.lower())
+    number = MONTHS.get(name.lower())
     if number is not None:
         return number
     en = f"{shown(name)} in {shown(text)} is not a month name in English"
@@ -143,7 +143,7 @@ def _foreign_month(name: str) -> tuple[int, str] | None:
     if len(found) != 1:
         return None
     number = found.pop()
-    english = next(key for key, value in _MONTHS.items() if value == number).capitalize()
+    english = next(key for key, value in MONTHS.items() if value == number).capitalize()
     return number, english
 
 

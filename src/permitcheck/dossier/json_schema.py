@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from permitcheck import __version__
-from permitcheck.dates import _MONTHS, FIRST_YEAR, LAST_YEAR
+from permitcheck.dates import FIRST_YEAR, LAST_YEAR, MONTHS
 from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
-from permitcheck.dossier.model import _REQUIRED_BY_TYPE, Dossier
+from permitcheck.dossier.model import REQUIRED_BY_TYPE, Dossier
 
 SCHEMA_ID = "https://permitcheck.invalid/schema/dossier-1.schema.json"
 
@@ -61,7 +61,7 @@ def _sections_by_procedure() -> list[dict[str, Any]]:
     """The sections each procedure needs (`extension` needs `current_permit`, ...), present
     and not null, as the model's own check demands."""
     rules = []
-    for kind, keys in _REQUIRED_BY_TYPE.items():
+    for kind, keys in REQUIRED_BY_TYPE.items():
         rules.append(
             {
                 "if": {
@@ -117,7 +117,7 @@ def _days(last: int, two_digits: bool) -> str:
 def _month_names(months: tuple[int, ...]) -> str:
     """Every name dates.py reads for these months, in any letter case (JSON Schema patterns
     have no flags)."""
-    names = sorted((name for name, number in _MONTHS.items() if number in months), key=len)
+    names = sorted((name for name, number in MONTHS.items() if number in months), key=len)
     spelled = ["".join(f"[{c.upper()}{c}]" for c in name) for name in reversed(names)]
     return "(?:" + "|".join(spelled) + ")"
 

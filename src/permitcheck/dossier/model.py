@@ -407,7 +407,7 @@ def _version(value: Any) -> Any:
     return value
 
 
-_REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
     "new": ("employer",),
     "extension": ("current_permit",),
     "change": ("current_permit", "change"),
@@ -454,7 +454,7 @@ def _missing_sections(data: dict[Any, Any]) -> list[InitErrorDetails]:
     """Errors for the sections the procedure needs that the dossier lacks."""
     application = data.get("application")
     kind = application.get("type") if isinstance(application, dict) else None
-    if not isinstance(kind, str) or kind not in _REQUIRED_BY_TYPE:
+    if not isinstance(kind, str) or kind not in REQUIRED_BY_TYPE:
         return []
     name = PROCEDURES[kind]
     article = "an" if name.en[0] in "aeiou" else "a"
@@ -468,6 +468,6 @@ def _missing_sections(data: dict[Any, Any]) -> list[InitErrorDetails]:
             loc=(),
             input=data,
         )
-        for key in _REQUIRED_BY_TYPE[kind]
+        for key in REQUIRED_BY_TYPE[kind]
         if data.get(key) is None
     ]

@@ -152,8 +152,7 @@ def _dossier(
 ) -> None:
     lang = options.lang
     comma = COMMA.get(lang)
-    wrong = [f for f in result.findings if f.status in ("fail", "warn")]
-    if options.quiet and not wrong:
+    if options.quiet and _one_line(result):
         # Nothing to say but the verdict: one line, as ruff and yamllint say nothing more.
         verdict = _summary(result, report, options)
         lines.append([(result.path, "bold"), (COLON.get(lang), ""), *verdict])

@@ -41,8 +41,8 @@ _STATUS = {
 }
 _LEGEND = t("bar: the days on which the requirement holds", "条形：符合要求的日期范围")
 _OPEN_START = t(
-    "  (a window whose start is not known is drawn from the left edge)",
-    "  （起点未知的时限从坐标轴起点画起）",
+    "(a window whose start is not known is drawn from the left edge)",
+    "（起点未知的时限从坐标轴起点画起）",
 )
 
 
@@ -272,7 +272,7 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
     for legend in _wrap(f"{fill} {_LEGEND.get(lang)}", min(width, 120)):
         console.print(RichText(legend, style="dim"))
     if any(bar.start is None for bar in timeline.bars):
-        for legend in _wrap(_OPEN_START.get(lang).strip(), min(width, 120) - 2):
+        for legend in _wrap(_OPEN_START.get(lang), min(width, 120) - 2):
             console.print(RichText("  " + legend, style="dim"))
     return buffer.getvalue()
 

@@ -230,7 +230,7 @@ def _declared_by(model: type[BaseModel], name: str) -> str:
 
 def _required(model: type[BaseModel], name: str, key: str, info: FieldInfo) -> str:
     if model is dossier.Dossier:
-        needed = [kind for kind, keys in dossier._REQUIRED_BY_TYPE.items() if key in keys]
+        needed = [kind for kind, keys in dossier.REQUIRED_BY_TYPE.items() if key in keys]
         if needed and len(needed) < len(PROCEDURES):
             return "for " + ", ".join(f"`{kind}`" for kind in needed)
     if info.is_required():
