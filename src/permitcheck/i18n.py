@@ -328,6 +328,11 @@ FIX = t("Fix", "处理")
 SOURCES = t("Sources", "依据")
 
 
+def article(word: str) -> str:
+    """`a` or `an` before an English word (the procedures: an extension, a change)."""
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
 def say(text: Text, lang: Lang, **params: object) -> str:
     """Fill a sentence's `{placeholders}`; `{s}` is the English plural ending for the count
     `n` (or `total`)."""

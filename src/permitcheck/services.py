@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from permitcheck.i18n import t
+from permitcheck.i18n import article, t
 from permitcheck.problems import Problem, Stop
 from permitcheck.settings import Settings
 
@@ -318,7 +318,7 @@ def plan_steps(
             raise Stop.usage(
                 t(
                     f"--procedure {procedure}: the dossier is for "
-                    f"{_article(PROCEDURES[kind].en)} {PROCEDURES[kind].en} "
+                    f"{article(PROCEDURES[kind].en)} {PROCEDURES[kind].en} "
                     f"(`application.type: {kind}`); leave out --procedure, or give no dossier",
                     f"--procedure {procedure}：该档案为{PROCEDURES[kind].zh}申请"
                     f"（`application.type: {kind}`）；请去掉 --procedure，或不指定档案",
@@ -343,7 +343,7 @@ def plan_steps(
         city = pack.manifest.name
         name = PROCEDURES[kind]
         note = t(
-            f"The {city.en} rule pack describes no steps for {_article(name.en)} {name.en}; "
+            f"The {city.en} rule pack describes no steps for {article(name.en)} {name.en}; "
             "these steps describe a new application.",
             f"{city.zh}规则包未描述{name.zh}的办理步骤；以下为新办工作许可的流程。",
         )
@@ -390,11 +390,6 @@ def plan_steps(
         ready=None if verdict is None else verdict.ready,
         blocking=None if verdict is None else verdict.blocking,
     )
-
-
-def _article(word: str) -> str:
-    """`a` or `an` before an English word."""
-    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 def _verdict(

@@ -23,7 +23,7 @@ from permitcheck.basemodel import Strict, bilingual_error, describe, error_detai
 from permitcheck.dates import DateSyntaxError, check_range, parse_date
 from permitcheck.dossier import near_codes
 from permitcheck.dossier.iso_codes import COUNTRIES, LANGUAGES
-from permitcheck.i18n import PROCEDURES
+from permitcheck.i18n import PROCEDURES, article
 
 
 def _to_date(value: Any) -> date:
@@ -457,12 +457,11 @@ def _missing_sections(data: dict[Any, Any]) -> list[InitErrorDetails]:
     if not isinstance(kind, str) or kind not in REQUIRED_BY_TYPE:
         return []
     name = PROCEDURES[kind]
-    article = "an" if name.en[0] in "aeiou" else "a"
     return [
         InitErrorDetails(
             type=bilingual_error(
                 "missing_section",
-                f"{article} {name.en} application needs the `{key}` section",
+                f"{article(name.en)} {name.en} application needs the `{key}` section",
                 f"{name.zh}申请须填写 `{key}` 部分",
             ),
             loc=(),
