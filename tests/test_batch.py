@@ -596,3 +596,33 @@ def test_a_stop_whose_exception_python_dropped_still_ends_the_run(
         batch.check_all(paths, Settings(today=date(2026, 11, 29), jobs=1))
     assert stopped.value.code == 143
     assert checked == paths[:1]
+
+
+def test_workers_send_each_json_result_rendered_and_the_report_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    from permitcheck import render
+    from permitcheck.findings import RenderOptions
+
+    paths = []
+    for number in range(8):
+        name = "not-ready" if number % 2 else READY[number % len(READY)]
+        target = tmp_path / f"d{number}.yaml"
+        target.write_bytes(to_yaml(numbered(base(name), number, f"W {number}")))
+        paths.append(str(target))
+    settings = Settings(today=date(2026, 11, 29), jobs=1)
+    options = RenderOptions(lang="zh")
+    for fail_on in ("error", "warning"):
+        piece = render.piece("json", options, fail_on)
+        assert piece is not None
+        whole, _ = batch.check_all(paths, settings)
+        sent, _ = batch.check_all(paths, settings, piece=piece)
+        for full, light in zip(whole, sent, strict=True):
+            # Nothing of the findings travels back, but what the report needs of them.
+            assert light.findings == () and light.rendered == piece(full)
+            assert light.ready(fail_on) == full.ready(fail_on)
+            assert light.tally(fail_on) == full.tally(fail_on)
+            assert light.counts() == full.counts() and light.rules() == full.rules()
+        assert {result.ready(fail_on) for result in whole} == {True, False}
+    # Formats rendered as a whole get whole results.
+    assert render.piece("text", options, "error") is None

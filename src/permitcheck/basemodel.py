@@ -128,7 +128,7 @@ class Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict) and all(key in cls._key_set() for key in data):
+        if isinstance(data, dict) and cls._key_set().issuperset(data):
             return data  # the common case, checked with a set
         if not isinstance(data, dict):
             if isinstance(data, BaseModel):

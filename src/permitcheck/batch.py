@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from permitcheck.dossier.loader import LoadedDossier
+    from permitcheck.render import Piece
     from permitcheck.rulepack.pack import Pack
 
 # Below this many dossiers, starting worker processes costs more than it saves.
@@ -96,17 +98,34 @@ def _with_next_steps(
     return replace(result, next_steps=steps.next_steps(pack, dossier.model, facts))
 
 
-def _check_chunk(job: tuple[Sequence[str], Settings, bool]) -> list[DossierResult | Problems]:
-    paths, settings, catch_bugs = job
+# A chunk of work: its paths, the settings, whether a bug becomes the dossier's problem, and
+# what renders each result where it is checked (None: the results go back whole).
+Job = tuple[Sequence[str], Settings, bool, "Piece | None"]
+
+
+def _check_chunk(job: Job) -> list[DossierResult | Problems]:
+    paths, settings, catch_bugs, piece = job
     outcomes: list[DossierResult | Problems] = []
-    for path in paths:
-        try:
-            outcomes.append(check_one(path, settings))
-        except Exception as exc:
-            if not catch_bugs:
-                raise
-            # One file's failure, whatever it is, must not sink the others.
-            outcomes.append((_internal(path, exc),))
+    # Checking a dossier makes many objects and few cycles: the collector, which would walk
+    # every live object again and again meanwhile, runs once after the chunk instead (a
+    # chunk's garbage is bounded by MAX_CHUNK dossiers).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths:
+            try:
+                outcome = check_one(path, settings)
+                if piece is not None and isinstance(outcome, DossierResult):
+                    outcome = outcome.rendered_only(piece(outcome))
+                outcomes.append(outcome)
+            except Exception as exc:
+                if not catch_bugs:
+                    raise
+                # One file's failure, whatever it is, must not sink the others.
+                outcomes.append((_internal(path, exc),))
+    finally:
+        if collecting:
+            gc.enable()
     return outcomes
 
 
@@ -137,6 +156,9 @@ def worker_count(jobs: int | None, tasks: int, cores: int | None = None) -> int:
 
 
 def _worker_start() -> None:
+    # What the worker inherits (modules, the rule pack) lives as long as it does: moved out of
+    # the collector's reach, so that no collection walks it again.
+    gc.freeze()
     # Ctrl-C reaches the whole process group: the parent stops the pool, workers stay quiet.
     # SIGTERM kills a worker outright (the parent's handler is not inherited as such).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -174,7 +196,10 @@ def _collect(
 
 
 def check_all(
-    paths: Sequence[str], settings: Settings, progress: Progress | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    progress: Progress | None = None,
+    piece: Piece | None = None,
 ) -> tuple[list[DossierResult], list[Problem]]:
     """Results and problems for `paths`; one bad file never stops the others.
 
@@ -182,13 +207,15 @@ def check_all(
     reports).
     If the run is interrupted (Ctrl-C, SIGTERM turned into SystemExit by the CLI), the worker
     processes are killed before the exception goes on: none is left behind. `progress` is
-    told after each chunk how many dossiers are done.
+    told after each chunk how many dossiers are done. With `piece`, each result comes back
+    rendered by it, without its findings (DossierResult.rendered_only).
     """
     cores = os.cpu_count() or 1
     workers = worker_count(settings.jobs, max(1, len(paths)), cores)
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(paths) // (workers * 4))))
     chunks = [
-        (paths[i : i + size], settings, not settings.traceback) for i in range(0, len(paths), size)
+        (paths[i : i + size], settings, not settings.traceback, piece)
+        for i in range(0, len(paths), size)
     ]
     workers = worker_count(settings.jobs, len(chunks), cores)
     if workers > 1 and len(paths) >= PARALLEL_FROM:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -46,10 +46,18 @@ def evaluate(
         pack, None if employer is None else windows.Employer(employer.level, employer.registered_in)
     )
     findings: list[Finding] = []
+    # Rules on every `file:` of the dossier walk it once, not once per rule.
+    walked: dict[str, list[dotted.Keys]] = {}
+
+    def key_paths(key: str) -> list[dotted.Keys]:
+        if key not in walked:
+            walked[key] = list(_key_paths(data, key, ()))
+        return walked[key]
+
     for rule in pack.rules:
         if procedure not in rule.applies.procedures:
             continue
-        for index, subject in _items(rule, data):
+        for index, subject in _items(rule, data, key_paths):
             findings.append(
                 _evaluate_one(
                     rule, index, subject, data, dossier, pack, as_of, warn_days, calendar, window
@@ -173,10 +181,13 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
     return titles
 
 
-def _items(rule: Rule, data: Mapping[str, Any]) -> Iterator[tuple[int | None, dotted.Keys]]:
-    """What a rule is evaluated on: (item index for `[*]`, concrete subject path)."""
+def _items(
+    rule: Rule, data: Mapping[str, Any], key_paths: Callable[[str], list[dotted.Keys]]
+) -> Iterator[tuple[int | None, dotted.Keys]]:
+    """What a rule is evaluated on: (item index for `[*]`, concrete subject path);
+    `key_paths(key)`: every path of the dossier that ends in `key`."""
     if rule.for_each_key is not None:
-        for found in _key_paths(data, rule.for_each_key, ()):
+        for found in key_paths(rule.for_each_key):
             yield None, found
         return
     assert rule.subject is not None  # guaranteed by the rule model
@@ -234,7 +245,7 @@ def _evaluate_one(
             rule=rule.id,
             status=status,
             severity=rule.severity,
-            subject=dotted.to_text(subject_path),
+            subject=dotted.text(subject_path),
             title=rule.title,
             message=message,
             fix=fix,
@@ -292,7 +303,7 @@ def _evaluate_one(
     outcome = kinds.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {
         "as_of": as_of,
-        "subject": dotted.to_text(subject_path),
+        "subject": dotted.text(subject_path),
         "authority": window.name,
         **outcome.params,
     }
@@ -445,7 +456,16 @@ def rule_catalog(pack: Pack) -> dict[str, RuleInfo]:
 
 
 def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
-    return pack.cite(sources)
+    # The same few lists of sources are cited by every finding of every dossier: each is
+    # resolved once per pack. The entry holds the pack and the list, so neither id is reused.
+    key = (id(pack), id(sources))
+    found = _CITED.get(key)
+    if found is None or found[0] is not pack or found[1] is not sources:
+        found = _CITED[key] = (pack, sources, pack.cite(sources))
+    return found[2]
+
+
+_CITED: dict[tuple[int, int], tuple[Pack, Any, tuple[SourceRef, ...]]] = {}
 
 
 def _group(rule: Rule, subject: dotted.Keys) -> str:

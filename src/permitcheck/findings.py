@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -157,6 +157,16 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class Verdicts:
+    """What a report needs of a result whose findings were rendered where it was checked."""
+
+    counts: dict[str, int]
+    blocks: dict[FailOn, bool]  # whether it is not ready, at each threshold
+    tallies: dict[FailOn, Tally]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DossierResult:
     """Everything found about one dossier."""
 
@@ -177,9 +187,37 @@ class DossierResult:
     # The subjects of the time windows not known yet (Finding.pending): `submit_by` is then
     # only an upper bound.
     submit_by_pending: tuple[str, ...] = ()
+    # Rendered where it was checked (a worker process of a large batch), for the one format the
+    # run writes: the findings then stay there, and `tally` says what the report needs of them.
+    rendered: str | None = None
+    verdicts: Verdicts | None = None
 
     def ready(self, fail_on: FailOn) -> bool:
+        if self.verdicts is not None:
+            return not self.verdicts.blocks[fail_on]
         return not any(f.blocks(fail_on) for f in self.findings)
+
+    def rules(self) -> tuple[str, ...]:
+        """The rules behind its findings."""
+        if self.verdicts is not None:
+            return self.verdicts.rules
+        return tuple(dict.fromkeys(f.rule for f in self.findings))
+
+    def rendered_only(self, text: str) -> DossierResult:
+        """This result as `text` (its rendering) and its verdicts: what a worker process sends
+        back.
+
+        Sending the rendering rather than the findings saves pickling and unpickling thousands
+        of objects, and the rendering itself runs on every core rather than in the parent."""
+        verdicts = Verdicts(
+            counts=self.counts(),
+            blocks={"error": not self.ready("error"), "warning": not self.ready("warning")},
+            tallies={"error": self.tally("error"), "warning": self.tally("warning")},
+            rules=self.rules(),
+        )
+        return replace(
+            self, findings=(), groups={}, next_steps=None, rendered=text, verdicts=verdicts
+        )
 
     def closed(self) -> tuple[Finding, ...]:
         """The time windows that have already closed on the reference date."""
@@ -191,6 +229,8 @@ class DossierResult:
 
     def tally(self, fail_on: FailOn) -> Tally:
         """What blocks submission and what only warns, as every format counts it."""
+        if self.verdicts is not None:
+            return self.verdicts.tallies[fail_on]
         blocking = [f for f in self.findings if f.blocks(fail_on)]
         missing = sum(1 for f in blocking if f.about_presence)
         warnings = sum(
@@ -199,6 +239,8 @@ class DossierResult:
         return Tally(missing=missing, to_fix=len(blocking) - missing, warnings=warnings)
 
     def counts(self) -> dict[str, int]:
+        if self.verdicts is not None:
+            return dict(self.verdicts.counts)
         tally = Counter(f.status for f in self.findings)
         return {
             status: tally.get(status, 0) for status in ("fail", "warn", "pass", "exempt", "skip")

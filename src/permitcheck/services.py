@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from permitcheck.dossier.discover import Skipped
     from permitcheck.dossier.loader import LoadedDossier
     from permitcheck.findings import DossierResult, PackTestReport, Report
+    from permitcheck.render import Piece
     from permitcheck.render.guide_views import (
         ExplainView,
         PackInfo,
@@ -102,12 +103,14 @@ def check_paths(
     writes: Sequence[str] = (),
     stdin: bytes | None = None,
     progress: batch.Progress | None = None,
+    piece: Piece | None = None,
 ) -> Report:
     """Find the dossiers among `paths` and check each: the report of the run.
 
     `writes` are the files the run will write (its reports): one that is a file being read is
     refused before anything is checked, as it would destroy the user's work. A path `-` is
     the dossier `stdin` (read by the caller). `progress` is told how many dossiers are done.
+    `piece`: renders each dossier's part of the one report the run writes, where it is checked.
     """
     from permitcheck import batch
     from permitcheck.dossier.discover import discover
@@ -143,6 +146,7 @@ def check_paths(
         inputs.dossiers,
         settings,
         None if progress is None else lambda done, _: progress(done, total),
+        piece,
     )
     if reads_stdin:
         given = batch.check_given(STDIN_NAME, stdin or b"", settings)

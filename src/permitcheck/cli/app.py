@@ -574,6 +574,7 @@ def validate(
                 writes=[target for _, target in targets if target],
                 stdin=_read_stdin() if services.STDIN in paths else None,
                 progress=shown.update,
+                piece=output.piece(targets, settings, _use_color(color), verbose, quiet),
             )
         finally:
             shown.close()

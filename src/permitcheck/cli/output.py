@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from permitcheck.findings import RenderOptions, Report
     from permitcheck.i18n import Lang, Text
     from permitcheck.problems import Problem
+    from permitcheck.render import Piece
     from permitcheck.settings import Settings
 
 # (format, file) pairs of `validate`; a file of None is standard output.
@@ -123,6 +124,43 @@ def format_of(output: str, default: str) -> str:
     )
 
 
+def render_options(
+    output_format: str,
+    target: str | None,
+    settings: Settings,
+    color: bool,
+    verbose: bool,
+    quiet: bool = False,
+) -> RenderOptions:
+    """How a report in `output_format` is rendered for `target` (None: standard output)."""
+    from permitcheck.findings import RenderOptions
+
+    to_terminal = target is None and color and output_format == "text"
+    return RenderOptions(
+        lang=settings.lang,
+        color=to_terminal,
+        width=terminal_width(100) if to_terminal else 100,
+        verbose=verbose,
+        quiet=quiet,
+        show_personal_data=settings.show_personal_data,
+        base_dir=os.getcwd(),
+    )
+
+
+def piece(
+    pairs: list[Target], settings: Settings, color: bool, verbose: bool, quiet: bool = False
+) -> Piece | None:
+    """What renders each dossier's part of the report where it is checked, when the run
+    writes one report and its format is made of such parts; else None."""
+    from permitcheck import render
+
+    if len(pairs) != 1:
+        return None
+    output_format, target = pairs[0]
+    options = render_options(output_format, target, settings, color, verbose, quiet)
+    return render.piece(output_format, options, settings.fail_on)
+
+
 def reports(
     report: Report,
     pairs: list[Target],
@@ -133,7 +171,6 @@ def reports(
 ) -> tuple[list[Problem], list[Target]]:
     """Print the report's problems, write every report; what could not be written, as problems
     (printed too), and the (format, file) pairs written to files."""
-    from permitcheck.findings import RenderOptions
     from permitcheck.problems import Stop
     from permitcheck.render import render
 
@@ -143,16 +180,7 @@ def reports(
     failed: list[Problem] = []
     written: list[Target] = []
     for output_format, target in pairs:
-        to_terminal = target is None and color and output_format == "text"
-        options = RenderOptions(
-            lang=lang,
-            color=to_terminal,
-            width=terminal_width(100) if to_terminal else 100,
-            verbose=verbose,
-            quiet=quiet,
-            show_personal_data=settings.show_personal_data,
-            base_dir=os.getcwd(),
-        )
+        options = render_options(output_format, target, settings, color, verbose, quiet)
         # Reporters show numbers only through options.number (masked); the engine masks them in
         # messages and the loader in problems. Tests check every format for leaks.
         text = render("report", report, output_format, options)

@@ -39,6 +39,12 @@ def get(data: Any, path: Keys) -> Any:
     return current
 
 
+@lru_cache(maxsize=4096)
+def text(path: Keys) -> str:
+    """`to_text`, remembered: the engine names the same few hundred paths for every dossier."""
+    return to_text(path)
+
+
 def to_text(path: Keys) -> str:
     """('family', 0, 'photo') -> 'family[0].photo'."""
     text = ""

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     # Only for types: choosing a format must not import the models (start-up time).
-    from permitcheck.findings import RenderOptions
+    from permitcheck.findings import DossierResult, RenderOptions
+    from permitcheck.settings import FailOn
 
 # What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
 # StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline, `pack test`
@@ -26,6 +27,9 @@ class Renderer:
     name: str
     suffix: str  # of a file holding this format (a report written to a folder is named so)
     views: Mapping[ViewKind, str]
+    # The function that renders one dossier's part of a report, where the format's report is
+    # the dossiers' parts in order (the worker processes of a large batch render them).
+    piece: str | None = None
 
     def renders(self, kind: ViewKind) -> bool:
         return kind in self.views
@@ -58,6 +62,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "timeline": "timeline:render_json",
             "packtest": "packtest:render_json",
         },
+        piece="json:dossier_piece",
     ),
     "junit": Renderer("junit", "xml", {"report": "junit:render"}),
     "sarif": Renderer("sarif", "sarif", {"report": "sarif:render"}),
@@ -77,3 +82,27 @@ def render(kind: ViewKind, view: Any, name: str, options: RenderOptions) -> str:
     if not renderer.renders(kind):
         raise KeyError(f"{name} does not render {kind}")
     return renderer.function(kind)(view, options)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Renders one dossier's part of a report in one format (picklable: it goes to workers)."""
+
+    name: str
+    options: RenderOptions
+    fail_on: FailOn
+
+    def __call__(self, result: DossierResult) -> str:
+        found = REPORTER_BY_NAME[self.name].piece
+        assert found is not None  # made by piece() only for such a format
+        module, _, function = found.partition(":")
+        render_piece: Callable[[DossierResult, FailOn, RenderOptions], str] = getattr(
+            import_module(f"permitcheck.render.{module}"), function
+        )
+        return render_piece(result, self.fail_on, self.options)
+
+
+def piece(name: str, options: RenderOptions, fail_on: FailOn) -> Piece | None:
+    """What renders one dossier's part of a report in the format `name`; None when the format
+    renders a report as a whole."""
+    return Piece(name, options, fail_on) if REPORTER_BY_NAME[name].piece is not None else None

@@ -9,6 +9,7 @@ from permitcheck import __version__
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
 from permitcheck.problems import Problem
 from permitcheck.render import escape
+from permitcheck.settings import FailOn
 
 # One encoder for the whole report: json.dumps with any non-default option builds a new encoder
 # per call. Without indent, json uses its C encoder: large batches stay fast. Layout is added
@@ -18,14 +19,14 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 def render(report: Report, options: RenderOptions) -> str:
     """The document, laid out one finding per line (valid JSON, readable, byte-stable)."""
-    dossiers = []
-    for result in report.results:
-        head = _dumps(_dossier(result, report, options))[:-1]  # reopen the object
-        findings = [_dumps(_finding(found, options)) for found in result.findings]
-        body = "[\n      " + ",\n      ".join(findings) + "\n    ]" if findings else "[]"
-        dossiers.append(f'    {head}, "findings": {body}}}')
+    dossiers = [
+        result.rendered
+        if result.rendered is not None
+        else dossier_piece(result, report.fail_on, options)
+        for result in report.results
+    ]
     listed = "[\n" + ",\n".join(dossiers) + "\n  ]" if dossiers else "[]"
-    used = sorted({found.rule for result in report.results for found in result.findings})
+    used = sorted({rule for result in report.results for rule in result.rules()})
     rules = {
         rule_id: _rule(report, rule_id, options) for rule_id in used if rule_id in report.rules
     }
@@ -41,13 +42,21 @@ def render(report: Report, options: RenderOptions) -> str:
     )
 
 
-def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> dict[str, Any]:
+def dossier_piece(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> str:
+    """One dossier's entry of the list `dossiers`; a worker process of a batch renders it."""
+    head = _dumps(_dossier(result, fail_on, options))[:-1]  # reopen the object
+    findings = [_dumps(_finding(found, options)) for found in result.findings]
+    body = "[\n      " + ",\n      ".join(findings) + "\n    ]" if findings else "[]"
+    return f'    {head}, "findings": {body}}}'
+
+
+def _dossier(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> dict[str, Any]:
     return {
         "path": result.path,
         "type": result.type,
         "city": result.city,
         "as_of": result.as_of.isoformat(),
-        "ready": result.ready(report.fail_on),
+        "ready": result.ready(fail_on),
         "submit_by": result.submit_by.isoformat() if result.submit_by else None,
         "submit_by_rule": result.submit_by_rule,
         "submit_by_subject": result.submit_by_subject,

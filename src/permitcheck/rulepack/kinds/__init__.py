@@ -96,6 +96,17 @@ KINDS: dict[str, Kind[Any]] = {
 
 def kind_of(check: Check) -> Kind[Any]:
     """The kind of a check; mypy checks that every member of `Check` has one."""
+    # Asked for every finding: the chain below runs once per class of check.
+    found = _BY_TYPE.get(type(check))
+    if found is None:
+        found = _BY_TYPE[type(check)] = _kind_of(check)
+    return found
+
+
+_BY_TYPE: dict[type, Kind[Any]] = {}
+
+
+def _kind_of(check: Check) -> Kind[Any]:
     # isinstance, not KINDS[check.kind]: a kind added to `Check` but not here fails mypy.
     if isinstance(check, Present):
         return present.KIND
@@ -139,7 +150,5 @@ def _unknown(check: NoReturn) -> NoReturn:
 
 def run(check: Check, subject_path: dotted.Keys, ctx: Context) -> Outcome:
     """Evaluate one check on the value at `subject_path` in the dossier."""
-    subject = Subject(
-        dotted.get(ctx.data, subject_path), subject_path, dotted.to_text(subject_path)
-    )
+    subject = Subject(dotted.get(ctx.data, subject_path), subject_path, dotted.text(subject_path))
     return kind_of(check).evaluate(check, subject, ctx)
