@@ -213,3 +213,15 @@ def test_loading_never_modifies_the_file(tmp_path: Path) -> None:
     load_file(str(path))
     assert path.read_bytes() == BASE.encode()
     assert path.stat().st_mtime_ns == before
+
+
+def test_remembered_tags_stay_bounded_and_right() -> None:
+    """Tags are remembered per written value (speed); a file of many values cannot grow that
+    memory without bound, and a remembered tag is the one YAML 1.2's core schema gives."""
+    from permitcheck.dossier import yaml_reader
+
+    text = "\n".join(f"k{number}: {number}" for number in range(30_000)) + "\n"
+    data = yaml_reader.parse(text, "many.yaml").data
+    assert data["k29999"] == 29999 and len(yaml_reader._RESOLVED) <= 20_000
+    again = yaml_reader.parse("a: 12\nb: '12'\nc: no\nd: true\ne: null\n", "x.yaml").data
+    assert again == {"a": 12, "b": "12", "c": "no", "d": True, "e": None}

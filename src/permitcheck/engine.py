@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from permitcheck import dates, i18n
@@ -70,10 +71,20 @@ def evaluate(
     secrets = dossier.numbers
     hidden = bool(secrets) and not show_personal_data
     if hidden:
-        findings = [_masked(found, secrets) for found in findings]
+        # Most texts are a rule's own words, shared by many findings: each is tested once.
+        lowered = tuple(secret.lower() for secret in secrets)
+        tested: dict[int, tuple[Text, Text]] = {}
+
+        def mask(text: Text) -> Text:
+            known = tested.get(id(text))
+            if known is None:
+                known = tested[id(text)] = (text, _hidden(text, secrets, lowered))
+            return known[1]
+
+        findings = [_masked(found, mask) for found in findings]
     groups = _group_titles(findings, data, pack)
     if hidden:
-        groups = {key: _hidden(title, secrets) for key, title in groups.items()}
+        groups = {key: mask(title) for key, title in groups.items()}
     setter = _submit_by(findings)
     return DossierResult(
         path=redact(dossier.path, secrets) if hidden else dossier.path,
@@ -96,20 +107,22 @@ def evaluate(
     )
 
 
-def _hidden(text: Text, secrets: tuple[str, ...]) -> Text:
-    """`text` with every number of the dossier masked, in any letter case."""
+def _hidden(text: Text, secrets: tuple[str, ...], lowered: tuple[str, ...]) -> Text:
+    """`text` with every number of the dossier masked, in any letter case (`lowered`: the
+    numbers in small letters)."""
     # One test for both languages before any masking: most messages hold no number.
     both = f"{text.en}\n{text.zh}".lower()
-    if not any(secret.lower() in both for secret in secrets):
+    if not any(secret in both for secret in lowered):
         return text
     return Text.model_construct(en=redact(text.en, secrets), zh=redact(text.zh, secrets))
 
 
-def _masked(found: Finding, secrets: tuple[str, ...]) -> Finding:
-    """`found` with every number of the dossier masked in its message, fix and entry name."""
-    message = _hidden(found.message, secrets)
-    fix = None if found.fix is None else _hidden(found.fix, secrets)
-    item = None if found.item is None else _hidden(found.item, secrets)
+def _masked(found: Finding, mask: Callable[[Text], Text]) -> Finding:
+    """`found` with every number of the dossier masked (by `mask`) in its message, fix and
+    entry name."""
+    message = mask(found.message)
+    fix = None if found.fix is None else mask(found.fix)
+    item = None if found.item is None else mask(found.item)
     if message is found.message and fix is found.fix and item is found.item:
         return found
     return replace(found, message=message, fix=fix, item=item)
@@ -206,11 +219,12 @@ def _key_paths(value: Any, key: str, where: dotted.Keys) -> Iterator[dotted.Keys
         for name, item in value.items():
             if name == key and item is not None:
                 yield (*where, name)
-            else:
+            elif isinstance(item, (dict, list)):  # a scalar holds no key
                 yield from _key_paths(item, key, (*where, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _key_paths(item, key, (*where, index))
+            if isinstance(item, (dict, list)):
+                yield from _key_paths(item, key, (*where, index))
 
 
 def _evaluate_one(
@@ -259,9 +273,7 @@ def _evaluate_one(
             window_open=window_open,
             pending=pending,
             item=_item(rule, index, data),
-            sort_key=tuple(
-                f"{step:06d}" if isinstance(step, int) else step for step in subject_path
-            ),
+            sort_key=_sort_key(subject_path),
         )
 
     applies = rule.applies
@@ -466,6 +478,12 @@ def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
 
 
 _CITED: dict[tuple[int, int], tuple[Pack, Any, tuple[SourceRef, ...]]] = {}
+
+
+@lru_cache(maxsize=4096)
+def _sort_key(subject: dotted.Keys) -> tuple[str, ...]:
+    """A subject's path in an order that sorts `[10]` after `[9]`."""
+    return tuple(f"{step:06d}" if isinstance(step, int) else step for step in subject)
 
 
 def _group(rule: Rule, subject: dotted.Keys) -> str:

@@ -47,6 +47,24 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     """
 
 
+def _resolve(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of a node, remembered for short scalars: keys and values repeat in every
+    dossier, and the resolver tries a regular expression on each."""
+    if kind is not yaml.ScalarNode or len(value) > 40:
+        return _RESOLVE(self, kind, value, implicit)  # type: ignore[no-any-return]
+    key = (value, implicit)
+    tag = _RESOLVED.get(key)
+    if tag is None:
+        tag = _RESOLVE(self, kind, value, implicit)
+        if len(_RESOLVED) < 20_000:  # bounded: a hostile file has as many values as it likes
+            _RESOLVED[key] = tag
+    return tag
+
+
+_RESOLVE = _BaseLoader.resolve
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_Loader.resolve = _resolve
+
 _Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
@@ -89,10 +107,21 @@ class Document:
     _keys: dict[int, dict[str, tuple[Any, Any]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _located: dict[tuple[Path, bool], Location] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def locate(self, path: Path, *, value: bool = False) -> Location:
         """Where `path` is written (its key, or with `value` its value); the nearest written
         ancestor when it is absent."""
+        # Several rules judge the same subject: each path is looked up once.
+        key = (path, value)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate(path, value)
+        return found
+
+    def _locate(self, path: Path, value: bool) -> Location:
         node = self.root
         if node is None:
             return Location(1, 1)

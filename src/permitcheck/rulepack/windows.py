@@ -142,6 +142,18 @@ def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
     messages name it, and the problem the check of FAQ 1 reports when there is one."""
     if employer is None or pack.data_file("windows") is None:
         return NO_EMPLOYER
+    # Every dossier of a batch asks; a repository's employers are few.
+    key = (id(pack), employer.level, employer.registered_in)
+    known = _ACCEPTANCE.get(key)
+    if known is None or known[0] is not pack:
+        known = _ACCEPTANCE[key] = (pack, _acceptance(pack, employer))
+    return known[1]
+
+
+_ACCEPTANCE: dict[tuple[int, str, str | None], tuple[Pack, Acceptance]] = {}
+
+
+def _acceptance(pack: Pack, employer: Employer) -> Acceptance:
     found = resolve(pack, employer)
     if isinstance(found, Text):
         return Acceptance(name=NO_EMPLOYER.name, problem=found)
