@@ -517,3 +517,36 @@ def test_sarif_paths_are_relative_to_the_working_directory(
         for r in json.loads(result.stdout)["runs"][0]["results"]
     }
     assert uris == {"sub/d.yaml"}
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["validate", "examples/new-permit.yaml", "-f", "json"], 0),
+        (["validate", "examples/not-ready.yaml", "-f", "json"], 1),
+        (["validate", "no-such-file.yaml"], 2),
+    ],
+)
+def test_the_entry_point_ends_without_teardown_and_keeps_every_output(
+    args: list[str], code: int
+) -> None:
+    """Once every output is flushed the process ends at once (teardown is a tenth of a run);
+    the exit code, the report and the messages are those of the application."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('TEARDOWN', file=sys.stderr))\n"
+        f"sys.argv = ['permitcheck', *{args!r}]\n"
+        "from permitcheck.cli.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    direct = invoke(*args)
+    assert done.returncode == direct.exit_code == code
+    assert done.stdout == direct.stdout
+    assert "TEARDOWN" not in done.stderr
+    assert done.stderr.strip() == direct.stderr.strip()

@@ -243,7 +243,8 @@ def test_validate_imports_no_docs_generator() -> None:
     script = (
         "import sys\n"
         "sys.argv = ['permitcheck', 'validate', 'examples/new-permit.yaml', '-f', 'json']\n"
-        "from permitcheck.cli.entry import main\n"
+        # The application itself: the console entry point ends the process when done.
+        "from permitcheck.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "loaded = [m for m in sys.modules if m.endswith('reference')]\n"
         "print('loaded:', sorted(loaded), file=sys.stderr)\n"
