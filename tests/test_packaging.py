@@ -61,6 +61,26 @@ def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> N
         check=True,
     )
     assert probe.stdout.strip() == str(site / "permitcheck" / "rules")
+    # The shipped packs come compiled, and the installed package finds them current.
+    assert "permitcheck/rulepack/compiled.pickle" in names
+    current = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from permitcheck.rulepack import compiled; s = compiled.shipped(); "
+            "print(sorted(s.packs) if s else None, s.packs['nanjing'].directory if s else '')",
+        ],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert current.stdout.split() == [
+        "['china',",
+        "'nanjing']",
+        str(site / "permitcheck" / "rules" / "nanjing"),
+    ]
     run = subprocess.run(
         [sys.executable, "-m", "permitcheck", "validate", "change.yaml"],
         cwd=outside,

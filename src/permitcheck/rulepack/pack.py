@@ -20,7 +20,7 @@ from permitcheck.dossier.loader import MAX_ERRORS, LoadedDossier, located_proble
 from permitcheck.findings import SourceRef
 from permitcheck.i18n import Text, t
 from permitcheck.problems import Location, Problem, Problems, Stop
-from permitcheck.rulepack import confine, registry
+from permitcheck.rulepack import compiled, confine, registry
 from permitcheck.rulepack.apostille import ApostilleTable
 from permitcheck.rulepack.kinds import kind_of
 from permitcheck.rulepack.rule import (
@@ -271,6 +271,9 @@ def _default_cities(root: Path | None) -> list[str]:
 def _is_city(found: registry.Found) -> bool:
     """Whether the pack is a city's, by its manifest alone; a manifest that cannot be read
     counts as one, so that loading it reports its problems rather than hiding the pack."""
+    shipped = compiled.shipped() if found.origin == "built-in" else None
+    if shipped is not None and found.name in shipped.packs:
+        return bool(shipped.packs[found.name].manifest.city)
     try:
         manifest, _ = read_rule_file(PackManifest, found.directory / "pack.yaml")
     except Stop:
@@ -369,6 +372,7 @@ def load_pack(name: str, root: Path | None = None) -> Pack | Problems:
 def forget_loaded() -> None:
     """Forget every pack loaded and folder listed (a test, or a pack edited since)."""
     _CACHE.clear()
+    compiled.forget()
     _documents_file.cache_clear()
     _is_city.cache_clear()
     registry.in_folder.cache_clear()
@@ -404,6 +408,12 @@ def _load_named(name: str, root: Path | None, chain: tuple[str, ...]) -> Pack:
     asked = (str(root) if root is not None else "", name)
     if asked in _CACHE:
         return _CACHE[asked]
+    if root is None:
+        # A shipped pack as compiled into the wheel, if it is what its YAML would give.
+        shipped = compiled.shipped()
+        if shipped is not None and name in shipped.packs:
+            _CACHE[asked] = shipped.packs[name]
+            return _CACHE[asked]
     found = registry.find(name, root)
     if found is None:
         known = codes(registry.available(root)) or "—"

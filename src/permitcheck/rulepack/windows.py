@@ -13,6 +13,7 @@ from pydantic import Field
 from permitcheck.basemodel import codes, shown
 from permitcheck.i18n import Text, t
 from permitcheck.problems import Stop
+from permitcheck.rulepack import compiled
 from permitcheck.rulepack.kinds.base import NO_EMPLOYER, Acceptance
 from permitcheck.rulepack.pack import Pack, read_cited
 from permitcheck.rulepack.sources import RuleModel, Source
@@ -47,6 +48,9 @@ class Windows(RuleModel):
 
 def of(pack: Pack) -> Windows:
     """The acceptance windows of `pack`, validated; authority ids are checked against districts."""
+    shipped = compiled.table("windows", pack)
+    if shipped is not None:
+        return shipped  # type: ignore[no-any-return]
     path = pack.needed_data_file("windows", t("acceptance windows", "受理窗口"))
     return _windows(path, frozenset(pack.documents), pack.main_source_of("windows"))
 
