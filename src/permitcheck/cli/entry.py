@@ -12,14 +12,21 @@ def main() -> None:
 
         sys.stdout.write(f"permitcheck {__version__}\n")
         return
-    from permitcheck.cli.app import main as cli_main
+    from permitcheck.cli import fast
 
     try:
-        cli_main()
+        # The commands run most, without Typer's start-up when their words are plain.
+        code = fast.run(sys.argv[1:])
+        if code is None:
+            from permitcheck.cli.app import main as cli_main
+
+            cli_main()
+            code = 0
     except SystemExit as exc:
         _exit(exc)
         raise
-    _exit(SystemExit(0))
+    _exit(SystemExit(code))
+    raise SystemExit(code)
 
 
 def _exit(exc: SystemExit) -> None:
