@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from permitcheck import __version__
-from permitcheck.findings import DossierResult, Finding, RenderOptions, Report
+from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
+from permitcheck.i18n import Lang
 from permitcheck.problems import Problem
 from permitcheck.render import escape
 from permitcheck.settings import FailOn
@@ -45,7 +47,7 @@ def render(report: Report, options: RenderOptions) -> str:
 def dossier_piece(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> str:
     """One dossier's entry of the list `dossiers`; a worker process of a batch renders it."""
     head = _dumps(_dossier(result, fail_on, options))[:-1]  # reopen the object
-    findings = [_dumps(_finding(found, options)) for found in result.findings]
+    findings = [_finding_line(found, options.lang) for found in result.findings]
     body = "[\n      " + ",\n      ".join(findings) + "\n    ]" if findings else "[]"
     return f'    {head}, "findings": {body}}}'
 
@@ -68,23 +70,40 @@ def _dossier(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> 
     }
 
 
-def _finding(found: Finding, options: RenderOptions) -> dict[str, Any]:
-    return {
-        "rule": found.rule,
-        "status": found.status,
-        "severity": found.severity,
-        "subject": found.subject,
-        "title": found.title.get(options.lang),
-        "message": found.message.get(options.lang),
-        "fix": found.fix.get(options.lang) if found.fix else None,
-        # The quoted sentences are given once per rule, under "rules"; here each section once
-        # (a rule quoting two sentences of one section cites it once).
-        "sources": [
+def _finding_line(found: Finding, lang: Lang) -> str:
+    """One finding as a JSON object on one line, written out rather than built as a dict and
+    encoded: a batch renders some thirty per dossier, and its sources are its rule's, the same
+    in every dossier. Sections cited: each once (a rule quoting two sentences of one section
+    cites it once); the quoted sentences are given once per rule, under "rules"."""
+    fix = _string(found.fix.get(lang)) if found.fix else "null"
+    return (
+        f'{{"rule": {_string(found.rule)}, "status": {_string(found.status)}, '
+        f'"severity": {_string(found.severity)}, "subject": {_string(found.subject)}, '
+        f'"title": {_string(found.title.get(lang))}, '
+        f'"message": {_string(found.message.get(lang))}, "fix": {fix}, '
+        f'"sources": {_sources(found.sources)}, "location": {{"line": {found.location.line:d}, '
+        f'"column": {found.location.column:d}}}}}'
+    )
+
+
+# A JSON string as json.dumps(ensure_ascii=False) writes it (json's C encoder when present).
+_string = encode_basestring
+
+
+def _sources(sources: tuple[SourceRef, ...]) -> str:
+    # The tuples are the engine's, one per rule's list of sources: each is written once. The
+    # entry holds the tuple, so that its id is not reused.
+    known = _SOURCES.get(id(sources))
+    if known is None or known[0] is not sources:
+        listed = [
             {"title": title, "section": section}
-            for title, section in dict.fromkeys((s.title, s.section) for s in found.sources)
-        ],
-        "location": {"line": found.location.line, "column": found.location.column},
-    }
+            for title, section in dict.fromkeys((s.title, s.section) for s in sources)
+        ]
+        known = _SOURCES[id(sources)] = (sources, _dumps(listed))
+    return known[1]
+
+
+_SOURCES: dict[int, tuple[tuple[SourceRef, ...], str]] = {}
 
 
 def _rule(report: Report, rule_id: str, options: RenderOptions) -> dict[str, Any]:
