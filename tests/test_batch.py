@@ -584,10 +584,10 @@ def test_a_stop_whose_exception_python_dropped_still_ends_the_run(
     checked: list[str] = []
     real = batch.check_one
 
-    def check_and_stop(path: str, settings: Settings) -> object:
+    def check_and_stop(path: str, settings: Settings, **given: Any) -> object:
         checked.append(path)
         batch.request_stop(143)  # as the handler does, before its exception is dropped
-        return real(path, settings)
+        return real(path, settings, **given)
 
     monkeypatch.setattr(batch, "check_one", check_and_stop)
     monkeypatch.setattr(batch, "MIN_CHUNK", 1)
@@ -626,3 +626,19 @@ def test_workers_send_each_json_result_rendered_and_the_report_is_unchanged(
         assert {result.ready(fail_on) for result in whole} == {True, False}
     # Formats rendered as a whole get whole results.
     assert render.piece("text", options, "error") is None
+
+
+def test_next_steps_are_worked_out_only_for_a_report_that_shows_them(tmp_path: Path) -> None:
+    from permitcheck import render
+    from permitcheck.findings import DossierResult, RenderOptions
+
+    target = tmp_path / "ready.yaml"
+    target.write_bytes(to_yaml(numbered(base("new-permit"), 1, "S 1")))
+    settings = Settings(today=date(2026, 11, 29), jobs=1)
+    shown = batch.check_one(str(target), settings)
+    assert isinstance(shown, DossierResult) and shown.next_steps is not None
+    skipped = batch.check_one(str(target), settings, next_steps=False)
+    assert isinstance(skipped, DossierResult) and skipped.next_steps is None
+    json_piece = render.piece("json", RenderOptions(), "error")
+    assert json_piece is not None and not json_piece.needs_next_steps
+    assert render.REPORTER_BY_NAME["text"].next_steps

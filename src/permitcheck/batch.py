@@ -32,10 +32,14 @@ MIN_CHUNK, MAX_CHUNK = 32, 256
 Progress = Callable[[int, int], None]
 
 
-def check_one(path: str, settings: Settings, raw: bytes | None = None) -> DossierResult | Problems:
+def check_one(
+    path: str, settings: Settings, raw: bytes | None = None, next_steps: bool = True
+) -> DossierResult | Problems:
     """Load, pick the rule pack and evaluate one dossier; or the problems that stop it.
 
-    `raw`: the dossier's bytes, already read (standard input), named `path` in messages."""
+    `raw`: the dossier's bytes, already read (standard input), named `path` in messages.
+    `next_steps`: whether a ready dossier's result says what follows (for a report that
+    shows it)."""
     from permitcheck.dossier.loader import load_bytes, load_file
 
     # Its problems never spell out a number of the file.
@@ -60,6 +64,8 @@ def check_one(path: str, settings: Settings, raw: bytes | None = None) -> Dossie
             settings.show_personal_data,
             calendar=settings.working_days(),
         )
+        if not next_steps:
+            return result
         return _with_next_steps(result, dossier, pack, reference, path, settings)
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
@@ -114,7 +120,9 @@ def _check_chunk(job: Job) -> list[DossierResult | Problems]:
     try:
         for path in paths:
             try:
-                outcome = check_one(path, settings)
+                outcome = check_one(
+                    path, settings, next_steps=piece is None or piece.needs_next_steps
+                )
                 if piece is not None and isinstance(outcome, DossierResult):
                     outcome = outcome.rendered_only(piece(outcome))
                 outcomes.append(outcome)

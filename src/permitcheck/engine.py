@@ -17,7 +17,7 @@ from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, St
 from permitcheck.i18n import Text
 from permitcheck.problems import Location
 from permitcheck.rulepack import conditions, kinds, windows
-from permitcheck.rulepack.kinds.base import Acceptance, Context, entry_kind, written_at
+from permitcheck.rulepack.kinds.base import Context, entry_kind, written_at
 from permitcheck.rulepack.pack import Pack
 from permitcheck.rulepack.rule import Rule
 
@@ -55,15 +55,31 @@ def evaluate(
             walked[key] = list(_key_paths(data, key, ()))
         return walked[key]
 
+    # One context per list item a rule may be bound to (most rules: None), made when needed.
+    contexts: dict[int | None, Context] = {}
+
+    def context(index: int | None) -> Context:
+        found = contexts.get(index)
+        if found is None:
+            found = contexts[index] = Context(
+                data=data,
+                as_of=as_of,
+                apostille=pack.apostille,
+                index=index,
+                holds=lambda condition: conditions.holds(condition, data, as_of, index),
+                base_dir=dossier.base_dir,
+                root=dossier.root,
+                written=dossier.data,
+                calendar=calendar,
+                acceptance=window,
+            )
+        return found
+
     for rule in pack.rules:
         if procedure not in rule.applies.procedures:
             continue
         for index, subject in _items(rule, data, key_paths):
-            findings.append(
-                _evaluate_one(
-                    rule, index, subject, data, dossier, pack, as_of, warn_days, calendar, window
-                )
-            )
+            findings.append(_evaluate_one(rule, subject, context(index), dossier, pack, warn_days))
     named = _file_name(dossier)
     if named is not None:
         findings.append(named)
@@ -229,20 +245,15 @@ def _key_paths(value: Any, key: str, where: dotted.Keys) -> Iterator[dotted.Keys
 
 def _evaluate_one(
     rule: Rule,
-    index: int | None,
     subject_path: dotted.Keys,
-    data: Mapping[str, Any],
+    ctx: Context,
     dossier: LoadedDossier,
     pack: Pack,
-    as_of: date,
     warn_days: int | None,
-    calendar: dates.WorkingCalendar,
-    window: Acceptance,
 ) -> Finding:
     kind = kinds.kind_of(rule.check)
-
-    def holds(condition: conditions.Condition) -> bool:
-        return conditions.holds(condition, data, as_of, index)
+    data, as_of, index, holds, window = ctx.data, ctx.as_of, ctx.index, ctx.holds, ctx.acceptance
+    subject_text = dotted.text(subject_path)
 
     def finding(
         status: Status,
@@ -259,7 +270,7 @@ def _evaluate_one(
             rule=rule.id,
             status=status,
             severity=rule.severity,
-            subject=dotted.text(subject_path),
+            subject=subject_text,
             title=rule.title,
             message=message,
             fix=fix,
@@ -300,22 +311,10 @@ def _evaluate_one(
             return finding(
                 "skip", nothing, pending=kind.time_window and nothing is i18n.DOCUMENT_MISSING
             )
-    ctx = Context(
-        data=data,
-        as_of=as_of,
-        apostille=pack.apostille,
-        index=index,
-        holds=holds,
-        base_dir=dossier.base_dir,
-        root=dossier.root,
-        written=dossier.data,
-        calendar=calendar,
-        acceptance=window,
-    )
     outcome = kinds.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {
         "as_of": as_of,
-        "subject": dotted.text(subject_path),
+        "subject": subject_text,
         "authority": window.name,
         **outcome.params,
     }

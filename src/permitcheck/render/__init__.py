@@ -30,6 +30,9 @@ class Renderer:
     # The function that renders one dossier's part of a report, where the format's report is
     # the dossiers' parts in order (the worker processes of a large batch render them).
     piece: str | None = None
+    # Whether its report shows a ready dossier's next steps (the checker computes them only
+    # for a format that shows them, when it knows the format).
+    next_steps: bool = False
 
     def renders(self, kind: ViewKind) -> bool:
         return kind in self.views
@@ -52,6 +55,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "timeline": "timeline:render_text",
             "packtest": "packtest:render_text",
         },
+        next_steps=True,
     ),
     "json": Renderer(
         "json",
@@ -91,6 +95,11 @@ class Piece:
     name: str
     options: RenderOptions
     fail_on: FailOn
+
+    @property
+    def needs_next_steps(self) -> bool:
+        """Whether the part shows a ready dossier's next steps."""
+        return REPORTER_BY_NAME[self.name].next_steps
 
     def __call__(self, result: DossierResult) -> str:
         found = REPORTER_BY_NAME[self.name].piece
