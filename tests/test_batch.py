@@ -642,3 +642,29 @@ def test_next_steps_are_worked_out_only_for_a_report_that_shows_them(tmp_path: P
     json_piece = render.piece("json", RenderOptions(), "error")
     assert json_piece is not None and not json_piece.needs_next_steps
     assert render.REPORTER_BY_NAME["text"].next_steps
+
+
+def test_a_json_report_is_written_in_parts_a_dossier_each(tmp_path: Path) -> None:
+    """A report of 10,000 dossiers is 140 MB of JSON: it is written as it is made, one part a
+    dossier, never held whole; the parts make the same document."""
+    from permitcheck import render, services
+    from permitcheck.files import write_replacing
+    from permitcheck.findings import RenderOptions
+
+    for number in range(3):
+        data = numbered(base("new-permit"), number, f"P {number}")
+        (tmp_path / f"d{number}.yaml").write_bytes(to_yaml(data))
+    report = services.check_paths([str(tmp_path)], Settings(today=date(2026, 11, 29), jobs=1))
+    options = RenderOptions()
+    parts = list(render.render_parts("report", report, "json", options))
+    whole = render.render("report", report, "json", options)
+    assert len(parts) == 2 + len(report.results) and "".join(parts) == whole
+    assert json.loads(whole)["dossiers"][2]["applicant"]["name"] == "P 2"
+    target = tmp_path / "out" / "report.json"
+    target.parent.mkdir()
+    write_replacing(str(target), iter(parts))
+    assert target.read_text(encoding="utf-8") == whole
+    # A format rendered whole is one part.
+    assert list(render.render_parts("report", report, "text", options)) == [
+        render.render("report", report, "text", options)
+    ]

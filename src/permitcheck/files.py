@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from permitcheck.i18n import Text, t
@@ -113,8 +114,9 @@ def read_regular(path: str, limit: int) -> bytes | Unreadable:
     return b"".join(chunks)
 
 
-def write_replacing(path: str, text: str) -> None:
-    """Write `text` to the file `path` so that nobody ever sees a part of it.
+def write_replacing(path: str, text: str | Iterable[str]) -> None:
+    """Write `text` (or its parts in order) to the file `path` so that nobody ever sees a part
+    of it.
 
     The text goes to a temporary file beside the target, which is then renamed over it: a run
     killed while writing leaves the old report (and no temporary file), and two runs writing
@@ -130,7 +132,7 @@ def write_replacing(path: str, text: str) -> None:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
     if info is not None and not stat.S_ISREG(info.st_mode):
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
         return
     if info is not None:
         mode = stat.S_IMODE(info.st_mode)
@@ -146,7 +148,7 @@ def write_replacing(path: str, text: str) -> None:
     )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 Target = tuple[str, "str | None"]
 
 
-def write(text: str) -> None:
-    """Write to standard output; a reader that went away (`| head`) is not an error."""
+def write(text: str | Iterable[str]) -> None:
+    """Write to standard output (a text, or its parts in order); a reader that went away
+    (`| head`) is not an error."""
     try:
-        sys.stdout.write(text)
+        for part in [text] if isinstance(text, str) else text:
+            sys.stdout.write(part)
         sys.stdout.flush()
     except BrokenPipeError:
         # Python would complain again when it flushes stdout at exit.
@@ -172,7 +174,7 @@ def reports(
     """Print the report's problems, write every report; what could not be written, as problems
     (printed too), and the (format, file) pairs written to files."""
     from permitcheck.problems import Stop
-    from permitcheck.render import render
+    from permitcheck.render import render_parts
 
     lang = settings.lang
     if ("github", None) not in pairs:  # else each is an annotation in the same log already
@@ -183,7 +185,8 @@ def reports(
         options = render_options(output_format, target, settings, color, verbose, quiet)
         # Reporters show numbers only through options.number (masked); the engine masks them in
         # messages and the loader in problems. Tests check every format for leaks.
-        text = render("report", report, output_format, options)
+        # In parts: a report of many dossiers is written as it is made, never held whole.
+        text = render_parts("report", report, output_format, options)
         if target is None:
             try:
                 write(text)
@@ -317,7 +320,7 @@ class Progress:
             self.bar = None
 
 
-def _write_report(output_format: str, target: str, text: str) -> list[Problem]:
+def _write_report(output_format: str, target: str, text: Iterable[str]) -> list[Problem]:
     """Write one report file whole; the reason as a problem if it cannot be written."""
     from permitcheck.files import write_replacing
     from permitcheck.i18n import t

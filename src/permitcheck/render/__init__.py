@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +33,9 @@ class Renderer:
     # Whether its report shows a ready dossier's next steps (the checker computes them only
     # for a format that shows them, when it knows the format).
     next_steps: bool = False
+    # The function that gives a report as its parts in order, where a report of many dossiers
+    # is too large to build whole (10,000 dossiers: 140 MB of JSON) before it is written.
+    report_parts: str | None = None
 
     def renders(self, kind: ViewKind) -> bool:
         return kind in self.views
@@ -67,6 +70,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "packtest": "packtest:render_json",
         },
         piece="json:dossier_piece",
+        report_parts="json:render_parts",
     ),
     "junit": Renderer("junit", "xml", {"report": "junit:render"}),
     "sarif": Renderer("sarif", "sarif", {"report": "sarif:render"}),
@@ -78,6 +82,20 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
 def formats(kind: ViewKind) -> tuple[str, ...]:
     """The names of the formats that render `kind`: a command's `--format` choices."""
     return tuple(name for name, renderer in REPORTER_BY_NAME.items() if renderer.renders(kind))
+
+
+def render_parts(kind: ViewKind, view: Any, name: str, options: RenderOptions) -> Iterator[str]:
+    """`render(kind, view, name, options)` as parts whose concatenation is the same text: a
+    large report is written part by part, never held whole."""
+    renderer = REPORTER_BY_NAME[name]
+    if kind == "report" and renderer.report_parts is not None:
+        module, _, function = renderer.report_parts.partition(":")
+        parts: Callable[[Any, RenderOptions], Iterator[str]] = getattr(
+            import_module(f"permitcheck.render.{module}"), function
+        )
+        yield from parts(view, options)
+        return
+    yield render(kind, view, name, options)
 
 
 def render(kind: ViewKind, view: Any, name: str, options: RenderOptions) -> str:

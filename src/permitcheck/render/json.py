@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -21,13 +22,24 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 def render(report: Report, options: RenderOptions) -> str:
     """The document, laid out one finding per line (valid JSON, readable, byte-stable)."""
-    dossiers = [
-        result.rendered
-        if result.rendered is not None
-        else dossier_piece(result, report.fail_on, options)
-        for result in report.results
-    ]
-    listed = "[\n" + ",\n".join(dossiers) + "\n  ]" if dossiers else "[]"
+    return "".join(render_parts(report, options))
+
+
+def render_parts(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The document in parts, a dossier each: a report of thousands of dossiers is written as
+    it is made, never held whole beside its dossiers' parts."""
+    # Same value, but nothing a terminal or a CI log could act on (escape.json). Each part is
+    # escaped alone: parts end and start with JSON's own punctuation, never inside a string.
+    yield escape.json(
+        f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n  "dossiers": '
+    )
+    for number, result in enumerate(report.results):
+        piece = (
+            result.rendered
+            if result.rendered is not None
+            else dossier_piece(result, report.fail_on, options)
+        )
+        yield ("[\n" if number == 0 else ",\n") + escape.json(piece)
     used = sorted({rule for result in report.results for rule in result.rules()})
     rules = {
         rule_id: _rule(report, rule_id, options) for rule_id in used if rule_id in report.rules
@@ -36,10 +48,9 @@ def render(report: Report, options: RenderOptions) -> str:
     error_list = "[\n    " + ",\n    ".join(errors) + "\n  ]" if errors else "[]"
     rule_lines = [f"    {_dumps(rule_id)}: {_dumps(entry)}" for rule_id, entry in rules.items()]
     rule_map = "{\n" + ",\n".join(rule_lines) + "\n  }" if rule_lines else "{}"
-    # Same value, but nothing a terminal or a CI log could act on (escape.json).
-    return escape.json(
-        f'{{\n  "tool": "permitcheck",\n  "version": {_dumps(__version__)},\n'
-        f'  "dossiers": {listed},\n  "errors": {error_list},\n'
+    listed_end = "\n  ]" if report.results else "[]"
+    yield escape.json(
+        f'{listed_end},\n  "errors": {error_list},\n'
         f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n'
     )
 
