@@ -44,8 +44,8 @@ def test_compiled_packs_are_the_packs_their_yaml_gives(built: bytes, tmp_path: P
         assert pack == load_pack(name)
     nanjing = load_pack("nanjing")
     assert not isinstance(nanjing, tuple)
-    assert found.tables[("windows", "nanjing")] == windows.of(nanjing)
-    assert found.tables[("steps", "nanjing")] == steps.of(nanjing)
+    assert compiled._table(found, "windows", "nanjing") == windows.of(nanjing)
+    assert compiled._table(found, "steps", "nanjing") == steps.of(nanjing)
 
 
 def test_paths_follow_the_folder_the_packs_are_installed_in(built: bytes, tmp_path: Path) -> None:
@@ -126,3 +126,32 @@ def test_a_rules_folder_is_read_from_its_yaml(shipped: Path, tmp_path: Path) -> 
     shipped_run = invoke("validate", example, "-f", "json").stdout
     assert compiled.shipped() is not None
     assert "Nanking" in mine and "Nanking" not in shipped_run
+
+
+def test_a_run_with_the_compiled_packs_imports_only_what_it_uses(
+    built: bytes, tmp_path: Path
+) -> None:
+    """Start-up time: the JSON report of one dossier reads the packs compiled, and with them
+    neither the steps (only the text checklist shows next steps) nor the YAML of any pack."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "compiled.pickle"
+    target.write_bytes(built)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from permitcheck.rulepack import compiled\n"
+        f"compiled.FILE = Path({str(target)!r})\n"
+        "from permitcheck.cli import fast\n"
+        "from permitcheck.rulepack import pack\n"
+        "read = []\n"
+        "real = pack._parse\n"
+        "pack._parse = lambda path: read.append(path) or real(path)\n"
+        f"code = fast.run(['validate', {str(EXAMPLES / 'new-permit.yaml')!r}, '-f', 'json'])\n"
+        "print(code, 'permitcheck.rulepack.steps' in sys.modules, read, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stderr.strip().splitlines()[-1] == "0 False []", done.stderr

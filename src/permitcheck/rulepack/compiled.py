@@ -32,13 +32,17 @@ FILE = Path(__file__).with_name("compiled.pickle")
 FORMAT = 1  # of the pickled mapping below; a new format is a new number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Compiled:
     """The shipped packs, and the data files of each, as loading them from YAML gives them."""
 
     packs: dict[str, Any]  # name -> Pack
     # (kind, pack name) -> the loaded table: ("windows", "nanjing") -> Windows
-    tables: dict[tuple[str, str], Any]
+    # (kind, pack name) -> the loaded table, pickled on its own: ("windows", "nanjing"). Each is
+    # read back when first asked for, so that a run needing no steps imports no steps module.
+    tables: dict[tuple[str, str], bytes]
+    # The folder the paths in the tables are relative to, where they are read back.
+    rules: str = ""
 
 
 def stamp(rules: Path) -> dict[str, Any]:
@@ -89,10 +93,16 @@ class _Unpickler(pickle.Unpickler):
         return self.rules + str(pid)
 
 
-def dump(compiled: Compiled, rules: Path) -> bytes:
-    """`compiled`, loaded from the shipped rules folder `rules`, stamped and pickled."""
+def dump(packs: dict[str, Any], tables: dict[tuple[str, str], Any], rules: Path) -> bytes:
+    """The packs and tables loaded from the shipped rules folder `rules`, stamped and pickled."""
+    root = os.path.realpath(rules)
+    compiled = Compiled(packs, {key: _dumps(table, root) for key, table in tables.items()})
+    return _dumps((stamp(rules), compiled), root)
+
+
+def _dumps(value: Any, root: str) -> bytes:
     out = io.BytesIO()
-    _Pickler(out, os.path.realpath(rules)).dump((stamp(rules), compiled))
+    _Pickler(out, root).dump(value)
     return out.getvalue()
 
 
@@ -114,6 +124,7 @@ def _shipped() -> Compiled | None:
 def forget() -> None:
     """Read the compiled file again when next asked (a test that writes one)."""
     _shipped.cache_clear()
+    _table.cache_clear()
 
 
 def read(path: Path, rules: Path) -> Compiled | None:
@@ -129,7 +140,7 @@ def read(path: Path, rules: Path) -> Compiled | None:
         return None  # written by another version of a library: load from YAML
     if written != stamp(rules) or not isinstance(compiled, Compiled):
         return None
-    return compiled
+    return Compiled(compiled.packs, compiled.tables, root)
 
 
 def table(kind: str, pack: Any) -> Any:
@@ -137,4 +148,10 @@ def table(kind: str, pack: Any) -> Any:
     found, name = shipped(), pack.name
     if found is None or found.packs.get(name) is not pack:
         return None
-    return found.tables.get((kind, name))
+    return _table(found, kind, name)
+
+
+@lru_cache(maxsize=16)
+def _table(found: Compiled, kind: str, name: str) -> Any:
+    raw = found.tables.get((kind, name))
+    return None if raw is None else _Unpickler(io.BytesIO(raw), found.rules).load()

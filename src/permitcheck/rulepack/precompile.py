@@ -29,7 +29,7 @@ def build() -> bytes:
                 tables[("windows", name)] = windows.of(loaded)
             if loaded.data_file("steps") is not None:
                 tables[("steps", name)] = steps.of(loaded)
-        return compiled.dump(compiled.Compiled(packs, tables), rules)
+        return compiled.dump(packs, tables, rules)
     finally:
         compiled._ENABLED = enabled
         loader.forget_loaded()
