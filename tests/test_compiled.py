@@ -3,6 +3,7 @@ while they match it, never for a `--rules` folder."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,3 +156,26 @@ def test_a_run_with_the_compiled_packs_imports_only_what_it_uses(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.stderr.strip().splitlines()[-1] == "0 False []", done.stderr
+
+
+def test_country_names_come_from_the_wheel_while_babel_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from permitcheck import i18n
+
+    table = i18n.territory_table()
+    assert table["en"]["DE"] == "Germany" and table["zh"]["DE"] == "德国"
+    shipped = tmp_path / "territories.json"
+    table["en"]["DE"] = "Germany (as shipped)"
+    shipped.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(i18n, "TERRITORIES_FILE", shipped)
+    monkeypatch.setattr(i18n, "_TERRITORIES", {})
+    assert i18n.country("de").en == "Germany (as shipped)"
+    # Written by another Babel: Babel is asked.
+    table["babel"] = "0.0"
+    shipped.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(i18n, "_TERRITORIES", {})
+    assert i18n.country("de").en == "Germany" and i18n.country("DE").zh == "德国"
+    shipped.unlink()
+    monkeypatch.setattr(i18n, "_TERRITORIES", {})
+    assert i18n.country("FR").en == "France"

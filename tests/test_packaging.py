@@ -63,6 +63,7 @@ def test_wheel_contains_rules_and_runs_outside_the_checkout(tmp_path: Path) -> N
     assert probe.stdout.strip() == str(site / "permitcheck" / "rules")
     # The shipped packs come compiled, and the installed package finds them current.
     assert "permitcheck/rulepack/compiled.pickle" in names
+    assert "permitcheck/territories.json" in names
     current = subprocess.run(
         [
             sys.executable,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -411,12 +413,47 @@ def _territory(code: str, lang: Lang) -> str:
 
 _TERRITORIES: dict[str, Mapping[str, str]] = {}
 
+# The names of every territory in both languages as the wheel's build read them from Babel:
+# reading a language's whole CLDR data to name one country is most of a run on one dossier.
+# Used only while the Babel installed is the one that wrote them; else Babel is asked.
+TERRITORIES_FILE = Path(__file__).with_name("territories.json")
+
 
 def _territories(lang: Lang) -> Mapping[str, str]:
-    # Babel reads its locale data on first use: only when a message names a country.
     found = _TERRITORIES.get(lang)
     if found is None:
-        from babel import Locale
+        shipped = _shipped_territories()
+        if shipped is not None:
+            found = _TERRITORIES[lang] = shipped[lang]
+        else:
+            # Babel reads its locale data on first use: only when a message names a country.
+            from babel import Locale
 
-        found = _TERRITORIES[lang] = Locale.parse(lang).territories
+            found = _TERRITORIES[lang] = Locale.parse(lang).territories
     return found
+
+
+def territory_table() -> dict[str, Any]:
+    """Every territory's name in English and Chinese, from Babel, with Babel's version (the
+    wheel's build writes it to TERRITORIES_FILE)."""
+    from babel import Locale
+
+    return {
+        "babel": _babel_version(),
+        **{lang: dict(Locale.parse(lang).territories) for lang in ("en", "zh")},
+    }
+
+
+def _babel_version() -> str:
+    # From its metadata, not `babel.__version__`: importing Babel takes 19 ms.
+    from importlib.metadata import version
+
+    return version("babel")
+
+
+def _shipped_territories() -> dict[str, Any] | None:
+    try:
+        table: dict[str, Any] = json.loads(TERRITORIES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return table if table.get("babel") == _babel_version() else None
