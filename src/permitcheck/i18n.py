@@ -429,7 +429,8 @@ def _territories(lang: Lang) -> Mapping[str, str]:
             # Babel reads its locale data on first use: only when a message names a country.
             from babel import Locale
 
-            found = _TERRITORIES[lang] = Locale.parse(lang).territories
+            # A plain dict: Babel's own mapping resolves aliases on every lookup.
+            found = _TERRITORIES[lang] = dict(Locale.parse(lang).territories)
     return found
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import Field
 
 from permitcheck.dossier.model import Day
@@ -34,9 +36,15 @@ class ApostilleTable(RuleModel):
 
     def in_force_with_china(self, country: str) -> Day | None:
         """The first day the Convention applies between China and `country`, if it ever does."""
-        if any(item.country == country for item in self.objections):
-            return None
+        return self._in_force.get(country)
+
+    @cached_property
+    def _in_force(self) -> dict[str, Day]:
+        # Asked for every apostilled document of a batch: the table is read once. A state
+        # listed twice counts by its first entry; one that China objected to has no date.
+        objected = {item.country for item in self.objections}
+        found: dict[str, Day] = {}
         for item in self.states:
-            if item.country == country:
-                return max(item.in_force, self.china_in_force)
-        return None
+            if item.country not in objected:
+                found.setdefault(item.country, max(item.in_force, self.china_in_force))
+        return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
@@ -50,8 +51,8 @@ def evaluate(check: File, subject: Subject, ctx: Context) -> Outcome:
 
     if os.path.isabs(value) or value.startswith("~"):
         return fail(i18n.FILE_ABSOLUTE, i18n.FILE_RELATIVE_FIX)
-    root = os.path.realpath(ctx.root)
-    target = os.path.normpath(os.path.join(os.path.realpath(ctx.base_dir), value))
+    root = _real_folder(ctx.root)
+    target = os.path.normpath(os.path.join(_real_folder(ctx.base_dir), value))
     if not _inside(target, root):
         return fail(i18n.FILE_OUTSIDE, i18n.FILE_RELATIVE_FIX)
     # realpath resolves symbolic links by reading the links only, never the files they name.
@@ -75,6 +76,13 @@ def evaluate(check: File, subject: Subject, ctx: Context) -> Outcome:
     if not any(head.startswith(magic) for kind in check.types for magic in _MAGIC[kind]):
         return fail(i18n.FILE_TYPE, i18n.FILE_TYPE_FIX)
     return Outcome("pass", params)
+
+
+@lru_cache(maxsize=256)
+def _real_folder(folder: str) -> str:
+    # The dossiers of a batch share their folder and repository: each is resolved once (a
+    # realpath reads every component of the path).
+    return os.path.realpath(folder)
 
 
 def _similar(target: str, root: str) -> str | None:
