@@ -320,9 +320,7 @@ def _evaluate_one(
     }
     end, start = outcome.window_end, outcome.window_start
     is_open = end is not None and outcome.status in ("pass", "warn")
-    cited = _sources(rule.sources, pack)
-    if outcome.apostille:
-        cited += _sources(pack.apostille.cite, pack)
+    cited = _sources(rule.sources, pack, apostille=outcome.apostille)
     if outcome.status == "pass":
         closing = _closing_soon(rule, end, as_of, warn_days, params, outcome.closing)
         if closing is not None:
@@ -460,23 +458,29 @@ def rule_catalog(pack: Pack) -> dict[str, RuleInfo]:
             description=rule.description,
             fix=rule.fix,
             severity=rule.severity,
-            sources=_sources(pack.sources_of(rule), pack),
+            sources=pack.cite(pack.sources_of(rule)),
         )
         for rule in pack.rules
     }
 
 
-def _sources(sources: Any, pack: Pack) -> tuple[SourceRef, ...]:
-    # The same few lists of sources are cited by every finding of every dossier: each is
-    # resolved once per pack. The entry holds the pack and the list, so neither id is reused.
-    key = (id(pack), id(sources))
+def _sources(sources: Any, pack: Pack, apostille: bool = False) -> tuple[SourceRef, ...]:
+    """The passages `sources` cite, and with `apostille` those of the Convention after them.
+
+    The same few lists of sources are cited by every finding of every dossier: each is
+    resolved once per pack, and the same tuple is given each time (the JSON report writes each
+    tuple once). The entry holds the pack and the list, so that neither id is reused."""
+    key = (id(pack), id(sources), apostille)
     found = _CITED.get(key)
     if found is None or found[0] is not pack or found[1] is not sources:
-        found = _CITED[key] = (pack, sources, pack.cite(sources))
+        cited = pack.cite(sources)
+        if apostille:
+            cited += pack.cite(pack.apostille.cite)
+        found = _CITED[key] = (pack, sources, cited)
     return found[2]
 
 
-_CITED: dict[tuple[int, int], tuple[Pack, Any, tuple[SourceRef, ...]]] = {}
+_CITED: dict[tuple[int, int, bool], tuple[Pack, Any, tuple[SourceRef, ...]]] = {}
 
 
 @lru_cache(maxsize=4096)

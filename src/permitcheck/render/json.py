@@ -110,6 +110,8 @@ def _sources(sources: tuple[SourceRef, ...]) -> str:
             {"title": title, "section": section}
             for title, section in dict.fromkeys((s.title, s.section) for s in sources)
         ]
+        if len(_SOURCES) > 4096:  # bounded, whoever makes the tuples
+            _SOURCES.clear()
         known = _SOURCES[id(sources)] = (sources, _dumps(listed))
     return known[1]
 
