@@ -451,3 +451,18 @@ def test_date_compared_with_the_reference_date() -> None:
         condition = conditions.Condition.model_validate({"path": "d", "date": comparison})
         assert conditions.holds(condition, day, AS_OF, None) is expected, comparison
         assert conditions.holds(condition, {}, AS_OF, None) is False  # unstated: none of them
+
+
+def test_every_finding_of_a_rule_cites_the_same_sources_object() -> None:
+    """Sources are resolved once per rule (and once more with the Convention's passages for an
+    apostille): the same tuple for every finding of every dossier, which the JSON report
+    writes once. A new tuple per finding made its cache grow with every dossier."""
+    from helpers import evaluate_data, example_data
+
+    data = example_data("new-permit")
+    first, second = evaluate_data(data), evaluate_data(data)
+    rule = "nanjing.new.degree.authentication"
+    (one,) = [f for f in first.findings if f.rule == rule]
+    (other,) = [f for f in second.findings if f.rule == rule]
+    assert any("Apostille" in source.title for source in one.sources)
+    assert one.sources is other.sources
