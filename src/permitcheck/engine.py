@@ -57,6 +57,8 @@ def evaluate(
 
     # One context per list item a rule may be bound to (most rules: None), made when needed.
     contexts: dict[int | None, Context] = {}
+    # Why a document has nothing to check, asked by each rule on it: worked out once.
+    absent: dict[tuple[str, int | None, str | None], Text | None] = {}
 
     def context(index: int | None) -> Context:
         found = contexts.get(index)
@@ -79,7 +81,9 @@ def evaluate(
         if procedure not in rule.applies.procedures:
             continue
         for index, subject in _items(rule, data, key_paths):
-            findings.append(_evaluate_one(rule, subject, context(index), dossier, pack, warn_days))
+            findings.append(
+                _evaluate_one(rule, subject, context(index), dossier, pack, warn_days, absent)
+            )
     named = _file_name(dossier)
     if named is not None:
         findings.append(named)
@@ -250,6 +254,7 @@ def _evaluate_one(
     dossier: LoadedDossier,
     pack: Pack,
     warn_days: int | None,
+    absent: dict[tuple[str, int | None, str | None], Text | None],
 ) -> Finding:
     kind = kinds.kind_of(rule.check)
     data, as_of, index, holds, window = ctx.data, ctx.as_of, ctx.index, ctx.holds, ctx.acceptance
@@ -305,7 +310,11 @@ def _evaluate_one(
     # rule on that document has nothing to check when it is absent or replaced by a commitment.
     about_presence = kind.about_presence and rule.subject == rule.document
     if rule.document is not None and not about_presence:
-        nothing = _nothing_to_check(rule, index, data, dossier.data)
+        key = (rule.document, index, rule.for_each)
+        if key in absent:
+            nothing = absent[key]
+        else:
+            nothing = absent[key] = _nothing_to_check(rule, index, data, dossier.data)
         if nothing is not None:
             # A missing document's time window is not known until it is added.
             return finding(
