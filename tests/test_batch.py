@@ -625,7 +625,7 @@ def test_workers_send_each_json_result_rendered_and_the_report_is_unchanged(
             assert light.counts() == full.counts() and light.rules() == full.rules()
         assert {result.ready(fail_on) for result in whole} == {True, False}
     # Formats rendered as a whole get whole results.
-    assert render.piece("text", options, "error") is None
+    assert render.piece("sarif", options, "error") is None
 
 
 def test_next_steps_are_worked_out_only_for_a_report_that_shows_them(tmp_path: Path) -> None:
@@ -664,7 +664,11 @@ def test_a_json_report_is_written_in_parts_a_dossier_each(tmp_path: Path) -> Non
     target.parent.mkdir()
     write_replacing(str(target), iter(parts))
     assert target.read_text(encoding="utf-8") == whole
-    # A format rendered whole is one part.
-    assert list(render.render_parts("report", report, "text", options)) == [
-        render.render("report", report, "text", options)
+    # The text checklist too, in every layout; a format rendered whole is one part.
+    for layout in (RenderOptions(), RenderOptions(quiet=True), RenderOptions(color=True)):
+        text_parts = list(render.render_parts("report", report, "text", layout))
+        assert len(text_parts) == 1 + len(report.results)
+        assert "".join(text_parts) == render.render("report", report, "text", layout)
+    assert list(render.render_parts("report", report, "sarif", options)) == [
+        render.render("report", report, "sarif", options)
     ]

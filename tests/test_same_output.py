@@ -25,10 +25,18 @@ RECORDED = Path(__file__).parent / "golden" / "generated.sha256.json"
 RECORD = os.environ.get("PERMITCHECK_RECORD_GOLDEN") == "1"
 # More than batch.PARALLEL_FROM, so that the worker processes are used.
 COUNT = 120
+# (name, format, language, more options)
 CASES = [
-    *((fmt, "en") for fmt in ("text", "json", "junit", "sarif", "github", "markdown")),
-    ("text", "zh"),
-    ("json", "zh"),
+    *(
+        (f"{fmt}-en", fmt, "en", ())
+        for fmt in ("text", "json", "junit", "sarif", "github", "markdown")
+    ),
+    ("text-zh", "text", "zh", ()),
+    ("json-zh", "json", "zh", ()),
+    # The checklist's other layouts: one-line verdicts, colour and wrapping, every rule.
+    ("text-en-quiet", "text", "en", ("--quiet",)),
+    ("text-zh-color", "text", "zh", ("--color", "always")),
+    ("text-en-verbose", "text", "en", ("--verbose",)),
 ]
 
 
@@ -55,7 +63,8 @@ def _run(folder: Path, fmt: str, lang: str, *more: str) -> bytes:
 
 def test_every_report_on_the_generated_dossiers_is_as_recorded(folder: Path) -> None:
     found = {
-        f"{fmt}-{lang}": hashlib.sha256(_run(folder, fmt, lang)).hexdigest() for fmt, lang in CASES
+        name: hashlib.sha256(_run(folder, fmt, lang, *more)).hexdigest()
+        for name, fmt, lang, more in CASES
     }
     if RECORD:
         RECORDED.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
@@ -71,3 +80,4 @@ def test_the_recording_covers_every_report_format() -> None:
 
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
     assert {key.split("-")[0] for key in recorded} == set(render.formats("report"))
+    assert {name for name, *_ in CASES} == set(recorded)

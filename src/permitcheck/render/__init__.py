@@ -58,7 +58,9 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "timeline": "timeline:render_text",
             "packtest": "packtest:render_text",
         },
+        piece="text:dossier_piece",
         next_steps=True,
+        report_parts="text:render_parts",
     ),
     "json": Renderer(
         "json",

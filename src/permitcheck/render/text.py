@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import shlex
+from collections.abc import Iterator
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import (
@@ -22,6 +23,7 @@ from permitcheck.i18n import (
     t,
 )
 from permitcheck.render import escape, shared
+from permitcheck.settings import FailOn
 
 # Marks: symbols with colour on a terminal, words in plain output (greppable in CI logs).
 _MARKS = {
@@ -69,14 +71,21 @@ Segment = tuple[str, str]
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    lines: list[list[Segment]] = []
+    return "".join(render_parts(report, options))
+
+
+def render_parts(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The checklist in parts, a dossier each, then the run's summary: a batch of thousands is
+    written as it is made. Lines are laid out one by one, so the parts make the same text."""
     previous_short = False
     for number, result in enumerate(report.results):
         short = options.quiet and _one_line(result)
-        if number and not (short and previous_short):  # one-line verdicts stay together
-            lines.append([])
+        # A blank line between dossiers; one-line verdicts stay together.
+        gap = "\n" if number and not (short and previous_short) else ""
         previous_short = short
-        _dossier(lines, result, report, options)
+        piece = result.rendered
+        yield gap + (piece if piece is not None else dossier_piece(result, report.fail_on, options))
+    lines: list[list[Segment]] = []
     failed_files = {error.path for error in report.errors}
     if len(report.results) + len(failed_files) > 1 or report.skipped:
         line = joined(SEMICOLON, shared.run_summary(report, options.lang), options.lang)
@@ -88,14 +97,25 @@ def render(report: Report, options: RenderOptions) -> str:
                 [("  " + skipped.path, ""), (colon + skipped.reason.get(options.lang), "dim")]
                 for skipped in report.skipped
             ]
-    if not lines:
-        return ""
+    if lines:
+        yield _laid_out(lines, options)
+
+
+def dossier_piece(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> str:
+    """One dossier's checklist; a worker process of a batch renders it."""
+    lines: list[list[Segment]] = []
+    _dossier(lines, result, fail_on, options)
+    return _laid_out(lines, options)
+
+
+def _laid_out(lines: list[list[Segment]], options: RenderOptions) -> str:
     return _styled(lines, options.width) if options.color else _plain(lines)
 
 
 def _one_line(result: DossierResult) -> bool:
     """Whether --quiet shows `result` in one line (nothing failed or warned)."""
-    return not any(f.status in ("fail", "warn") for f in result.findings)
+    counts = result.counts()  # from its verdicts when it was rendered elsewhere
+    return not counts["fail"] and not counts["warn"]
 
 
 def _plain(lines: list[list[Segment]]) -> str:
@@ -148,13 +168,13 @@ def _styled(lines: list[list[Segment]], width: int) -> str:
 
 
 def _dossier(
-    lines: list[list[Segment]], result: DossierResult, report: Report, options: RenderOptions
+    lines: list[list[Segment]], result: DossierResult, fail_on: FailOn, options: RenderOptions
 ) -> None:
     lang = options.lang
     comma = COMMA.get(lang)
     if options.quiet and _one_line(result):
         # Nothing to say but the verdict: one line, as ruff and yamllint say nothing more.
-        verdict = _summary(result, report, options)
+        verdict = _summary(result, fail_on, options)
         lines.append([(result.path, "bold"), (COLON.get(lang), ""), *verdict])
         return
     lines.append(
@@ -187,8 +207,8 @@ def _dossier(
             groups[key], key=lambda f: (_ORDER[f.status], not f.about_presence, f.rule, f.sort_key)
         ):
             _finding(lines, found, options, result.path)
-    lines += [[], _summary(result, report, options)]
-    _next_steps(lines, result, report, options)
+    lines += [[], _summary(result, fail_on, options)]
+    _next_steps(lines, result, fail_on, options)
 
 
 _NEXT = t("Next steps", "下一步")
@@ -205,12 +225,12 @@ _ALL_STEPS = t("Every step, with places: {command}", "全部步骤及地点：{c
 
 
 def _next_steps(
-    lines: list[list[Segment]], result: DossierResult, report: Report, options: RenderOptions
+    lines: list[list[Segment]], result: DossierResult, fail_on: FailOn, options: RenderOptions
 ) -> None:
     """After a ready dossier's summary: where to hand it in, by when, and what follows."""
     plan = result.next_steps
     # --quiet is for hooks and batches: the verdict and what is wrong, no guidance.
-    if plan is None or options.quiet or not result.ready(report.fail_on):
+    if plan is None or options.quiet or not result.ready(fail_on):
         return
     lang = options.lang
     colon = COLON.get(lang)
@@ -298,11 +318,11 @@ def _pending(result: DossierResult, lang: Lang) -> str:
     return say(_PENDING, lang, what=LIST_COMMA.get(lang).join(names))
 
 
-def _summary(result: DossierResult, report: Report, options: RenderOptions) -> list[Segment]:
+def _summary(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> list[Segment]:
     lang = options.lang
     counts = result.counts()
-    tally = result.tally(report.fail_on)
-    parts = shared.problems(result, report.fail_on, lang)
+    tally = result.tally(fail_on)
+    parts = shared.problems(result, fail_on, lang)
     if not (tally.missing or tally.to_fix) and (counts["pass"] or not tally.warnings):
         parts.insert(0, say(_PASSED, lang, n=counts["pass"]))
     if counts["exempt"]:
@@ -340,7 +360,7 @@ def _summary(result: DossierResult, report: Report, options: RenderOptions) -> l
         tail.append(_NOTHING_TO_CHECK.get(lang))
     if counts["skip"] and options.verbose:
         tail.append(say(_SKIPPED, lang, n=counts["skip"]))
-    ready = result.ready(report.fail_on)
+    ready = result.ready(fail_on)
     head = (_READY if ready else _NOT_READY).get(lang)
     semicolon = SEMICOLON.get(lang)
     return [
