@@ -170,12 +170,16 @@ def test_country_names_come_from_the_wheel_while_babel_is_the_same(
     shipped.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(i18n, "TERRITORIES_FILE", shipped)
     monkeypatch.setattr(i18n, "_TERRITORIES", {})
+    i18n._shipped_territories.cache_clear()
     assert i18n.country("de").en == "Germany (as shipped)"
     # Written by another Babel: Babel is asked.
     table["babel"] = "0.0"
     shipped.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(i18n, "_TERRITORIES", {})
+    i18n._shipped_territories.cache_clear()
     assert i18n.country("de").en == "Germany" and i18n.country("DE").zh == "德国"
     shipped.unlink()
     monkeypatch.setattr(i18n, "_TERRITORIES", {})
+    i18n._shipped_territories.cache_clear()
     assert i18n.country("FR").en == "France"
+    i18n._shipped_territories.cache_clear()

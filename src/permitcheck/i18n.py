@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -452,6 +453,7 @@ def _babel_version() -> str:
     return version("babel")
 
 
+@lru_cache(maxsize=1)
 def _shipped_territories() -> dict[str, Any] | None:
     try:
         table: dict[str, Any] = json.loads(TERRITORIES_FILE.read_text(encoding="utf-8"))

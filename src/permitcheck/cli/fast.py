@@ -94,7 +94,7 @@ def _leaf(annotation: Any) -> tuple[Any, bool, bool]:
     return annotation, False, optional
 
 
-def _converter(kind: Any, info: ParameterInfo) -> Callable[[str], Any]:
+def _converter(kind: Any) -> Callable[[str], Any]:
     if kind is str:
         return str
     if kind is Path:
@@ -137,7 +137,7 @@ def _param(parameter: inspect.Parameter) -> _Param:
     required = parameter.default is inspect.Parameter.empty
     default = None if required else parameter.default
     if isinstance(info, ArgumentInfo):
-        return _Param(parameter.name, True, _converter(leaf, info), many, required, default)
+        return _Param(parameter.name, True, _converter(leaf), many, required, default)
     if not isinstance(info, OptionInfo) or required:
         raise _NotPlain
     # In Annotated, Typer reads Option's first positional value as the first option name.
@@ -154,7 +154,7 @@ def _param(parameter: inspect.Parameter) -> _Param:
     return _Param(
         parameter.name,
         False,
-        _converter(leaf, info),
+        _converter(leaf),
         many,
         False,
         default,

@@ -41,11 +41,14 @@ class Renderer:
         return kind in self.views
 
     def function(self, kind: ViewKind) -> Callable[[Any, RenderOptions], str]:
-        module, _, name = self.views[kind].partition(":")
-        found: Callable[[Any, RenderOptions], str] = getattr(
-            import_module(f"permitcheck.render.{module}"), name
-        )
+        found: Callable[[Any, RenderOptions], str] = _named(self.views[kind])
         return found
+
+
+def _named(where: str) -> Any:
+    """The function `module:function` of this package (its module imported when first used)."""
+    module, _, function = where.partition(":")
+    return getattr(import_module(f"permitcheck.render.{module}"), function)
 
 
 REPORTER_BY_NAME: dict[str, Renderer] = {
@@ -91,10 +94,7 @@ def render_parts(kind: ViewKind, view: Any, name: str, options: RenderOptions) -
     large report is written part by part, never held whole."""
     renderer = REPORTER_BY_NAME[name]
     if kind == "report" and renderer.report_parts is not None:
-        module, _, function = renderer.report_parts.partition(":")
-        parts: Callable[[Any, RenderOptions], Iterator[str]] = getattr(
-            import_module(f"permitcheck.render.{module}"), function
-        )
+        parts: Callable[[Any, RenderOptions], Iterator[str]] = _named(renderer.report_parts)
         yield from parts(view, options)
         return
     yield render(kind, view, name, options)
@@ -124,10 +124,7 @@ class Piece:
     def __call__(self, result: DossierResult) -> str:
         found = REPORTER_BY_NAME[self.name].piece
         assert found is not None  # made by piece() only for such a format
-        module, _, function = found.partition(":")
-        render_piece: Callable[[DossierResult, FailOn, RenderOptions], str] = getattr(
-            import_module(f"permitcheck.render.{module}"), function
-        )
+        render_piece: Callable[[DossierResult, FailOn, RenderOptions], str] = _named(found)
         return render_piece(result, self.fail_on, self.options)
 
 

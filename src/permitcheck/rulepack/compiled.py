@@ -22,6 +22,8 @@ import io
 import os
 import pickle
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -106,12 +108,22 @@ def _dumps(value: Any, root: str) -> bytes:
     return out.getvalue()
 
 
-_ENABLED = True  # off while compiling (precompile.py)
+_ENABLED = [True]  # off while compiling
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """No compiled packs meanwhile, whatever lies beside this module (while compiling them)."""
+    _ENABLED.append(False)
+    try:
+        yield
+    finally:
+        _ENABLED.pop()
 
 
 def shipped() -> Compiled | None:
     """The compiled shipped packs, if the package has them and they are current; else None."""
-    return _shipped() if _ENABLED else None
+    return _shipped() if _ENABLED[-1] else None
 
 
 @lru_cache(maxsize=1)

@@ -14,24 +14,22 @@ def build() -> bytes:
 
     Raises if a pack has problems: a wheel is never built with a broken pack."""
     rules = registry.builtin_rules_dir()
-    enabled = compiled._ENABLED
-    compiled._ENABLED = False  # from YAML, whatever lies beside the module
     loader.forget_loaded()
     try:
-        packs: dict[str, loader.Pack] = {}
-        tables: dict[tuple[str, str], Any] = {}
-        for name in registry.in_folder(str(rules), "built-in"):
-            loaded = loader.load_pack(name)
-            if isinstance(loaded, tuple):
-                raise ValueError("\n".join(problem.located() for problem in loaded))
-            packs[name] = loaded
-            if loaded.data_file("windows") is not None:
-                tables[("windows", name)] = windows.of(loaded)
-            if loaded.data_file("steps") is not None:
-                tables[("steps", name)] = steps.of(loaded)
-        return compiled.dump(packs, tables, rules)
+        with compiled.disabled():
+            packs: dict[str, loader.Pack] = {}
+            tables: dict[tuple[str, str], Any] = {}
+            for name in registry.in_folder(str(rules), "built-in"):
+                loaded = loader.load_pack(name)
+                if isinstance(loaded, tuple):
+                    raise ValueError("\n".join(problem.located() for problem in loaded))
+                packs[name] = loaded
+                if loaded.data_file("windows") is not None:
+                    tables[("windows", name)] = windows.of(loaded)
+                if loaded.data_file("steps") is not None:
+                    tables[("steps", name)] = steps.of(loaded)
+            return compiled.dump(packs, tables, rules)
     finally:
-        compiled._ENABLED = enabled
         loader.forget_loaded()
 
 

@@ -150,6 +150,8 @@ def acceptance(pack: Pack, employer: Employer | None) -> Acceptance:
     key = (id(pack), employer.level, employer.registered_in)
     known = _ACCEPTANCE.get(key)
     if known is None or known[0] is not pack:
+        if len(_ACCEPTANCE) > 1024:  # bounded: `registered_in` is what a dossier writes
+            _ACCEPTANCE.clear()
         known = _ACCEPTANCE[key] = (pack, _acceptance(pack, employer))
     return known[1]
 
