@@ -6,6 +6,9 @@ from datetime import date, timedelta
 
 import holidays
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import CALENDAR
 from permitcheck import dates
@@ -173,3 +176,19 @@ def test_as_of_takes_a_year_first_date_with_slashes() -> None:
     result = invoke("validate", example_file("new-permit"), "--as-of", "2026/12/07")
     assert result.exit_code == 0, result.output
     assert "2026-12-07" in result.output
+
+
+@given(st.dates(date(101, 1, 1), date(9898, 12, 31)), st.integers(-1200, 1200))
+def test_add_months_is_relativedelta(start: date, months: int) -> None:
+    # add_months does by hand what dateutil does in general (month ends clamped, leap days):
+    # both must agree on every date, the month ends and 29 February included.
+    assert dates.add_months(start, months) == start + relativedelta(months=months)
+
+
+def test_add_months_clamps_month_ends() -> None:
+    assert dates.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert dates.add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
+    assert dates.add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert dates.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    with pytest.raises(ValueError):
+        dates.add_months(date(9999, 12, 1), 1)

@@ -256,3 +256,38 @@ def test_json_is_one_finding_per_line() -> None:
 def test_json_in_chinese_keeps_the_characters() -> None:
     out = render("report", REPORT, "json", RenderOptions(lang="zh"))
     assert "r.age 结果 fail" in out and "\\u" not in out
+
+
+def test_finding_of_is_the_same_frozen_finding() -> None:
+    # The engine makes findings with Finding.of (no per-field __setattr__): the same values in
+    # the same fields, equal, hashable and frozen like one made with Finding(...).
+    import dataclasses
+
+    from permitcheck.problems import Location
+
+    values = {
+        "rule": "r.one",
+        "status": "fail",
+        "severity": "warning",
+        "subject": "documents.x",
+        "title": Text(en="T", zh="题"),
+        "message": Text(en="M", zh="信"),
+        "fix": None,
+        "sources": (),
+        "location": Location(3, 4),
+        "group": "x",
+        "check": "present",
+        "about_presence": True,
+        "window_end": date(2026, 1, 2),
+        "window_start": None,
+        "window_open": True,
+        "pending": False,
+        "item": None,
+        "sort_key": ("documents", "x"),
+    }
+    assert list(values) == [f.name for f in dataclasses.fields(Finding)]
+    made = Finding.of(*values.values())
+    assert made == Finding(**values) and hash(made) == hash(Finding(**values))
+    assert {f.name: getattr(made, f.name) for f in dataclasses.fields(Finding)} == values
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.status = "pass"  # type: ignore[misc]

