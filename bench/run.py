@@ -22,6 +22,9 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 REFERENCE = "import typer, yaml, pydantic, dateutil.relativedelta"
+# The least a program that loads its input into a Pydantic model does beyond the reference
+# (whose `import pydantic` is lazy): define one model and validate one value with it.
+ONE_MODEL = REFERENCE + "\nfrom pydantic import BaseModel\nclass A(BaseModel):\n    x: int\nA(x=1)"
 
 # Reads the peak memory of the command it runs and of every process that command waited for
 # (a batch's workers): on Linux, RUSAGE_CHILDREN's ru_maxrss is the largest of them, in KiB.
@@ -178,6 +181,7 @@ def main() -> None:
         [permitcheck, "--help"], [python, str(HERE / "minimal_typer.py"), "--help"], r, work
     )
     typer_app = paired([python, str(HERE / "minimal_typer.py"), "--name", "x"], reference, r, work)
+    one_model = paired([python, "-c", ONE_MODEL], reference, r, work)
 
     def batch(folder: Path, runs: int) -> list[Run]:
         return [
@@ -204,6 +208,7 @@ def main() -> None:
     row("reference: " + REFERENCE[7:], pairs["validate 1 dossier --format json"].b)
     row("minimal Typer app --help", helps.b)
     row("minimal Typer app running its command", typer_app.a)
+    row("one Pydantic model defined and used", one_model.a)
     row("permitcheck --version", version.a)
     row("permitcheck --help", helps.a)
     row("validate 1 dossier --format json, first run", [cold])
@@ -236,6 +241,7 @@ def main() -> None:
         ("--version / python -c pass", version.ratio, "<=", 8.0),
         ("--help / minimal Typer app --help", helps.ratio, "<=", 1.0),
         ("(minimal Typer app running / reference)", typer_app.ratio, "info", 0.0),
+        ("(one Pydantic model defined and used / reference)", one_model.ratio, "info", 0.0),
         (f"throughput / check-jsonschema ({args.large:,})", throughput, ">=", 15.0),
         (
             f"time {args.large:,} / time 1,000 (linear: {args.large / 1000:.0f})",
