@@ -17,7 +17,7 @@ from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, St
 from permitcheck.i18n import Text
 from permitcheck.problems import Location
 from permitcheck.rulepack import conditions, kinds, windows
-from permitcheck.rulepack.kinds.base import Context, Subject, entry_kind, written_at
+from permitcheck.rulepack.kinds.base import Context, entry_kind, written_at
 from permitcheck.rulepack.pack import Pack
 from permitcheck.rulepack.rule import Rule
 
@@ -85,13 +85,11 @@ def evaluate(
         rule = plan.rule
         for index, subject in _subjects(plan, data, key_paths):
             item: Text | None = None
-            if index is not None and plan.names_entry:
-                key = (plan.entry_list, index)
-                item = (
-                    entries[key]
-                    if key in entries
-                    else entries.setdefault(key, _item(rule, index, data))
-                )
+            if index is not None and rule.for_each is not None:
+                key = (rule.for_each, index)
+                if key not in entries:
+                    entries[key] = _item(rule, index, data)
+                item = entries[key]
             findings.append(
                 _evaluate_one(plan, subject, item, context(index), dossier, pack, warn_days, absent)
             )
@@ -248,11 +246,9 @@ class _Plan:
         "cited",
         "cited_apostille",
         "each",
-        "entry_list",
         "exemptions",
         "fixed",
         "kind",
-        "names_entry",
         "presence",
         "procedures",
         "rule",
@@ -278,9 +274,6 @@ class _Plan:
         self.each = (
             None if rule.for_each is None else dotted.parse(rule.for_each.removesuffix("[*]"), None)
         )
-        # Family members have their own checklist headings, which name them.
-        self.names_entry = rule.for_each is not None and not rule.for_each.startswith("family")
-        self.entry_list = rule.for_each or ""
         # The subjects met so far, by path (a few per rule).
         self.bound: dict[dotted.Keys, _At] = {}
 
@@ -410,9 +403,7 @@ def _evaluate_one(
             return finding(
                 "skip", nothing, pending=kind.time_window and nothing is i18n.DOCUMENT_MISSING
             )
-    outcome = kind.evaluate(
-        rule.check, Subject(dotted.get(data, subject_path), subject_path, at.text), ctx
-    )
+    outcome = kinds.run(rule.check, subject_path, ctx)
     params: dict[str, i18n.Value] = {
         "as_of": as_of,
         "subject": at.text,
@@ -568,20 +559,10 @@ def rule_catalog(pack: Pack) -> dict[str, RuleInfo]:
 def _sources(sources: Any, pack: Pack, apostille: bool = False) -> tuple[SourceRef, ...]:
     """The passages `sources` cite, and with `apostille` those of the Convention after them.
 
-    The same few lists of sources are cited by every finding of every dossier: each is
-    resolved once per pack, and the same tuple is given each time (the JSON report writes each
-    tuple once). The entry holds the pack and the list, so that neither id is reused."""
-    key = (id(pack), id(sources), apostille)
-    found = _CITED.get(key)
-    if found is None or found[0] is not pack or found[1] is not sources:
-        cited = pack.cite(sources)
-        if apostille:
-            cited += pack.cite(pack.apostille.cite)
-        found = _CITED[key] = (pack, sources, cited)
-    return found[2]
-
-
-_CITED: dict[tuple[int, int, bool], tuple[Pack, Any, tuple[SourceRef, ...]]] = {}
+    Worked out once per rule, in its plan: every finding of the rule in every dossier gives
+    the same tuple (the JSON report writes each tuple once)."""
+    cited = pack.cite(sources)
+    return cited + pack.cite(pack.apostille.cite) if apostille else cited
 
 
 @lru_cache(maxsize=4096)
