@@ -186,12 +186,21 @@ FINDING_KEYS = {
     "fix",
     "sources",
     "location",
+    "waiver",
 }
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def assert_report_contract(report: dict[str, Any]) -> None:
-    assert set(report) == {"tool", "version", "dossiers", "errors", "skipped", "rules"}
+    assert set(report) == {
+        "tool",
+        "version",
+        "dossiers",
+        "errors",
+        "warnings",
+        "skipped",
+        "rules",
+    }
     assert report["tool"] == "permitcheck" and report["version"] == __version__
     for dossier in report["dossiers"]:
         assert set(dossier) == DOSSIER_KEYS
@@ -199,7 +208,7 @@ def assert_report_contract(report: dict[str, Any]) -> None:
         assert DATE.match(dossier["as_of"])
         assert isinstance(dossier["ready"], bool)
         assert dossier["submit_by"] is None or DATE.match(dossier["submit_by"])
-        assert set(dossier["counts"]) == {"fail", "warn", "pass", "exempt", "skip"}
+        assert set(dossier["counts"]) == {"fail", "warn", "pass", "exempt", "skip", "waived"}
         statuses = [f["status"] for f in dossier["findings"]]
         for status, count in dossier["counts"].items():
             assert statuses.count(status) == count
@@ -207,15 +216,23 @@ def assert_report_contract(report: dict[str, Any]) -> None:
         assert rules == sorted(rules)
         for finding in dossier["findings"]:
             assert set(finding) == FINDING_KEYS
-            assert finding["status"] in {"pass", "fail", "warn", "exempt", "skip"}
+            assert finding["status"] in {"pass", "fail", "warn", "exempt", "skip", "waived"}
             assert finding["severity"] in {"error", "warning"}
             assert isinstance(finding["message"], str) and finding["message"]
             assert finding["fix"] is None or isinstance(finding["fix"], str)
-            assert finding["sources"], finding["rule"]
+            # Every rule of a pack cites its source; permitcheck's own checks of waivers cite none.
+            own = finding["rule"].startswith("permitcheck.")
+            assert finding["sources"] or own, finding["rule"]
             for source in finding["sources"]:
                 assert {"title", "section"} <= set(source)
             rule = report["rules"][finding["rule"]]
-            assert rule["sources"] and all(s["quote"] for s in rule["sources"])
+            assert (rule["sources"] or own) and all(s["quote"] for s in rule["sources"])
+            waiver = finding["waiver"]
+            assert (waiver is not None) is (finding["status"] == "waived") or (
+                waiver is not None and waiver["expired"]
+            )
+            if waiver is not None:
+                assert set(waiver) == {"reason", "approved_by", "expires", "expired", "source"}
             assert set(finding["location"]) == {"line", "column"}
             assert finding["location"]["line"] >= 1 and finding["location"]["column"] >= 1
         failing = any(
@@ -224,7 +241,7 @@ def assert_report_contract(report: dict[str, Any]) -> None:
         assert dossier["ready"] is not failing
     paths = [d["path"] for d in report["dossiers"]]
     assert paths == sorted(paths)
-    for error in report["errors"]:
+    for error in [*report["errors"], *report["warnings"]]:
         assert set(error) == {"path", "message", "location"}
 
 
@@ -326,10 +343,11 @@ def test_unknown_city(tmp_path: Path) -> None:
     )
 
 
-def test_no_arguments_is_usage_error() -> None:
+def test_no_arguments_is_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no configuration file to give `paths`
     result = run("validate")
     assert result.exit_code == 2
-    assert "Missing argument" in result.output
+    assert "no DOSSIER given" in result.output and "`paths`" in result.output
 
 
 def test_bad_format_is_usage_error() -> None:

@@ -319,7 +319,7 @@ def test_help_names_values_not_python_types(command: str) -> None:
     assert (
         usage
         == {
-            "validate": "Usage: permitcheck validate [OPTIONS] DOSSIER...",
+            "validate": "Usage: permitcheck validate [OPTIONS] [DOSSIER]...",
             "timeline": "Usage: permitcheck timeline [OPTIONS] DOSSIER",
             "schema": "Usage: permitcheck schema [OPTIONS]",
             "init": "Usage: permitcheck init [OPTIONS] FILE",

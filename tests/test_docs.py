@@ -209,8 +209,15 @@ def _json(*args: str) -> Any:
 def test_the_report_reference_lists_every_key_of_validate_json(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("permitcheck: 1\napplication: {type: new, submission_date: 03/04/2026}\n")
-    report = _json("validate", str(ROOT / "examples"), str(broken))
-    assert report["errors"] and report["dossiers"]
+    # A waiver that waives (the not-ready example's degree) and one that waives nothing.
+    waivers = "\n".join(
+        f"  - {{rule: {rule}, reason: accepted, approved_by: HR, expires: 2027-01-31}}"
+        for rule in ("nanjing.new.degree.authentication", "nanjing.new.degree.present")
+    )
+    config = tmp_path / "permitcheck.yaml"
+    config.write_text(f"waivers:\n{waivers}\n", encoding="utf-8")
+    report = _json("validate", str(ROOT / "examples"), str(broken), "--config", str(config))
+    assert report["errors"] and report["dossiers"] and report["warnings"]
     assert _key_paths(report) == _documented("validate")
 
 

@@ -39,7 +39,6 @@ PLAIN = [
 
 # Command lines left to Typer: help, completion, errors, anything unusual.
 LEFT = [
-    ["validate"],
     ["validate", "--help"],
     ["validate", "-h"],
     ["validate", EXAMPLE, "--jobs", "0"],

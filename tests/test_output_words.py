@@ -157,7 +157,10 @@ def test_chinese_due_dates_read_on_or_before(name: str) -> None:
         assert not re.search(r"\d{4}-\d{2}-\d{2} 前", out), command
 
 
-def test_one_skipped_file_is_singular() -> None:
-    # examples/ holds one YAML file that is not a dossier: the GitHub Actions workflow.
-    out = _stdout("validate", "examples/", "--quiet")
+def test_one_skipped_file_is_singular(tmp_path: Path) -> None:
+    # Two dossiers and one YAML file that is not a dossier (a GitHub Actions workflow).
+    for name in ("new-permit", "extension"):
+        (tmp_path / f"{name}.yaml").write_bytes((EXAMPLES / f"{name}.yaml").read_bytes())
+    (tmp_path / "ci.yml").write_bytes((EXAMPLES / "ci" / "github-actions.yml").read_bytes())
+    out = _stdout("validate", str(tmp_path), "--quiet")
     assert out.splitlines()[-1].endswith("; 1 YAML file skipped (not a dossier)")

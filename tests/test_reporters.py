@@ -220,7 +220,14 @@ def test_json_report() -> None:
     data = json.loads(out)
     dossier = data["dossiers"][0]
     assert dossier["ready"] is False
-    assert dossier["counts"] == {"fail": 1, "warn": 0, "pass": 1, "exempt": 1, "skip": 1}
+    assert dossier["counts"] == {
+        "fail": 1,
+        "warn": 0,
+        "pass": 1,
+        "exempt": 1,
+        "skip": 1,
+        "waived": 0,
+    }
     assert dossier["submit_by"] == "2027-03-15"
     first = dossier["findings"][0]
     assert first == {
@@ -233,6 +240,7 @@ def test_json_report() -> None:
         "fix": "Get a new one",
         "sources": [{"title": "FAQ", "section": "3(4)"}],
         "location": {"line": 31, "column": 3},
+        "waiver": None,
     }
     assert data["errors"] == [
         {
@@ -249,7 +257,7 @@ def test_json_is_one_finding_per_line() -> None:
     assert len(finding_lines) == 4
     assert render("report", Report(results=(), errors=()), "json", RenderOptions()) == (
         '{\n  "tool": "permitcheck",\n  "version": "0.1.0",\n  "dossiers": [],\n'
-        '  "errors": [],\n  "skipped": 0,\n  "rules": {}\n}\n'
+        '  "errors": [],\n  "warnings": [],\n  "skipped": 0,\n  "rules": {}\n}\n'
     )
 
 
@@ -284,6 +292,7 @@ def test_finding_of_is_the_same_frozen_finding() -> None:
         "pending": False,
         "item": None,
         "sort_key": ("documents", "x"),
+        "waiver": None,
     }
     assert list(values) == [f.name for f in dataclasses.fields(Finding)]
     made = Finding.of(*values.values())

@@ -77,4 +77,4 @@ def test_the_schemas_refuse_what_the_loader_refuses(kind: str, data: object) -> 
 def test_one_schema_at_a_time() -> None:
     result = invoke("schema", "--rules", "--cases")
     assert result.exit_code == 2
-    assert "choose one of --rules, --pack and --cases" in result.stderr
+    assert "choose one of --rules, --pack, --cases and --configuration" in result.stderr

@@ -64,12 +64,30 @@ def check_one(
             settings.show_personal_data,
             calendar=settings.working_days(),
         )
+        if dossier.model.waivers or settings.waivers:
+            result = _waived(result, dossier, pack, path, settings)
         if not next_steps:
             return result
         return _with_next_steps(result, dossier, pack, reference, path, settings)
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
         return exc.problems if settings.show_personal_data else scrub(exc.problems, dossier.numbers)
+
+
+def _waived(
+    result: DossierResult, dossier: LoadedDossier, pack: Pack, path: str, settings: Settings
+) -> DossierResult:
+    """`result` with the dossier's own waivers and the configuration's that apply to it; Stop
+    if one of them expires further ahead than the pack allows."""
+    from permitcheck import waivers
+
+    own = waivers.own(dossier)
+    given = [*own, *(w for w in settings.waivers if waivers.applies_to(w, path))]
+    problems = waivers.too_far(given, result.as_of, pack.manifest.max_waiver_days)
+    if problems:
+        raise Stop(*problems)
+    rule_ids = [rule.id for rule in pack.rules]
+    return waivers.apply(result, given, len(own), settings.warn_days, rule_ids)
 
 
 def check_given(path: str, raw: bytes, settings: Settings) -> DossierResult | Problems:

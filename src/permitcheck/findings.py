@@ -15,8 +15,8 @@ from permitcheck.problems import Location, Problem
 if TYPE_CHECKING:
     from permitcheck.dossier.discover import Skipped
 
-Status = Literal["pass", "fail", "warn", "exempt", "skip"]
-STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip")
+Status = Literal["pass", "fail", "warn", "exempt", "skip", "waived"]
+STATUSES: tuple[Status, ...] = ("fail", "warn", "pass", "exempt", "skip", "waived")
 FailOn = Literal["error", "warning"]
 
 
@@ -83,6 +83,18 @@ def cite_all(sources: Iterable[SourceRef], lang: Lang) -> str:
 
 
 @dataclass(frozen=True)
+class WaiverNote:
+    """The waiver a finding is waived by (or was, until it expired): why, who, until when, and
+    where it is written (`permitcheck.yaml:12:5`)."""
+
+    reason: str
+    approved_by: str
+    expires: date
+    origin: str
+    expired: bool = False
+
+
+@dataclass(frozen=True)
 class Finding:
     """One rule's verdict on one subject of one dossier."""
 
@@ -111,6 +123,8 @@ class Finding:
     # tells apart the entries of a list of documents; None when it is about no entry.
     item: Text | None = None
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # The waiver that waives it (status `waived`), or that did until it expired.
+    waiver: WaiverNote | None = None
 
     @classmethod
     def of(
@@ -133,12 +147,14 @@ class Finding:
         pending: bool,
         item: Text | None,
         sort_key: tuple[str, ...],
+        waiver: WaiverNote | None = None,
     ) -> Finding:
         """The finding of these values, every field given, in the order of the fields.
 
         The same as `Finding(...)`, made without the frozen class's `__init__`, which sets each
-        of the 18 fields through `object.__setattr__`: the engine makes about 30 findings per
-        dossier, and that was a tenth of its time. It is as frozen as any other.
+        of its 19 fields through `object.__setattr__`: the engine makes about 30 findings per
+        dossier, and that was a tenth of its time. It is as frozen as any other. (The engine
+        makes none waived: waivers.py does, afterwards.)
         """
         found = object.__new__(cls)
         found.__dict__.update(
@@ -160,6 +176,7 @@ class Finding:
             pending=pending,
             item=item,
             sort_key=sort_key,
+            waiver=waiver,
         )
         return found
 
@@ -242,6 +259,9 @@ class DossierResult:
     # run writes: the findings then stay there, and `tally` says what the report needs of them.
     rendered: str | None = None
     verdicts: Verdicts | None = None
+    # The waivers of the configuration (their index there) that waived one of its findings, or
+    # would have but expired: the run reports those that waived nothing in any dossier.
+    waivers_used: tuple[int, ...] = ()
 
     def ready(self, fail_on: FailOn) -> bool:
         if self.verdicts is not None:
@@ -293,9 +313,7 @@ class DossierResult:
         if self.verdicts is not None:
             return dict(self.verdicts.counts)
         tally = Counter(f.status for f in self.findings)
-        return {
-            status: tally.get(status, 0) for status in ("fail", "warn", "pass", "exempt", "skip")
-        }
+        return {status: tally.get(status, 0) for status in STATUSES}
 
 
 @dataclass(frozen=True)
@@ -341,8 +359,13 @@ class Report:
     fail_on: FailOn = "error"
     skipped: tuple[Skipped, ...] = ()  # YAML files found that are not dossiers
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)
+    # Warnings about the run's configuration (a waiver that waived nothing): located, and at
+    # --fail-on warning they fail the run as a dossier's warnings do.
+    warnings: tuple[Problem, ...] = ()
 
     def all_ready(self) -> bool:
+        if self.fail_on == "warning" and self.warnings:
+            return False
         return all(result.ready(self.fail_on) for result in self.results)
 
 

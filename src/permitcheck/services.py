@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from permitcheck import batch
-    from permitcheck.dossier.discover import Skipped
+    from permitcheck.dossier.discover import Exclude, Skipped
     from permitcheck.dossier.loader import LoadedDossier
     from permitcheck.findings import DossierResult, PackTestReport, Report
     from permitcheck.render import Piece
@@ -104,6 +104,7 @@ def check_paths(
     stdin: bytes | None = None,
     progress: batch.Progress | None = None,
     piece: Piece | None = None,
+    exclude: Exclude | None = None,
 ) -> Report:
     """Find the dossiers among `paths` and check each: the report of the run.
 
@@ -111,13 +112,14 @@ def check_paths(
     refused before anything is checked, as it would destroy the user's work. A path `-` is
     the dossier `stdin` (read by the caller). `progress` is told how many dossiers are done.
     `piece`: renders each dossier's part of the one report the run writes, where it is checked.
+    `exclude`: what a folder scan or a pattern leaves out (the configuration's `exclude`).
     """
     from permitcheck import batch
     from permitcheck.dossier.discover import discover
 
     usable_rules_dir(settings)
     reads_stdin = STDIN in paths
-    inputs = discover([path for path in paths if path != STDIN], skip_non_dossiers)
+    inputs = discover([path for path in paths if path != STDIN], skip_non_dossiers, exclude)
     _refuse_overwrite(writes, [*inputs.dossiers, *(s.path for s in inputs.skipped)])
     if not inputs.dossiers and not inputs.errors and not skip_non_dossiers and not reads_stdin:
         # A CI job pointed at the wrong folder must not pass silently.
@@ -200,6 +202,19 @@ def _report(
             pack = load_named(city, settings.rules_dir)
             if not isinstance(pack, tuple):  # it loaded for its dossiers a moment ago
                 catalog.update(rule_catalog(pack))
+    warnings: tuple[Problem, ...] = ()
+    if settings.waivers or any(
+        rule in _WAIVER_RULES for result in checked for rule in result.rules()
+    ):
+        from permitcheck import waivers
+
+        warnings = waivers.unused_in_run(settings.waivers, checked, sorted(catalog))
+        catalog.update(
+            (rule, info)
+            for rule, info in waivers.catalog().items()
+            if any(rule in result.rules() for result in checked)
+            or (rule == waivers.UNUSED and warnings)
+        )
     return Report(
         results=tuple(sorted(checked, key=lambda r: r.path)),
         # Stable: a file's own problems stay in the order the loader gave (file order).
@@ -207,7 +222,12 @@ def _report(
         fail_on=settings.fail_on,
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         rules=catalog,
+        warnings=warnings,
     )
+
+
+# The waivers' own warnings (waivers.py), named here so that a run without waivers imports none.
+_WAIVER_RULES = ("permitcheck.waiver.unused", "permitcheck.waiver.expiring")
 
 
 # ---- where ---------------------------------------------------------------------------------
@@ -519,9 +539,12 @@ def test_pack(directory: Path, settings: Settings) -> PackTestReport:
 # ---- init ----------------------------------------------------------------------------------
 
 
-def create_dossier(path: str, kind: str, schema_ref: str | None, settings: Settings) -> None:
+def create_dossier(
+    path: str, kind: str, schema_ref: str | None, settings: Settings, configuration: bool = False
+) -> None:
     """Write a commented skeleton to `path` for the city of `settings` (else the only city
-    pack); an existing file is never overwritten."""
+    pack), of a dossier or with `configuration` of a configuration file; an existing file is
+    never overwritten."""
     from permitcheck.dossier.skeleton import skeleton
 
     pack = load_pack(settings)
@@ -533,7 +556,14 @@ def create_dossier(path: str, kind: str, schema_ref: str | None, settings: Setti
             )
         )
     city = pack.name
-    text = skeleton(kind, os.path.basename(path), city, schema_ref)
+    if configuration:
+        from permitcheck.config import skeleton as config_skeleton
+        from permitcheck.dossier.skeleton import SCHEMA_COMMENT
+
+        head = SCHEMA_COMMENT.format(schema=schema_ref) if schema_ref else ""
+        text = head + config_skeleton.skeleton(city)
+    else:
+        text = skeleton(kind, os.path.basename(path), city, schema_ref)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": fails if it exists
             handle.write(text)

@@ -7,10 +7,35 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from permitcheck.problems import Location
+
 if TYPE_CHECKING:
     from permitcheck.dates import WorkingCalendar
 
 FailOn = Literal["error", "warning"]
+_START = Location(1, 1)
+
+
+@dataclass(frozen=True)
+class WaiverEntry:
+    """A waiver as written, where it is written: in the configuration or in a dossier."""
+
+    rule: str
+    subject: str | None
+    paths: tuple[str, ...] | None
+    reason: str
+    approved_by: str
+    expires: date
+    path: str  # the file it is written in
+    location: Location  # where the entry starts
+    # Its index in the file's `waivers` list, and the folder its `paths` are relative to.
+    index: int = 0
+    folder: str = ""
+    expires_at: Location = _START  # where its `expires` date is written
+
+    @property
+    def origin(self) -> str:
+        return f"{self.path}:{self.location.line}:{self.location.column}"
 
 
 @dataclass(frozen=True)
@@ -30,6 +55,8 @@ class Settings:
     # China's working days; None: the official calendar as the installed data knows it (tests
     # give one that knows the years they pin).
     calendar: WorkingCalendar | None = None
+    # The configuration's waivers (each dossier's own are in the dossier).
+    waivers: tuple[WaiverEntry, ...] = ()
 
     def reference_date(self, planned: date | None) -> date:
         """The day every time window is measured on, for a dossier planned for `planned`."""

@@ -7,6 +7,7 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -21,7 +22,10 @@ from permitcheck.render import formats
 from permitcheck.settings import Settings  # only the standard library: cheap at start-up
 
 if TYPE_CHECKING:
+    from permitcheck.config.load import Config
+    from permitcheck.dossier.discover import Exclude
     from permitcheck.i18n import Lang as LangCode
+    from permitcheck.i18n import Text
     from permitcheck.render import ViewKind
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
@@ -187,12 +191,30 @@ TracebackOption = Annotated[
     ),
 ]
 WarnDaysOption = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--warn-days",
         min=0,
         metavar="N",
-        help="Warn when a time window closes within N days after the reference date.",
+        show_default=False,
+        help="Warn when a time window closes within N days after the reference date (default: 14).",
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        show_default=False,
+        help="Read settings and waivers from FILE (YAML, or a pyproject.toml with "
+        "[tool.permitcheck]) instead of the permitcheck.yaml, .permitcheck.yaml or "
+        "pyproject.toml found from the working directory up.",
+    ),
+]
+IsolatedOption = Annotated[
+    bool,
+    typer.Option(
+        "--isolated", help="Ignore every configuration file: defaults and the command line only."
     ),
 ]
 AsOfOption = Annotated[
@@ -348,6 +370,8 @@ def _guide_options(city_use: str) -> tuple[inspect.Parameter, ...]:
         inspect.Parameter("output_format", keyword, default=GUIDE_TEXT, annotation=FormatOption),
         inspect.Parameter("lang", keyword, default=None, annotation=LangOption),
         inspect.Parameter("rules_dir", keyword, default=None, annotation=RulesOption),
+        inspect.Parameter("config_file", keyword, default=None, annotation=ConfigOption),
+        inspect.Parameter("isolated", keyword, default=False, annotation=IsolatedOption),
         inspect.Parameter("traceback", keyword, default=False, annotation=TracebackOption),
     )
 
@@ -382,10 +406,15 @@ def _guide_command(
                 mine = {parameter.name: given[parameter.name] for parameter in own}
                 if str(given.get("dossier")) == services.STDIN:
                     mine["stdin"] = _read_stdin()
+                language, rules_dir = _language_and_rules(
+                    _config(given["config_file"], given["isolated"]),
+                    given["lang"],
+                    given["rules_dir"],
+                )
                 settings = _settings(
                     language,
                     traceback=given["traceback"],
-                    rules_dir=given["rules_dir"],
+                    rules_dir=rules_dir,
                     city=given["city"],
                     as_of=given.get("as_of"),
                 )
@@ -426,23 +455,99 @@ def _read_stdin() -> bytes:
     return data
 
 
+# ---- configuration -------------------------------------------------------------------------
+
+
+def _config(path: Path | None, isolated: bool) -> Config:
+    """The configuration of this run: FILE of --config, none with --isolated, else the file
+    found from the working directory up (none if there is none)."""
+    from permitcheck.config import load
+
+    if isolated:
+        if path is not None:
+            from permitcheck.i18n import t
+            from permitcheck.problems import Stop
+
+            raise Stop.usage(
+                t(
+                    "--config and --isolated contradict each other; give one of them",
+                    "--config 与 --isolated 互相矛盾；请只给出其中一个",
+                )
+            )
+        return load.NONE
+    if path is not None:
+        return load.load(str(path))
+    found = load.find(os.getcwd())
+    if found is None:
+        return load.NONE
+    # Named from here in messages (`../permitcheck.yaml:4:3`), as the dossiers are.
+    path_found, hidden = found
+    return load.load(os.path.relpath(path_found), tuple(map(os.path.relpath, hidden)))
+
+
+def _chosen(config: Config, **given: Any) -> dict[str, Any]:
+    """The value of every `validate` setting: the command line's, else the configuration's,
+    else the default (the language's from the locale)."""
+    from permitcheck.config.load import settle
+
+    settled = settle(config, given, {"lang": default_lang()})
+    return {name: setting.value for name, setting in settled.items()}
+
+
+def _language_and_rules(
+    config: Config, lang: Lang | None, rules_dir: Path | None
+) -> tuple[LangCode, Path | None]:
+    """The language and the rules folder of a command other than `validate`: the command
+    line's, else the configuration's, else the locale's and the built-in rules."""
+    chosen = _chosen(
+        config,
+        lang=None if lang is None else lang.value,
+        rules=None if rules_dir is None else str(rules_dir),
+    )
+    return chosen["lang"], None if chosen["rules"] is None else Path(chosen["rules"])
+
+
+def _exclude(config: Config) -> Exclude | None:
+    """What the configuration's `exclude` leaves out of folder scans and patterns; the
+    configuration file itself is never taken for a dossier."""
+    from permitcheck.dossier.discover import excluder
+
+    if config.path is None:
+        return None
+    written = config.values.get("exclude")
+    patterns = [] if written is None else list(written.value)
+    origin = written.origin if written is not None else config.path
+    itself = os.path.abspath(config.path)
+    excluded = excluder(patterns, config.folder, origin)
+
+    def exclude(path: str) -> Text | None:
+        if os.path.abspath(path) == itself:
+            from permitcheck.i18n import t
+
+            return t("the configuration file", "配置文件")
+        return excluded(path)
+
+    return exclude
+
+
 # ---- validate ------------------------------------------------------------------------------
 
 
 @app.command(cls=Command)
 def validate(
     paths: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="DOSSIER",
             help="Dossier files, directories (searched recursively; YAML files without the "
             "top-level `permitcheck` key are skipped) and glob patterns; `-` reads a dossier "
-            "from standard input (its `file:` paths are relative to the working directory).",
+            "from standard input (its `file:` paths are relative to the working directory). "
+            "Default: the configuration's `paths`.",
             show_default=False,
         ),
-    ],
+    ] = None,
     as_of: AsOfOption = None,
-    warn_days: WarnDaysOption = 14,
+    warn_days: WarnDaysOption = None,
     output_formats: Annotated[
         list[Format] | None,
         typer.Option(
@@ -467,53 +572,56 @@ def validate(
         ),
     ] = None,
     fail_on: Annotated[
-        FailOn,
+        FailOn | None,
         typer.Option(
             "--fail-on",
             metavar="SEVERITY",
-            help="Lowest severity that makes a dossier not ready (exit 1): error or warning.",
+            show_default=False,
+            help="Lowest severity that makes a dossier not ready (exit 1): error (default) or "
+            "warning.",
         ),
-    ] = FailOn.error,
+    ] = None,
     lang: LangOption = None,
     color: Annotated[
-        Color,
+        Color | None,
         typer.Option(
             "--color",
             metavar="WHEN",
-            help="Colour: auto (only on a terminal, and not when NO_COLOR is set), "
+            show_default=False,
+            help="Colour: auto (default: only on a terminal, and not when NO_COLOR is set), "
             "always or never.",
         ),
-    ] = Color.auto,
+    ] = None,
     verbose: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--verbose", "-v", help="Also list rules that do not apply, and every rule id."
         ),
-    ] = False,
+    ] = None,
     quiet: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--quiet",
             "-q",
             help="Text: only failures, warnings and summaries; a ready dossier in one line.",
         ),
-    ] = False,
+    ] = None,
     show_personal_data: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--show-personal-data",
             help="Show passport and permit numbers in full (masked by "
             "default, as CI logs are widely readable).",
         ),
-    ] = False,
+    ] = None,
     skip_non_dossiers: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--skip-non-dossiers",
             help="Skip named YAML files that are not dossiers instead of "
             "reporting them (for hooks that pass every YAML file).",
         ),
-    ] = False,
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -536,6 +644,8 @@ def validate(
         ),
     ] = None,
     rules_dir: RulesOption = None,
+    config_file: ConfigOption = None,
+    isolated: IsolatedOption = False,
     traceback: TracebackOption = False,
 ) -> None:
     """Check dossiers and print what is missing, how to fix it, and the FAQ section behind it.
@@ -549,43 +659,119 @@ def validate(
     def work() -> int:
         from permitcheck import services
 
+        config = _config(config_file, isolated)
+        chosen = _chosen(
+            config,
+            format=[fmt.value for fmt in output_formats or []] or None,
+            output=list(outputs or []) or None,
+            fail_on=None if fail_on is None else fail_on.value,
+            warn_days=warn_days,
+            lang=None if lang is None else lang.value,
+            color=None if color is None else color.value,
+            verbose=verbose,
+            quiet=quiet,
+            show_personal_data=show_personal_data,
+            skip_non_dossiers=skip_non_dossiers,
+            jobs=jobs,
+            progress=progress,
+            rules=None if rules_dir is None else str(rules_dir),
+            paths=list(paths or []) or None,
+        )
+        nonlocal language
+        language = chosen["lang"]
+        use_color = _use_color(Color(chosen["color"]))
+        be_verbose, be_quiet = bool(chosen["verbose"]), bool(chosen["quiet"])
         targets = output.targets(
-            [fmt.value for fmt in output_formats or []],
-            outputs or [],
+            list(chosen["format"]),
+            list(chosen["output"]),
             default="auto",
             github=os.environ.get("GITHUB_ACTIONS") == "true",
         )
-        settings = _settings(
-            language,
-            as_of=as_of,
-            warn_days=warn_days,
-            rules_dir=rules_dir,
-            fail_on=fail_on,
-            show_personal_data=show_personal_data,
-            jobs=jobs,
-            traceback=traceback,
+        settings = replace(
+            _settings(
+                language,
+                as_of=as_of,
+                warn_days=chosen["warn_days"],
+                rules_dir=None if chosen["rules"] is None else Path(chosen["rules"]),
+                fail_on=FailOn(chosen["fail_on"]),
+                show_personal_data=bool(chosen["show_personal_data"]),
+                jobs=chosen["jobs"],
+                traceback=traceback,
+            ),
+            waivers=config.waivers,
         )
-        shown = output.Progress(language, progress)
+        dossiers = list(chosen["paths"])
+        if not dossiers:
+            from permitcheck.i18n import t
+            from permitcheck.problems import Stop
+
+            raise Stop.usage(
+                t(
+                    "no DOSSIER given: name dossier files or folders, or set `paths` in a "
+                    "configuration file (permitcheck.yaml)",
+                    "未指定 DOSSIER：请给出档案文件或目录，或在配置文件（permitcheck.yaml）中设置 "
+                    "`paths`",
+                )
+            )
+        shown = output.Progress(language, chosen["progress"])
         try:
             report = services.check_paths(
-                paths,
+                dossiers,
                 settings,
-                skip_non_dossiers,
+                bool(chosen["skip_non_dossiers"]),
                 writes=[target for _, target in targets if target],
-                stdin=_read_stdin() if services.STDIN in paths else None,
+                stdin=_read_stdin() if services.STDIN in dossiers else None,
                 progress=shown.update,
-                piece=output.piece(targets, settings, _use_color(color), verbose, quiet),
+                piece=output.piece(targets, settings, use_color, be_verbose, be_quiet),
+                exclude=_exclude(config),
             )
         finally:
             shown.close()
-        failed, written = output.reports(
-            report, targets, settings, _use_color(color), verbose, quiet
-        )
+        failed, written = output.reports(report, targets, settings, use_color, be_verbose, be_quiet)
         if written:
             output.summary(report, written, language)
         if not report.all_ready():
             return EXIT_NOT_READY  # the verdict stands, even if a report could not be written
         return EXIT_ERROR if report.errors or failed else EXIT_READY
+
+    _run(work, language, traceback)
+
+
+# ---- config --------------------------------------------------------------------------------
+
+
+@app.command("config", cls=Command)
+def show_config(
+    config_file: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    output_format: FormatOption = GUIDE_TEXT,
+    lang: LangOption = None,
+    traceback: TracebackOption = False,
+) -> None:
+    """The settings `validate` runs with here, and where each comes from (the command line,
+    the configuration file and line, or the default), then the configuration's waivers."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck.config.load import settle
+        from permitcheck.render.config_view import ConfigView
+
+        config = _config(config_file, isolated)
+        settled = settle(
+            config,
+            {"lang": None if lang is None else lang.value},
+            {"lang": default_lang()},
+        )
+        view = ConfigView(
+            path=config.path,
+            hidden=config.hidden,
+            searched_from=os.getcwd(),
+            isolated=isolated,
+            settings=settled,
+            waivers=config.waivers,
+        )
+        settings = _settings(settled["lang"].value)
+        return _show("config", view, str(output_format.value), settings)
 
     _run(work, language, traceback)
 
@@ -602,7 +788,7 @@ def timeline(
         ),
     ],
     as_of: AsOfOption = None,
-    warn_days: WarnDaysOption = 14,
+    warn_days: WarnDaysOption = None,
     output_format: FormatOption = GUIDE_TEXT,
     lang: LangOption = None,
     color: Annotated[
@@ -624,6 +810,8 @@ def timeline(
         ),
     ] = None,
     rules_dir: RulesOption = None,
+    config_file: ConfigOption = None,
+    isolated: IsolatedOption = False,
     traceback: TracebackOption = False,
 ) -> None:
     """Each dated document's validity window on one date axis, with the reference date and
@@ -633,7 +821,18 @@ def timeline(
     def work() -> int:
         from permitcheck import services
 
-        settings = _settings(language, as_of=as_of, warn_days=warn_days, rules_dir=rules_dir)
+        chosen = _chosen(
+            _config(config_file, isolated),
+            lang=None if lang is None else lang.value,
+            rules=None if rules_dir is None else str(rules_dir),
+            warn_days=warn_days,
+        )
+        settings = _settings(
+            chosen["lang"],
+            as_of=as_of,
+            warn_days=chosen["warn_days"],
+            rules_dir=None if chosen["rules"] is None else Path(chosen["rules"]),
+        )
         given = _read_stdin() if str(dossier) == services.STDIN else None
         picture = services.draw_timeline(str(dossier), settings, given)
         use_color = _use_color(color) and output_format.value == "text"
@@ -661,10 +860,17 @@ def schema(
         bool,
         typer.Option("--cases", help="The schema of a rule pack's case files (cases/*.yaml)."),
     ] = False,
+    configuration: Annotated[
+        bool,
+        typer.Option(
+            "--configuration",
+            help="The schema of the configuration file (permitcheck.yaml) instead.",
+        ),
+    ] = False,
     traceback: TracebackOption = False,
 ) -> None:
-    """Print the JSON Schema of the dossier format, or of a rule pack's files (for editors
-    and other validators)."""
+    """Print the JSON Schema of the dossier format, of the configuration file, or of a rule
+    pack's files (for editors and other validators)."""
     # No --lang: the schemas are in English (their text comes from the models), so it would
     # change nothing; a usage error follows the locale.
     language = _lang(None)
@@ -674,15 +880,27 @@ def schema(
         from permitcheck.problems import Stop
 
         chosen = [
-            name for name, given in (("rules", rules), ("pack", pack), ("cases", cases)) if given
+            name
+            for name, given in (
+                ("rules", rules),
+                ("pack", pack),
+                ("cases", cases),
+                ("configuration", configuration),
+            )
+            if given
         ]
         if len(chosen) > 1:
             raise Stop.usage(
                 t(
-                    "choose one of --rules, --pack and --cases",
-                    "--rules、--pack 和 --cases 只能选择其一",
+                    "choose one of --rules, --pack, --cases and --configuration",
+                    "--rules、--pack、--cases 和 --configuration 只能选择其一",
                 )
             )
+        if chosen == ["configuration"]:
+            from permitcheck.config import json_schema as config_schema
+
+            output.write(config_schema.render())
+            return EXIT_READY
         if chosen:
             from permitcheck.rulepack import json_schema as pack_schema
 
@@ -721,11 +939,19 @@ def init(
         ),
     ] = None,
     city: Annotated[str | None, city_option("whose skeleton to write")] = None,
+    configuration: Annotated[
+        bool,
+        typer.Option(
+            "--configuration",
+            help="Write a commented configuration file (permitcheck.yaml) instead of a dossier.",
+        ),
+    ] = False,
     rules_dir: RulesOption = None,
     lang: LangOption = None,
     traceback: TracebackOption = False,
 ) -> None:
-    """Write a commented dossier skeleton to fill in; an existing file is never overwritten."""
+    """Write a commented dossier skeleton (or configuration file) to fill in; an existing file
+    is never overwritten."""
     language = _lang(lang)
 
     def work() -> int:
@@ -733,9 +959,15 @@ def init(
         from permitcheck.i18n import t
 
         settings = _settings(language, city=city, rules_dir=rules_dir, traceback=traceback)
-        services.create_dossier(str(path), kind.value, schema_ref, settings)
+        services.create_dossier(str(path), kind.value, schema_ref, settings, configuration)
+        then = f"permitcheck config --config {path}" if configuration else ""
         output.note(
             t(
+                f"Created {path}; fill it in, then run: {then}",
+                f"已创建 {path}；请填写后运行 {then}",
+            )
+            if configuration
+            else t(
                 f"Created {path}; fill it in, then run: permitcheck validate {path}",
                 f"已创建 {path}；请填写后运行 permitcheck validate {path}",
             ),

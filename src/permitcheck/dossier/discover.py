@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +126,46 @@ def _shape(kind: type, value: str | None) -> Text:
     return t("the top level is a single value, not a mapping", "顶层是单个值，不是映射")
 
 
-def discover(arguments: list[str], skip_non_dossiers: bool = False) -> Inputs:
+# Why a file found by a folder scan or a pattern is left out (the configuration's `exclude`),
+# or None to check it.
+Exclude = Callable[[str], Text | None]
+
+
+def excluder(patterns: Sequence[str], folder: str, origin: str) -> Exclude:
+    """What the patterns of the configuration's `exclude` leave out: a file whose path relative
+    to `folder` (the configuration's) matches one, or is inside a folder that matches; a pattern
+    without `/` also matches a file or folder name anywhere (`*.draft.yaml`, `archive`)."""
+    compiled = [
+        (
+            pattern,
+            re.compile(
+                "".join(_segment(part, last=i == len(parts) - 1) for i, part in enumerate(parts))
+                + r"\Z",
+                re.DOTALL,
+            ),
+        )
+        for pattern in patterns
+        for parts in [pattern.removeprefix("./").rstrip("/").split("/")]
+    ]
+
+    def excluded(path: str) -> Text | None:
+        relative = os.path.relpath(os.path.abspath(path), folder).replace(os.sep, "/")
+        steps = relative.split("/")
+        for pattern, matcher in compiled:
+            if "/" in pattern.rstrip("/"):
+                candidates = ["/".join(steps[: n + 1]) for n in range(len(steps))]
+            else:
+                candidates = steps
+            if any(matcher.match(candidate) for candidate in candidates):
+                return t(f"excluded by `{pattern}` ({origin})", f"被 `{pattern}` 排除（{origin}）")
+        return None
+
+    return excluded
+
+
+def discover(
+    arguments: list[str], skip_non_dossiers: bool = False, exclude: Exclude | None = None
+) -> Inputs:
     """Dossier paths in a stable order, each real file once.
 
     Directories are searched recursively for `*.yaml`/`*.yml`, without entering hidden
@@ -168,6 +207,8 @@ def discover(arguments: list[str], skip_non_dossiers: bool = False) -> Inputs:
                 found.skipped.append(Skipped(path, LINK))
             elif (problem := files.not_regular(mode)) is not None:
                 found.errors.append(Problem(problem, path))
+            elif exclude is not None and (why := exclude(path)) is not None:
+                found.skipped.append(Skipped(path, why))
             else:
                 add(path, explicit=False)
         return count

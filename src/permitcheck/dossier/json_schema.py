@@ -14,7 +14,7 @@ SCHEMA_ID = "https://permitcheck.invalid/schema/dossier-1.schema.json"
 
 
 def dossier_schema() -> dict[str, Any]:
-    schema = _refer_to_definitions(Dossier.model_json_schema(by_alias=True, mode="validation"))
+    schema = refer_to_definitions(Dossier.model_json_schema(by_alias=True, mode="validation"))
     definitions = schema.pop("$defs", {})
     definitions["CountryCode"] = {
         "type": "string",
@@ -46,14 +46,14 @@ def dossier_schema() -> dict[str, Any]:
     }
 
 
-def _refer_to_definitions(value: Any) -> Any:
+def refer_to_definitions(value: Any) -> Any:
     """Replace each marked field (a date, a code) by a $ref to its definition, written once."""
     if isinstance(value, dict):
         if "x-def" in value:
             return {"$ref": f"#/$defs/{value['x-def']}"}
-        return {key: _refer_to_definitions(item) for key, item in value.items()}
+        return {key: refer_to_definitions(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_refer_to_definitions(item) for item in value]
+        return [refer_to_definitions(item) for item in value]
     return value
 
 

@@ -123,6 +123,22 @@ def _validate(source: yaml_reader.Document) -> LoadedDossier:
         raise Stop(*source.problems, *located_problems(exc, source)) from None
     if source.problems:
         raise Stop(*source.problems)
+    placed = [
+        Problem(
+            t(
+                f"waivers[{index}].paths: a waiver in a dossier applies to that dossier; "
+                "`paths` belongs to a waiver in the configuration file",
+                f"waivers[{index}].paths：档案中的豁免只适用于该档案；"
+                "`paths` 只用于配置文件中的豁免",
+            ),
+            source.path,
+            source.locate(("waivers", index, "paths")),
+        )
+        for index, waiver in enumerate(model.waivers)
+        if waiver.paths is not None
+    ]
+    if placed:
+        raise Stop(*placed)
     return LoadedDossier(source.path, model, data, source)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -415,6 +416,57 @@ REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 
 
+MAX_WAIVERS = 100
+# A rule id (`nanjing.new.degree.authentication`) or a shell-style pattern of ids (`nanjing.*`).
+_RULE_PATTERN = re.compile(r"^[a-z0-9*?][a-z0-9._*?-]*$")
+
+
+def _filled(what: str, what_zh: str) -> Callable[[Any], str]:
+    """A validator for a text that must say something (a waiver's reason, who approved it)."""
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            got = describe(value) if not isinstance(value, str) else "an empty text"
+            raise bilingual_error(
+                "text_required",
+                f"expected {what}, got {got}",
+                f"应为{what_zh}，实际为{'空文本' if isinstance(value, str) else got}",
+            )
+        return value.strip()
+
+    return validate
+
+
+def _rule_pattern(value: Any) -> str:
+    if not isinstance(value, str) or not _RULE_PATTERN.match(value):
+        got = describe(value)
+        raise bilingual_error(
+            "rule_pattern",
+            "expected a rule id such as `nanjing.new.degree.authentication` or a pattern such "
+            f"as `nanjing.*.degree.*` (see `permitcheck rules`), got {got}",
+            "应为规则编号，例如 `nanjing.new.degree.authentication`，或模式，例如 "
+            f"`nanjing.*.degree.*`（见 `permitcheck rules`），实际为 {got}",
+        )
+    return value
+
+
+class Waiver(Strict):
+    """A finding the acceptance window accepted in writing: who approved it, why, until when
+    (docs/configuration.md). It never waives a problem of the input itself."""
+
+    rule: Annotated[str, BeforeValidator(_rule_pattern)]
+    # The finding's subject (`documents.degree`, `documents.work_experience[*].file`): a pattern.
+    subject: str | None = None
+    # Dossier files it applies to (patterns relative to the configuration file's folder): only
+    # in the configuration, where one file holds waivers for many dossiers.
+    paths: list[str] | None = Field(default=None, max_length=MAX_CHOICES)
+    reason: Annotated[
+        str, BeforeValidator(_filled("the reason the window accepts it", "窗口接受的理由"))
+    ]
+    approved_by: Annotated[str, BeforeValidator(_filled("who approved the waiver", "批准豁免的人"))]
+    expires: Day
+
+
 class Dossier(Strict):
     """A dossier, format version 1 (see docs/dossier-format.md)."""
 
@@ -429,6 +481,7 @@ class Dossier(Strict):
     notification_letter: NotificationLetter | None = None
     change: Change | None = None
     cancellation: Cancellation | None = None
+    waivers: list[Waiver] = Field(default=[], max_length=MAX_WAIVERS)
 
     @model_validator(mode="wrap")
     @classmethod

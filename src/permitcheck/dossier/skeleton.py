@@ -28,7 +28,14 @@ applicant:
   # date_of_birth: 1990-01-31
   passport: {{number: "", issuing_country: "", expiry_date: ""}}
   # position: ""
-{extra}"""
+{extra}# What the acceptance window accepted in writing although a rule refuses it: shown as waived
+# until `expires` (at most a year ahead; docs/configuration.md). 豁免：受理窗口书面接受的事项。
+# waivers:
+#   - rule: {city}.new.degree.authentication   # `permitcheck validate --verbose` shows rule ids
+#     reason: ""                               # why, and where the window said so (a ticket)
+#     approved_by: ""                          # who approved it
+#     expires: 2027-03-31                      # the last day it waives
+"""
 
 # A new hire's entry on the work visa: the residence permit is due 30 days after it.
 _ENTRY = """\

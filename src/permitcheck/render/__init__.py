@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
 # StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline, `pack test`
 # a PackTestReport.
-ViewKind = Literal["report", "where", "steps", "rules", "explain", "timeline", "packtest"]
+ViewKind = Literal["report", "where", "steps", "rules", "explain", "timeline", "packtest", "config"]
 _GUIDES: tuple[ViewKind, ...] = ("where", "steps", "rules", "explain")
 
 
@@ -60,6 +60,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             **{kind: f"guide_views:{kind}_text" for kind in _GUIDES},
             "timeline": "timeline:render_text",
             "packtest": "packtest:render_text",
+            "config": "config_view:render_text",
         },
         piece="text:dossier_piece",
         next_steps=True,
@@ -73,6 +74,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             **{kind: f"guide_views:{kind}_json" for kind in _GUIDES},
             "timeline": "timeline:render_json",
             "packtest": "packtest:render_json",
+            "config": "config_view:render_json",
         },
         piece="json:dossier_piece",
         report_parts="json:render_parts",

@@ -7,6 +7,7 @@ from permitcheck.i18n import FIX, SEMICOLON, joined, labelled, t
 from permitcheck.render import escape, shared
 
 _UNCHECKED = t("Dossier could not be checked", "无法检查的档案")
+_UNUSED = t("Waiver waives nothing", "豁免未豁免任何内容")
 
 
 def command(kind: str, message: str, **properties: str | int) -> str:
@@ -59,6 +60,16 @@ def render(report: Report, options: RenderOptions) -> str:
             where.update(line=error.location.line, col=error.location.column)
         title = _UNCHECKED.get(lang)
         lines.append(command("error", escape.text(error.text.get(lang)), **where, title=title))
+    # Waived findings get no annotation (the job summary lists them); a waiver of the
+    # configuration that waives nothing is a warning at the waiver.
+    for warning in report.warnings:
+        at: dict[str, str | int] = {"file": _file(warning.path or "permitcheck")}
+        if warning.location is not None:
+            at.update(line=warning.location.line, col=warning.location.column)
+        kind = "error" if report.fail_on == "warning" else "warning"
+        lines.append(
+            command(kind, escape.text(warning.text.get(lang)), **at, title=_UNUSED.get(lang))
+        )
     summary = joined(SEMICOLON, shared.run_summary(report, lang), lang)
     lines.append(command("notice", summary, title="permitcheck"))
     return "\n".join(lines) + "\n"

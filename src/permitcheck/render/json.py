@@ -8,7 +8,14 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from permitcheck import __version__
-from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, SourceRef
+from permitcheck.findings import (
+    DossierResult,
+    Finding,
+    RenderOptions,
+    Report,
+    SourceRef,
+    WaiverNote,
+)
 from permitcheck.i18n import Lang
 from permitcheck.problems import Problem
 from permitcheck.render import escape
@@ -46,11 +53,13 @@ def render_parts(report: Report, options: RenderOptions) -> Iterator[str]:
     }
     errors = [_dumps(_error(error, options)) for error in report.errors]
     error_list = "[\n    " + ",\n    ".join(errors) + "\n  ]" if errors else "[]"
+    warnings = [_dumps(_error(warning, options)) for warning in report.warnings]
+    warning_list = "[\n    " + ",\n    ".join(warnings) + "\n  ]" if warnings else "[]"
     rule_lines = [f"    {_dumps(rule_id)}: {_dumps(entry)}" for rule_id, entry in rules.items()]
     rule_map = "{\n" + ",\n".join(rule_lines) + "\n  }" if rule_lines else "{}"
     listed_end = "\n  ]" if report.results else "[]"
     yield escape.json(
-        f'{listed_end},\n  "errors": {error_list},\n'
+        f'{listed_end},\n  "errors": {error_list},\n  "warnings": {warning_list},\n'
         f'  "skipped": {len(report.skipped)},\n  "rules": {rule_map}\n}}\n'
     )
 
@@ -93,7 +102,21 @@ def _finding_line(found: Finding, lang: Lang) -> str:
         f'"title": {_string(found.title.get(lang))}, '
         f'"message": {_string(found.message.get(lang))}, "fix": {fix}, '
         f'"sources": {_sources(found.sources)}, "location": {{"line": {found.location.line:d}, '
-        f'"column": {found.location.column:d}}}}}'
+        f'"column": {found.location.column:d}}}, "waiver": {_waiver(found.waiver)}}}'
+    )
+
+
+def _waiver(waiver: WaiverNote | None) -> str:
+    if waiver is None:
+        return "null"
+    return _dumps(
+        {
+            "reason": waiver.reason,
+            "approved_by": waiver.approved_by,
+            "expires": waiver.expires.isoformat(),
+            "expired": waiver.expired,
+            "source": waiver.origin,
+        }
     )
 
 

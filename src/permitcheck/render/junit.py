@@ -35,6 +35,35 @@ def render(report: Report, options: RenderOptions) -> str:
         element.text = "\n".join(messages)
         totals["tests"] += 1
         totals["errors"] += 1
+    if report.warnings:
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name="permitcheck configuration",
+            tests=str(len(report.warnings)),
+            failures="0",
+            errors="0",
+            skipped="0",
+        )
+        failing = report.fail_on == "warning"
+        for warning in report.warnings:
+            path = escape.text(warning.path or "permitcheck")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname="permitcheck.waiver.unused",
+                name=escape.text(warning.located(options.lang)),
+                file=path,
+                line=str(warning.location.line if warning.location else 1),
+            )
+            text = escape.text(warning.message_with_position(options.lang))
+            if failing:
+                ET.SubElement(case, "failure", message=text, type="warning").text = text
+            else:
+                ET.SubElement(case, "system-out").text = f"warning: {text}"
+        suite.set("failures", str(len(report.warnings) if failing else 0))
+        totals["tests"] += len(report.warnings)
+        totals["failures"] += len(report.warnings) if failing else 0
     for key, value in totals.items():
         suites.set(key, str(value))
     ET.indent(suites)
@@ -73,6 +102,15 @@ def _suite(result: DossierResult, report: Report, options: RenderOptions) -> ET.
         elif found.status == "skip":
             counts["skipped"] += 1
             ET.SubElement(case, "skipped", message=escape.text(found.message.get(lang)))
+        elif found.status == "waived" and found.waiver is not None:
+            counts["skipped"] += 1
+            waiver = found.waiver
+            reason = (
+                f"waived: {waiver.reason} (approved by {waiver.approved_by}, until "
+                f"{waiver.expires.isoformat()}; {waiver.origin})"
+            )
+            skipped = ET.SubElement(case, "skipped", message=escape.text(reason))
+            skipped.text = _details(found, options)
         elif found.status in ("warn", "exempt", "fail"):
             out = ET.SubElement(case, "system-out")
             out.text = f"{found.status}: {_details(found, options)}"

@@ -17,6 +17,7 @@ from permitcheck.i18n import (
     say,
     t,
 )
+from permitcheck.problems import Problem
 from permitcheck.render import escape, shared
 
 _COLUMNS = t(
@@ -28,6 +29,8 @@ _ERRORS = t("Could not be checked", "无法检查")
 _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _LINE = t("line {n}", "第 {n} 行")
 _AT_THE_LATEST = t("at the latest {date}", "最迟 {date}（可能提前）")
+_WAIVED = t("Waived", "已豁免")
+_WARNINGS = t("Configuration warnings", "配置警告")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -41,13 +44,20 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append("")
     for result in report.results:
         lines += _details(result, report, options)
-    if report.errors:
-        lines += [f"### {_ERRORS.get(lang)}", ""]
-        for error in report.errors:
-            message = escape.markdown_message(error.message_with_position(lang))
-            lines.append(f"- {escape.markdown_code(error.path or 'permitcheck')} {message}")
-        lines.append("")
+    lines += _problems(_ERRORS.get(lang), report.errors, "", lang)
+    lines += _problems(_WARNINGS.get(lang), report.warnings, "⚠️ ", lang)
     return "\n".join(lines)
+
+
+def _problems(heading: str, problems: tuple[Problem, ...], mark: str, lang: Lang) -> list[str]:
+    """A section listing problems located in their files (none: no section)."""
+    if not problems:
+        return []
+    lines = [f"### {heading}", ""]
+    for problem in problems:
+        message = escape.markdown_message(problem.message_with_position(lang))
+        lines.append(f"- {mark}{escape.markdown_code(problem.path or 'permitcheck')} {message}")
+    return [*lines, ""]
 
 
 def _row(result: DossierResult, report: Report, lang: Lang) -> str:
@@ -79,7 +89,8 @@ def _row(result: DossierResult, report: Report, lang: Lang) -> str:
 def _details(result: DossierResult, report: Report, options: RenderOptions) -> list[str]:
     lang = options.lang
     shown = [f for f in result.findings if f.status in ("fail", "warn")]
-    if not shown:
+    waived = [f for f in result.findings if f.status == "waived"]
+    if not shown and not waived:
         return []
     # The <details> line starts an HTML block, where Markdown is not read: HTML escaping only.
     lines = [f"<details><summary><code>{escape.html(result.path)}</code></summary>", ""]
@@ -98,5 +109,17 @@ def _details(result: DossierResult, report: Report, options: RenderOptions) -> l
         cited = f"{escape.markdown(cite_all(found.sources, lang))}, " if found.sources else ""
         text += f" ({cited}{escape.markdown_code(found.rule)}, {line_label})"
         lines.append(text)
+    if waived:
+        lines += ["", f"**{_WAIVED.get(lang)}**", ""]
+    for found in waived:
+        group = result.groups.get(found.group)
+        heading = group.get(lang) if group else found.group
+        line_label = say(_LINE, lang, n=found.location.line)
+        by = shared.waived_by(found.waiver, lang) if found.waiver is not None else ""
+        lines.append(
+            f"- 〰️ **{escape.markdown(heading)}**: "
+            f"{escape.markdown_message(found.message.get(lang))}; "
+            f"*{escape.markdown_message(by)}* ({escape.markdown_code(found.rule)}, {line_label})"
+        )
     lines += ["", "</details>", ""]
     return lines

@@ -16,6 +16,10 @@ from permitcheck.render import escape
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INVALID = "permitcheck.invalid-dossier"
 _LEVELS = {"fail": "error", "warn": "warning"}
+# A waived finding is still a result, suppressed from outside the file it is about (GitHub
+# code scanning shows it as dismissed); its level is the one its rule gives it.
+_SHOWN = ("fail", "warn", "waived")
+UNUSED_WAIVER = "permitcheck.waiver.unused"
 
 
 _INVALID = t(
@@ -26,9 +30,9 @@ _INVALID = t(
 
 def render(report: Report, options: RenderOptions) -> str:
     lang = options.lang
-    used = sorted(
-        {f.rule for r in report.results for f in r.findings if f.status in ("fail", "warn")}
-    )
+    used = sorted({f.rule for r in report.results for f in r.findings if f.status in _SHOWN})
+    if report.warnings and UNUSED_WAIVER not in used:
+        used = sorted([*used, UNUSED_WAIVER])
     rules = [
         _rule(report.rules[rule_id], lang) if rule_id in report.rules else {"id": rule_id}
         for rule_id in used
@@ -39,8 +43,26 @@ def render(report: Report, options: RenderOptions) -> str:
     results: list[dict[str, Any]] = []
     for result in report.results:
         for found in result.findings:
-            if found.status in _LEVELS:
+            if found.status in _SHOWN:
                 results.append(_result(found, result.path, index, report, options))
+    for warning in report.warnings:
+        results.append(
+            {
+                "ruleId": UNUSED_WAIVER,
+                "ruleIndex": index[UNUSED_WAIVER],
+                "level": "warning",
+                "message": {"text": warning.text.get(lang)},
+                "locations": [
+                    _location(
+                        warning.path or "permitcheck",
+                        {"startLine": warning.location.line, "startColumn": warning.location.column}
+                        if warning.location
+                        else {"startLine": 1},
+                        options.base_dir,
+                    )
+                ],
+            }
+        )
     for error in report.errors:
         entry: dict[str, Any] = {
             "ruleId": INVALID,
@@ -138,11 +160,15 @@ def _result(
     message = found.message.get(lang)
     if found.fix is not None:
         message += "\n" + labelled(FIX, found.fix.get(lang), lang)
-    return {
+    if found.status == "waived":
+        level = "error" if found.severity == "error" else "warning"
+    else:
+        # What blocks the dossier at --fail-on is an error; a warning that does not, a warning.
+        level = "error" if found.blocks(report.fail_on) else _LEVELS[found.status]
+    entry: dict[str, Any] = {
         "ruleId": found.rule,
         "ruleIndex": index[found.rule],
-        # What blocks the dossier at --fail-on is an error; a warning that does not, a warning.
-        "level": "error" if found.blocks(report.fail_on) else _LEVELS[found.status],
+        "level": level,
         "message": {"text": message},
         "locations": [
             _location(
@@ -154,3 +180,14 @@ def _result(
         "partialFingerprints": {"permitcheck/v1": f"{found.rule}:{found.subject}"},
         "properties": {"subject": found.subject, "status": found.status},
     }
+    waiver = found.waiver
+    if found.status == "waived" and waiver is not None:
+        entry["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{waiver.reason} (approved by {waiver.approved_by}, until "
+                f"{waiver.expires.isoformat()}; {waiver.origin})",
+            }
+        ]
+    return entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from permitcheck.findings import DossierResult, FailOn, Report
+from permitcheck.findings import DossierResult, FailOn, Report, WaiverNote
 from permitcheck.i18n import Lang, say, t
 from permitcheck.render import escape
 
@@ -17,6 +17,25 @@ _NONE_CHECKED = t("no dossier was checked", "未检查任何档案")
 _ERRORS = t("{n} file{s} could not be checked", "{n} 个文件无法检查")
 _SKIPPED_FILES = t("{n} YAML files skipped (not dossiers)", "跳过 {n} 个非档案 YAML 文件")
 _SKIPPED_FILE = t("1 YAML file skipped (not a dossier)", "跳过 1 个非档案 YAML 文件")
+_WAIVED = t("{n} finding{s} waived", "{n} 项已豁免")
+_CONFIG_WARNINGS = t("{n} configuration warning{s}", "{n} 项配置警告")
+_WAIVED_BY = t(
+    "waived until {date} by {who}: {reason} ({origin})",
+    "豁免至 {date}，批准人 {who}：{reason}（{origin}）",
+)
+
+
+def waived_by(waiver: WaiverNote, lang: Lang) -> str:
+    """`waived until 2027-03-31 by HR lead: reason (permitcheck.yaml:12:5)`, as every format
+    that shows a waiver in words says it."""
+    return say(
+        _WAIVED_BY,
+        lang,
+        date=waiver.expires.isoformat(),
+        who=waiver.approved_by,
+        reason=waiver.reason,
+        origin=waiver.origin,
+    )
 
 
 def json_document(document: Any) -> str:
@@ -57,4 +76,9 @@ def run_summary(report: Report, lang: Lang) -> list[str]:
         parts.append(
             say(_SKIPPED_FILES, lang, n=skipped) if skipped > 1 else _SKIPPED_FILE.get(lang)
         )
+    waived = sum(result.counts().get("waived", 0) for result in report.results)
+    if waived:
+        parts.append(say(_WAIVED, lang, n=waived))
+    if report.warnings:
+        parts.append(say(_CONFIG_WARNINGS, lang, n=len(report.warnings)))
     return parts

@@ -32,11 +32,12 @@ _MARKS = {
     "exempt": ("◎", t("[EXEMPT]", "[豁免]"), "cyan"),
     "pass": ("✓", t("[ok]", "[通过]"), "green"),
     "skip": ("–", t("[skip]", "[不适用]"), "dim"),
+    "waived": ("~", t("[WAIVED]", "[已豁免]"), "magenta"),
 }
 # Spaces at the end of a line, among the colour codes there.
 _TRAILING = re.compile(r"(?:\x1b\[[0-9;]*m| )*$", re.MULTILINE)
 _SYMBOLS = frozenset(symbol for symbol, _, _ in _MARKS.values())
-_ORDER = {"fail": 0, "warn": 1, "exempt": 2, "pass": 3, "skip": 4}
+_ORDER = {"fail": 0, "warn": 1, "waived": 2, "exempt": 3, "pass": 4, "skip": 5}
 # The checklist's heading names what a new application obtains; the others as everywhere.
 _PROCEDURES = {
     **PROCEDURES,
@@ -61,6 +62,9 @@ _CLOSED = t("closed: {what}", "已超出时限：{what}")
 _CLOSED_ONE = t("{title} (last day {date})", "{title}（最后一日 {date}）")
 _OTHERS_HOLD = t("the other windows hold until {date}", "其余时限至 {date}")
 _SKIPPED = t("{n} not applicable", "{n} 项不适用")
+_WAIVED_HEADING = t("Waived", "已豁免")
+_WAIVED = t("{n} waived", "{n} 项已豁免")
+_WARNING = t("warning", "警告")
 
 
 # Text and its Rich style ("" for none). Segments hold names, paths and messages from the
@@ -97,6 +101,17 @@ def render_parts(report: Report, options: RenderOptions) -> Iterator[str]:
                 [("  " + skipped.path, ""), (colon + skipped.reason.get(options.lang), "dim")]
                 for skipped in report.skipped
             ]
+    if report.warnings:
+        lines.append([])
+        for warning in report.warnings:
+            where = warning.located(options.lang).removesuffix(warning.text.get(options.lang))
+            lines.append(
+                [
+                    (where, "bold"),
+                    (_WARNING.get(options.lang) + COLON.get(options.lang), "bold yellow"),
+                    (warning.text.get(options.lang), ""),
+                ]
+            )
     if lines:
         yield _laid_out(lines, options)
 
@@ -194,8 +209,12 @@ def _dossier(
     if who:
         lines.append([(who, "dim")])
     groups: dict[str, list[Finding]] = {}
+    waived: list[Finding] = []
     for found in result.findings:
         if found.status == "skip" and not options.verbose:
+            continue
+        if found.status == "waived":
+            waived.append(found)  # shown apart, with who waived it and until when
             continue
         if options.quiet and found.status not in ("fail", "warn"):
             continue
@@ -207,6 +226,10 @@ def _dossier(
             groups[key], key=lambda f: (_ORDER[f.status], not f.about_presence, f.rule, f.sort_key)
         ):
             _finding(lines, found, options, result.path)
+    if waived:
+        lines += [[], [(_WAIVED_HEADING.get(lang), "bold underline")]]
+        for found in sorted(waived, key=lambda f: (f.group, f.rule, f.sort_key)):
+            _waived(lines, result, found, options)
     lines += [[], _summary(result, fail_on, options)]
     _next_steps(lines, result, fail_on, options)
 
@@ -295,6 +318,28 @@ def _finding(lines: list[list[Segment]], found: Finding, options: RenderOptions,
         lines.append([("      ", ""), (labelled(FIX, "", lang), "bold"), (found.fix.get(lang), "")])
 
 
+def _waived(
+    lines: list[list[Segment]], result: DossierResult, found: Finding, options: RenderOptions
+) -> None:
+    """A waived finding: where it belongs, what it says, and the waiver behind it."""
+    lang = options.lang
+    symbol, word, style = _MARKS["waived"]
+    item = labelled(found.item, "", lang) if found.item is not None else ""
+    heading = _title(result, found, lang) + COLON.get(lang)
+    lines.append(
+        [
+            ("  ", ""),
+            (symbol if options.color else word.get(lang), style),
+            (" " + heading + item + found.message.get(lang), ""),
+            (f"  [{_SOURCE[lang]}{cite_all(found.sources, lang)}]" if found.sources else "", "dim"),
+            (f"  ({found.rule})  {result.path}:{found.location.line}", "dim"),
+        ]
+    )
+    if found.waiver is not None:
+        text = shared.waived_by(found.waiver, lang)
+        lines.append([("      ", ""), (text[:1].upper() + text[1:], "")])
+
+
 def _title(result: DossierResult, found: Finding, lang: Lang) -> str:
     """The checklist heading a finding is shown under."""
     heading = result.groups.get(found.group)
@@ -327,6 +372,8 @@ def _summary(result: DossierResult, fail_on: FailOn, options: RenderOptions) -> 
         parts.insert(0, say(_PASSED, lang, n=counts["pass"]))
     if counts["exempt"]:
         parts.append(say(_EXEMPT, lang, n=counts["exempt"]))
+    if counts.get("waived"):
+        parts.append(say(_WAIVED, lang, n=counts["waived"]))
     tail: list[str] = []
     closed = result.closed()
     if closed:

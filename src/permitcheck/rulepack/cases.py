@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from permitcheck.basemodel import bilingual_error
 from permitcheck.dossier.model import Day
-from permitcheck.findings import Status
 from permitcheck.rulepack.rule import RuleId
 from permitcheck.rulepack.sources import RuleModel
 
@@ -51,7 +50,8 @@ class Case(RuleModel):
     subject: str | None = Field(
         default=None, description="Only the findings on this subject (for a rule with several)."
     )
-    expect: Status = Field(
+    # A rule's own verdicts: a case has no waivers, so never `waived`.
+    expect: Literal["pass", "fail", "warn", "exempt", "skip"] = Field(
         description="The status every finding must have: pass, fail, warn, exempt or skip."
     )
     warn_days: int | None = Field(

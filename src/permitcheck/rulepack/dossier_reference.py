@@ -42,6 +42,7 @@ SECTIONS: tuple[tuple[type[BaseModel], str, str], ...] = (
     (dossier.NotificationLetter, "notification_letter", "notification-letter"),
     (dossier.Change, "change", "change"),
     (dossier.Cancellation, "cancellation", "cancellation"),
+    (dossier.Waiver, "waivers", "waivers"),
 )
 _ANCHORS = {model: anchor for model, anchor, _ in SECTIONS}
 PROCEDURES = get_args(dossier.ProcedureType)
@@ -60,6 +61,18 @@ MEANINGS: dict[str, str] = {
     "Dossier.notification_letter": "The Notification Letter, once issued (valid 6 months).",
     "Dossier.change": "What changed, for a change of permit information.",
     "Dossier.cancellation": "Why the permit ends, for a cancellation.",
+    "Dossier.waivers": "What the acceptance window accepted in writing although a rule refuses "
+    "it: each waiver with its reason, approver and expiry (docs/configuration.md).",
+    "Waiver.rule": "The rule waived: its id (`permitcheck validate --verbose` shows them) or a "
+    "pattern of ids (`*` any characters, `?` one).",
+    "Waiver.subject": "Only the findings about this subject (`documents.degree`, "
+    "`documents.work_experience[0].file`): a pattern as for `rule`; brackets are literal.",
+    "Waiver.paths": "Only in the configuration: the dossier files it is for, as patterns relative "
+    "to the configuration file's folder. In a dossier a waiver is for that dossier.",
+    "Waiver.reason": "Why the window accepts it, with where that is written (a ticket, a letter).",
+    "Waiver.approved_by": "Who approved the waiver.",
+    "Waiver.expires": "The last day it waives; at most a year after the reference date (the "
+    "rule pack's `max_waiver_days`). Within `--warn-days` of it, an early warning.",
     "Application.type": "The procedure: `new` is the Notification Letter of Foreigner's Work "
     "Permit, the first application.",
     "Application.city": "The rule pack to check against; left out, the only city pack "

@@ -1,0 +1,320 @@
+"""Waivers applied to a dossier's findings: which they waive, which expired, which match nothing."""
+
+# A waiver records that the acceptance window accepted in writing what a rule refuses. It only
+# ever turns a finding of a checked dossier (fail or warn) into `waived`; a problem of the input
+# (a malformed file) is never a finding, so no waiver can hide it. An expired waiver no longer
+# waives and the finding says so; one that waives nothing is a warning (as ruff reports an unused
+# `noqa`); one close to its expiry is among the early warnings (--warn-days).
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from permitcheck.findings import DossierResult, Finding, RuleInfo, WaiverNote
+from permitcheck.i18n import t
+from permitcheck.problems import Location, Problem
+from permitcheck.settings import WaiverEntry
+
+if TYPE_CHECKING:
+    from permitcheck.dossier.loader import LoadedDossier
+
+UNUSED = "permitcheck.waiver.unused"
+EXPIRING = "permitcheck.waiver.expiring"
+# How far ahead a waiver may expire, unless the rule pack allows longer (`max_waiver_days`).
+MAX_DAYS = 366  # one year, a leap day included
+
+
+@lru_cache(maxsize=1024)
+def _pattern(written: str) -> re.Pattern[str]:
+    # `*` any run of characters, `?` one; everything else literally (subjects hold `[0]`).
+    parts = ("." if char == "?" else ".*" if char == "*" else re.escape(char) for char in written)
+    return re.compile("".join(parts) + r"\Z")
+
+
+def matches(waiver: WaiverEntry, found: Finding) -> bool:
+    """Whether `waiver` is about `found`: its rule, and its subject when it names one."""
+    if not _pattern(waiver.rule).match(found.rule):
+        return False
+    return waiver.subject is None or _pattern(waiver.subject).match(found.subject) is not None
+
+
+def applies_to(waiver: WaiverEntry, dossier_path: str) -> bool:
+    """Whether a waiver of the configuration applies to the dossier at `dossier_path`: it names
+    no `paths`, or one of them matches the dossier's path relative to the configuration."""
+    if waiver.paths is None:
+        return True
+    import os
+
+    relative = os.path.relpath(os.path.abspath(dossier_path), waiver.folder).replace(os.sep, "/")
+    return any(_pattern(pattern.removeprefix("./")).match(relative) for pattern in waiver.paths)
+
+
+def own(dossier: LoadedDossier) -> list[WaiverEntry]:
+    """The dossier's own waivers (its top-level `waivers:`), located in it."""
+    return [
+        WaiverEntry(
+            rule=waiver.rule,
+            subject=waiver.subject,
+            paths=None,
+            reason=waiver.reason,
+            approved_by=waiver.approved_by,
+            expires=waiver.expires,
+            path=dossier.path,
+            location=dossier.source.locate(("waivers", index)),
+            index=index,
+            expires_at=dossier.source.locate(("waivers", index, "expires"), value=True),
+        )
+        for index, waiver in enumerate(dossier.model.waivers)
+    ]
+
+
+def too_far(waivers: Iterable[WaiverEntry], as_of: date, max_days: int) -> tuple[Problem, ...]:
+    """A problem for each waiver that expires more than `max_days` after the reference date."""
+    last = as_of + timedelta(days=max_days)
+    return tuple(
+        Problem(
+            t(
+                f"waivers[{w.index}].expires: {w.expires.isoformat()} is more than {max_days} "
+                f"days after the reference date {as_of.isoformat()}; a waiver is reviewed at "
+                f"least once a year: set a date no later than {last.isoformat()}",
+                f"waivers[{w.index}].expires：{w.expires.isoformat()} 距参考日期 "
+                f"{as_of.isoformat()} 超过 {max_days} 天；豁免至少每年复核一次：请设为不晚于 "
+                f"{last.isoformat()} 的日期",
+            ),
+            w.path,
+            w.expires_at,
+            "usage" if w.folder else "dossier",
+        )
+        for w in waivers
+        if w.expires > last
+    )
+
+
+def apply(
+    result: DossierResult,
+    waivers: Sequence[WaiverEntry],
+    own: int,
+    warn_days: int | None,
+    rule_ids: Sequence[str],
+) -> DossierResult:
+    """`result` with `waivers` applied: the first `own` are the dossier's own (a waiver that
+    waives nothing there is its warning); the others come from the configuration (whether they
+    waived anything is told in `result.waivers_used`, for the run to judge)."""
+    if not waivers:
+        return result
+    as_of = result.as_of
+    used: set[int] = set()
+    findings: list[Finding] = []
+    expiring: dict[int, Finding] = {}
+    for found in result.findings:
+        if found.status not in ("fail", "warn"):
+            findings.append(found)
+            continue
+        about = [(n, w) for n, w in enumerate(waivers) if matches(w, found)]
+        if not about:
+            findings.append(found)
+            continue
+        used.update(n for n, _ in about)
+        active = [(n, w) for n, w in about if w.expires >= as_of]
+        if active:
+            number, waiver = active[0]
+            findings.append(_waived(found, waiver))
+            if warn_days is not None and (waiver.expires - as_of).days <= warn_days:
+                expiring.setdefault(number, found)
+        else:
+            findings.append(_expired(found, max(about, key=lambda pair: pair[1].expires)[1]))
+    for number, found in sorted(expiring.items()):
+        findings.append(_expiring(waivers[number], found, number < own, as_of))
+    for number in range(own):
+        if number not in used:
+            findings.append(_unused(waivers[number], rule_ids))
+    # In rule order, as the engine gives them (a stable sort keeps its order within a rule).
+    findings.sort(key=lambda found: found.rule)
+    groups = result.groups
+    if len(findings) > len(result.findings):
+        groups = {**groups, "waivers": t("Waivers", "豁免")}
+    return replace(
+        result,
+        findings=tuple(findings),
+        groups=groups,
+        waivers_used=tuple(waivers[n].index for n in sorted(used) if n >= own),
+    )
+
+
+def _note(waiver: WaiverEntry, expired: bool) -> WaiverNote:
+    return WaiverNote(
+        waiver.reason, waiver.approved_by, waiver.expires, waiver.origin, expired=expired
+    )
+
+
+def _waived(found: Finding, waiver: WaiverEntry) -> Finding:
+    return replace(found, status="waived", waiver=_note(waiver, False))
+
+
+def _expired(found: Finding, waiver: WaiverEntry) -> Finding:
+    day = waiver.expires.isoformat()
+    message = t(
+        f"{found.message.en} (waiver expired on {day}: {waiver.reason}; {waiver.origin})",
+        f"{found.message.zh}（豁免已于 {day} 到期：{waiver.reason}；{waiver.origin}）",
+    )
+    return replace(found, message=message, waiver=_note(waiver, True))
+
+
+def _expiring(waiver: WaiverEntry, found: Finding, own: bool, as_of: date) -> Finding:
+    days = (waiver.expires - as_of).days
+    day = waiver.expires.isoformat()
+    return _finding(
+        EXPIRING,
+        # In the dossier, at the waiver; from the configuration, at what it waives.
+        f"waivers[{waiver.index}]" if own else found.subject,
+        waiver.location if own else found.location,
+        t(
+            f"The waiver of {found.rule} ({found.subject}) expires on {day}, in {days} days "
+            f"({waiver.origin}); after it, the finding blocks the dossier again",
+            f"{found.rule}（{found.subject}）的豁免将于 {day} 到期，还有 {days} 天"
+            f"（{waiver.origin}）；到期后该项将再次阻止提交",
+        ),
+        t(
+            "Ask the acceptance window to confirm again and renew the waiver, or fix the "
+            "finding before it expires",
+            "请再次取得受理窗口的确认并续期豁免，或在到期前解决该问题",
+        ),
+        waiver,
+        window_end=waiver.expires,
+    )
+
+
+def _no_such_rule(written: str, rule_ids: Sequence[str]) -> tuple[str, str]:
+    """`; no rule is `x`: did you mean `y`?` when the pattern matches no rule (else empty)."""
+    if not rule_ids or any(_pattern(written).match(rule) for rule in rule_ids):
+        return "", ""
+    near = difflib.get_close_matches(written, rule_ids, n=1)
+    return (
+        f"; no rule is `{written}`" + (f": did you mean `{near[0]}`?" if near else ""),
+        f"；没有规则 `{written}`" + (f"：是否应为 `{near[0]}`？" if near else ""),
+    )
+
+
+def _unused(waiver: WaiverEntry, rule_ids: Sequence[str]) -> Finding:
+    hint_en, hint_zh = _no_such_rule(waiver.rule, rule_ids)
+    return _finding(
+        UNUSED,
+        f"waivers[{waiver.index}]",
+        waiver.location,
+        t(
+            f"The waiver of {waiver.rule} waives nothing in this dossier{hint_en}",
+            f"{waiver.rule} 的豁免在此档案中没有豁免任何内容{hint_zh}",
+        ),
+        t(
+            "Remove the waiver, or correct its `rule` and `subject` (see `permitcheck validate "
+            "--verbose` for the rule ids and subjects)",
+            "请删除该豁免，或更正其 `rule` 与 `subject`（规则编号与对象见 "
+            "`permitcheck validate --verbose`）",
+        ),
+        waiver,
+    )
+
+
+def unused_in_run(
+    waivers: Sequence[WaiverEntry], results: Iterable[DossierResult], rule_ids: Sequence[str]
+) -> tuple[Problem, ...]:
+    """A warning for each waiver of the configuration that applied to dossiers of the run and
+    waived nothing in any of them (one that applied to none is not judged: a hook checks only
+    the files that changed)."""
+    checked = list(results)
+    used = {index for result in checked for index in result.waivers_used}
+    return tuple(
+        _unused_in_run(waiver, rule_ids)
+        for waiver in waivers
+        if waiver.index not in used and any(applies_to(waiver, result.path) for result in checked)
+    )
+
+
+def _unused_in_run(waiver: WaiverEntry, rule_ids: Sequence[str]) -> Problem:
+    hint_en, hint_zh = _no_such_rule(waiver.rule, rule_ids)
+    return Problem(
+        t(
+            f"waivers[{waiver.index}]: the waiver of {waiver.rule} waives nothing in the "
+            f"dossiers checked{hint_en}; remove it, or correct its `rule`, `subject` or `paths`",
+            f"waivers[{waiver.index}]：{waiver.rule} 的豁免在所检查的档案中没有豁免任何内容"
+            f"{hint_zh}；请删除，或更正其 `rule`、`subject` 或 `paths`",
+        ),
+        waiver.path,
+        waiver.location,
+        "usage",
+    )
+
+
+TITLES = {
+    UNUSED: t("Every waiver waives something", "每项豁免都有所豁免"),
+    EXPIRING: t("No waiver is about to expire", "没有即将到期的豁免"),
+}
+
+
+def _finding(
+    rule: str,
+    subject: str,
+    location: Location,
+    message: object,
+    fix: object,
+    waiver: WaiverEntry,
+    window_end: date | None = None,
+) -> Finding:
+    from permitcheck.i18n import Text
+
+    assert isinstance(message, Text) and isinstance(fix, Text)
+    return Finding(
+        rule=rule,
+        status="warn",
+        severity="warning",
+        subject=subject,
+        title=TITLES[rule],
+        message=message,
+        fix=fix,
+        sources=(),
+        location=location,
+        group="waivers",
+        check="waiver",
+        window_end=window_end,
+        window_open=window_end is not None,
+        sort_key=(subject,),
+    )
+
+
+def catalog() -> dict[str, RuleInfo]:
+    """What reports say about the waivers' own warnings."""
+    return {
+        UNUSED: RuleInfo(
+            UNUSED,
+            TITLES[UNUSED],
+            t(
+                "A waiver that waives no failure or warning is stale or mistyped: it would hide "
+                "a later finding nobody approved.",
+                "不豁免任何失败或警告的豁免已过时或写错：它可能掩盖日后无人批准的问题。",
+            ),
+            t("Remove the waiver or correct it.", "删除或更正该豁免。"),
+            "warning",
+            (),
+        ),
+        EXPIRING: RuleInfo(
+            EXPIRING,
+            TITLES[EXPIRING],
+            t(
+                "A waiver within --warn-days of its expiry: after it, its finding blocks the "
+                "dossier again.",
+                "距到期不足 --warn-days 天的豁免：到期后，其所豁免的问题将再次阻止提交。",
+            ),
+            t(
+                "Renew the waiver with the window's confirmation, or fix the finding.",
+                "取得窗口确认后续期，或解决该问题。",
+            ),
+            "warning",
+            (),
+        ),
+    }
