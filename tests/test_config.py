@@ -253,3 +253,22 @@ def test_init_writes_a_commented_configuration(
     assert "reason: expected the reason" in result.stderr
     assert "approved_by: expected who approved" in result.stderr
     assert run("init", "--configuration", "permitcheck.yaml").exit_code == 2  # never overwrites
+
+
+@pytest.mark.parametrize(
+    ("paths", "waived"),
+    [
+        ('["dossiers"]', True),  # a folder: every dossier in it
+        ('["dossiers/*.yaml"]', True),
+        ('["**/mehta.yaml"]', True),
+        ('["mehta.yaml"]', True),  # a name without `/`: anywhere
+        ('["dossiers/keller.yaml"]', False),
+        ('["other/*.yaml"]', False),
+    ],
+)
+def test_a_waivers_paths_are_patterns_as_exclude_reads_them(
+    repo: Path, paths: str, waived: bool
+) -> None:
+    config(repo, WAIVER_YAML.replace('["dossiers/mehta.yaml"]', paths))
+    result = run("validate", "../dossiers/mehta.yaml")
+    assert result.exit_code == (0 if waived else 1)

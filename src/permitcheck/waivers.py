@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from permitcheck.dossier.discover import Exclude, excluder
 from permitcheck.findings import DossierResult, Finding, RuleInfo, WaiverNote
 from permitcheck.i18n import t
 from permitcheck.problems import Location, Problem
@@ -46,13 +47,16 @@ def matches(waiver: WaiverEntry, found: Finding) -> bool:
 
 def applies_to(waiver: WaiverEntry, dossier_path: str) -> bool:
     """Whether a waiver of the configuration applies to the dossier at `dossier_path`: it names
-    no `paths`, or one of them matches the dossier's path relative to the configuration."""
+    no `paths`, or one of them matches the dossier's path relative to the configuration, as a
+    pattern of `exclude` does (a folder, `*.yaml`, `team-a/**`)."""
     if waiver.paths is None:
         return True
-    import os
+    return _paths(waiver.paths, waiver.folder)(dossier_path) is not None
 
-    relative = os.path.relpath(os.path.abspath(dossier_path), waiver.folder).replace(os.sep, "/")
-    return any(_pattern(pattern.removeprefix("./")).match(relative) for pattern in waiver.paths)
+
+@lru_cache(maxsize=256)
+def _paths(patterns: tuple[str, ...], folder: str) -> Exclude:
+    return excluder(patterns, folder, "")
 
 
 def own(dossier: LoadedDossier) -> list[WaiverEntry]:

@@ -245,8 +245,10 @@ def _values(command: _Command, words: list[str]) -> dict[str, Any]:
 
 
 def _unset(param: _Param) -> Any:
-    # An option that may be repeated and is not given is empty, whatever its default (Click).
-    return () if param.many and not param.argument else param.default
+    # An option that may be repeated, or an argument that takes many words (`validate`'s
+    # dossiers, which the configuration may give), not given is empty, whatever its default
+    # (Click).
+    return () if param.many else param.default
 
 
 def _bounded(param: _Param, value: Any) -> Any:

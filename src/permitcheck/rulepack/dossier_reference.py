@@ -68,7 +68,8 @@ MEANINGS: dict[str, str] = {
     "Waiver.subject": "Only the findings about this subject (`documents.degree`, "
     "`documents.work_experience[0].file`): a pattern as for `rule`; brackets are literal.",
     "Waiver.paths": "Only in the configuration: the dossier files it is for, as patterns relative "
-    "to the configuration file's folder. In a dossier a waiver is for that dossier.",
+    "to the configuration file's folder (as `exclude` reads them). In a dossier a waiver is for "
+    "that dossier.",
     "Waiver.reason": "Why the window accepts it, with where that is written (a ticket, a letter).",
     "Waiver.approved_by": "Who approved the waiver.",
     "Waiver.expires": "The last day it waives; at most a year after the reference date (the "
