@@ -104,7 +104,7 @@ def test_every_problem_of_the_file_is_located_at_once(repo: Path) -> None:
         result.stderr
     )
     assert "../permitcheck.yaml:3:7: lang:" in result.stderr
-    assert "../permitcheck.yaml:4:1: unknown key 'as_of'" in result.stderr
+    assert "../permitcheck.yaml:4:8: as_of: a reference date cannot be set" in result.stderr
 
 
 def test_a_broken_configuration_stops_the_run_with_a_located_error(repo: Path) -> None:

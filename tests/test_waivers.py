@@ -128,12 +128,65 @@ def test_paths_belong_to_the_configuration(tmp_path: Path) -> None:
     )
 
 
+def test_a_waiver_may_expire_a_year_after_the_reference_date_not_a_day_more(
+    tmp_path: Path,
+) -> None:
+    # The reference date is the planned submission, 2026-12-07.
+    year = {**WAIVER, "expires": "2027-12-07"}
+    code, _ = report(write(tmp_path, {**ready_but_degree(), "waivers": [year]}))
+    assert code == 0
+    later = {**WAIVER, "expires": "2027-12-08"}
+    result = invoke(
+        "validate",
+        write(tmp_path, {**ready_but_degree(), "waivers": [later]}),
+        "--isolated",
+        env=TODAY,
+    )
+    assert result.exit_code == 2
+    assert "is more than a year after the reference date 2026-12-07" in result.stderr
+    assert "no later than 2027-12-07" in result.stderr
+
+
+def test_a_rule_pack_may_allow_waivers_for_longer(tmp_path: Path) -> None:
+    import shutil
+
+    from helpers import ROOT
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    manifest = rules / "nanjing" / "pack.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "extends: china\n", "extends: china\nmax_waiver_days: 730\n"
+        ),
+        encoding="utf-8",
+    )
+    later = {**WAIVER, "expires": "2028-12-06"}
+    path = write(tmp_path, {**ready_but_degree(), "waivers": [later]})
+    code, _ = report(path, "--rules", str(rules))
+    assert code == 0
+    result = invoke("validate", path, "--isolated", env=TODAY)
+    assert result.exit_code == 2
+
+
+def test_a_number_in_a_waiver_is_masked_like_any_other(tmp_path: Path) -> None:
+    data = ready_but_degree()
+    number = data["applicant"]["passport"]["number"]
+    noted = {**WAIVER, "reason": f"Accepted for passport {number} (ticket 4711)"}
+    path = write(tmp_path, {**data, "waivers": [noted]})
+    for fmt in ("json", "text", "sarif", "junit", "markdown"):
+        shown = invoke("validate", path, "--isolated", "-f", fmt, env=TODAY).stdout
+        assert "ticket 4711" in shown and number not in shown, fmt
+    full = invoke("validate", path, "--isolated", "-f", "json", "--show-personal-data", env=TODAY)
+    assert number in full.stdout
+
+
 def test_a_waiver_expiring_more_than_a_year_ahead_is_refused(tmp_path: Path) -> None:
     far = {**WAIVER, "expires": "2028-01-31"}
     path = write(tmp_path, {**ready_but_degree(), "waivers": [far]})
     result = invoke("validate", path, "--isolated", env=TODAY)
     assert result.exit_code == 2
-    assert "more than 366 days after the reference date 2026-12-07" in result.stderr
+    assert "more than a year after the reference date 2026-12-07" in result.stderr
     line = next(
         n
         for n, text in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1)

@@ -87,7 +87,8 @@ def _waived(
     if problems:
         raise Stop(*problems)
     rule_ids = [rule.id for rule in pack.rules]
-    return waivers.apply(result, given, len(own), settings.warn_days, rule_ids)
+    secrets = () if settings.show_personal_data else dossier.numbers
+    return waivers.apply(result, given, len(own), settings.warn_days, rule_ids, secrets)
 
 
 def check_given(path: str, raw: bytes, settings: Settings) -> DossierResult | Problems:

@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 UNUSED = "permitcheck.waiver.unused"
 EXPIRING = "permitcheck.waiver.expiring"
-# How far ahead a waiver may expire, unless the rule pack allows longer (`max_waiver_days`).
-MAX_DAYS = 366  # one year, a leap day included
 
 
 @lru_cache(maxsize=1024)
@@ -78,17 +76,27 @@ def own(dossier: LoadedDossier) -> list[WaiverEntry]:
     ]
 
 
-def too_far(waivers: Iterable[WaiverEntry], as_of: date, max_days: int) -> tuple[Problem, ...]:
-    """A problem for each waiver that expires more than `max_days` after the reference date."""
-    last = as_of + timedelta(days=max_days)
+def too_far(
+    waivers: Iterable[WaiverEntry], as_of: date, max_days: int | None
+) -> tuple[Problem, ...]:
+    """A problem for each waiver that expires more than a year after the reference date (the
+    same day a year later), or more than `max_days` days when the rule pack says so."""
+    from permitcheck.dates import add_months
+
+    if max_days is None:
+        last = add_months(as_of, 12)
+        ahead_en, ahead_zh = "more than a year", "超过一年"
+    else:
+        last = as_of + timedelta(days=max_days)
+        ahead_en, ahead_zh = f"more than {max_days} days", f"超过 {max_days} 天"
     return tuple(
         Problem(
             t(
-                f"waivers[{w.index}].expires: {w.expires.isoformat()} is more than {max_days} "
-                f"days after the reference date {as_of.isoformat()}; a waiver is reviewed at "
-                f"least once a year: set a date no later than {last.isoformat()}",
+                f"waivers[{w.index}].expires: {w.expires.isoformat()} is {ahead_en} after the "
+                f"reference date {as_of.isoformat()}; a waiver is reviewed at least that often: "
+                f"set a date no later than {last.isoformat()}",
                 f"waivers[{w.index}].expires：{w.expires.isoformat()} 距参考日期 "
-                f"{as_of.isoformat()} 超过 {max_days} 天；豁免至少每年复核一次：请设为不晚于 "
+                f"{as_of.isoformat()} {ahead_zh}；豁免须按期复核：请设为不晚于 "
                 f"{last.isoformat()} 的日期",
             ),
             w.path,
@@ -106,12 +114,16 @@ def apply(
     own: int,
     warn_days: int | None,
     rule_ids: Sequence[str],
+    secrets: Sequence[str] = (),
 ) -> DossierResult:
     """`result` with `waivers` applied: the first `own` are the dossier's own (a waiver that
     waives nothing there is its warning); the others come from the configuration (whether they
-    waived anything is told in `result.waivers_used`, for the run to judge)."""
+    waived anything is told in `result.waivers_used`, for the run to judge). `secrets`: the
+    dossier's passport and permit numbers, masked wherever a waiver's words are shown."""
     if not waivers:
         return result
+    if secrets:
+        waivers = [_masked(waiver, secrets) for waiver in waivers]
     as_of = result.as_of
     used: set[int] = set()
     findings: list[Finding] = []
@@ -148,6 +160,18 @@ def apply(
         findings=tuple(findings),
         groups=groups,
         waivers_used=tuple(waivers[n].index for n in sorted(used) if n >= own),
+    )
+
+
+def _masked(waiver: WaiverEntry, secrets: Sequence[str]) -> WaiverEntry:
+    """A waiver whose reason and approver name none of the dossier's numbers in full."""
+    from permitcheck.dossier.privacy import redact
+
+    return replace(
+        waiver,
+        path=redact(waiver.path, secrets),
+        reason=redact(waiver.reason, secrets),
+        approved_by=redact(waiver.approved_by, secrets),
     )
 
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic.json_schema import SkipJsonSchema
 
-from permitcheck.basemodel import Strict
+from permitcheck.basemodel import Strict, bilingual_error
 from permitcheck.dossier.model import MAX_CHOICES, MAX_WAIVERS, Waiver
 
 ReportFormat = Literal["auto", "text", "json", "junit", "sarif", "github", "markdown"]
 Paths = Annotated[list[str], Field(max_length=MAX_CHOICES)]
+
+
+def _no_as_of(value: Any) -> None:
+    raise bilingual_error(
+        "as_of_in_config",
+        "a reference date cannot be set in the configuration: a date fixed in a file would "
+        "judge every later run on a stale day; give --as-of on the command line instead",
+        "配置文件中不能设置参考日期：写死的日期会让以后每次运行都按过时的日期判断；"
+        "请改在命令行使用 --as-of",
+    )
 
 
 class ConfigFile(Strict):
@@ -38,3 +49,5 @@ class ConfigFile(Strict):
     paths: Paths | None = None
     exclude: Paths | None = None
     waivers: list[Waiver] = Field(default=[], max_length=MAX_WAIVERS)
+    # Refused with its reason (above), rather than as an unknown key.
+    as_of: SkipJsonSchema[Annotated[Any, BeforeValidator(_no_as_of)]] = None

@@ -72,7 +72,7 @@ MEANINGS: dict[str, str] = {
     "that dossier.",
     "Waiver.reason": "Why the window accepts it, with where that is written (a ticket, a letter).",
     "Waiver.approved_by": "Who approved the waiver.",
-    "Waiver.expires": "The last day it waives; at most a year after the reference date (the "
+    "Waiver.expires": "The last day it waives; at most a year after the reference date (or the "
     "rule pack's `max_waiver_days`). Within `--warn-days` of it, an early warning.",
     "Application.type": "The procedure: `new` is the Notification Letter of Foreigner's Work "
     "Permit, the first application.",

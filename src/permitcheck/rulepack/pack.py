@@ -115,12 +115,13 @@ class PackManifest(RuleModel):
             "`false` for a base other packs extend (the national pack), which no dossier names."
         ),
     )
-    # How far after the reference date a waiver may expire (waivers.py): a year by default.
-    max_waiver_days: int = Field(
-        default=366,
+    # How far after the reference date a waiver may expire (waivers.py); None: a year.
+    max_waiver_days: int | None = Field(
+        default=None,
         ge=1,
         le=3660,
-        description="How many days after the reference date a waiver may expire (default 366).",
+        description="How many days after the reference date a waiver may expire (default: "
+        "a year, to the same day).",
     )
     # The languages every text of the pack is written in (`pack test` checks each).
     languages: list[Literal["en", "zh"]] = Field(
