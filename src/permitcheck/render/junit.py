@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 from permitcheck.findings import DossierResult, Finding, RenderOptions, Report, cite_all
 from permitcheck.i18n import FIX, labelled
-from permitcheck.render import escape
+from permitcheck.render import escape, shared
 
 # Every text from a dossier or rule pack goes through escape.text: XML 1.0 cannot hold most
 # control characters at all (the file would not parse), and test viewers and CI logs show the
@@ -104,11 +104,7 @@ def _suite(result: DossierResult, report: Report, options: RenderOptions) -> ET.
             ET.SubElement(case, "skipped", message=escape.text(found.message.get(lang)))
         elif found.status == "waived" and found.waiver is not None:
             counts["skipped"] += 1
-            waiver = found.waiver
-            reason = (
-                f"waived: {waiver.reason} (approved by {waiver.approved_by}, until "
-                f"{waiver.expires.isoformat()}; {waiver.origin})"
-            )
+            reason = shared.waived_by(found.waiver, lang)
             skipped = ET.SubElement(case, "skipped", message=escape.text(reason))
             skipped.text = _details(found, options)
         elif found.status in ("warn", "exempt", "fail"):

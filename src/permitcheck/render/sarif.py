@@ -11,7 +11,7 @@ from urllib.parse import quote
 from permitcheck import __version__
 from permitcheck.findings import Finding, RenderOptions, Report, RuleInfo
 from permitcheck.i18n import FIX, SOURCES, Lang, Text, labelled, t
-from permitcheck.render import escape
+from permitcheck.render import escape, shared
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INVALID = "permitcheck.invalid-dossier"
@@ -186,8 +186,7 @@ def _result(
             {
                 "kind": "external",
                 "status": "accepted",
-                "justification": f"{waiver.reason} (approved by {waiver.approved_by}, until "
-                f"{waiver.expires.isoformat()}; {waiver.origin})",
+                "justification": shared.waived_by(waiver, lang),
             }
         ]
     return entry
