@@ -312,8 +312,8 @@ def test_markdown_shows_a_waived_section(tmp_path: Path) -> None:
 
 def test_the_dossier_schema_has_waivers() -> None:
     schema = json.loads(invoke("schema").stdout)
-    waiver = schema["properties"]["waivers"]
-    assert waiver["type"] == "array"
+    listed, empty = schema["properties"]["waivers"]["anyOf"]
+    assert listed["type"] == "array" and empty == {"type": "null"}  # all commented out: none
     dumped = json.dumps(schema)
     for key in ("reason", "approved_by", "expires", "subject"):
         assert f'"{key}"' in dumped
@@ -326,3 +326,11 @@ def test_waivers_in_yaml_dates_and_quoted_dates_are_alike(tmp_path: Path) -> Non
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["waivers"][0]["expires"].year == 2027
     code, _ = report(str(path))
     assert code == 0
+
+
+def test_waivers_all_commented_out_are_none(tmp_path: Path) -> None:
+    text = to_yaml(ready_but_degree()).decode() + "waivers:\n  # - rule: x\n"
+    path = tmp_path / "d.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, document = report(str(path))
+    assert code == 1 and document["dossiers"][0]["counts"]["waived"] == 0

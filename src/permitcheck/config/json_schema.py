@@ -7,7 +7,7 @@ from typing import Any
 
 from permitcheck import __version__
 from permitcheck.config.model import ConfigFile
-from permitcheck.dossier.json_schema import date_schema, refer_to_definitions
+from permitcheck.dossier.json_schema import date_schema, nullable_list, refer_to_definitions
 
 SCHEMA_ID = "https://permitcheck.invalid/schema/config-1.schema.json"
 
@@ -18,6 +18,7 @@ def config_schema() -> dict[str, Any]:
     definitions["Date"] = date_schema()
     schema.pop("title", None)
     schema.pop("description", None)
+    schema["properties"]["waivers"] = nullable_list(schema["properties"]["waivers"])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -8,7 +8,7 @@ from pydantic import BeforeValidator, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from permitcheck.basemodel import Strict, bilingual_error
-from permitcheck.dossier.model import MAX_CHOICES, MAX_WAIVERS, Waiver
+from permitcheck.dossier.model import MAX_CHOICES, Waivers
 
 ReportFormat = Literal["auto", "text", "json", "junit", "sarif", "github", "markdown"]
 Paths = Annotated[list[str], Field(max_length=MAX_CHOICES)]
@@ -48,6 +48,6 @@ class ConfigFile(Strict):
     rules: str | None = None
     paths: Paths | None = None
     exclude: Paths | None = None
-    waivers: list[Waiver] = Field(default=[], max_length=MAX_WAIVERS)
+    waivers: Waivers = []
     # Refused with its reason (above), rather than as an unknown key.
     as_of: SkipJsonSchema[Annotated[Any, BeforeValidator(_no_as_of)]] = None

@@ -33,6 +33,7 @@ def dossier_schema() -> dict[str, Any]:
     # `documents:` with every entry still commented out (a fresh `init` skeleton) is null in
     # YAML, and the loader reads it as an empty package.
     properties["documents"] = {"anyOf": [properties["documents"], {"type": "null"}]}
+    properties["waivers"] = nullable_list(properties["waivers"])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -44,6 +45,11 @@ def dossier_schema() -> dict[str, Any]:
         "allOf": _sections_by_procedure(),
         "$defs": dict(sorted(definitions.items())),
     }
+
+
+def nullable_list(schema: dict[str, Any]) -> dict[str, Any]:
+    """A list that may also be null: `waivers:` with every entry commented out, read as none."""
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def refer_to_definitions(value: Any) -> Any:

@@ -467,6 +467,14 @@ class Waiver(Strict):
     expires: Day
 
 
+# `waivers:` with every entry commented out is null in YAML: no waivers.
+Waivers = Annotated[
+    list[Waiver],
+    BeforeValidator(lambda value: [] if value is None else value),
+    Field(max_length=MAX_WAIVERS),
+]
+
+
 class Dossier(Strict):
     """A dossier, format version 1 (see docs/dossier-format.md)."""
 
@@ -481,7 +489,7 @@ class Dossier(Strict):
     notification_letter: NotificationLetter | None = None
     change: Change | None = None
     cancellation: Cancellation | None = None
-    waivers: list[Waiver] = Field(default=[], max_length=MAX_WAIVERS)
+    waivers: Waivers = []
 
     @model_validator(mode="wrap")
     @classmethod
