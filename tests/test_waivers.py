@@ -334,3 +334,43 @@ def test_waivers_all_commented_out_are_none(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     code, document = report(str(path))
     assert code == 1 and document["dossiers"][0]["counts"]["waived"] == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("nanjing.*.degree.*", "nanjing.new.degree.authentication", True),
+        ("nanjing.*.degree.*", "nanjing.new.criminal-record.age", False),
+        ("documents.work_experience[0].file", "documents.work_experience[0].file", True),
+        ("documents.work_experience[0].file", "documents.work_experience0.file", False),
+        ("documents.?", "documents.x", True),
+        ("*", "", True),
+        ("", "x", False),
+    ],
+)
+def test_a_pattern_matches_as_the_docs_say(pattern: str, text: str, expected: bool) -> None:
+    from permitcheck.waivers import glob_match
+
+    assert glob_match(pattern, text) is expected
+
+
+def test_a_hostile_pattern_is_answered_not_backtracked() -> None:
+    # A regular expression of thirty `.*` tried against forty characters would not finish.
+    from permitcheck.waivers import glob_match
+
+    assert glob_match("a*" * 30 + "b", "a" * 40) is False
+    assert glob_match("a*" * 30 + "b", "a" * 40 + "b") is True
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_pattern_matcher_agrees_with_fnmatch_without_brackets(seed: int) -> None:
+    import fnmatch
+    import random
+
+    from permitcheck.waivers import glob_match
+
+    chance = random.Random(seed)
+    for _ in range(500):
+        pattern = "".join(chance.choice("ab*?.") for _ in range(chance.randint(0, 7)))
+        text = "".join(chance.choice("ab.") for _ in range(chance.randint(0, 8)))
+        assert glob_match(pattern, text) is fnmatch.fnmatchcase(text, pattern), (pattern, text)

@@ -203,18 +203,11 @@ def _report(
             if not isinstance(pack, tuple):  # it loaded for its dossiers a moment ago
                 catalog.update(rule_catalog(pack))
     warnings: tuple[Problem, ...] = ()
-    if settings.waivers or any(
-        rule in _WAIVER_RULES for result in checked for rule in result.rules()
-    ):
+    if checked:
         from permitcheck import waivers
 
         warnings = waivers.unused_in_run(settings.waivers, checked, sorted(catalog))
-        catalog.update(
-            (rule, info)
-            for rule, info in waivers.catalog().items()
-            if any(rule in result.rules() for result in checked)
-            or (rule == waivers.UNUSED and warnings)
-        )
+        catalog.update(waivers.catalog(checked, warnings))
     return Report(
         results=tuple(sorted(checked, key=lambda r: r.path)),
         # Stable: a file's own problems stay in the order the loader gave (file order).
@@ -224,10 +217,6 @@ def _report(
         rules=catalog,
         warnings=warnings,
     )
-
-
-# The waivers' own warnings (waivers.py), named here so that a run without waivers imports none.
-_WAIVER_RULES = ("permitcheck.waiver.unused", "permitcheck.waiver.expiring")
 
 
 # ---- where ---------------------------------------------------------------------------------

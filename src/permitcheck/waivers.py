@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from permitcheck.dossier.discover import Exclude, excluder
 from permitcheck.findings import DossierResult, Finding, RuleInfo, WaiverNote
-from permitcheck.i18n import t
+from permitcheck.i18n import Text, t
 from permitcheck.problems import Location, Problem
 from permitcheck.settings import WaiverEntry
 
@@ -29,18 +28,30 @@ UNUSED = "permitcheck.waiver.unused"
 EXPIRING = "permitcheck.waiver.expiring"
 
 
-@lru_cache(maxsize=1024)
-def _pattern(written: str) -> re.Pattern[str]:
-    # `*` any run of characters, `?` one; everything else literally (subjects hold `[0]`).
-    parts = ("." if char == "?" else ".*" if char == "*" else re.escape(char) for char in written)
-    return re.compile("".join(parts) + r"\Z")
+def glob_match(pattern: str, text: str) -> bool:
+    """Whether `text` matches `pattern`, where `*` is any run of characters, `?` one, and
+    everything else itself (subjects hold `[0]`). In time proportional to the lengths' product
+    at worst: a regular expression of many `*` backtracks without end on a hostile pattern."""
+    at = star = -1
+    p = t_ = 0
+    while t_ < len(text):
+        if p < len(pattern) and pattern[p] in ("?", text[t_]) and pattern[p] != "*":
+            p, t_ = p + 1, t_ + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, at, p = p, t_, p + 1
+        elif star >= 0:
+            at += 1
+            p, t_ = star + 1, at
+        else:
+            return False
+    return all(char == "*" for char in pattern[p:])
 
 
 def matches(waiver: WaiverEntry, found: Finding) -> bool:
     """Whether `waiver` is about `found`: its rule, and its subject when it names one."""
-    if not _pattern(waiver.rule).match(found.rule):
+    if not glob_match(waiver.rule, found.rule):
         return False
-    return waiver.subject is None or _pattern(waiver.subject).match(found.subject) is not None
+    return waiver.subject is None or glob_match(waiver.subject, found.subject)
 
 
 def applies_to(waiver: WaiverEntry, dossier_path: str) -> bool:
@@ -213,14 +224,13 @@ def _expiring(waiver: WaiverEntry, found: Finding, own: bool, as_of: date) -> Fi
             "finding before it expires",
             "请再次取得受理窗口的确认并续期豁免，或在到期前解决该问题",
         ),
-        waiver,
         window_end=waiver.expires,
     )
 
 
 def _no_such_rule(written: str, rule_ids: Sequence[str]) -> tuple[str, str]:
     """`; no rule is `x`: did you mean `y`?` when the pattern matches no rule (else empty)."""
-    if not rule_ids or any(_pattern(written).match(rule) for rule in rule_ids):
+    if not rule_ids or any(glob_match(written, rule) for rule in rule_ids):
         return "", ""
     near = difflib.get_close_matches(written, rule_ids, n=1)
     return (
@@ -245,7 +255,6 @@ def _unused(waiver: WaiverEntry, rule_ids: Sequence[str]) -> Finding:
             "请删除该豁免，或更正其 `rule` 与 `subject`（规则编号与对象见 "
             "`permitcheck validate --verbose`）",
         ),
-        waiver,
     )
 
 
@@ -289,14 +298,11 @@ def _finding(
     rule: str,
     subject: str,
     location: Location,
-    message: object,
-    fix: object,
-    waiver: WaiverEntry,
+    message: Text,
+    fix: Text,
     window_end: date | None = None,
 ) -> Finding:
-    from permitcheck.i18n import Text
-
-    assert isinstance(message, Text) and isinstance(fix, Text)
+    """One of the waivers' own warnings."""
     return Finding(
         rule=rule,
         status="warn",
@@ -315,34 +321,40 @@ def _finding(
     )
 
 
-def catalog() -> dict[str, RuleInfo]:
-    """What reports say about the waivers' own warnings."""
-    return {
-        UNUSED: RuleInfo(
-            UNUSED,
-            TITLES[UNUSED],
-            t(
-                "A waiver that waives no failure or warning is stale or mistyped: it would hide "
-                "a later finding nobody approved.",
-                "不豁免任何失败或警告的豁免已过时或写错：它可能掩盖日后无人批准的问题。",
-            ),
-            t("Remove the waiver or correct it.", "删除或更正该豁免。"),
-            "warning",
-            (),
+def catalog(results: Iterable[DossierResult], warnings: Sequence[Problem]) -> dict[str, RuleInfo]:
+    """What reports say about the waivers' own warnings that the run gave."""
+    given = {rule for result in results for rule in result.rules()}
+    if warnings:
+        given.add(UNUSED)
+    return {rule: info for rule, info in _CATALOG.items() if rule in given}
+
+
+_CATALOG = {
+    UNUSED: RuleInfo(
+        UNUSED,
+        TITLES[UNUSED],
+        t(
+            "A waiver that waives no failure or warning is stale or mistyped: it would hide "
+            "a later finding nobody approved.",
+            "不豁免任何失败或警告的豁免已过时或写错：它可能掩盖日后无人批准的问题。",
         ),
-        EXPIRING: RuleInfo(
-            EXPIRING,
-            TITLES[EXPIRING],
-            t(
-                "A waiver within --warn-days of its expiry: after it, its finding blocks the "
-                "dossier again.",
-                "距到期不足 --warn-days 天的豁免：到期后，其所豁免的问题将再次阻止提交。",
-            ),
-            t(
-                "Renew the waiver with the window's confirmation, or fix the finding.",
-                "取得窗口确认后续期，或解决该问题。",
-            ),
-            "warning",
-            (),
+        t("Remove the waiver or correct it.", "删除或更正该豁免。"),
+        "warning",
+        (),
+    ),
+    EXPIRING: RuleInfo(
+        EXPIRING,
+        TITLES[EXPIRING],
+        t(
+            "A waiver within --warn-days of its expiry: after it, its finding blocks the "
+            "dossier again.",
+            "距到期不足 --warn-days 天的豁免：到期后，其所豁免的问题将再次阻止提交。",
         ),
-    }
+        t(
+            "Renew the waiver with the window's confirmation, or fix the finding.",
+            "取得窗口确认后续期，或解决该问题。",
+        ),
+        "warning",
+        (),
+    ),
+}

@@ -677,8 +677,7 @@ def validate(
             rules=None if rules_dir is None else str(rules_dir),
             paths=list(paths or []) or None,
         )
-        nonlocal language
-        language = chosen["lang"]
+        language = chosen["lang"]  # the configuration's, once it is read
         use_color = _use_color(Color(chosen["color"]))
         be_verbose, be_quiet = bool(chosen["verbose"]), bool(chosen["quiet"])
         targets = output.targets(

@@ -40,11 +40,6 @@ class Config:
     # Other configuration files in the same folder, which the first one hides.
     hidden: tuple[str, ...] = ()
 
-    def get(self, name: str) -> Any:
-        """The value the file sets for `name`, or None."""
-        found = self.values.get(name)
-        return None if found is None else found.value
-
     def relative(self, written: str) -> str:
         """A path the file writes (relative to its folder), as a path from here."""
         if os.path.isabs(written):
