@@ -11,15 +11,15 @@ from helpers import ROOT
 PACKAGE = ROOT / "src" / "permitcheck"
 
 # From the top down: a module may import its own layer and the layers below it, never above.
-# `python -m permitcheck` -> cli -> services -> batch -> (render, engine, waivers) -> (rulepack,
-# config) -> findings -> dossier -> the bottom (settings, problems, i18n, dates, the strict base
-# model, files).
+# `python -m permitcheck` -> cli -> services -> batch -> (render, engine, waivers, agenda) ->
+# (rulepack, config) -> findings -> dossier -> the bottom (settings, problems, i18n, dates, the
+# strict base model, files).
 LAYERS = (
     ("permitcheck.__main__",),
     ("permitcheck.cli",),
     ("permitcheck.services",),
     ("permitcheck.batch", "permitcheck.packtest"),
-    ("permitcheck.render", "permitcheck.engine", "permitcheck.waivers"),
+    ("permitcheck.render", "permitcheck.engine", "permitcheck.waivers", "permitcheck.agenda"),
     ("permitcheck.rulepack", "permitcheck.config"),
     ("permitcheck.findings",),
     ("permitcheck.dossier",),

@@ -235,6 +235,17 @@ def test_the_report_reference_lists_every_key_of_timeline_json() -> None:
     assert found == _documented("timeline")
 
 
+def test_the_report_reference_lists_every_key_of_agenda_json(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("permitcheck: 1\napplication: {type: new, submission_date: 03/04/2026}\n")
+    found = _key_paths(
+        _json(
+            "agenda", str(ROOT / "examples"), str(broken), "--within", "1y", "--from", "2026-01-01"
+        )
+    )
+    assert found == _documented("agenda")
+
+
 def test_the_report_reference_gives_the_exit_codes_of_the_cli() -> None:
     from permitcheck.cli import app
 

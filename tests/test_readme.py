@@ -58,9 +58,9 @@ def expected_status(command: str) -> int:
     """1 (not ready) where the README says a dossier is not ready: the commands that check the
     not-ready example, by name or as part of the examples folder (also as the CI example's
     configuration names it); 0 for every other command."""
-    covers_all = re.search(r"validate '?examples/(\*\*/\*\.yaml)?'?( |$)", command) or re.search(
-        r"validate --config examples/ci/permitcheck.yaml", command
-    )
+    covers_all = re.search(
+        r"(validate|agenda) '?examples/(\*\*/\*\.yaml)?'?( |$)", command
+    ) or re.search(r"validate --config examples/ci/permitcheck.yaml", command)
     return 1 if "not-ready" in command or covers_all else 0
 
 
@@ -95,7 +95,7 @@ def test_no_readme_command_is_skipped() -> None:
     naming = [line for line in SHELL_LINES if re.search(r"\bpermitcheck ", line)]
     assert len(naming) == len(SYNOPSES) + len(COMMANDS)
     # And counted by hand: a command added to the README, or lost from this list, shows here.
-    assert len(COMMANDS) == 21
+    assert len(COMMANDS) == 23
 
 
 def test_readme_setup_commands_are_what_ci_runs() -> None:
@@ -214,6 +214,8 @@ def test_readme_text_outputs_match_the_tool(monkeypatch: pytest.MonkeyPatch) -> 
     assert f"```text\n{where}```" in README
     chinese = _output(monkeypatch, "validate", "examples/not-ready.yaml", "--lang", "zh")
     assert "\n".join(chinese.splitlines()[:6]) in README
+    agenda = _output(monkeypatch, "agenda", "examples/", "--as-of", "2026-12-04", "--within", "14d")
+    assert f"```text\n{agenda}```" in README
 
 
 @pytest.mark.parametrize(

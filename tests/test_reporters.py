@@ -293,6 +293,7 @@ def test_finding_of_is_the_same_frozen_finding() -> None:
         "item": None,
         "sort_key": ("documents", "x"),
         "waiver": None,
+        "deadline_range": (date(2027, 1, 5), date(2027, 1, 12)),
     }
     assert list(values) == [f.name for f in dataclasses.fields(Finding)]
     made = Finding.of(*values.values())

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from permitcheck.dossier.loader import LoadedDossier
     from permitcheck.render import Piece
     from permitcheck.rulepack.pack import Pack
+    from permitcheck.settings import WaiverEntry
 
 # Below this many dossiers, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -33,13 +34,17 @@ Progress = Callable[[int, int], None]
 
 
 def check_one(
-    path: str, settings: Settings, raw: bytes | None = None, next_steps: bool = True
+    path: str,
+    settings: Settings,
+    raw: bytes | None = None,
+    next_steps: bool = True,
+    dated: bool = False,
 ) -> DossierResult | Problems:
     """Load, pick the rule pack and evaluate one dossier; or the problems that stop it.
 
     `raw`: the dossier's bytes, already read (standard input), named `path` in messages.
     `next_steps`: whether a ready dossier's result says what follows (for a report that
-    shows it)."""
+    shows it). `dated`: whether the result lists its dated events (`permitcheck agenda`)."""
     from permitcheck.dossier.loader import load_bytes, load_file
 
     # Its problems never spell out a number of the file.
@@ -64,8 +69,17 @@ def check_one(
             settings.show_personal_data,
             calendar=settings.working_days(),
         )
+        given: list[WaiverEntry] = []
         if dossier.model.waivers or settings.waivers:
-            result = _waived(result, dossier, pack, path, settings)
+            result, given = _waived(result, dossier, pack, path, settings)
+        if dated:
+            from dataclasses import replace
+
+            from permitcheck.agenda import events_of
+
+            secrets = () if settings.show_personal_data else tuple(dossier.numbers)
+            events = events_of(result, dossier, pack, reference, given, secrets)
+            result = replace(result, events=events)
         if not next_steps:
             return result
         return _with_next_steps(result, dossier, pack, reference, path, settings)
@@ -76,9 +90,9 @@ def check_one(
 
 def _waived(
     result: DossierResult, dossier: LoadedDossier, pack: Pack, path: str, settings: Settings
-) -> DossierResult:
-    """`result` with the dossier's own waivers and the configuration's that apply to it; Stop
-    if one of them expires further ahead than the pack allows."""
+) -> tuple[DossierResult, list[WaiverEntry]]:
+    """`result` with the dossier's own waivers and the configuration's that apply to it, and
+    those waivers; Stop if one of them expires further ahead than the pack allows."""
     from permitcheck import waivers
 
     own = waivers.own(dossier)
@@ -88,14 +102,17 @@ def _waived(
         raise Stop(*problems)
     rule_ids = [rule.id for rule in pack.rules]
     secrets = () if settings.show_personal_data else dossier.numbers
-    return waivers.apply(result, given, len(own), settings.warn_days, rule_ids, secrets)
+    waived = waivers.apply(result, given, len(own), settings.warn_days, rule_ids, secrets)
+    return waived, given
 
 
-def check_given(path: str, raw: bytes, settings: Settings) -> DossierResult | Problems:
+def check_given(
+    path: str, raw: bytes, settings: Settings, dated: bool = False
+) -> DossierResult | Problems:
     """A dossier already read (standard input) checked as a file of a batch is: a bug becomes
     its problem, unless `settings.traceback`."""
     try:
-        return check_one(path, settings, raw)
+        return check_one(path, settings, raw, dated=dated)
     except Exception as exc:
         if settings.traceback:
             raise
@@ -123,13 +140,14 @@ def _with_next_steps(
     return replace(result, next_steps=steps.next_steps(pack, dossier.model, facts))
 
 
-# A chunk of work: its paths, the settings, whether a bug becomes the dossier's problem, and
-# what renders each result where it is checked (None: the results go back whole).
-Job = tuple[Sequence[str], Settings, bool, "Piece | None"]
+# A chunk of work: its paths, the settings, whether a bug becomes the dossier's problem, what
+# renders each result where it is checked (None: the results go back whole), and whether each
+# result lists its dated events.
+Job = tuple[Sequence[str], Settings, bool, "Piece | None", bool]
 
 
 def _check_chunk(job: Job) -> list[DossierResult | Problems]:
-    paths, settings, catch_bugs, piece = job
+    paths, settings, catch_bugs, piece, dated = job
     outcomes: list[DossierResult | Problems] = []
     # Checking a dossier makes many objects and few cycles: the collector, which would walk
     # every live object again and again meanwhile, runs once after the chunk instead (a
@@ -140,7 +158,10 @@ def _check_chunk(job: Job) -> list[DossierResult | Problems]:
         for path in paths:
             try:
                 outcome = check_one(
-                    path, settings, next_steps=piece is None or piece.needs_next_steps
+                    path,
+                    settings,
+                    next_steps=piece is None or piece.needs_next_steps,
+                    dated=dated,
                 )
                 if piece is not None and isinstance(outcome, DossierResult):
                     outcome = outcome.rendered_only(piece(outcome))
@@ -227,6 +248,7 @@ def check_all(
     settings: Settings,
     progress: Progress | None = None,
     piece: Piece | None = None,
+    dated: bool = False,
 ) -> tuple[list[DossierResult], list[Problem]]:
     """Results and problems for `paths`; one bad file never stops the others.
 
@@ -235,13 +257,14 @@ def check_all(
     If the run is interrupted (Ctrl-C, SIGTERM turned into SystemExit by the CLI), the worker
     processes are killed before the exception goes on: none is left behind. `progress` is
     told after each chunk how many dossiers are done. With `piece`, each result comes back
-    rendered by it, without its findings (DossierResult.rendered_only).
+    rendered by it, without its findings (DossierResult.rendered_only). With `dated`, each
+    result lists its dated events.
     """
     cores = os.cpu_count() or 1
     workers = worker_count(settings.jobs, max(1, len(paths)), cores)
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(paths) // (workers * 4))))
     chunks = [
-        (paths[i : i + size], settings, not settings.traceback, piece)
+        (paths[i : i + size], settings, not settings.traceback, piece, dated)
         for i in range(0, len(paths), size)
     ]
     workers = worker_count(settings.jobs, len(chunks), cores)

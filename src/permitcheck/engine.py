@@ -360,6 +360,7 @@ def _evaluate_one(
         window_open: bool = False,
         where: dotted.Keys = (),
         pending: bool = False,
+        deadline_range: tuple[date, date] | None = None,
     ) -> Finding:
         return Finding.of(
             rule.id,
@@ -380,6 +381,7 @@ def _evaluate_one(
             pending,
             item,
             at.sort_key,
+            deadline_range=deadline_range,
         )
 
     applies = rule.applies
@@ -410,17 +412,30 @@ def _evaluate_one(
         "authority": window.name,
         **outcome.params,
     }
-    end, start = outcome.window_end, outcome.window_start
+    end, start, span = outcome.window_end, outcome.window_start, outcome.deadline_range
     is_open = end is not None and outcome.status in ("pass", "warn")
     cited = plan.cited_apostille if outcome.apostille else plan.cited
     if outcome.status == "pass":
         closing = _closing_soon(rule, end, as_of, warn_days, params, outcome.closing)
         if closing is not None:
             return finding(
-                "warn", *closing, cited, window_end=end, window_start=start, window_open=is_open
+                "warn",
+                *closing,
+                cited,
+                window_end=end,
+                window_start=start,
+                window_open=is_open,
+                deadline_range=span,
             )
         return finding(
-            "pass", rule.title, None, cited, window_end=end, window_start=start, window_open=is_open
+            "pass",
+            rule.title,
+            None,
+            cited,
+            window_end=end,
+            window_start=start,
+            window_open=is_open,
+            deadline_range=span,
         )
     message, fix = outcome.message or rule.message, outcome.fix or rule.fix
     # A rule's own words for a case its check tells apart win over the check's default words.
@@ -459,6 +474,7 @@ def _evaluate_one(
         where=outcome.at,
         # A date not stated: the window is not known until it is.
         pending=kind.time_window and end is None and outcome.message is i18n.NOT_STATED,
+        deadline_range=span,
     )
 
 

@@ -125,6 +125,9 @@ class Finding:
     sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
     # The waiver that waives it (status `waived`), or that did until it expired.
     waiver: WaiverNote | None = None
+    # A deadline that runs into a year whose holiday calendar is unpublished: the first and the
+    # last day it can be (`window_end` is then only what is safe to say on the reference date).
+    deadline_range: tuple[date, date] | None = None
 
     @classmethod
     def of(
@@ -148,6 +151,7 @@ class Finding:
         item: Text | None,
         sort_key: tuple[str, ...],
         waiver: WaiverNote | None = None,
+        deadline_range: tuple[date, date] | None = None,
     ) -> Finding:
         """The finding of these values, every field given, in the order of the fields.
 
@@ -177,6 +181,7 @@ class Finding:
             item=item,
             sort_key=sort_key,
             waiver=waiver,
+            deadline_range=deadline_range,
         )
         return found
 
@@ -185,6 +190,45 @@ class Finding:
         if fail_on == "warning":
             return self.status in ("fail", "warn")
         return self.status == "fail"
+
+
+EventKind = Literal["submit_by", "window", "permit_expiry", "step", "planned", "waiver"]
+EVENT_KINDS: tuple[EventKind, ...] = (
+    "submit_by",
+    "window",
+    "permit_expiry",
+    "step",
+    "planned",
+    "waiver",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated event of a dossier for `permitcheck agenda`: a last day, a deadline, a plan."""
+
+    day: date  # the day it falls on; for a deadline not known yet, the first day it can be
+    kind: EventKind
+    # What happens that day (`Certificate of no criminal record: last day it is recent enough`).
+    label: Text
+    # Which event of its dossier it is, the same from run to run: a calendar's UID is made of it.
+    key: str
+    rule: str | None  # the rule or step whose window it closes (`step:residence-permit`)
+    sources: tuple[SourceRef, ...]
+    fix: Text | None  # what to do by then
+    # open: its window holds on the reference date; closed: it has passed without the dossier
+    # showing it met; planned: a plan of the dossier's (its submission date).
+    state: Literal["open", "closed", "planned"]
+    # A deadline that runs into a year whose holiday calendar is unpublished: its last
+    # possible day, and that year (the event is then tentative).
+    latest: date | None = None
+    unknown_year: int | None = None
+    # `submit by` while a window is not known yet (a document or its date is missing): a bound.
+    at_the_latest: bool = False
+
+    @property
+    def tentative(self) -> bool:
+        return self.latest is not None
 
 
 @dataclass(frozen=True)
@@ -262,6 +306,8 @@ class DossierResult:
     # The waivers of the configuration (their index there) that waived one of its findings, or
     # would have but expired: the run reports those that waived nothing in any dossier.
     waivers_used: tuple[int, ...] = ()
+    # Its dated events, soonest first, when the run asked for them (`permitcheck agenda`).
+    events: tuple[Event, ...] = ()
 
     def ready(self, fail_on: FailOn) -> bool:
         if self.verdicts is not None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from permitcheck import batch
+    from permitcheck.agenda import AgendaView, Span
     from permitcheck.dossier.discover import Exclude, Skipped
     from permitcheck.dossier.loader import LoadedDossier
     from permitcheck.findings import DossierResult, PackTestReport, Report
@@ -105,6 +106,7 @@ def check_paths(
     progress: batch.Progress | None = None,
     piece: Piece | None = None,
     exclude: Exclude | None = None,
+    dated: bool = False,
 ) -> Report:
     """Find the dossiers among `paths` and check each: the report of the run.
 
@@ -113,6 +115,7 @@ def check_paths(
     the dossier `stdin` (read by the caller). `progress` is told how many dossiers are done.
     `piece`: renders each dossier's part of the one report the run writes, where it is checked.
     `exclude`: what a folder scan or a pattern leaves out (the configuration's `exclude`).
+    `dated`: each result lists its dated events (`permitcheck agenda`).
     """
     from permitcheck import batch
     from permitcheck.dossier.discover import discover
@@ -149,9 +152,10 @@ def check_paths(
         settings,
         None if progress is None else lambda done, _: progress(done, total),
         piece,
+        dated,
     )
     if reads_stdin:
-        given = batch.check_given(STDIN_NAME, stdin or b"", settings)
+        given = batch.check_given(STDIN_NAME, stdin or b"", settings, dated)
         if isinstance(given, tuple):
             problems += given
         else:
@@ -216,6 +220,41 @@ def _report(
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         rules=catalog,
         warnings=warnings,
+    )
+
+
+# ---- agenda --------------------------------------------------------------------------------
+
+
+def plan_agenda(
+    paths: list[str],
+    settings: Settings,
+    span: Span,
+    remind_days: int = 7,
+    writes: Sequence[str] = (),
+    stdin: bytes | None = None,
+    exclude: Exclude | None = None,
+) -> AgendaView:
+    """Every dated event of the dossiers among `paths` within `span`, soonest first, counted
+    from the reference date (`--as-of`, else today). A file that cannot be read is listed
+    among the errors; the others are still on the agenda."""
+    from permitcheck import agenda
+
+    report = check_paths(paths, settings, writes=writes, stdin=stdin, exclude=exclude, dated=True)
+    # A calendar event's UID names its dossier by the file's real path: the same whichever
+    # folder the command runs from, so that importing again updates rather than duplicates.
+    identities = {
+        result.path: result.path if result.path == STDIN_NAME else os.path.realpath(result.path)
+        for result in report.results
+    }
+    return agenda.build(
+        report.results,
+        identities,
+        settings.as_of or settings.today,
+        span,
+        report.errors,
+        report.skipped,
+        remind_days,
     )
 
 

@@ -844,6 +844,241 @@ def timeline(
     _run(work, language, traceback)
 
 
+# ---- agenda --------------------------------------------------------------------------------
+
+AgendaFormat = Enum("AgendaFormat", {f: f for f in formats("agenda")}, type=str)  # type: ignore[misc]
+
+
+@app.command(cls=Command)
+def agenda(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="DOSSIER",
+            help="Dossier files, directories (searched recursively) and glob patterns, as for "
+            "validate; `-` reads a dossier from standard input. Default: the configuration's "
+            "`paths`.",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            metavar="SPAN",
+            help="Only what falls due up to SPAN after the reference date: 30d, 6w, 3m, 1y "
+            "(days, weeks, calendar months, years). Overdue events stay listed unless --from "
+            "is given.",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="Only events on or after DATE."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="Only events on or before DATE."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="The agenda's day, from which days left are counted, and the reference date of "
+            "every dossier (default: today; each dossier then on its planned submission date "
+            "unless it has passed, as validate does).",
+        ),
+    ] = None,
+    warn_days: WarnDaysOption = None,
+    output_format: Annotated[
+        AgendaFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            show_default=False,
+            help=f"Output format: {_listed(formats('agenda'))} (an iCalendar file to import "
+            "into a calendar program). Default: from the --output file's extension, else text.",
+        ),
+    ] = None,
+    output_file: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the agenda to FILE, replacing it whole (never half-written), instead "
+            "of standard output.",
+        ),
+    ] = None,
+    remind: Annotated[
+        int,
+        typer.Option(
+            "--remind",
+            min=0,
+            metavar="DAYS",
+            help="iCalendar: a reminder DAYS days before each event (0: on the day).",
+        ),
+    ] = 7,
+    lang: LangOption = None,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            help="Colour: auto (only on a terminal, and not when NO_COLOR is set), always or "
+            "never.",
+        ),
+    ] = Color.auto,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            min=60,
+            metavar="COLUMNS",
+            help="Text: columns to fit in, at least 60 (default: the terminal's, else 100).",
+        ),
+    ] = None,
+    show_personal_data: Annotated[
+        bool | None,
+        typer.Option(
+            "--show-personal-data",
+            help="Show passport numbers in full (masked by default).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Worker processes for large batches (default: one per core).",
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    config_file: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    traceback: TracebackOption = False,
+) -> None:
+    """Every dated event of the dossiers, soonest first: submit by, each document's last valid
+    day, deadlines, the current permit's expiry, steps after entry, planned submissions and
+    waivers' ends.
+
+    Exit codes: 0 nothing listed is overdue; 1 a listed window or deadline has passed; 2 a
+    file could not be read (the others are still listed) and nothing is overdue, or bad usage.
+    """
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck import services
+        from permitcheck.agenda import Span
+        from permitcheck.agenda import within as within_span
+        from permitcheck.findings import RenderOptions
+        from permitcheck.i18n import t
+        from permitcheck.problems import Stop
+        from permitcheck.render import render
+
+        config = _config(config_file, isolated)
+        chosen = _chosen(
+            config,
+            lang=None if lang is None else lang.value,
+            rules=None if rules_dir is None else str(rules_dir),
+            warn_days=warn_days,
+            show_personal_data=show_personal_data,
+            jobs=jobs,
+            paths=list(paths or []) or None,
+        )
+        settings = replace(
+            _settings(
+                chosen["lang"],
+                as_of=as_of,
+                warn_days=chosen["warn_days"],
+                rules_dir=None if chosen["rules"] is None else Path(chosen["rules"]),
+                show_personal_data=bool(chosen["show_personal_data"]),
+                jobs=chosen["jobs"],
+                traceback=traceback,
+            ),
+            waivers=config.waivers,
+        )
+        day = settings.as_of or settings.today
+        if within is not None and end is not None:
+            raise Stop.usage(
+                t(
+                    "--within and --until both set the last day; give one of them",
+                    "--within 与 --until 都指定最后一天；请只给出其中一个",
+                )
+            )
+        last = _date_setting("--until", end) if end is not None else None
+        if within is not None:
+            try:
+                last = within_span(within, day)
+            except ValueError:
+                raise Stop.usage(
+                    t(
+                        f"--within {within}: expected a number of days, weeks, months or "
+                        "years, such as 30d, 6w, 3m or 1y",
+                        f"--within {within}：应为天数、周数、月数或年数，例如 30d、6w、3m 或 1y",
+                    )
+                ) from None
+        first = _date_setting("--from", start) if start is not None else None
+        if first is not None and last is not None and first > last:
+            raise Stop.usage(
+                t(
+                    f"--from {first.isoformat()} is after the last day {last.isoformat()}; "
+                    "nothing could be listed",
+                    f"--from {first.isoformat()} 晚于最后一天 {last.isoformat()}；没有可列出的事项",
+                )
+            )
+        if output_format is not None:
+            chosen_format = str(output_format.value)
+        elif output_file is not None:
+            chosen_format = output.format_of(output_file, "text", "agenda")
+        else:
+            chosen_format = "text"
+        dossiers = list(chosen["paths"])
+        if not dossiers:
+            raise Stop.usage(
+                t(
+                    "no DOSSIER given: name dossier files or folders, or set `paths` in a "
+                    "configuration file (permitcheck.yaml)",
+                    "未指定 DOSSIER：请给出档案文件或目录，或在配置文件（permitcheck.yaml）中设置 "
+                    "`paths`",
+                )
+            )
+        target = None if output_file in (None, "-") else output_file
+        view = services.plan_agenda(
+            dossiers,
+            settings,
+            Span(first, last),
+            remind,
+            writes=[target] if target else [],
+            stdin=_read_stdin() if services.STDIN in dossiers else None,
+            exclude=_exclude(config),
+        )
+        use_color = _use_color(color) and chosen_format == "text" and target is None
+        columns = width or (output.terminal_width(100) if use_color else 100)
+        options = RenderOptions(
+            lang=settings.lang,
+            color=use_color,
+            width=columns,
+            show_personal_data=settings.show_personal_data,
+        )
+        text = render("agenda", view, chosen_format, options)
+        failed = []
+        if target is None:
+            output.write(text)
+        else:
+            failed = output.write_file(chosen_format, target, text)
+        # Every file that could not be read, on standard error (JSON also lists them).
+        output.problems([*view.errors, *failed], settings.lang)
+        if view.overdue:
+            return EXIT_NOT_READY
+        return EXIT_ERROR if view.errors or failed else EXIT_READY
+
+    _run(work, language, traceback)
+
+
 # ---- schema and init -----------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from permitcheck.findings import RenderOptions, Report
     from permitcheck.i18n import Lang, Text
     from permitcheck.problems import Problem
-    from permitcheck.render import Piece
+    from permitcheck.render import Piece, ViewKind
     from permitcheck.settings import Settings
 
 # (format, file) pairs of `validate`; a file of None is standard output.
@@ -100,7 +100,7 @@ def targets(
     return pairs
 
 
-def format_of(output: str, default: str) -> str:
+def format_of(output: str, default: str, kind: ViewKind = "report") -> str:
     """The format a report file's extension names (the registry's suffixes; `.txt` is text), or
     `default` for `-` and a name without one; a usage problem naming the choices otherwise."""
     from permitcheck.i18n import t
@@ -108,7 +108,7 @@ def format_of(output: str, default: str) -> str:
     from permitcheck.render import REPORTER_BY_NAME, formats
 
     by_suffix: dict[str, str] = {}
-    for name in formats("report"):
+    for name in formats(kind):
         by_suffix.setdefault(f".{REPORTER_BY_NAME[name].suffix}", name)  # text before github
     suffix = os.path.splitext(os.path.basename(output))[1].lower()
     if output == "-" or not suffix:
@@ -318,6 +318,12 @@ class Progress:
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
+
+
+def write_file(output_format: str, target: str, text: str) -> list[Problem]:
+    """Write one command's output in `output_format` to the file `target`, whole (never
+    half-written); the reason as a problem if it cannot be written."""
+    return _write_report(output_format, target, [text])
 
 
 def _write_report(output_format: str, target: str, text: Iterable[str]) -> list[Problem]:

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 # What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
 # StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline, `pack test`
-# a PackTestReport.
-ViewKind = Literal["report", "where", "steps", "rules", "explain", "timeline", "packtest", "config"]
+# a PackTestReport, `config` a ConfigView, `agenda` an AgendaView.
+ViewKind = Literal[
+    "report", "where", "steps", "rules", "explain", "timeline", "packtest", "config", "agenda"
+]
 _GUIDES: tuple[ViewKind, ...] = ("where", "steps", "rules", "explain")
 
 
@@ -61,6 +63,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "timeline": "timeline:render_text",
             "packtest": "packtest:render_text",
             "config": "config_view:render_text",
+            "agenda": "agenda:render_text",
         },
         piece="text:dossier_piece",
         next_steps=True,
@@ -75,6 +78,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "timeline": "timeline:render_json",
             "packtest": "packtest:render_json",
             "config": "config_view:render_json",
+            "agenda": "agenda:render_json",
         },
         piece="json:dossier_piece",
         report_parts="json:render_parts",
@@ -82,7 +86,10 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
     "junit": Renderer("junit", "xml", {"report": "junit:render"}),
     "sarif": Renderer("sarif", "sarif", {"report": "sarif:render"}),
     "github": Renderer("github", "txt", {"report": "github:render"}),
-    "markdown": Renderer("markdown", "md", {"report": "markdown:render"}),
+    "markdown": Renderer(
+        "markdown", "md", {"report": "markdown:render", "agenda": "agenda:render_markdown"}
+    ),
+    "ics": Renderer("ics", "ics", {"agenda": "ics:render"}),
 }
 
 

@@ -48,6 +48,29 @@ def display_width(text: str) -> int:
     return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
 
 
+def wrap(text: str, width: int, hang: int = 0) -> list[str]:
+    """`text` in lines of at most `width` display columns (CJK characters take two), the lines
+    after the first indented by `hang`; broken between words, or anywhere in a run without
+    spaces (Chinese); nothing is cut off."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= width - (hang if lines else 0):
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:  # a word wider than the column: broken where it reaches the edge
+            if display_width(line + char) > width - (hang if lines else 0):
+                lines.append(line)
+                line = ""
+            line += char
+    lines.append(line)
+    return [lines[0], *(" " * hang + line for line in lines[1:])]
+
+
 def problems(result: DossierResult, fail_on: FailOn, lang: Lang) -> list[str]:
     """`3 missing`, `6 to fix`, `1 warning`: what is wrong with a dossier, the parts that
     apply, worded alike in every format."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from permitcheck.findings import DossierResult, Finding, RenderOptions
 from permitcheck.i18n import LIST_COMMA, Lang, Text, say, t
 from permitcheck.render import escape
-from permitcheck.render.shared import display_width, json_document
+from permitcheck.render.shared import display_width, json_document, wrap
 
 if TYPE_CHECKING:
     from permitcheck.rulepack.steps import StepWindow
@@ -166,26 +166,9 @@ def render_json(timeline: Timeline, options: RenderOptions) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` display columns (CJK characters take two), the lines
-    after the first indented by two; broken between words, or anywhere in a run without spaces
-    (Chinese); nothing is cut off."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if display_width(candidate) <= width - (2 if lines else 0):
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        line = ""
-        for char in word:  # a word wider than the column: broken where it reaches the edge
-            if display_width(line + char) > width - (2 if lines else 0):
-                lines.append(line)
-                line = ""
-            line += char
-    lines.append(line)
-    return [lines[0], *("  " + line for line in lines[1:])]
+    """`text` in lines of at most `width` display columns, the lines after the first indented
+    by two."""
+    return wrap(text, width, hang=2)
 
 
 def _pad(text: str, width: int) -> str:

@@ -71,6 +71,8 @@ class Outcome:
     at: dotted.Keys = ()
     # The early warning (message, fix) when the window closes soon, if not the engine's own.
     closing: tuple[Text, Text] | None = None
+    # A deadline in a year whose holiday calendar is unpublished: its first and last possible day.
+    deadline_range: tuple[date, date] | None = None
     # Which of the rule's `variants` words this outcome, when the check tells cases apart.
     variant: str | None = None
 

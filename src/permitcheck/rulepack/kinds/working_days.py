@@ -64,6 +64,7 @@ def evaluate(check: WorkingDays, subject: Subject, ctx: Context) -> Outcome:
             params,
             window_end=earliest,
             window_start=value,
+            deadline_range=(earliest, latest),
             closing=(i18n.CALENDAR_UNKNOWN_IN_TIME, i18n.CALENDAR_UNKNOWN_FIX),
         )
     if ctx.as_of <= latest:
@@ -73,11 +74,17 @@ def evaluate(check: WorkingDays, subject: Subject, ctx: Context) -> Outcome:
             params,
             window_end=ctx.as_of,
             window_start=value,
+            deadline_range=(earliest, latest),
             message=i18n.CALENDAR_DEPENDS,
             fix=i18n.CALENDAR_DEPENDS_FIX,
         )
     return Outcome(
-        "fail", params, window_end=latest, window_start=value, message=i18n.CALENDAR_UNKNOWN_LATE
+        "fail",
+        params,
+        window_end=latest,
+        window_start=value,
+        deadline_range=(earliest, latest),
+        message=i18n.CALENDAR_UNKNOWN_LATE,
     )
 
 
