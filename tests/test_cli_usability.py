@@ -162,12 +162,12 @@ def test_an_output_file_names_its_format(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_an_unknown_extension_is_a_usage_error_naming_the_choices(tmp_path: Path) -> None:
-    result = invoke("validate", example_file("change"), "-o", str(tmp_path / "r.html"))
+    result = invoke("validate", example_file("change"), "-o", str(tmp_path / "r.pdf"))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"permitcheck: --output {tmp_path / 'r.html'}: no format is known for the extension "
-        ".html; name the file with one of .txt (text), .json (json), .xml (junit), .sarif "
-        "(sarif), .md (markdown), or give --format"
+        f"permitcheck: --output {tmp_path / 'r.pdf'}: no format is known for the extension "
+        ".pdf; name the file with one of .txt (text), .json (json), .xml (junit), .sarif "
+        "(sarif), .md (markdown), .html (html), or give --format"
     ]
     assert list(tmp_path.iterdir()) == []
 
@@ -216,8 +216,11 @@ def test_shell_completion_offers_commands_options_and_choices() -> None:
         "sarif",
         "github",
         "markdown",
+        "html",
     ]
-    assert complete("permitcheck validate --lang ") == ["en", "zh"]
+    assert complete("permitcheck validate --lang ") == ["en", "zh", "en+zh"]
+    assert complete("permitcheck timeline --lang ") == ["en", "zh"]
+    assert complete("permitcheck agenda --format ") == ["text", "json", "markdown", "ics"]
     assert complete("permitcheck rules --procedure ext") == ["extension"]
     assert "--as-of" in complete("permitcheck validate --")
     # Nothing for a path: the shell completes file names itself (bash: `complete -o default`).

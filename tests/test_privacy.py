@@ -11,7 +11,7 @@ import pytest
 from helpers import EXAMPLES, invoke
 from permitcheck.dossier.privacy import mask
 
-FORMATS = ["text", "json", "junit", "sarif", "github", "markdown"]
+FORMATS = ["text", "json", "junit", "sarif", "github", "markdown", "html"]
 NEW = (EXAMPLES / "new-permit.yaml").read_text(encoding="utf-8")
 EXTENSION = (EXAMPLES / "extension.yaml").read_text(encoding="utf-8")
 PASSPORT = "{number: C01X00T47, issuing_country: DE, expiry_date: 2031-05-01}"

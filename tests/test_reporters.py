@@ -109,6 +109,20 @@ def _github_messages(out: str) -> list[str]:
     return [match[1] for match in commands if match]
 
 
+def _html_messages(out: str) -> list[str]:
+    from html.parser import HTMLParser
+
+    texts: list[str] = []
+
+    class Reader(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            texts.append(data)
+
+    assert out.startswith("<!DOCTYPE html>")
+    Reader().feed(out)
+    return texts
+
+
 def _markdown_messages(out: str) -> list[str]:
     assert out.startswith("## permitcheck: 0 of 1 dossier ready; 1 file could not be checked\n")
     return out.splitlines()
@@ -123,6 +137,7 @@ READERS: dict[str, Callable[[str], list[str]]] = {
     "sarif": _sarif_messages,
     "github": _github_messages,
     "markdown": _markdown_messages,
+    "html": _html_messages,
 }
 
 
@@ -151,7 +166,7 @@ def test_the_cli_offers_exactly_the_registered_formats() -> None:
     assert sorted(named) == sorted(["auto", *formats("report")])
 
 
-@pytest.mark.parametrize("name", ["", "xml", "TEXT", "html"])
+@pytest.mark.parametrize("name", ["", "xml", "TEXT", "pdf", "ics"])
 def test_an_unknown_format_is_a_key_error(name: str) -> None:
     with pytest.raises(KeyError):
         render("report", REPORT, name, RenderOptions())

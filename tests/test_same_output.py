@@ -29,7 +29,7 @@ COUNT = 120
 CASES = [
     *(
         (f"{fmt}-en", fmt, "en", ())
-        for fmt in ("text", "json", "junit", "sarif", "github", "markdown")
+        for fmt in ("text", "json", "junit", "sarif", "github", "markdown", "html")
     ),
     ("text-zh", "text", "zh", ()),
     ("json-zh", "json", "zh", ()),

@@ -131,6 +131,7 @@ def events_of(
                 fix=fix,
                 state="open" if finding.window_open else "closed",
                 latest=latest,
+                start=finding.window_start,
             )
         )
     found += _after_submission(model, pack, table, facts, reference)
@@ -210,6 +211,7 @@ def _after_submission(
                     sources=pack.cite(step.sources),
                     fix=step.detail,
                     state="closed" if window.flagged or window.end < reference else "open",
+                    start=window.start,
                 )
             )
     return found

@@ -39,12 +39,15 @@ def check_one(
     raw: bytes | None = None,
     next_steps: bool = True,
     dated: bool = False,
+    guide: bool = False,
 ) -> DossierResult | Problems:
     """Load, pick the rule pack and evaluate one dossier; or the problems that stop it.
 
     `raw`: the dossier's bytes, already read (standard input), named `path` in messages.
     `next_steps`: whether a ready dossier's result says what follows (for a report that
-    shows it). `dated`: whether the result lists its dated events (`permitcheck agenda`)."""
+    shows it). `dated`: whether the result lists its dated events (`permitcheck agenda`).
+    `guide`: whether it lists them and says where to go and what follows whatever the verdict
+    (for the printable report)."""
     from permitcheck.dossier.loader import load_bytes, load_file
 
     # Its problems never spell out a number of the file.
@@ -72,7 +75,7 @@ def check_one(
         given: list[WaiverEntry] = []
         if dossier.model.waivers or settings.waivers:
             result, given = _waived(result, dossier, pack, path, settings)
-        if dated:
+        if dated or guide:
             from dataclasses import replace
 
             from permitcheck.agenda import events_of
@@ -80,9 +83,9 @@ def check_one(
             secrets = () if settings.show_personal_data else tuple(dossier.numbers)
             events = events_of(result, dossier, pack, reference, given, secrets)
             result = replace(result, events=events)
-        if not next_steps:
+        if not next_steps and not guide:
             return result
-        return _with_next_steps(result, dossier, pack, reference, path, settings)
+        return _with_next_steps(result, dossier, pack, reference, path, settings, guide)
     except Stop as exc:
         # A message about the dossier may quote it (its path, a value): masked like findings.
         return exc.problems if settings.show_personal_data else scrub(exc.problems, dossier.numbers)
@@ -107,12 +110,12 @@ def _waived(
 
 
 def check_given(
-    path: str, raw: bytes, settings: Settings, dated: bool = False
+    path: str, raw: bytes, settings: Settings, dated: bool = False, guide: bool = False
 ) -> DossierResult | Problems:
     """A dossier already read (standard input) checked as a file of a batch is: a bug becomes
     its problem, unless `settings.traceback`."""
     try:
-        return check_one(path, settings, raw, dated=dated)
+        return check_one(path, settings, raw, dated=dated, guide=guide)
     except Exception as exc:
         if settings.traceback:
             raise
@@ -126,10 +129,12 @@ def _with_next_steps(
     reference: date,
     path: str,
     settings: Settings,
+    always: bool = False,
 ) -> DossierResult:
     """A ready dossier's result with where to hand it in and what follows (validate's text
-    ends with them); computed here, where the dossier's employer and dates are at hand."""
-    if not result.ready(settings.fail_on) or pack.data_file("steps") is None:
+    ends with them), or with `always` any dossier's; computed here, where the dossier's
+    employer and dates are at hand."""
+    if pack.data_file("steps") is None or not (always or result.ready(settings.fail_on)):
         return result
     from dataclasses import replace
 
@@ -141,13 +146,14 @@ def _with_next_steps(
 
 
 # A chunk of work: its paths, the settings, whether a bug becomes the dossier's problem, what
-# renders each result where it is checked (None: the results go back whole), and whether each
-# result lists its dated events.
-Job = tuple[Sequence[str], Settings, bool, "Piece | None", bool]
+# renders each result where it is checked (None: the results go back whole), whether each
+# result lists its dated events, and whether it says where to go and what follows whatever its
+# verdict.
+Job = tuple[Sequence[str], Settings, bool, "Piece | None", bool, bool]
 
 
 def _check_chunk(job: Job) -> list[DossierResult | Problems]:
-    paths, settings, catch_bugs, piece, dated = job
+    paths, settings, catch_bugs, piece, dated, guide = job
     outcomes: list[DossierResult | Problems] = []
     # Checking a dossier makes many objects and few cycles: the collector, which would walk
     # every live object again and again meanwhile, runs once after the chunk instead (a
@@ -162,6 +168,7 @@ def _check_chunk(job: Job) -> list[DossierResult | Problems]:
                     settings,
                     next_steps=piece is None or piece.needs_next_steps,
                     dated=dated,
+                    guide=guide,
                 )
                 if piece is not None and isinstance(outcome, DossierResult):
                     outcome = outcome.rendered_only(piece(outcome))
@@ -249,6 +256,7 @@ def check_all(
     progress: Progress | None = None,
     piece: Piece | None = None,
     dated: bool = False,
+    guide: bool = False,
 ) -> tuple[list[DossierResult], list[Problem]]:
     """Results and problems for `paths`; one bad file never stops the others.
 
@@ -258,13 +266,14 @@ def check_all(
     processes are killed before the exception goes on: none is left behind. `progress` is
     told after each chunk how many dossiers are done. With `piece`, each result comes back
     rendered by it, without its findings (DossierResult.rendered_only). With `dated`, each
-    result lists its dated events.
+    result lists its dated events; with `guide`, also where to go and what follows, whatever
+    its verdict.
     """
     cores = os.cpu_count() or 1
     workers = worker_count(settings.jobs, max(1, len(paths)), cores)
     size = max(MIN_CHUNK, min(MAX_CHUNK, -(-len(paths) // (workers * 4))))
     chunks = [
-        (paths[i : i + size], settings, not settings.traceback, piece, dated)
+        (paths[i : i + size], settings, not settings.traceback, piece, dated, guide)
         for i in range(0, len(paths), size)
     ]
     workers = worker_count(settings.jobs, len(chunks), cores)

@@ -220,11 +220,12 @@ class Event:
     # showing it met; planned: a plan of the dossier's (its submission date).
     state: Literal["open", "closed", "planned"]
     # A deadline that runs into a year whose holiday calendar is unpublished: its last
-    # possible day, and that year (the event is then tentative).
+    # possible day (the event is then tentative).
     latest: date | None = None
-    unknown_year: int | None = None
     # `submit by` while a window is not known yet (a document or its date is missing): a bound.
     at_the_latest: bool = False
+    # Where its window opens, when known (a document's issue date, the day a step counts from).
+    start: date | None = None
 
     @property
     def tentative(self) -> bool:
@@ -386,6 +387,8 @@ class RenderOptions:
     quiet: bool = False
     show_personal_data: bool = False
     base_dir: str | None = None  # where relative paths start (SARIF makes paths relative to it)
+    # Both languages side by side, English first (`--lang en+zh`: the HTML report only).
+    both: bool = False
 
     def number(self, value: str | None) -> str | None:
         """A passport or permit number as this output may show it."""

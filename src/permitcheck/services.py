@@ -107,6 +107,7 @@ def check_paths(
     piece: Piece | None = None,
     exclude: Exclude | None = None,
     dated: bool = False,
+    guide: bool = False,
 ) -> Report:
     """Find the dossiers among `paths` and check each: the report of the run.
 
@@ -115,7 +116,8 @@ def check_paths(
     the dossier `stdin` (read by the caller). `progress` is told how many dossiers are done.
     `piece`: renders each dossier's part of the one report the run writes, where it is checked.
     `exclude`: what a folder scan or a pattern leaves out (the configuration's `exclude`).
-    `dated`: each result lists its dated events (`permitcheck agenda`).
+    `dated`: each result lists its dated events (`permitcheck agenda`). `guide`: each also
+    says where to go and what follows, whatever its verdict (the printable report).
     """
     from permitcheck import batch
     from permitcheck.dossier.discover import discover
@@ -153,9 +155,10 @@ def check_paths(
         None if progress is None else lambda done, _: progress(done, total),
         piece,
         dated,
+        guide,
     )
     if reads_stdin:
-        given = batch.check_given(STDIN_NAME, stdin or b"", settings, dated)
+        given = batch.check_given(STDIN_NAME, stdin or b"", settings, dated, guide)
         if isinstance(given, tuple):
             problems += given
         else:

@@ -44,6 +44,9 @@ class Settings:
 
     today: date
     lang: Literal["en", "zh"] = "en"
+    # Reports that can show both languages side by side do (`--lang en+zh`, the HTML report);
+    # messages are then in English.
+    both_languages: bool = False
     as_of: date | None = None  # --as-of; None: each dossier's planned submission date
     warn_days: int | None = 14
     rules_dir: Path | None = None  # None: the built-in rule packs

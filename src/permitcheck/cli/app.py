@@ -108,6 +108,8 @@ Procedure = Enum(
     type=str,
 )
 FailOn = Enum("FailOn", {"error": "error", "warning": "warning"}, type=str)
+# validate's languages: also both side by side, for the report that can show them (HTML).
+ReportLang = Enum("ReportLang", {"en": "en", "zh": "zh", "en+zh": "en+zh"}, type=str)
 
 
 # Options shared by every command.
@@ -581,7 +583,15 @@ def validate(
             "warning.",
         ),
     ] = None,
-    lang: LangOption = None,
+    lang: Annotated[
+        ReportLang | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Language of all output: en or zh (default: from LC_ALL/LC_MESSAGES/LANG; "
+            "zh* gives Chinese); en+zh puts both side by side in the HTML report.",
+        ),
+    ] = None,
     color: Annotated[
         Color | None,
         typer.Option(
@@ -654,10 +664,13 @@ def validate(
     checked for a file (malformed dossier, invalid rule file) and none is not ready, or bad
     usage.
     """
-    language = _lang(lang)
+    both_languages = lang is not None and lang.value == "en+zh"
+    one_lang = None if lang is None else "en" if both_languages else str(lang.value)
+    language = _lang(None if one_lang is None else Lang(one_lang))
 
     def work() -> int:
         from permitcheck import services
+        from permitcheck.render import REPORTER_BY_NAME
 
         config = _config(config_file, isolated)
         chosen = _chosen(
@@ -666,7 +679,7 @@ def validate(
             output=list(outputs or []) or None,
             fail_on=None if fail_on is None else fail_on.value,
             warn_days=warn_days,
-            lang=None if lang is None else lang.value,
+            lang=one_lang,
             color=None if color is None else color.value,
             verbose=verbose,
             quiet=quiet,
@@ -698,7 +711,21 @@ def validate(
                 traceback=traceback,
             ),
             waivers=config.waivers,
+            both_languages=both_languages,
         )
+        one_only = [fmt for fmt, _ in targets if fmt != "html"]
+        if both_languages and one_only:
+            from permitcheck.i18n import t
+            from permitcheck.problems import Stop
+
+            raise Stop.usage(
+                t(
+                    f"--lang en+zh: both languages side by side are for the HTML report; "
+                    f"give --lang en or --lang zh for {one_only[0]}",
+                    f"--lang en+zh：中英对照仅用于 HTML 报告；{one_only[0]} 格式请使用 "
+                    "--lang en 或 --lang zh",
+                )
+            )
         dossiers = list(chosen["paths"])
         if not dossiers:
             from permitcheck.i18n import t
@@ -723,6 +750,7 @@ def validate(
                 progress=shown.update,
                 piece=output.piece(targets, settings, use_color, be_verbose, be_quiet),
                 exclude=_exclude(config),
+                guide=any(REPORTER_BY_NAME[fmt].guide for fmt, _ in targets),
             )
         finally:
             shown.close()

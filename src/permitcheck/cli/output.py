@@ -146,6 +146,7 @@ def render_options(
         quiet=quiet,
         show_personal_data=settings.show_personal_data,
         base_dir=os.getcwd(),
+        both=settings.both_languages,
     )
 
 

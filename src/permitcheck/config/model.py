@@ -10,7 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 from permitcheck.basemodel import Strict, bilingual_error
 from permitcheck.dossier.model import MAX_CHOICES, Waivers
 
-ReportFormat = Literal["auto", "text", "json", "junit", "sarif", "github", "markdown"]
+ReportFormat = Literal["auto", "text", "json", "junit", "sarif", "github", "markdown", "html"]
 Paths = Annotated[list[str], Field(max_length=MAX_CHOICES)]
 
 

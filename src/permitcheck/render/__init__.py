@@ -38,6 +38,9 @@ class Renderer:
     # The function that gives a report as its parts in order, where a report of many dossiers
     # is too large to build whole (10,000 dossiers: 140 MB of JSON) before it is written.
     report_parts: str | None = None
+    # Whether its report says, for every dossier whatever its verdict, where to go and what
+    # follows, and draws the steps counted from its dates (the checker then works them out).
+    guide: bool = False
 
     def renders(self, kind: ViewKind) -> bool:
         return kind in self.views
@@ -89,6 +92,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
     "markdown": Renderer(
         "markdown", "md", {"report": "markdown:render", "agenda": "agenda:render_markdown"}
     ),
+    "html": Renderer("html", "html", {"report": "html:render"}, guide=True),
     "ics": Renderer("ics", "ics", {"agenda": "ics:render"}),
 }
 

@@ -261,13 +261,20 @@ def render_text(timeline: Timeline, options: RenderOptions) -> str:
 
 
 def _axis(timeline: Timeline) -> tuple[date, date]:
-    starts = [bar.start for bar in timeline.bars if bar.start is not None]
-    left = min([*starts, timeline.as_of - timedelta(days=_CONTEXT)])
-    left = max(left, timeline.as_of - timedelta(days=_LOOK_BACK))
-    ends = [bar.end for bar in timeline.bars]
-    anchor = max(timeline.as_of, timeline.submit_by or timeline.as_of)
+    return axis(timeline.bars, timeline.as_of, timeline.submit_by)
+
+
+def axis(bars: Sequence[Bar], as_of: date, submit_by: date | None) -> tuple[date, date]:
+    """The first and last day of the date axis: from the earliest start (at most _LOOK_BACK
+    days back) to the latest end (at most _LOOK_AHEAD days after the reference date or
+    `submit by`), at least a month on either side of the reference date's context."""
+    starts = [bar.start for bar in bars if bar.start is not None]
+    left = min([*starts, as_of - timedelta(days=_CONTEXT)])
+    left = max(left, as_of - timedelta(days=_LOOK_BACK))
+    ends = [bar.end for bar in bars]
+    anchor = max(as_of, submit_by or as_of)
     right = min(max([*ends, anchor]), anchor + timedelta(days=_LOOK_AHEAD))
-    right = max(right, timeline.as_of + timedelta(days=30))
+    right = max(right, as_of + timedelta(days=30))
     return left, right
 
 
