@@ -134,6 +134,7 @@ def test_chinese_and_both_languages() -> None:
     )
     assert "工作许可申请材料检查报告" in chinese.words and "Work-permit" not in chinese.words
     assert ("html", {"lang": "zh-Hans"}) in chinese.tags
+    assert "咨询电话：" in chinese.words  # Chinese punctuation on a Chinese page
     out = invoke("validate", str(EXAMPLES / "not-ready.yaml"), "-f", "html", "--lang", "en+zh")
     both = Page(out.stdout)
     assert "Work-permit dossier report" in both.words and "工作许可申请材料检查报告" in both.words
@@ -160,6 +161,24 @@ def test_several_dossiers_and_a_file_that_could_not_be_checked(tmp_path: Path) -
     sections = [a for tag, a in page.tags if tag == "section"]
     assert len(sections) == len(NAMES) + 1  # a page each, then the errors
     assert "Files that could not be checked" in page.words and "bad.yaml" in page.words
+
+
+def test_waivers_and_configuration_warnings(tmp_path: Path) -> None:
+    config = tmp_path / "permitcheck.yaml"
+    config.write_text(
+        "waivers:\n"
+        "  - {rule: nanjing.new.degree.authentication, reason: seen by the window, "
+        "approved_by: HR lead, expires: 2027-01-31}\n"
+        "  - {rule: nanjing.new.degree.present, reason: none, approved_by: HR, "
+        "expires: 2027-01-31}\n",
+        encoding="utf-8",
+    )
+    result = invoke(
+        "validate", str(EXAMPLES / "not-ready.yaml"), "-f", "html", "--config", str(config)
+    )
+    words = Page(result.stdout).words
+    assert "Waived" in words and "seen by the window" in words and "HR lead" in words
+    assert "Configuration warnings" in words and "nanjing.new.degree.present" in words
 
 
 def test_the_template_engine_escapes_by_default() -> None:

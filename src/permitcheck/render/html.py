@@ -56,12 +56,22 @@ def render(report: Report, options: RenderOptions) -> str:
     words = Words(langs)
     page = {
         "lang": "zh-Hans" if langs == ("zh",) else "en",
+        # Chinese punctuation for a page in Chinese only; a page in both reads as English.
+        **(
+            {"colon": "：", "open": "（", "close": "）", "semicolon": "；"}
+            if langs == ("zh",)
+            else {"colon": ": ", "open": "(", "close": ")", "semicolon": "; "}
+        ),
         "langs": langs,
         "version": __version__,
         "dossiers": [_dossier(result, report, options) for result in report.results],
         "errors": [
             {"path": e.path, "message": {lang: e.message_with_position(lang) for lang in langs}}
             for e in report.errors
+        ],
+        "warnings": [
+            {"path": w.path, "message": {lang: w.message_with_position(lang) for lang in langs}}
+            for w in report.warnings
         ],
         "summary": {lang: shared.run_summary(report, lang) for lang in langs},
     }
@@ -302,6 +312,7 @@ _TEXTS: dict[str, Text] = {
     "after": t("After submission", "提交之后"),
     "due": t("due", "期限"),
     "not_checked": t("Files that could not be checked", "无法检查的文件"),
+    "warnings": t("Configuration warnings", "配置警告"),
     "made_by": t(
         "Made by permitcheck {version}. Each line cites the official source it rests on.",
         "由 permitcheck {version} 生成。每项均注明所依据的官方文件。",
