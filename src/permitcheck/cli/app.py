@@ -917,7 +917,6 @@ def agenda(
             "unless it has passed, as validate does).",
         ),
     ] = None,
-    warn_days: WarnDaysOption = None,
     output_format: Annotated[
         AgendaFormat | None,
         typer.Option(
@@ -1012,7 +1011,6 @@ def agenda(
             config,
             lang=None if lang is None else lang.value,
             rules=None if rules_dir is None else str(rules_dir),
-            warn_days=warn_days,
             show_personal_data=show_personal_data,
             jobs=jobs,
             paths=list(paths or []) or None,
