@@ -361,3 +361,41 @@ def test_hostile_names_stay_text(tmp_path: Path) -> None:
     assert "<b>" not in markdown and "[y](z)" not in markdown
     calendar = _calendar(str(tmp_path / "d.yaml"), "--as-of", AS_OF)
     assert all("<b>|x|</b>" in str(c["SUMMARY"]) for c in calendar.walk("VEVENT"))
+
+
+def test_a_value_that_reads_like_a_placeholder_is_kept_as_written(tmp_path: Path) -> None:
+    """Words of the user's are filled in once: an approver or a name holding `{origin}` or
+    `{when}` is shown as written, not filled in again."""
+    data = example_data("change")
+    data["applicant"]["name"] = "Ana {when} Souza"
+    data["waivers"] = [
+        {
+            "rule": "nanjing.change.deadline",
+            "reason": "agreed {origin}",
+            "approved_by": "HR {origin}",
+            "expires": "2027-01-10",
+        }
+    ]
+    (tmp_path / "d.yaml").write_bytes(to_yaml(data))
+    found = events(str(tmp_path / "d.yaml"), "--as-of", AS_OF)
+    (ending,) = [e for e in found if e["kind"] == "waiver"]
+    assert "approved by HR {origin};" in ending["fix"]
+    calendar = _calendar(str(tmp_path / "d.yaml"), "--as-of", AS_OF)
+    reminders = [str(a["DESCRIPTION"]) for a in calendar.walk("VALARM")]
+    assert reminders and all(r.startswith("Ana {when} Souza: ") for r in reminders)
+    assert all(r.endswith(": in 7 days") for r in reminders)
+    # The same in validate's reports: a waiver's reason as written.
+    out = invoke("validate", str(tmp_path / "d.yaml"), "--as-of", AS_OF).stdout
+    assert "HR {origin}: agreed {origin} (" in out
+    shown = invoke("config", "--config", str(_config(tmp_path))).stdout
+    assert "approved by HR {subject}: agreed {who}" in shown.replace("\n", " ")
+
+
+def _config(tmp_path: Path) -> Path:
+    path = tmp_path / "permitcheck.yaml"
+    path.write_text(
+        "waivers:\n  - {rule: r.x, reason: 'agreed {who}', approved_by: 'HR {subject}', "
+        "expires: 2027-01-10}\n",
+        encoding="utf-8",
+    )
+    return path

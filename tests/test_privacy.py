@@ -154,3 +154,19 @@ def test_show_personal_data_shows_them(tmp_path: Path) -> None:
     assert str(tmp_path / f"{mask('C01X00T47')}.yaml") in hidden.stdout
     assert "file name contains a passport or permit number" in hidden.stdout, hidden.stdout
     assert "(permitcheck.file-name)" in hidden.stdout
+
+
+@pytest.mark.parametrize("case", sorted(SPELLINGS))
+def test_no_number_appears_in_the_agenda(tmp_path: Path, case: str) -> None:
+    name, content, numbers = SPELLINGS[case]
+    dossier = tmp_path / "dossiers" / name
+    dossier.parent.mkdir()
+    dossier.write_text(content, encoding="utf-8")
+    for fmt in ("text", "json", "markdown", "ics"):
+        result = invoke("agenda", str(dossier), "--as-of", "2026-12-07", "-f", fmt)
+        assert result.exit_code in (0, 1, 2), result.stderr
+        # An iCalendar file folds long lines: read it unfolded.
+        text = _everything(result).replace("\r\n ", "").replace("\n ", "").lower()
+        for number in numbers:
+            assert number.lower() not in text, (case, fmt)
+        assert "dossiers" in text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from permitcheck.findings import EVENT_KINDS, DossierResult, Event, Finding, SourceRef
+from permitcheck.findings import EVENT_KINDS, DossierResult, Event, Finding
 from permitcheck.i18n import Text, Value, render_both, t
 from permitcheck.problems import Problem
 
@@ -91,14 +91,14 @@ def events_of(
     found: list[Event] = []
     table = steps.of(pack) if pack.data_file("steps") is not None else None
     facts = steps.DossierDates.of(model, reference)
-    if table is not None and _handed_in(table, model.application.type, facts):
+    if table is not None and steps.handed_in(table, model.application.type, facts):
         # The dossier shows the application made (a Notification Letter issued): its
         # submission's windows and plan are history; what follows it is still ahead.
         found += _after_submission(model, pack, table, facts, reference)
         found += _waiver_events(waivers, secrets, reference)
         return tuple(sorted(_unique(found), key=_order))
     if result.submit_by is not None:
-        setter = _setter(result)
+        setter = result.setter()
         found.append(
             Event(
                 day=result.submit_by,
@@ -153,20 +153,6 @@ def events_of(
     return tuple(sorted(_unique(found), key=_order))
 
 
-def _handed_in(table: steps.Steps, procedure: str, facts: steps.DossierDates) -> bool:
-    """Whether the dossier's dates show its application made (the step that hands it in
-    done)."""
-    from permitcheck.rulepack import steps
-
-    described = table.of_procedure(procedure)
-    if described is None:
-        return False
-    return any(
-        step.due == "submit_by" and steps.step_dates(step, facts).done is not None
-        for step in described[1]
-    )
-
-
 def _after_submission(
     model: Dossier,
     pack: Pack,
@@ -202,10 +188,7 @@ def _after_submission(
                 Event(
                     day=window.end,
                     kind="step",
-                    label=Text(
-                        en=_STEP_DUE.en.replace("{title}", window.title.en),
-                        zh=_STEP_DUE.zh.replace("{title}", window.title.zh),
-                    ),
+                    label=render_both(_STEP_DUE, {"title": window.title}),
                     key=f"step:{window.step}",
                     rule=f"step:{window.step}",
                     sources=pack.cite(step.sources),
@@ -232,33 +215,15 @@ def _waiver_events(
             Event(
                 day=waiver.expires,
                 kind="waiver",
-                label=Text(
-                    en=_WAIVER_ENDS.en.replace("{rule}", written),
-                    zh=_WAIVER_ENDS.zh.replace("{rule}", written),
-                ),
+                label=render_both(_WAIVER_ENDS, {"rule": written}),
                 key=f"waiver:{number}:{written}",
                 rule=waiver.rule if "*" not in waiver.rule else None,
                 sources=(),
-                fix=Text(
-                    en=_WAIVER_FIX.en.replace("{approver}", approver).replace("{origin}", origin),
-                    zh=_WAIVER_FIX.zh.replace("{approver}", approver).replace("{origin}", origin),
-                ),
+                fix=render_both(_WAIVER_FIX, {"approver": approver, "origin": origin}),
                 state="open" if waiver.expires >= reference else "closed",
             )
         )
     return found
-
-
-def _setter(result: DossierResult) -> Finding | None:
-    """The finding whose window sets `submit by`."""
-    for finding in result.findings:
-        if (
-            finding.rule == result.submit_by_rule
-            and finding.subject == result.submit_by_subject
-            and finding.window_end == result.submit_by
-        ):
-            return finding
-    return None
 
 
 def _window_label(finding: Finding, result: DossierResult) -> Text:
@@ -281,10 +246,7 @@ def _fix_after(fix: Text, params: Mapping[str, Value]) -> Text | None:
     filled = render_both(fix, params)
     if _PLACEHOLDER.search(filled.en) or _PLACEHOLDER.search(filled.zh):
         return None
-    return Text(
-        en=_WINDOW_FIX.en.replace("{fix}", filled.en),
-        zh=_WINDOW_FIX.zh.replace("{fix}", filled.zh),
-    )
+    return render_both(_WINDOW_FIX, {"fix": filled})
 
 
 def _unique(events: Iterable[Event]) -> list[Event]:
@@ -315,7 +277,6 @@ class DossierRef:
     applicant: str
     passport: str | None  # unmasked: renderers mask it unless asked not to
     type: str
-    city: Text
     # Names the dossier in calendar UIDs, the same from run to run (see `uid_base`).
     identity: str
 
@@ -378,7 +339,6 @@ def build(
             applicant=result.applicant,
             passport=result.passport,
             type=result.type,
-            city=result.city_name,
             identity=identities.get(result.path, result.path),
         )
         for event in result.events:
@@ -418,9 +378,3 @@ def within(text: str, day: date) -> date:
 def week_of(day: date) -> date:
     """The Monday of the ISO week `day` is in (the agenda's text groups by it)."""
     return day - timedelta(days=day.weekday())
-
-
-def source_line(sources: Sequence[SourceRef], lang: str) -> str:
-    from permitcheck.findings import cite_all
-
-    return cite_all(sources, "zh" if lang == "zh" else "en")

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from permitcheck.i18n import SEMICOLON, Lang, Text, pick
 from permitcheck.problems import Location, Problem
@@ -193,14 +193,8 @@ class Finding:
 
 
 EventKind = Literal["submit_by", "window", "permit_expiry", "step", "planned", "waiver"]
-EVENT_KINDS: tuple[EventKind, ...] = (
-    "submit_by",
-    "window",
-    "permit_expiry",
-    "step",
-    "planned",
-    "waiver",
-)
+# In this order on a day they share.
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True)
@@ -314,6 +308,14 @@ class DossierResult:
         if self.verdicts is not None:
             return not self.verdicts.blocks[fail_on]
         return not any(f.blocks(fail_on) for f in self.findings)
+
+    def setter(self) -> Finding | None:
+        """The finding whose time window sets `submit by` (None: no such day, or the findings
+        stayed in the worker that rendered them)."""
+        for found in self.findings:
+            if found.rule == self.submit_by_rule and found.subject == self.submit_by_subject:
+                return found
+        return None
 
     def rules(self) -> tuple[str, ...]:
         """The rules behind its findings."""

@@ -341,10 +341,13 @@ def say(text: Text, lang: Lang, **params: object) -> str:
     `n` (or `total`)."""
     count = params.get("n", params.get("total"))
     params.setdefault("s", "" if count == 1 else "s")
-    result = text.get(lang)
-    for name, value in params.items():
-        result = result.replace("{" + name + "}", str(value))
-    return result
+
+    # One pass: a value is never searched for placeholders again (a reason that reads
+    # `{origin}` stays as written).
+    def one(match: re.Match[str]) -> str:
+        return str(params[match[1]]) if match[1] in params else match[0]
+
+    return _PLACEHOLDER.sub(one, text.get(lang))
 
 
 def pick(en: str, zh: str, lang: Lang) -> str:

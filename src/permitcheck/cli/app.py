@@ -532,6 +532,25 @@ def _exclude(config: Config) -> Exclude | None:
     return exclude
 
 
+def _dossiers(chosen: dict[str, Any]) -> list[str]:
+    """The dossiers a command reads: named on the command line, else the configuration's
+    `paths`; a usage problem when neither names any."""
+    dossiers = list(chosen["paths"])
+    if not dossiers:
+        from permitcheck.i18n import t
+        from permitcheck.problems import Stop
+
+        raise Stop.usage(
+            t(
+                "no DOSSIER given: name dossier files or folders, or set `paths` in a "
+                "configuration file (permitcheck.yaml)",
+                "未指定 DOSSIER：请给出档案文件或目录，或在配置文件（permitcheck.yaml）中设置 "
+                "`paths`",
+            )
+        )
+    return dossiers
+
+
 # ---- validate ------------------------------------------------------------------------------
 
 
@@ -726,19 +745,7 @@ def validate(
                     "--lang en 或 --lang zh",
                 )
             )
-        dossiers = list(chosen["paths"])
-        if not dossiers:
-            from permitcheck.i18n import t
-            from permitcheck.problems import Stop
-
-            raise Stop.usage(
-                t(
-                    "no DOSSIER given: name dossier files or folders, or set `paths` in a "
-                    "configuration file (permitcheck.yaml)",
-                    "未指定 DOSSIER：请给出档案文件或目录，或在配置文件（permitcheck.yaml）中设置 "
-                    "`paths`",
-                )
-            )
+        dossiers = _dossiers(chosen)
         shown = output.Progress(language, chosen["progress"])
         try:
             report = services.check_paths(
@@ -1062,16 +1069,7 @@ def agenda(
             chosen_format = output.format_of(output_file, "text", "agenda")
         else:
             chosen_format = "text"
-        dossiers = list(chosen["paths"])
-        if not dossiers:
-            raise Stop.usage(
-                t(
-                    "no DOSSIER given: name dossier files or folders, or set `paths` in a "
-                    "configuration file (permitcheck.yaml)",
-                    "未指定 DOSSIER：请给出档案文件或目录，或在配置文件（permitcheck.yaml）中设置 "
-                    "`paths`",
-                )
-            )
+        dossiers = _dossiers(chosen)
         target = None if output_file in (None, "-") else output_file
         view = services.plan_agenda(
             dossiers,

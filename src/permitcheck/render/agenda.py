@@ -10,7 +10,8 @@ from typing import Any
 from permitcheck.agenda import AgendaView, Entry, week_of
 from permitcheck.findings import RenderOptions, cite_all
 from permitcheck.i18n import Lang, say, t
-from permitcheck.render import escape
+from permitcheck.render import escape, shared
+from permitcheck.render.shared import console as shared_console
 from permitcheck.render.shared import display_width, json_document, wrap
 
 _TITLE = t("Agenda", "日程")
@@ -36,7 +37,6 @@ _TENTATIVE = t(
     "待定：在 {first} 至 {latest} 之间，所涉年份的节假日安排尚未公布",
 )
 _BOUND = t("at the latest", "最迟")
-_PASSPORT = t("passport {number}", "护照 {number}")
 _SOURCE = t("source: {cited}", "依据：{cited}")
 _RULE = t("rule {rule}", "规则 {rule}")
 _WEEKDAYS = {
@@ -59,12 +59,7 @@ def days_left(days: int, lang: Lang) -> str:
 
 def applicant(entry: Entry, options: RenderOptions) -> str:
     """The applicant as every report shows one: the name, the passport number masked."""
-    who = entry.dossier.applicant
-    number = options.number(entry.dossier.passport)
-    if number:
-        passport = say(_PASSPORT, options.lang, number=number)
-        who = f"{who} ({passport})" if options.lang == "en" else f"{who}（{passport}）"
-    return who
+    return shared.applicant(entry.dossier.applicant, entry.dossier.passport, options)
 
 
 def marks(entry: Entry, lang: Lang, spelled_out: bool = False) -> list[str]:
@@ -127,22 +122,11 @@ def uid(entry: Entry) -> str:
 def render_text(view: AgendaView, options: RenderOptions) -> str:
     """A table grouped by week: each event's day, the days left, what it is; under it, the
     dossier, the applicant, the rule and its source. Colour marks what is overdue."""
-    from rich.console import Console
     from rich.text import Text as RichText
 
     lang, width = options.lang, max(options.width, 60)
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        width=width,
-        highlight=False,
-        emoji=False,
-        soft_wrap=True,
-        markup=False,
-    )
+    console = shared_console(buffer, options.color, width)
     console.print(RichText(f"{_TITLE.get(lang)} — {heading(view, lang)}", style="bold"))
     if not view.entries:
         console.print(_NOTHING.get(lang))

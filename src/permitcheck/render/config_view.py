@@ -7,7 +7,7 @@ from typing import Any
 
 from permitcheck.config.load import COMMAND_LINE, DEFAULT, Setting
 from permitcheck.findings import RenderOptions
-from permitcheck.i18n import COLON, t
+from permitcheck.i18n import COLON, say, t
 from permitcheck.render import escape
 from permitcheck.render.shared import json_document
 from permitcheck.settings import WaiverEntry
@@ -63,10 +63,10 @@ def render_text(view: ConfigView, options: RenderOptions) -> str:
     elif view.isolated:
         where = _ISOLATED.get(lang)
     else:
-        where = _NONE.get(lang).replace("{folder}", view.searched_from)
+        where = say(_NONE, lang, folder=view.searched_from)
     lines = [f"{_FILE.get(lang)}{colon}{where}"]
     if view.hidden:
-        lines.append("  " + _HIDDEN.get(lang).replace("{files}", ", ".join(view.hidden)))
+        lines.append("  " + say(_HIDDEN, lang, files=", ".join(view.hidden)))
     lines += ["", _SETTINGS.get(lang) + colon.rstrip()]
     width = max(len(name) for name in view.settings)
     value_width = min(40, max(len(_shown(s.value)) for s in view.settings.values()))
@@ -80,13 +80,14 @@ def render_text(view: ConfigView, options: RenderOptions) -> str:
     if not view.waivers:
         lines.append("  " + _NO_WAIVERS.get(lang))
     for waiver in view.waivers:
-        text = (
-            _WAIVER.get(lang)
-            .replace("{rule}", waiver.rule)
-            .replace("{subject}", f" ({waiver.subject})" if waiver.subject else "")
-            .replace("{date}", waiver.expires.isoformat())
-            .replace("{who}", waiver.approved_by)
-            .replace("{reason}", waiver.reason)
+        text = say(
+            _WAIVER,
+            lang,
+            rule=waiver.rule,
+            subject=f" ({waiver.subject})" if waiver.subject else "",
+            date=waiver.expires.isoformat(),
+            who=waiver.approved_by,
+            reason=waiver.reason,
         )
         paths = f" [{', '.join(waiver.paths)}]" if waiver.paths else ""
         lines.append(f"  {waiver.origin}{colon}{text}{paths}")

@@ -129,6 +129,7 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
             in_order.append({"title": title, "items": [_item(f, result) for f in fine]})
     waived = [_item(f, result) for f in result.findings if f.status == "waived"]
     number = options.number(result.passport)
+    setter = result.setter()
     return {
         "path": result.path,
         "applicant": result.applicant,
@@ -144,7 +145,7 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
         "blocking": tally.missing + tally.to_fix,
         "submit_by": result.submit_by.isoformat() if result.submit_by else None,
         "at_the_latest": bool(result.submit_by_pending),
-        "set_by": _setter(result),
+        "set_by": None if setter is None else setter.title,
         "to_fix": to_fix,
         "waived": waived,
         "in_order": in_order,
@@ -167,13 +168,6 @@ def _dossier(result: DossierResult, report: Report, options: RenderOptions) -> d
             for step in plan.after
         ],
     }
-
-
-def _setter(result: DossierResult) -> Text | None:
-    for found in result.findings:
-        if found.rule == result.submit_by_rule and found.subject == result.submit_by_subject:
-            return found.title
-    return None
 
 
 def _item(found: Finding, result: DossierResult) -> dict[str, Any]:

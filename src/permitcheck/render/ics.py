@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from permitcheck import __version__
 from permitcheck.agenda import AgendaView, Entry
 from permitcheck.findings import RenderOptions
-from permitcheck.i18n import t
+from permitcheck.i18n import say, t
 from permitcheck.render.agenda import applicant, days_left, marks, source, uid
 
 _CALENDAR = t("permitcheck agenda", "permitcheck 日程")
@@ -59,15 +59,12 @@ def render(view: AgendaView, options: RenderOptions) -> str:
         item.add("status", "TENTATIVE" if event.tentative else "CONFIRMED")
         item.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         item.add("categories", ["permitcheck", event.kind])
-        if view.remind_days >= 0 and event.state != "closed":
+        if event.state != "closed":  # no reminder of a day gone by
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("trigger", timedelta(days=-view.remind_days))
             when = days_left(view.remind_days, lang)
-            alarm.add(
-                "description",
-                _REMINDER.get(lang).replace("{summary}", summary).replace("{when}", when),
-            )
+            alarm.add("description", say(_REMINDER, lang, summary=summary, when=when))
             item.add_component(alarm)
         calendar.add_component(item)
     written: bytes = calendar.to_ical()
@@ -86,20 +83,14 @@ def _description(entry: Entry, options: RenderOptions, day: date) -> str:
     lang, event = options.lang, entry.event
     lines = [event.label.get(lang)]
     lines += marks(entry, lang, spelled_out=True)
-    lines.append(_DOSSIER.get(lang).replace("{path}", entry.dossier.path))
-    lines.append(_APPLICANT.get(lang).replace("{who}", applicant(entry, options)))
+    lines.append(say(_DOSSIER, lang, path=entry.dossier.path))
+    lines.append(say(_APPLICANT, lang, who=applicant(entry, options)))
     if event.fix is not None:
-        lines.append(_WHAT_TO_DO.get(lang).replace("{fix}", event.fix.get(lang)))
+        lines.append(say(_WHAT_TO_DO, lang, fix=event.fix.get(lang)))
     cited = source(entry, lang)
     if cited:
         lines.append(cited)
     for ref in dict.fromkeys(event.sources):
-        lines.append(
-            _QUOTE.get(lang)
-            .replace("{cited}", ref.cite(lang))
-            .replace("{quote}", ref.quote_in(lang))
-        )
-    lines.append(
-        _AS_OF.get(lang).replace("{version}", __version__).replace("{day}", day.isoformat())
-    )
+        lines.append(say(_QUOTE, lang, cited=ref.cite(lang), quote=ref.quote_in(lang)))
+    lines.append(say(_AS_OF, lang, version=__version__, day=day.isoformat()))
     return "\n".join(lines)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from permitcheck.findings import DossierResult, FailOn, Report, WaiverNote
-from permitcheck.i18n import Lang, say, t
+from permitcheck.findings import DossierResult, FailOn, RenderOptions, Report, WaiverNote
+from permitcheck.i18n import Lang, aside, say, t
 from permitcheck.render import escape
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _MISSING = t("{n} missing", "缺少 {n} 项")
 _TO_FIX = t("{n} to fix", "{n} 项需处理")
@@ -23,6 +27,18 @@ _WAIVED_BY = t(
     "waived until {date} by {who}: {reason} ({origin})",
     "豁免至 {date}，批准人 {who}：{reason}（{origin}）",
 )
+
+
+_PASSPORT = t("passport {number}", "护照 {number}")
+
+
+def applicant(name: str, passport: str | None, options: RenderOptions) -> str:
+    """`Maria Keller (passport C01****47)`: an applicant as every report names one, the
+    number masked unless the run asks for it."""
+    if passport is None:
+        return name
+    number = options.number(passport) or ""
+    return name + aside(say(_PASSPORT, options.lang, number=number), options.lang)
 
 
 def waived_by(waiver: WaiverNote, lang: Lang) -> str:
@@ -41,6 +57,25 @@ def waived_by(waiver: WaiverNote, lang: Lang) -> str:
 def json_document(document: Any) -> str:
     """`document` as indented JSON, Chinese as written, every string escaped for terminals."""
     return escape.json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
+def console(buffer: io.StringIO, color: bool, width: int) -> Console:
+    """A Rich console writing to `buffer`: colour only when asked, `width` columns, lines not
+    folded by Rich, and no text read as markup, emoji or something to highlight (the caller
+    escapes what it prints)."""
+    from rich.console import Console
+
+    return Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=width,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 def display_width(text: str) -> int:

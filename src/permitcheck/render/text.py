@@ -44,7 +44,6 @@ _PROCEDURES = {
     "new": t("new work permit (Notification Letter)", "新办工作许可（工作许可通知）"),
 }
 _AS_OF = t("as of", "参考日期")
-_PASSPORT = t("passport {number}", "护照 {number}")
 _SOURCE = {"en": "", "zh": "依据 "}  # before the citations: `[FAQ 3(4)]`, `[依据 FAQ 3(4)]`
 _READY = t("Ready", "可以提交")
 _NOT_READY = t("Not ready", "尚不能提交")
@@ -204,9 +203,8 @@ def _dossier(
         ]
     )
     who = "" if options.quiet else result.applicant
-    if who and result.passport is not None:
-        who += aside(say(_PASSPORT, lang, number=options.number(result.passport) or ""), lang)
     if who:
+        who = shared.applicant(who, result.passport, options)
         lines.append([(who, "dim")])
     groups: dict[str, list[Finding]] = {}
     waived: list[Finding] = []
@@ -348,10 +346,8 @@ def _title(result: DossierResult, found: Finding, lang: Lang) -> str:
 
 def _setter(result: DossierResult, lang: Lang) -> str | None:
     """The heading of the document or section whose window sets `submit by`."""
-    for found in result.findings:
-        if found.rule == result.submit_by_rule and found.subject == result.submit_by_subject:
-            return _title(result, found, lang)
-    return None
+    found = result.setter()
+    return None if found is None else _title(result, found, lang)
 
 
 def _pending(result: DossierResult, lang: Lang) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from permitcheck.findings import DossierResult, Finding, RenderOptions
 from permitcheck.i18n import LIST_COMMA, Lang, Text, say, t
 from permitcheck.render import escape
+from permitcheck.render.shared import console as shared_console
 from permitcheck.render.shared import display_width, json_document, wrap
 
 if TYPE_CHECKING:
@@ -178,24 +179,13 @@ def _pad(text: str, width: int) -> str:
 def render_text(timeline: Timeline, options: RenderOptions) -> str:
     """The picture, at most `options.width` columns; symbols and colour only with colour."""
     lang, color, width = options.lang, options.color, options.width
-    from rich.console import Console
     from rich.text import Text as RichText
 
     buffer = io.StringIO()
     # The dossier's path and family members' names (in bar labels) are shown escaped: no
     # control character, new line or workflow command reaches the terminal or the CI log; and
     # no text is read as Rich markup.
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        width=max(width, 60),
-        highlight=False,
-        emoji=False,
-        soft_wrap=True,
-        markup=False,
-    )
+    console = shared_console(buffer, color, max(width, 60))
     console.print(RichText(f"{_TITLE.get(lang)} — {escape.text(timeline.path)}", style="bold"))
     if not timeline.bars:
         console.print(_NO_WINDOWS.get(lang))

@@ -188,14 +188,7 @@ class Verdict:
     @classmethod
     def of(cls, result: DossierResult, fail_on: FailOn, path: str) -> Verdict:
         """The verdict of `validate` on the dossier at `path`, whose check gave `result`."""
-        setter = next(
-            (
-                found
-                for found in result.findings
-                if found.rule == result.submit_by_rule and found.subject == result.submit_by_subject
-            ),
-            None,
-        )
+        setter = result.setter()
         return cls(
             ready=result.ready(fail_on),
             blocking=sum(1 for found in result.findings if found.blocks(fail_on)),
@@ -461,14 +454,11 @@ def next_steps(pack: Pack, dossier: Dossier, facts: DossierDates) -> NextSteps:
         )
         acceptance = found if isinstance(found, windows.Authority) else None
     table = of(pack)
-    described = table.of_procedure(dossier.application.type) or table.of_procedure("new")
-    assert described is not None
-    listed = described[1]
-    handing_in = next((n for n, step in enumerate(listed) if step.due == "submit_by"), None)
+    listed = _procedure(table, dossier.application.type)
+    handing_in = _handing_in(listed)
     after = []
-    handed_in = False
+    made = handed_in(table, dossier.application.type, facts)
     if handing_in is not None:
-        handed_in = step_dates(listed[handing_in], facts).done is not None
         for number, step in enumerate(listed[handing_in + 1 :], start=handing_in + 2):
             dated = step_dates(step, facts)
             if dated.done is not None:
@@ -492,5 +482,25 @@ def next_steps(pack: Pack, dossier: Dossier, facts: DossierDates) -> NextSteps:
         submit_by=verdict.submit_by if verdict else None,
         set_by=verdict.set_by if verdict else None,
         after=tuple(after),
-        handed_in=handed_in,
+        handed_in=made,
     )
+
+
+def _procedure(table: Steps, procedure: str) -> list[Step]:
+    """The steps of `procedure`; those of a new application where the pack describes none."""
+    described = table.of_procedure(procedure) or table.of_procedure("new")
+    assert described is not None
+    return described[1]
+
+
+def _handing_in(listed: list[Step]) -> int | None:
+    """Which of the steps hands the dossier in (`due: submit_by`)."""
+    return next((n for n, step in enumerate(listed) if step.due == "submit_by"), None)
+
+
+def handed_in(table: Steps, procedure: str, facts: DossierDates) -> bool:
+    """Whether the dossier's dates show its application made: the step that hands it in
+    done (a Notification Letter issued)."""
+    listed = _procedure(table, procedure)
+    at = _handing_in(listed)
+    return at is not None and step_dates(listed[at], facts).done is not None
