@@ -69,7 +69,7 @@ def test_quiet_shows_only_what_is_wrong() -> None:
 def test_quiet_ready_dossier_is_one_line() -> None:
     out = invoke("validate", "examples/new-permit.yaml", "-q").stdout
     assert out == (
-        "examples/new-permit.yaml: Ready: 44 checks passed; submit by 2027-03-15 "
+        "examples/new-permit.yaml: Ready: 45 checks passed; submit by 2027-03-15 "
         "(set by Certificate of no criminal record)\n"
     )
     many = invoke("validate", "examples/new-permit.yaml", "examples/not-ready.yaml", "-q")

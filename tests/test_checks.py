@@ -466,3 +466,64 @@ def test_every_finding_of_a_rule_cites_the_same_sources_object() -> None:
     (other,) = [f for f in second.findings if f.rule == rule]
     assert any("Apostille" in source.title for source in one.sources)
     assert one.sources is other.sources
+
+
+# ---- category_points -----------------------------------------------------------------------
+
+POINTS = {"kind": "category_points"}
+
+
+def run_points(applicant: dict[str, Any], category: str, as_of: date = AS_OF) -> Outcome:
+    """The check on a dossier's data, scored on the national pack's 2017 table."""
+    from permitcheck.rulepack import scoring
+
+    pack = load_pack("china")
+    data = {"application": {"type": "new", "category": category}, "applicant": applicant}
+    check = CHECK.validate_python(POINTS)
+    ctx = Context(
+        data=data,
+        as_of=as_of,
+        apostille=pack.apostille,
+        index=None,
+        holds=lambda condition: conditions.holds(condition, data, as_of, None),
+        points=lambda: scoring.assess(data, pack.points, pack.workplace_regions, as_of),
+    )
+    return kinds.run(check, dotted.parse("application.category", None), ctx)
+
+
+# 60 points, every fact stated: salary 450,000 (20), bachelor (10), 6 years (9), 3 months (5),
+# HSK 1 (1), no region (0), age 40 (15), no extras (0), no bonus (0).
+SIXTY = {
+    "annual_salary_rmb": 450000,
+    "education": "bachelor",
+    "work_years": 6,
+    "months_in_china_per_year": 3,
+    "chinese": {"hsk": 1},
+    "workplace_region": "none",
+    "date_of_birth": date(1986, 6, 15),
+    "extras": [],
+    "provincial_bonus": 0,
+}
+
+
+def test_category_points() -> None:
+    assert run_points(SIXTY, "B").status == "pass"
+    assert run_points(SIXTY, "C").status == "pass"
+    short = run_points({**SIXTY, "work_years": 5}, "B")
+    assert (short.status, short.variant, short.params["total"]) == ("fail", None, 59)
+    assert short.params["reachable"] == 59 and short.params["category"] == "C"
+    # A fact not stated that could still reach 60: a warning, with what it could add.
+    open_ = run_points({**SIXTY, "work_years": 5, "provincial_bonus": None}, "B")
+    assert (open_.status, open_.variant, open_.params["open"]) == ("warn", "unconfirmed", 10)
+    missing = open_.params["missing"]
+    assert isinstance(missing, Text)
+    assert missing.en == "the provincial bonus (`applicant.provincial_bonus`): up to 10"
+    # A: 85 with no basis; the table's items listed in the message's placeholder.
+    a = run_points({**SIXTY, "education": "doctorate", "months_in_china_per_year": 9}, "A")
+    assert (a.status, a.params["total"], a.params["needed"]) == ("fail", 80, 85)
+    items = a.params["items"]
+    assert isinstance(items, Text) and items.en.startswith("salary 20/20, education 20/20")
+    # Before the table took effect, no table decides: a warning that says so.
+    early = run_points(SIXTY, "B", as_of=date(2017, 3, 31))
+    assert early.status == "warn" and early.message is not None
+    assert "No points table" in early.message.en

@@ -75,6 +75,7 @@ def test_checklist_groups_by_document_in_pack_order() -> None:
     assert lines[1] == "Maria Keller (passport C01****47)"
     headings = [line for line in lines[2:] if line and not line.startswith(" ")][:-1]
     assert headings == [
+        "Application",
         "Application form",
         "Proof of work experience",
         "Highest degree certificate",
@@ -105,9 +106,9 @@ def test_summary_names_a_closed_window_beside_an_open_one() -> None:
 def test_summary_names_submit_by() -> None:
     out = run("validate", example("new-permit")).stdout
     assert checklist(out).splitlines()[-1] == (
-        "Ready: 44 checks passed; submit by 2027-03-15 (set by Certificate of no criminal record)"
+        "Ready: 45 checks passed; submit by 2027-03-15 (set by Certificate of no criminal record)"
     )
-    assert out.count("[ok]") == 44
+    assert out.count("[ok]") == 45
 
 
 def test_as_of_overrides_the_submission_date() -> None:

@@ -271,3 +271,15 @@ def test_validate_imports_no_docs_generator() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.stderr.splitlines()[-1] == "loaded: []", done.stderr
+
+
+def test_the_report_reference_lists_every_key_of_category_json(tmp_path: Path) -> None:
+    found: set[str] = set()
+    for example in sorted((ROOT / "examples").glob("*.yaml")):
+        found |= _key_paths(_json("category", str(example)))
+    # A work-experience certificate without dates: the experience known only in part.
+    undated = tmp_path / "undated.yaml"
+    text = (ROOT / "examples" / "new-permit.yaml").read_text(encoding="utf-8")
+    undated.write_text(text.replace("      from: 2019-01-01\n", ""), encoding="utf-8")
+    found |= _key_paths(_json("category", str(undated)))
+    assert found == _documented("category")

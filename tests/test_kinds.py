@@ -78,8 +78,11 @@ def test_the_flags_say_what_the_engine_and_reporters_expect() -> None:
         "acceptance_window",
     }
     assert {name: kind.variants for name, kind in KINDS.items() if kind.variants} == {
-        "before_date": ("on_the_day", "too_early")
+        "before_date": ("on_the_day", "too_early"),
+        "category_points": ("unconfirmed",),
     }
+    # Only the points check needs the pack's points tables (the loader refuses a pack without).
+    assert _named("needs_points") == {"category_points"}
 
 
 def test_only_authentication_accepting_apostilles_cites_the_convention() -> None:

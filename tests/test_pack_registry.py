@@ -135,7 +135,7 @@ def test_a_pack_installed_as_a_distribution_just_works(tmp_path: Path) -> None:
     listed = run("rules", "--packs")
     assert listed.returncode == 0, listed.stderr
     assert re.search(
-        r"lakeside\s+Lakeside\s+city, extends china\s+3 rules\s+"
+        r"lakeside\s+Lakeside\s+city, extends china\s+5 rules\s+"
         r"permitcheck-pack-lakeside: ",
         listed.stdout,
     ), listed.stdout

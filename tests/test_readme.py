@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from helpers import ROOT, committed_copy
@@ -95,7 +96,7 @@ def test_no_readme_command_is_skipped() -> None:
     naming = [line for line in SHELL_LINES if re.search(r"\bpermitcheck ", line)]
     assert len(naming) == len(SYNOPSES) + len(COMMANDS)
     # And counted by hand: a command added to the README, or lost from this list, shows here.
-    assert len(COMMANDS) == 24
+    assert len(COMMANDS) == 25
 
 
 def test_readme_setup_commands_are_what_ci_runs() -> None:
@@ -263,3 +264,29 @@ def test_readme_json_example_is_what_the_tool_writes(
     rule = next(iter(shown["rules"]))
     assert set(shown["rules"][rule]) == set(real["rules"][rule])
     assert set(shown["rules"][rule]["sources"][0]) == set(real["rules"][rule]["sources"][0])
+
+
+def test_readme_shows_the_category_of_the_worked_example(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    scored = _output(monkeypatch, "category", "examples/new-permit.yaml")
+    assert f"```text\n{scored}```" in README
+    # The commitment on an unsupported Category A claim: the Category A example with no basis
+    # and facts worth 68 points.
+    data = yaml.safe_load((ROOT / "examples" / "category-a-commitment.yaml").read_text("utf-8"))
+    del data["application"]["category_a_basis"]
+    data["applicant"].update(
+        annual_salary_rmb=300000,
+        education="master",
+        work_years=10,
+        months_in_china_per_year=12,
+        chinese={"hsk": 1},
+        extras=[],
+        provincial_bonus=0,
+    )
+    dossier = tmp_path / "a.yaml"
+    dossier.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    shown = re.search(r"\n(  \[FAIL\] Accepted only for Category A [^\n]*)\n", README)
+    assert shown is not None
+    lines = _output(monkeypatch, "validate", str(dossier)).splitlines()
+    assert any(line.startswith(shown[1] + "  ") for line in lines)

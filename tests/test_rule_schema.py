@@ -12,7 +12,12 @@ import pytest
 from helpers import ROOT, invoke
 from permitcheck.dossier import yaml_reader
 
-KINDS = {"rules": "rules.schema.json", "pack": "pack.schema.json", "cases": "cases.schema.json"}
+KINDS = {
+    "rules": "rules.schema.json",
+    "pack": "pack.schema.json",
+    "cases": "cases.schema.json",
+    "points": "points.schema.json",
+}
 DATA_FILES = {"apostille.yaml", "sources.yaml", "windows.yaml", "steps.yaml"}
 
 
@@ -25,11 +30,15 @@ def _files(kind: str) -> list[Path]:
             found.append(pack / "pack.yaml")
         elif kind == "cases":
             found += sorted((pack / "cases").glob("*.yaml"))
+        elif kind == "points":
+            found += sorted(pack.glob("points-*.yaml"))
         else:
             found += [
                 p
                 for p in sorted(pack.glob("*.yaml"))
-                if p.name != "pack.yaml" and p.name not in DATA_FILES
+                if p.name != "pack.yaml"
+                and p.name not in DATA_FILES
+                and not p.name.startswith("points-")
             ]
     return found
 
@@ -52,7 +61,7 @@ def test_the_schema_command_matches_the_committed_schema(kind: str) -> None:
 def test_every_shipped_pack_file_names_and_follows_its_schema(kind: str) -> None:
     validator = _validator(kind)
     files = _files(kind)
-    assert len(files) >= {"rules": 7, "pack": 3, "cases": 10}[kind]
+    assert len(files) >= {"rules": 7, "pack": 3, "cases": 10, "points": 1}[kind]
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         schema = Path(os.path.relpath(ROOT / "schema" / KINDS[kind], path.parent)).as_posix()
@@ -77,4 +86,4 @@ def test_the_schemas_refuse_what_the_loader_refuses(kind: str, data: object) -> 
 def test_one_schema_at_a_time() -> None:
     result = invoke("schema", "--rules", "--cases")
     assert result.exit_code == 2
-    assert "choose one of --rules, --pack, --cases and --configuration" in result.stderr
+    assert "choose one of --rules, --pack, --cases, --points and --configuration" in result.stderr

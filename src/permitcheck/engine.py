@@ -16,7 +16,8 @@ from permitcheck.dossier.privacy import redact
 from permitcheck.findings import DossierResult, Finding, RuleInfo, SourceRef, Status
 from permitcheck.i18n import Text
 from permitcheck.problems import Location
-from permitcheck.rulepack import conditions, kinds, windows
+from permitcheck.rulepack import conditions, kinds, scoring, windows
+from permitcheck.rulepack.kinds import category_points
 from permitcheck.rulepack.kinds.base import Context, entry_kind, written_at
 from permitcheck.rulepack.pack import Pack
 from permitcheck.rulepack.rule import Rule
@@ -62,6 +63,13 @@ def evaluate(
     # The entry a rule on each entry of a list names (`Entry 2 (KUKA AG)`), once per entry.
     entries: dict[tuple[str, int], Text | None] = {}
 
+    scored: list[scoring.Assessment | None] = []
+
+    def points() -> scoring.Assessment | None:
+        if not scored:
+            scored.append(scoring.assess(data, pack.points, pack.workplace_regions, as_of))
+        return scored[0]
+
     def context(index: int | None) -> Context:
         found = contexts.get(index)
         if found is None:
@@ -76,6 +84,7 @@ def evaluate(
                 written=dossier.data,
                 calendar=calendar,
                 acceptance=window,
+                points=points,
             )
         return found
 
@@ -393,6 +402,23 @@ def _evaluate_one(
         return finding("skip", i18n.NOT_APPLICABLE)
     for exemption, holds, sources in plan.exemptions:
         if holds(data, as_of, index):
+            assessment = ctx.points() if exemption.claim is not None else None
+            if exemption.claim is not None and assessment is not None:
+                support = assessment.support(exemption.claim)
+                if support != "supported":
+                    # The alternative is lawful only for the category claimed, and the points
+                    # table does not bear the claim out.
+                    claim = category_points.describe_assessment(assessment, exemption.claim)
+                    claim["describe"] = exemption.describe
+                    ruled_out = support == "ruled_out"
+                    words = i18n.CLAIM_RULED_OUT if ruled_out else i18n.CLAIM_UNCONFIRMED
+                    fix = i18n.CLAIM_RULED_OUT_FIX if ruled_out else i18n.CLAIM_UNCONFIRMED_FIX
+                    return finding(
+                        "fail" if ruled_out else "warn",
+                        i18n.render_both(words, claim),
+                        i18n.render_both(fix, claim),
+                        sources + pack.cite(assessment.table.sources),
+                    )
             return finding(exemption.status, exemption.message, exemption.fix, sources)
     if rule.document is not None and not plan.presence:
         key = (rule.document, index, rule.for_each)

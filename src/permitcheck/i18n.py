@@ -108,6 +108,39 @@ COMMITMENT_UNDECIDED_FIX = t(
     "itself.",
     "请在档案中填写 {missing}；如仍不适用承诺制，请提交材料本身。",
 )
+# An alternative lawful only for a claimed category (`claim: A`) whose claim the points table
+# does not bear out, with no basis declared.
+CLAIM_RULED_OUT = t(
+    "Accepted only for {describe}, and the points table rules out the Category {claimed} claim: "
+    "no direct basis is declared (`application.category_a_basis`), and the stated facts give "
+    "{total} points on the {table}, at most {reachable} with every missing fact at its best, "
+    "below the {needed} needed.",
+    "仅适用于{describe}，而积分表排除了所申报的{claimed}类：未声明直接认定依据"
+    "（`application.category_a_basis`），已填事实按{table}计 {total} 分，"
+    "未填事实全部取最高分也至多 {reachable} 分，低于所需的 {needed} 分。",
+)
+CLAIM_RULED_OUT_FIX = t(
+    "Submit the document itself, or declare the direct basis of Category {claimed} the applicant "
+    "has (`application.category_a_basis`); `permitcheck category` shows each item's points.",
+    "请提交材料本身，或声明申请人具备的{claimed}类直接认定依据（`application.category_a_basis`）；"
+    "`permitcheck category` 列出各项得分。",
+)
+CLAIM_UNCONFIRMED = t(
+    "Accepted only for {describe}, and the dossier does not yet bear out the Category {claimed} "
+    "claim: no direct basis is declared (`application.category_a_basis`), and the stated facts "
+    "give {total} points on the {table}, below the {needed} needed; facts not stated could add "
+    "up to {open}: {missing}.",
+    "仅适用于{describe}，而档案尚不足以支持所申报的{claimed}类：未声明直接认定依据"
+    "（`application.category_a_basis`），已填事实按{table}计 {total} 分，低于所需的 {needed} 分；"
+    "未填事实最多可再加 {open} 分：{missing}。",
+)
+CLAIM_UNCONFIRMED_FIX = t(
+    "State the missing facts under `applicant`, or declare the direct basis "
+    "(`application.category_a_basis`); if the points stay below {needed}, submit the document "
+    "itself.",
+    "请在 `applicant` 下填写缺少的事实，或声明直接认定依据（`application.category_a_basis`）；"
+    "如分数仍低于 {needed} 分，请提交材料本身。",
+)
 # The same for an entry of a list of documents (work-experience certificates).
 COMMITMENT_ENTRY_NOT_ACCEPTED = t(
     "Entry {entries} of the list is a signed commitment instead of a document, but a commitment "

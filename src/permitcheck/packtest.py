@@ -330,6 +330,8 @@ def _data_documents(pack: Pack, errors: list[Problem]) -> Iterator[tuple[Owner, 
         cited = list(rule.sources) + [s for e in rule.exemptions for s in e.sources]
         yield _owner(pack, rule.id, ""), cited
     yield _owner(pack, "apostille.cite", "apostille"), list(pack.apostille.cite)
+    for number, table in enumerate(pack.points):
+        yield _owner(pack, f"points: {table.version}", f"points[{number}]"), table.citations()
     try:
         if pack.data_file("windows") is not None:
             for authority in windows.of(pack).authorities:

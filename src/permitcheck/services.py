@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from permitcheck.dossier.loader import LoadedDossier
     from permitcheck.findings import DossierResult, PackTestReport, Report
     from permitcheck.render import Piece
+    from permitcheck.render.category import CategoryView
     from permitcheck.render.guide_views import (
         ExplainView,
         PackInfo,
@@ -554,6 +555,46 @@ def draw_timeline(dossier: str, settings: Settings, stdin: bytes | None = None) 
         evaluate(loaded, pack, reference, settings.warn_days, calendar=settings.working_days()),
         dated,
         settings.warn_days,
+    )
+
+
+# ---- category ------------------------------------------------------------------------------
+
+
+def score_category(dossier: str, settings: Settings, stdin: bytes | None = None) -> CategoryView:
+    """The dossier scored on its pack's points table in force on the reference date (dossier
+    `-`: the bytes `stdin`); Stop when the pack has no table in force then."""
+    from permitcheck.dossier.privacy import redact
+    from permitcheck.render.category import CategoryView
+    from permitcheck.rulepack import scoring
+
+    loaded = load_dossier(dossier, stdin)
+    pack = load_pack(settings, loaded)
+    reference = settings.reference_date(loaded.model.application.submission_date)
+    data = loaded.model.model_dump(by_alias=True)
+    assessment = scoring.assess(data, pack.points, pack.workplace_regions, reference)
+    if assessment is None:
+        tables = ", ".join(f"{table.version} (from {table.effective})" for table in pack.points)
+        raise Stop.usage(
+            t(
+                f"the rule pack {pack.name} has no points table in force on {reference} "
+                f"(its tables: {tables or 'none'}); give another --as-of",
+                f"规则包 {pack.name} 没有在 {reference} 有效的积分表（现有：{tables or '无'}）；"
+                "请另行指定 --as-of",
+            )
+        )
+    table = assessment.table
+    secrets = loaded.numbers
+    passport = loaded.model.applicant.passport
+    return CategoryView(
+        path=redact(loaded.path, secrets),
+        applicant=redact(loaded.model.applicant.name, secrets),
+        passport=passport.number if passport is not None else None,
+        city_name=pack.manifest.name,
+        assessment=assessment,
+        cited={item.id: pack.cite([item.source])[0] for item in table.items},
+        table_cited=pack.cite(table.sources),
+        notes=tuple((note.text, pack.cite([note.source])[0]) for note in table.notes),
     )
 
 

@@ -65,10 +65,12 @@ def wrong_types() -> Iterator[tuple[str, bytes]]:
     """Every scalar field of two examples replaced by a list, a mapping and a number."""
     for example in ("new-permit", "change"):
         data = _load(example)
-        for path, _ in _leaves(data):
+        for path, value in _leaves(data):
             for label, wrong in (("list", ["x", "y"]), ("mapping", {"k": "v"}), ("number", 12345)):
                 if path == ("permitcheck",) and label == "number":
                     continue  # 12345 is simply an unsupported version; covered elsewhere
+                if label == "number" and type(value) in (int, float):
+                    continue  # a number for a number (a salary) is no wrong type
                 yield f"type-{example}-{_name(path)}-{label}", _dump(_set(data, path, wrong))
 
 

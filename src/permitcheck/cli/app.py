@@ -879,6 +879,77 @@ def timeline(
     _run(work, language, traceback)
 
 
+# ---- category ------------------------------------------------------------------------------
+
+CategoryFormat = Enum("CategoryFormat", {f: f for f in formats("category")}, type=str)  # type: ignore[misc]
+CATEGORY_TEXT = CategoryFormat("text")
+
+
+@app.command(cls=Command)
+def category(
+    dossier: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DOSSIER",
+            help="The dossier to score (`-`: standard input).",
+            show_default=False,
+        ),
+    ],
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        CategoryFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"Output format: {_listed(formats('category'))}.",
+        ),
+    ] = CATEGORY_TEXT,
+    lang: LangOption = None,
+    show_personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--show-personal-data", help="Show passport numbers in full (masked by default)."
+        ),
+    ] = False,
+    rules_dir: RulesOption = None,
+    config_file: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    traceback: TracebackOption = False,
+) -> None:
+    """The dossier's points on the national points table in force on the reference date: each
+    item with its bracket and source, the total, the category it gives, the facts missing and
+    what they could add, and whether the claimed category holds (exit 1 when the stated facts
+    rule it out)."""
+    language = _lang(lang)
+
+    def work() -> int:
+        from permitcheck import services
+        from permitcheck.findings import RenderOptions
+        from permitcheck.render import render
+
+        chosen = _chosen(
+            _config(config_file, isolated),
+            lang=None if lang is None else lang.value,
+            rules=None if rules_dir is None else str(rules_dir),
+        )
+        settings = _settings(
+            chosen["lang"],
+            as_of=as_of,
+            rules_dir=None if chosen["rules"] is None else Path(chosen["rules"]),
+            show_personal_data=show_personal_data,
+        )
+        given = _read_stdin() if str(dossier) == services.STDIN else None
+        view = services.score_category(str(dossier), settings, given)
+        options = RenderOptions(lang=settings.lang, show_personal_data=settings.show_personal_data)
+        output.write(render("category", view, output_format.value, options))
+        assessment = view.assessment
+        ruled_out = assessment.claimed is not None and assessment.support() == "ruled_out"
+        return EXIT_NOT_READY if ruled_out else EXIT_READY
+
+    _run(work, language, traceback)
+
+
 # ---- agenda --------------------------------------------------------------------------------
 
 AgendaFormat = Enum("AgendaFormat", {f: f for f in formats("agenda")}, type=str)  # type: ignore[misc]
@@ -1118,6 +1189,10 @@ def schema(
         bool,
         typer.Option("--cases", help="The schema of a rule pack's case files (cases/*.yaml)."),
     ] = False,
+    points: Annotated[
+        bool,
+        typer.Option("--points", help="The schema of a rule pack's points tables (data: points)."),
+    ] = False,
     configuration: Annotated[
         bool,
         typer.Option(
@@ -1143,6 +1218,7 @@ def schema(
                 ("rules", rules),
                 ("pack", pack),
                 ("cases", cases),
+                ("points", points),
                 ("configuration", configuration),
             )
             if given
@@ -1150,8 +1226,8 @@ def schema(
         if len(chosen) > 1:
             raise Stop.usage(
                 t(
-                    "choose one of --rules, --pack, --cases and --configuration",
-                    "--rules、--pack、--cases 和 --configuration 只能选择其一",
+                    "choose one of --rules, --pack, --cases, --points and --configuration",
+                    "--rules、--pack、--cases、--points 和 --configuration 只能选择其一",
                 )
             )
         if chosen == ["configuration"]:

@@ -166,6 +166,47 @@ class Residence(Strict):
     to: Day | None = None
 
 
+# Facts of the national points table (permitcheck category): all optional; what is not
+# stated is reported as missing, with the points it could add.
+Education = Literal[
+    "doctorate",
+    "master",
+    "bachelor",
+    "none",
+    # The table's vocational equivalents of each degree.
+    "highest_international_vocational",
+    "senior_technician",
+    "technician",
+    "senior_worker",
+]
+WorkplaceRegion = Literal["western", "north_east", "special_area", "none"]
+Extra = Literal["high_level_university", "fortune_global_500", "patents", "five_years_in_china"]
+
+
+class Chinese(Strict):
+    """The applicant's Chinese, as the points table scores it: one or more of these."""
+
+    hsk: int | None = Field(default=None, ge=1, le=9)
+    formerly_chinese: bool | None = None
+    degree_taught_in_chinese: bool | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Chinese:
+        if (
+            self.hsk is None
+            and self.formerly_chinese is None
+            and self.degree_taught_in_chinese is None
+        ):
+            raise bilingual_error(
+                "chinese_empty",
+                "expected one of `hsk` (1 to 9), `formerly_chinese: true` or "
+                "`degree_taught_in_chinese: true`, got an empty mapping",
+                "应填写 `hsk`（1 至 9）、`formerly_chinese: true` 或 "
+                "`degree_taught_in_chinese: true` 之一，实际为空映射",
+            )
+        return self
+
+
 class Applicant(Strict):
     name: Text
     date_of_birth: Day | None = None
@@ -175,6 +216,15 @@ class Applicant(Strict):
     passport: Passport | None = None
     position: Text | None = None
     regulated_role: Text | None = None
+    # Facts of the points table (docs/dossier-format.md#points-table-facts).
+    annual_salary_rmb: float | None = Field(default=None, ge=0, le=1_000_000_000)
+    education: Education | None = None
+    work_years: float | None = Field(default=None, ge=0, le=100)
+    months_in_china_per_year: float | None = Field(default=None, ge=0, le=12)
+    chinese: Chinese | None = None
+    workplace_region: WorkplaceRegion | None = None
+    extras: list[Extra] | None = Field(default=None, max_length=MAX_CHOICES)
+    provincial_bonus: float | None = Field(default=None, ge=0, le=100)
 
 
 # --- documents -------------------------------------------------------------------------------

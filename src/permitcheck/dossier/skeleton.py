@@ -28,6 +28,19 @@ applicant:
   # date_of_birth: 1990-01-31
   passport: {{number: "", issuing_country: "", expiry_date: ""}}
   # position: ""
+  # The points table's facts, which `permitcheck category` scores and the claimed category is
+  # checked against; what is not stated counts as missing. 积分表事项（`permitcheck category`）：
+  # annual_salary_rmb: 480000           # paid by the employer in China / 境内年薪（元）
+  # education: master                   # doctorate, master, bachelor, none (or a vocational
+  #                                     # equivalent: senior_technician, technician, ...)
+  # work_years: 6                       # related experience; else from work_experience dates
+  # months_in_china_per_year: 12
+  # chinese: {{hsk: 4}}                   # or {{formerly_chinese: true}},
+  #                                     # or {{degree_taught_in_chinese: true}}
+  # workplace_region: none              # western, north_east, special_area or none
+  # extras: [fortune_global_500]        # high_level_university, fortune_global_500, patents,
+  #                                     # five_years_in_china
+  # provincial_bonus: 0                 # the province's bonus for shortage talents, 0 to 10
 {extra}# What the acceptance window accepted in writing although a rule refuses it: shown as waived
 # until `expires` (at most a year ahead; docs/configuration.md). 豁免：受理窗口书面接受的事项。
 # waivers:

@@ -14,9 +14,18 @@ if TYPE_CHECKING:
 
 # What a command hands over to be rendered: `validate` a Report, `where` a WhereView, `steps` a
 # StepsView, `rules` a RulesView, `explain` an ExplainView, `timeline` a Timeline, `pack test`
-# a PackTestReport, `config` a ConfigView, `agenda` an AgendaView.
+# a PackTestReport, `config` a ConfigView, `agenda` an AgendaView, `category` a CategoryView.
 ViewKind = Literal[
-    "report", "where", "steps", "rules", "explain", "timeline", "packtest", "config", "agenda"
+    "report",
+    "where",
+    "steps",
+    "rules",
+    "explain",
+    "timeline",
+    "packtest",
+    "config",
+    "agenda",
+    "category",
 ]
 _GUIDES: tuple[ViewKind, ...] = ("where", "steps", "rules", "explain")
 
@@ -67,6 +76,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "packtest": "packtest:render_text",
             "config": "config_view:render_text",
             "agenda": "agenda:render_text",
+            "category": "category:render_text",
         },
         piece="text:dossier_piece",
         next_steps=True,
@@ -82,6 +92,7 @@ REPORTER_BY_NAME: dict[str, Renderer] = {
             "packtest": "packtest:render_json",
             "config": "config_view:render_json",
             "agenda": "agenda:render_json",
+            "category": "category:render_json",
         },
         piece="json:dossier_piece",
         report_parts="json:render_parts",

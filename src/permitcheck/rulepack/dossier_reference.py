@@ -22,6 +22,7 @@ SECTIONS: tuple[tuple[type[BaseModel], str, str], ...] = (
     (dossier.Applicant, "applicant", "applicant"),
     (dossier.Passport, "passport", "passport"),
     (dossier.Residence, "residence_history", "residence"),
+    (dossier.Chinese, "chinese", "chinese"),
     (dossier.Documents, "documents", "documents"),
     (dossier.Document, "fields-of-every-document", "document"),
     (dossier.Translation, "translation", "translation"),
@@ -108,6 +109,26 @@ MEANINGS: dict[str, str] = {
     "Applicant.position": "The position in China.",
     "Applicant.regulated_role": "A role that needs a pre-approval or qualification (chief "
     "representative, doctor, pilot, ...): free text; stated, `qualification` is needed.",
+    "Applicant.annual_salary_rmb": "Points table: the yearly salary the employer in China "
+    "pays, in RMB (0 to 1,000,000,000).",
+    "Applicant.education": "Points table: the highest degree, or its vocational equivalent; "
+    "when absent, a degree certificate whose `level` is one of `doctorate`, `master`, "
+    "`bachelor` is read.",
+    "Applicant.work_years": "Points table: years of work experience related to the position "
+    "(0 to 100; full years count); when absent, worked out from the dates of the related "
+    "work-experience certificates.",
+    "Applicant.months_in_china_per_year": "Points table: months a year the applicant works in "
+    "China (0 to 12).",
+    "Applicant.chinese": "Points table: the applicant's Chinese; a `previous_nationality` of "
+    "`CN` counts as formerly Chinese.",
+    "Applicant.workplace_region": "Points table: the place of work's region; scored only where "
+    "the city's pack allows it (Nanjing: `none`).",
+    "Applicant.extras": "Points table: the extra item's grounds (any one gives its points).",
+    "Applicant.provincial_bonus": "Points table: the province's bonus for shortage talents, as "
+    "the province grants it (0 to 100; the table counts up to 10).",
+    "Chinese.hsk": "The HSK level passed, 1 to 9.",
+    "Chinese.formerly_chinese": "`true`: formerly of Chinese nationality.",
+    "Chinese.degree_taught_in_chinese": "`true`: a bachelor's degree or higher taught in Chinese.",
     "Document.file": "Path of the scan, relative to the dossier file; must be a PDF, JPEG or "
     "PNG inside the dossier repository.",
     "Document.language": "Language the document is written in (`zh`: Chinese).",
@@ -227,6 +248,10 @@ def _type_words(annotation: Any) -> str:
         return "text"
     if annotation is bool:
         return "`true` or `false`"
+    if annotation is int:
+        return "whole number"
+    if annotation is float:
+        return "number"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         anchor = _ANCHORS[annotation]
         return f"mapping ([{anchor.replace('-', ' ')}](#{anchor}))"

@@ -1,4 +1,4 @@
-"""`permitcheck schema --rules` (and --pack, --cases): JSON Schemas of a pack's files."""
+"""`permitcheck schema --rules` (and --pack, --cases, --points): JSON Schemas of pack files."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ _TITLES: dict[str, tuple[str, str]] = {
     "rules": ("permitcheck rule file", "a pack's rule file: `rules:`, a list of rules"),
     "pack": ("permitcheck pack manifest", "a pack's pack.yaml"),
     "cases": ("permitcheck case file", "a file of a pack's cases/ folder (`pack test`)"),
+    "points": ("permitcheck points table", "a version of the national points table (data: points)"),
 }
 
 
@@ -21,12 +22,14 @@ def schema(kind: str) -> dict[str, Any]:
     models that read it."""
     from permitcheck.rulepack.cases import CaseFile
     from permitcheck.rulepack.pack import PackManifest
+    from permitcheck.rulepack.points import PointsTable
     from permitcheck.rulepack.rule import RuleFile
 
     models: dict[str, type[BaseModel]] = {
         "rules": RuleFile,
         "pack": PackManifest,
         "cases": CaseFile,
+        "points": PointsTable,
     }
     model = models[kind]
     generated = _dates_inline(model.model_json_schema(by_alias=True, mode="validation"))

@@ -23,6 +23,7 @@ from permitcheck.problems import Location, Problem, Problems, Stop
 from permitcheck.rulepack import compiled, confine, registry
 from permitcheck.rulepack.apostille import ApostilleTable
 from permitcheck.rulepack.kinds import kind_of
+from permitcheck.rulepack.points import PointsTable, WorkplaceRegions
 from permitcheck.rulepack.rule import (
     KEY,
     GroupKey,
@@ -88,6 +89,15 @@ class PackData(RuleModel):
         default=None,
         description="The steps around an application (`permitcheck steps`, `timeline`).",
     )
+    # Each version of the national points table; the one in force on the reference date applies.
+    points: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "The points tables (`permitcheck category`, check kind `category_points`), one file "
+            "per version: the one in force on the reference date applies."
+        ),
+    )
 
 
 class PackManifest(RuleModel):
@@ -150,6 +160,13 @@ class PackManifest(RuleModel):
     terms: dict[str, Text] = Field(
         default={}, description="Names of dossier values shown in headings (`spouse`)."
     )
+    workplace_regions: WorkplaceRegions | None = Field(
+        default=None,
+        description=(
+            "The points table's places of work this city is in (`allowed: [none]`), with the "
+            "reason; none: any a dossier states."
+        ),
+    )
     # Rules of the extended pack this one switches off, each with the reason (shown by
     # `permitcheck rules`).
     disable: dict[RuleId, Text] = Field(
@@ -172,6 +189,10 @@ class Pack(BaseModel):
     manifest: PackManifest  # as this pack's own pack.yaml writes it
     rules: tuple[Rule, ...]  # its own and those it inherits, without those it switches off
     apostille: ApostilleTable
+    # The versions of the national points table, oldest first (its own, else those it inherits).
+    points: tuple[PointsTable, ...] = ()
+    # The places of work of the points table the city is in (None: any).
+    workplace_regions: WorkplaceRegions | None = None
     directory: str
     # The pack's own source (a city's FAQ), or the one of the pack it extends.
     source: PackSource | None = None
@@ -483,14 +504,19 @@ def _load_found(found: registry.Found, lookup: Path | None, chain: tuple[str, ..
     own = _own_rules(manifest, directory, root, pack_files, documents, source, groups, parent)
     rules = _combined(inherited, own, manifest, manifest_source)
     apostille = _apostille(pack_files, documents, parent)
+    points = _points(pack_files, documents, parent)
     files = {**(parent.files if parent is not None else {}), **pack_files}
     if manifest.source is not None and "text" not in pack_files:
         files.pop("text", None)  # the parent's text is not this source's
-    _needs_windows(rules, files, manifest_path, manifest_source)
+    has = {"windows": "windows" in files, "points": bool(points)}
+    _needs_data(rules, has, manifest_path, manifest_source)
     pack = Pack(
         manifest=manifest,
         rules=tuple(sorted(rules, key=lambda r: r.id)),
         apostille=apostille,
+        points=points,
+        workplace_regions=manifest.workplace_regions
+        or (parent.workplace_regions if parent is not None else None),
         directory=str(directory),
         source=source,
         documents=documents,
@@ -739,24 +765,96 @@ def _apostille(
     return apostille
 
 
-def _needs_windows(
-    rules: list[Rule], files: dict[str, str], path: Path, source: yaml_reader.Document
-) -> None:
-    """A rule that checks the employer's acceptance window needs the pack's windows."""
-    if "windows" in files:
-        return
-    for rule in rules:
-        if kind_of(rule.check).needs_windows:
-            raise Stop.rules(
-                t(
-                    f"rule {rule.id!r} checks the employer's acceptance window, but the pack "
-                    "has no `data: windows` file (nor has the pack it extends)",
-                    f"规则 {rule.id!r} 检查用人单位的受理窗口，但规则包没有 `data: windows` 文件"
-                    "（所扩展的规则包也没有）",
-                ),
-                str(path),
-                source.locate(("data",)),
+def _points(
+    pack_files: dict[str, str], documents: dict[str, SourceDocument], parent: Pack | None
+) -> tuple[PointsTable, ...]:
+    """The pack's points tables, oldest first, else those it inherits; each table's
+    citations name documents of the pack, and no two take effect on the same day."""
+    named = sorted((key, path) for key, path in pack_files.items() if key.startswith("points["))
+    if not named:
+        return parent.points if parent is not None else ()
+    tables: list[PointsTable] = []
+    problems: list[Problem] = []
+    taking_effect: dict[date, str] = {}
+    for _, written in sorted(named, key=lambda pair: int(pair[0][7:-1])):
+        path = Path(written)
+        try:
+            table, source = read_rule_file(PointsTable, path)
+        except Stop as exc:
+            problems += exc.problems
+            continue
+        assert isinstance(table, PointsTable)
+        where_of = _points_citations(table)
+        for where, cited in where_of:
+            try:
+                check_citation(cited, documents, path, source, (*where, "document"))
+            except Stop as exc:
+                problems += exc.problems
+        if table.effective in taking_effect:
+            problems.append(
+                Problem(
+                    t(
+                        f"two points tables take effect on {table.effective}: "
+                        f"{taking_effect[table.effective]} and {path.name}; which applies "
+                        "would be a guess",
+                        f"两个积分表同日（{table.effective}）生效：{taking_effect[table.effective]}"
+                        f" 与 {path.name}；无法确定适用哪一个",
+                    ),
+                    str(path),
+                    source.locate(("effective",), value=True),
+                    "rules",
+                )
             )
+        taking_effect[table.effective] = path.name
+        tables.append(table)
+    _raise_all(problems)
+    return tuple(sorted(tables, key=lambda table: table.effective))
+
+
+def _points_citations(table: PointsTable) -> Iterator[tuple[Where, Source]]:
+    for position, cited in enumerate(table.sources):
+        yield ("sources", position), cited
+    for number, item in enumerate(table.items):
+        yield ("items", number, "source"), item.source
+    for number, note in enumerate(table.notes):
+        yield ("notes", number, "source"), note.source
+
+
+# What a check kind may need of a pack's data: the kind's flag, the data key, and what the
+# rule does in a located error's words.
+_NEEDED_DATA = (
+    (
+        "needs_windows",
+        "windows",
+        t("checks the employer's acceptance window", "检查用人单位的受理窗口"),
+    ),
+    (
+        "needs_points",
+        "points",
+        t("checks the claimed category on the points table", "按积分表核对所申报的类别"),
+    ),
+)
+
+
+def _needs_data(
+    rules: list[Rule], has: dict[str, bool], path: Path, source: yaml_reader.Document
+) -> None:
+    """A rule whose check reads the pack's acceptance windows or points tables needs them."""
+    for flag, key, does in _NEEDED_DATA:
+        if has[key]:
+            continue
+        for rule in rules:
+            if getattr(kind_of(rule.check), flag):
+                raise Stop.rules(
+                    t(
+                        f"rule {rule.id!r} {does.en}, but the pack has no `data: {key}` file "
+                        "(nor has the pack it extends)",
+                        f"规则 {rule.id!r} {does.zh}，但规则包没有 `data: {key}` 文件"
+                        "（所扩展的规则包也没有）",
+                    ),
+                    str(path),
+                    source.locate(("data",)),
+                )
 
 
 def _raise_all(problems: list[Problem]) -> None:
@@ -771,7 +869,13 @@ def _manifest_files(
 ) -> dict[str, str]:
     """The real paths of the files the manifest names, each checked before anything reads it."""
     named: list[tuple[str, str | None, Where]] = [
-        (key, value, ("data", key)) for key, value in manifest.data.model_dump().items()
+        (key, value, ("data", key))
+        for key, value in manifest.data.model_dump().items()
+        if not isinstance(value, list)
+    ]
+    named += [
+        (f"points[{number}]", value, ("data", "points", number))
+        for number, value in enumerate(manifest.data.points or ())
     ]
     if manifest.source is not None:
         named.append(("text", manifest.source.text, ("source", "text")))

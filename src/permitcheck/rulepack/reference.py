@@ -147,6 +147,7 @@ def keys_table(model: type[BaseModel]) -> str:
 def _tables() -> dict[str, str]:
     from permitcheck.rulepack.cases import Case, CaseFile
     from permitcheck.rulepack.pack import PackData, PackManifest, PackSource
+    from permitcheck.rulepack.points import Bracket, PointsItem, PointsTable, WorkplaceRegions
     from permitcheck.rulepack.rule import Applies, Exemption, Rule, RuleFile, Variant
     from permitcheck.rulepack.sources import Heading, Source
 
@@ -163,6 +164,10 @@ def _tables() -> dict[str, str]:
         "citation": keys_table(Source),
         "conditions": keys_table(Condition),
         "kinds": kinds_table(),
+        "points-table": keys_table(PointsTable),
+        "points-item": keys_table(PointsItem),
+        "points-bracket": keys_table(Bracket),
+        "workplace-regions": keys_table(WorkplaceRegions),
         "case-file": keys_table(CaseFile),
         "case": keys_table(Case),
     }

@@ -43,6 +43,16 @@ class Exemption(RuleModel):
         ),
     )
     fix: Text | None = Field(default=None, description="What to do, for `status: warn`.")
+    # The claimed category the alternative rests on (a Category A commitment): the points
+    # table checks the claim, so that a commitment on an unsupported claim is not accepted.
+    claim: Literal["A"] | None = Field(
+        default=None,
+        description=(
+            "The claimed category it rests on: with no basis declared and too few points on the "
+            "points table, the finding says so (a failure when the stated facts rule the claim "
+            "out, a warning while facts are missing)."
+        ),
+    )
     sources: list[Source] = Field(min_length=1, description="The passages the exemption rests on.")
 
     @model_validator(mode="after")

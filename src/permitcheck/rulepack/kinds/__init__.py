@@ -11,6 +11,7 @@ from permitcheck.rulepack.kinds import (
     acceptance_window,
     authentication,
     before_date,
+    category_points,
     condition,
     evidence_covers,
     facts,
@@ -34,6 +35,7 @@ from permitcheck.rulepack.kinds.base import (
     Subject,
 )
 from permitcheck.rulepack.kinds.before_date import BeforeDate
+from permitcheck.rulepack.kinds.category_points import CategoryPoints
 from permitcheck.rulepack.kinds.condition import ConditionCheck
 from permitcheck.rulepack.kinds.evidence_covers import EvidenceCovers
 from permitcheck.rulepack.kinds.facts import Facts
@@ -66,7 +68,8 @@ Check = Annotated[
     | EvidenceCovers
     | ConditionCheck
     | File
-    | AcceptanceWindow,
+    | AcceptanceWindow
+    | CategoryPoints,
     Field(discriminator="kind"),
 ]
 
@@ -90,6 +93,7 @@ KINDS: dict[str, Kind[Any]] = {
         condition.KIND,
         file.KIND,
         acceptance_window.KIND,
+        category_points.KIND,
     )
 }
 
@@ -140,6 +144,8 @@ def _kind_of(check: Check) -> Kind[Any]:
         return file.KIND
     if isinstance(check, AcceptanceWindow):
         return acceptance_window.KIND
+    if isinstance(check, CategoryPoints):
+        return category_points.KIND
     return _unknown(check)
 
 

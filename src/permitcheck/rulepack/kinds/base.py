@@ -19,6 +19,7 @@ from permitcheck.rulepack.shapes import Need, Reads
 
 if TYPE_CHECKING:
     from permitcheck.rulepack.apostille import ApostilleTable
+    from permitcheck.rulepack.scoring import Assessment
 
 Status = Literal["pass", "fail", "warn"]  # warn: holds, but the user must know something
 REGIONS = frozenset({"HK", "MO", "TW"})
@@ -93,6 +94,9 @@ class Context:
     written: object = None
     calendar: dates.WorkingCalendar = dates.OFFICIAL
     acceptance: Acceptance = NO_EMPLOYER
+    # The dossier scored on the pack's points table in force (None: the pack has none), worked
+    # out when a check first asks.
+    points: Callable[[], Assessment | None] = lambda: None
 
     def get(self, path: str) -> Any:
         return dotted.get(self.data, dotted.parse(path, self.index))
@@ -201,6 +205,8 @@ class Kind(Generic[P]):
     document_validity: bool = False
     # It reads the pack's acceptance windows: a pack with such a rule must have them.
     needs_windows: bool = False
+    # It reads the pack's points tables: a pack with such a rule must have them.
+    needs_points: bool = False
     # Whether a check of this kind accepts apostilles, so that the rule rests on the Convention.
     apostille: Callable[[P], bool] | None = None
 
