@@ -113,7 +113,7 @@ def _case_dossiers(folder: Path) -> list[Path]:
                 if case.dossier is not None:
                     data: Any = case.dossier
                 else:
-                    base = EXAMPLES / f"{case.base}.yaml"
+                    base = case_path.parent / case_file.bases / f"{case.base}.yaml"
                     data = yaml.safe_load(base.read_text(encoding="utf-8"))
                     data = json.loads(json.dumps(data, default=str))  # dates as text
                 data = packtest.patched(data, case.set, case.delete)
