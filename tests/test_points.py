@@ -479,3 +479,12 @@ def test_validate_flags_a_commitment_on_an_unsupported_a_claim() -> None:
         "Points-element scoring table (interim version), as transcribed by smebrother.com and "
         "irishchamberchina.com"
     }
+
+
+def test_a_number_in_the_file_name_is_masked_unless_asked(tmp_path: Path) -> None:
+    named = tmp_path / "C01X00T47.yaml"
+    named.write_bytes(to_yaml(example_data("new-permit")))
+    masked = invoke("category", str(named), "-f", "json")
+    assert "C01X00T47" not in masked.stdout
+    shown = invoke("category", str(named), "-f", "json", "--show-personal-data")
+    assert json.loads(shown.stdout)["path"] == str(named)

@@ -402,24 +402,26 @@ def _evaluate_one(
         return finding("skip", i18n.NOT_APPLICABLE)
     for exemption, holds, sources in plan.exemptions:
         if holds(data, as_of, index):
-            assessment = ctx.points() if exemption.claim is not None else None
-            if exemption.claim is not None and assessment is not None:
-                support = assessment.support(exemption.claim)
-                if support != "supported":
-                    # The alternative is lawful only for the category claimed, and the points
-                    # table does not bear the claim out.
-                    claim = category_points.describe_assessment(assessment, exemption.claim)
-                    claim["describe"] = exemption.describe
-                    ruled_out = support == "ruled_out"
-                    words = i18n.CLAIM_RULED_OUT if ruled_out else i18n.CLAIM_UNCONFIRMED
-                    fix = i18n.CLAIM_RULED_OUT_FIX if ruled_out else i18n.CLAIM_UNCONFIRMED_FIX
-                    return finding(
-                        "fail" if ruled_out else "warn",
-                        i18n.render_both(words, claim),
-                        i18n.render_both(fix, claim),
-                        sources + pack.cite(assessment.table.sources),
-                    )
-            return finding(exemption.status, exemption.message, exemption.fix, sources)
+            claimed = exemption.claim
+            assessment = ctx.points() if claimed is not None else None
+            if claimed is None or assessment is None:
+                return finding(exemption.status, exemption.message, exemption.fix, sources)
+            support = assessment.support(claimed)
+            if support == "supported":
+                return finding(exemption.status, exemption.message, exemption.fix, sources)
+            # The alternative is lawful only for the category claimed, and the points table
+            # does not bear the claim out.
+            claim = category_points.describe_assessment(assessment, claimed)
+            claim["describe"] = exemption.describe
+            ruled_out = support == "ruled_out"
+            words = i18n.CLAIM_RULED_OUT if ruled_out else i18n.CLAIM_UNCONFIRMED
+            fix = i18n.CLAIM_RULED_OUT_FIX if ruled_out else i18n.CLAIM_UNCONFIRMED_FIX
+            return finding(
+                "fail" if ruled_out else "warn",
+                i18n.render_both(words, claim),
+                i18n.render_both(fix, claim),
+                sources + pack.cite(assessment.table.sources),
+            )
     if rule.document is not None and not plan.presence:
         key = (rule.document, index, rule.for_each)
         if key in absent:

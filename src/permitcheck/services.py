@@ -584,7 +584,8 @@ def score_category(dossier: str, settings: Settings, stdin: bytes | None = None)
             )
         )
     table = assessment.table
-    secrets = loaded.numbers
+    # A number in the file's name or the applicant's is masked as `validate` masks it.
+    secrets = () if settings.show_personal_data else loaded.numbers
     passport = loaded.model.applicant.passport
     return CategoryView(
         path=redact(loaded.path, secrets),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
 from permitcheck.basemodel import bilingual_error
-from permitcheck.dossier.model import CategoryABasis, Day, WorkplaceRegion
+from permitcheck.dossier.model import CategoryABasis, Day, Education, Extra, WorkplaceRegion
 from permitcheck.i18n import Text
 from permitcheck.rulepack.sources import RuleModel, Source
 
@@ -23,24 +23,16 @@ NumberFact = Literal[
 ChoiceFact = Literal["education", "chinese", "workplace_region", "extras"]
 NUMBER_FACTS: frozenset[str] = frozenset(NumberFact.__args__)  # type: ignore[attr-defined]
 HSK_LEVELS = range(1, 10)  # HSK 2.0 has 6 levels, HSK 3.0 has 9
+# The dossier format's own values; Chinese is scored as the facts its mapping states.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "education": (
-        "doctorate",
-        "highest_international_vocational",
-        "senior_technician",
-        "master",
-        "technician",
-        "bachelor",
-        "senior_worker",
-        "none",
-    ),
+    "education": get_args(Education),
     "chinese": (
         "formerly_chinese",
         "degree_taught_in_chinese",
         *(f"hsk_{level}" for level in HSK_LEVELS),
     ),
-    "workplace_region": ("western", "north_east", "special_area", "none"),
-    "extras": ("high_level_university", "fortune_global_500", "patents", "five_years_in_china"),
+    "workplace_region": get_args(WorkplaceRegion),
+    "extras": get_args(Extra),
 }
 Points = Annotated[int, Field(ge=0, le=100)]
 
